@@ -1,0 +1,2 @@
+//! Criterion benchmarks of reading an extract and building its graph.
+fn main() {}

@@ -1,0 +1,55 @@
+//! The library's error type. Every error names the file it is about and, where it can, the
+//! place in the file (byte offset of a PBF block), so the command line can print one clear line.
+
+use std::path::{Path, PathBuf};
+
+/// Result alias for the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What can go wrong reading a planner's input.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be opened or read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The file is not an OpenStreetMap PBF file at all (empty, text, another format).
+    #[error("{}: not an OpenStreetMap PBF file: {reason}", path.display())]
+    NotPbf {
+        /// The file.
+        path: PathBuf,
+        /// Why we think so.
+        reason: String,
+    },
+    /// A PBF block could not be read: the file is truncated or damaged.
+    #[error("{}: damaged PBF block at byte {offset}: {reason}", path.display())]
+    CorruptBlock {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the block's header in the file.
+        offset: u64,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The file needs a PBF feature this reader does not implement.
+    #[error("{}: unsupported PBF feature `{feature}` (only OsmSchema-V0.6 with DenseNodes is read; history files are not)", path.display())]
+    Unsupported {
+        /// The file.
+        path: PathBuf,
+        /// The required feature named in the file's header.
+        feature: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

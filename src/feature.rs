@@ -1,0 +1,201 @@
+//! What a region holds besides roads: service points of the five kinds and settlements.
+
+use crate::coord::Coord;
+use std::fmt;
+
+/// The type of an OSM element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ElementType {
+    /// An OSM node.
+    Node,
+    /// An OSM way.
+    Way,
+    /// An OSM relation.
+    Relation,
+}
+
+/// An OSM element id with its type, shown as `node/123`, `way/45`, `relation/6`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OsmId {
+    /// Element type.
+    pub kind: ElementType,
+    /// Element id.
+    pub id: i64,
+}
+
+impl fmt::Display for OsmId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.kind {
+            ElementType::Node => "node",
+            ElementType::Way => "way",
+            ElementType::Relation => "relation",
+        };
+        write!(f, "{kind}/{}", self.id)
+    }
+}
+
+/// One kind of basic service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceKind {
+    /// Grocery (dagligvaror).
+    Grocery,
+    /// Fuel (drivmedel).
+    Fuel,
+    /// Post and parcel agents.
+    Post,
+    /// Pharmacy and pharmacy agents.
+    Pharmacy,
+    /// Cash withdrawal and payment services (betaltjänster).
+    Payment,
+}
+
+impl ServiceKind {
+    /// All kinds, in output order.
+    pub const ALL: [ServiceKind; 5] = [
+        ServiceKind::Grocery,
+        ServiceKind::Fuel,
+        ServiceKind::Post,
+        ServiceKind::Pharmacy,
+        ServiceKind::Payment,
+    ];
+
+    /// The kind's name in outputs (`grocery`, `fuel`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceKind::Grocery => "grocery",
+            ServiceKind::Fuel => "fuel",
+            ServiceKind::Post => "post",
+            ServiceKind::Pharmacy => "pharmacy",
+            ServiceKind::Payment => "payment",
+        }
+    }
+
+    /// The kind with this output name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl fmt::Display for ServiceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of [`ServiceKind`]s, one bit each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct ServiceKinds(u8);
+
+impl ServiceKinds {
+    /// No kind.
+    pub const EMPTY: Self = ServiceKinds(0);
+    /// Grocery only.
+    pub const GROCERY: Self = ServiceKinds(1);
+    /// Fuel only.
+    pub const FUEL: Self = ServiceKinds(2);
+    /// Post only.
+    pub const POST: Self = ServiceKinds(4);
+    /// Pharmacy only.
+    pub const PHARMACY: Self = ServiceKinds(8);
+    /// Payment only.
+    pub const PAYMENT: Self = ServiceKinds(16);
+
+    /// The set holding just `kind`.
+    pub fn of(kind: ServiceKind) -> Self {
+        ServiceKinds(1 << kind as u8)
+    }
+
+    /// Whether `kind` is in the set.
+    pub fn contains(self, kind: ServiceKind) -> bool {
+        self.0 & Self::of(kind).0 != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The kinds in the set, in [`ServiceKind::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = ServiceKind> {
+        ServiceKind::ALL
+            .into_iter()
+            .filter(move |k| self.contains(*k))
+    }
+}
+
+impl std::ops::BitOr for ServiceKinds {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        ServiceKinds(self.0 | rhs.0)
+    }
+}
+
+impl std::ops::BitOrAssign for ServiceKinds {
+    fn bitor_assign(&mut self, rhs: Self) {
+        self.0 |= rhs.0;
+    }
+}
+
+/// A place where people live, by OSM `place` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Place {
+    /// `place=city`
+    City,
+    /// `place=town`
+    Town,
+    /// `place=village`
+    Village,
+    /// `place=hamlet`
+    Hamlet,
+    /// `place=isolated_dwelling`
+    IsolatedDwelling,
+}
+
+impl Place {
+    /// All settlement places, largest first.
+    pub const ALL: [Place; 5] = [
+        Place::City,
+        Place::Town,
+        Place::Village,
+        Place::Hamlet,
+        Place::IsolatedDwelling,
+    ];
+
+    /// The OSM `place` value.
+    pub fn name(self) -> &'static str {
+        crate::profile::SETTLEMENT_PLACES[self as usize]
+    }
+
+    /// The place for an OSM `place` value, if it is a settlement.
+    pub fn from_tag(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == value)
+    }
+}
+
+/// A point where one or more kinds of service are offered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServicePoint {
+    /// Where it came from.
+    pub id: OsmId,
+    /// Its `name`, if any.
+    pub name: Option<String>,
+    /// The kinds it offers (never empty).
+    pub kinds: ServiceKinds,
+    /// Its location: the node, or a point inside the area.
+    pub coord: Coord,
+}
+
+/// A settlement: a place where people live.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settlement {
+    /// Where it came from.
+    pub id: OsmId,
+    /// Its `name`, if any.
+    pub name: Option<String>,
+    /// Its `place` value.
+    pub place: Place,
+    /// Its population, if tagged and readable.
+    pub population: Option<u64>,
+    /// Its location: the node, or a point inside the area.
+    pub coord: Coord,
+}

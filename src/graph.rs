@@ -1,0 +1,412 @@
+//! The car road network as a compact, immutable graph in CSR form.
+//!
+//! Graph nodes exist only where the topology needs them: at way ends, dead ends and nodes shared
+//! by two or more road ways (or met twice by one way). The OSM nodes in between become the
+//! geometry of the edge, which keeps its full shape for snapping and export. Each edge stores its
+//! length in decimetres and its car time in deciseconds as integers, so shortest paths have a
+//! total order and never depend on floating-point summation order.
+//!
+//! Adjacency is stored twice, forward (out-arcs) and reverse (in-arcs), as CSR arrays indexed by
+//! [`NodeIdx`]. Strongly connected components are computed once; component 0 is the largest (the
+//! main network), the rest are islands and fragments.
+//!
+//! # Architecture invariant
+//! A [`Graph`] is built once by [`Graph::build`] and never mutated. Node indices are `u32`, and
+//! arcs of one node are ordered by edge index, so every traversal is deterministic.
+
+use crate::coord::{distance_m, Coord};
+use crate::profile::{Direction, RoadAttrs, FERRY_BOARDING_S};
+use rayon::prelude::*;
+
+/// Index of a graph node (not an OSM id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct NodeIdx(pub u32);
+
+impl NodeIdx {
+    /// As a `usize` for indexing.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The road ways a graph is built from: coordinates of the OSM nodes they use and, per way, the
+/// sequence of those nodes. Produced by [`crate::osm`] or by tests directly.
+#[derive(Clone, Debug, Default)]
+pub struct RoadInput {
+    /// Coordinate of every input node, indexed by input node number.
+    pub coords: Vec<Coord>,
+    /// OSM id of every input node.
+    pub osm_ids: Vec<i64>,
+    /// The road ways; each piece has at least two nodes (consecutive repeats are ignored).
+    pub ways: Vec<RoadWay>,
+    /// Input node numbers of all ways, concatenated; a way owns `refs[start..end]`.
+    pub refs: Vec<u32>,
+}
+
+/// One car-usable way (or a piece of one, split where the file lacked its nodes).
+#[derive(Clone, Copy, Debug)]
+pub struct RoadWay {
+    /// The OSM way id.
+    pub osm_id: i64,
+    /// What the profile decided about it.
+    pub attrs: RoadAttrs,
+    /// Its nodes are `refs[start..end]`.
+    pub start: u32,
+    /// End of its nodes in `refs`.
+    pub end: u32,
+}
+
+/// One directed arc in a CSR adjacency array.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arc {
+    /// The node at the other end (head for out-arcs, tail for in-arcs).
+    pub node: NodeIdx,
+    /// Length in decimetres.
+    pub length_dm: u32,
+    /// Car time in deciseconds.
+    pub time_ds: u32,
+    /// The [`Edge`] this arc runs along.
+    pub edge: u32,
+}
+
+/// A road between two graph nodes, with its geometry. A two-way edge yields two arcs, a oneway
+/// edge one arc from `from` to `to` (oneways against the way's direction are stored reversed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edge {
+    /// First node of the geometry.
+    pub from: NodeIdx,
+    /// Last node of the geometry.
+    pub to: NodeIdx,
+    /// Length in decimetres.
+    pub length_dm: u32,
+    /// Car time in deciseconds.
+    pub time_ds: u32,
+    /// Whether only `from → to` may be driven.
+    pub oneway: bool,
+    /// Road class index (see [`crate::profile::HIGHWAY_CLASSES`]) or the ferry class.
+    pub class: u8,
+    /// The OSM way it comes from.
+    pub way_id: i64,
+}
+
+impl Edge {
+    /// Whether this edge is a car ferry.
+    pub fn is_ferry(&self) -> bool {
+        self.class == crate::profile::FERRY_CLASS
+    }
+}
+
+/// Adjacency in compressed sparse row form: the arcs of node `n` are
+/// `arcs[first[n]..first[n + 1]]`.
+#[derive(Clone, Debug, Default)]
+pub struct Csr {
+    first: Vec<u32>,
+    arcs: Vec<Arc>,
+}
+
+impl Csr {
+    fn build(node_count: usize, mut pairs: Vec<(u32, Arc)>) -> Self {
+        // Stable sort keeps edge order within a node, so traversal order is deterministic.
+        pairs.sort_by_key(|(n, a)| (*n, a.edge));
+        let mut first = vec![0u32; node_count + 1];
+        for (n, _) in &pairs {
+            first[*n as usize + 1] += 1;
+        }
+        for i in 0..node_count {
+            first[i + 1] += first[i];
+        }
+        Csr {
+            first,
+            arcs: pairs.into_iter().map(|(_, a)| a).collect(),
+        }
+    }
+
+    /// The arcs of a node.
+    pub fn arcs(&self, node: NodeIdx) -> &[Arc] {
+        let i = node.index();
+        &self.arcs[self.first[i] as usize..self.first[i + 1] as usize]
+    }
+
+    /// Number of arcs.
+    pub fn len(&self) -> usize {
+        self.arcs.len()
+    }
+
+    /// Whether there are no arcs.
+    pub fn is_empty(&self) -> bool {
+        self.arcs.is_empty()
+    }
+}
+
+/// The routable car network. See the module docs.
+#[derive(Clone, Debug, Default)]
+pub struct Graph {
+    coords: Vec<Coord>,
+    osm_ids: Vec<i64>,
+    edges: Vec<Edge>,
+    geometry: Vec<Coord>,
+    geometry_first: Vec<u32>,
+    forward: Csr,
+    reverse: Csr,
+    component: Vec<u32>,
+    component_sizes: Vec<u32>,
+}
+
+/// Per-way output of the parallel edge builder.
+#[derive(Default)]
+struct WayEdges {
+    edges: Vec<(u32, u32, f64, u32)>, // from input node, to input node, length m, geometry len
+    geometry: Vec<Coord>,
+}
+
+impl Graph {
+    /// Builds the graph from road ways: finds the graph nodes, merges the chains between them
+    /// into edges, computes lengths and times, the CSR arrays and the components.
+    pub fn build(input: &RoadInput) -> Graph {
+        let n_in = input.coords.len();
+        // How often each input node is used, saturating at 2; way ends count twice.
+        let mut uses = vec![0u8; n_in];
+        for way in &input.ways {
+            let refs = way_refs(input, way);
+            let Some((&first, &last)) = refs.first().zip(refs.last()) else {
+                continue;
+            };
+            let mut prev = u32::MAX;
+            for &r in refs {
+                if r != prev {
+                    uses[r as usize] = uses[r as usize].saturating_add(1);
+                }
+                prev = r;
+            }
+            uses[first as usize] = 2;
+            uses[last as usize] = 2;
+        }
+        let mut node_of = vec![u32::MAX; n_in];
+        let mut coords = Vec::new();
+        let mut osm_ids = Vec::new();
+        for (i, &u) in uses.iter().enumerate() {
+            if u >= 2 {
+                node_of[i] = coords.len() as u32;
+                coords.push(input.coords[i]);
+                osm_ids.push(input.osm_ids.get(i).copied().unwrap_or_default());
+            }
+        }
+
+        let per_way: Vec<WayEdges> = input
+            .ways
+            .par_iter()
+            .map(|way| split_way(input, way, &uses))
+            .collect();
+
+        let mut edges = Vec::new();
+        let mut geometry = Vec::new();
+        let mut geometry_first = vec![0u32];
+        for (way, built) in input.ways.iter().zip(per_way) {
+            let attrs = &way.attrs;
+            let way_length_m: f64 = built.edges.iter().map(|e| e.2).sum();
+            let mut offset = 0usize;
+            for &(from, to, length_m, geom_len) in &built.edges {
+                geometry.extend_from_slice(&built.geometry[offset..offset + geom_len as usize]);
+                offset += geom_len as usize;
+                geometry_first.push(geometry.len() as u32);
+                edges.push(Edge {
+                    from: NodeIdx(node_of[from as usize]),
+                    to: NodeIdx(node_of[to as usize]),
+                    length_dm: to_tenths(length_m),
+                    time_ds: time_ds(attrs, length_m, way_length_m),
+                    oneway: attrs.direction != Direction::Both,
+                    class: attrs.class,
+                    way_id: way.osm_id,
+                });
+            }
+        }
+
+        let mut forward_pairs = Vec::with_capacity(edges.len() * 2);
+        let mut reverse_pairs = Vec::with_capacity(edges.len() * 2);
+        for (i, e) in edges.iter().enumerate() {
+            let arc = |node: NodeIdx| Arc {
+                node,
+                length_dm: e.length_dm,
+                time_ds: e.time_ds,
+                edge: i as u32,
+            };
+            forward_pairs.push((e.from.0, arc(e.to)));
+            reverse_pairs.push((e.to.0, arc(e.from)));
+            if !e.oneway {
+                forward_pairs.push((e.to.0, arc(e.from)));
+                reverse_pairs.push((e.from.0, arc(e.to)));
+            }
+        }
+        let n = coords.len();
+        let forward = Csr::build(n, forward_pairs);
+        let reverse = Csr::build(n, reverse_pairs);
+        let (component, component_sizes) = strongly_connected(n, &forward);
+        Graph {
+            coords,
+            osm_ids,
+            edges,
+            geometry,
+            geometry_first,
+            forward,
+            reverse,
+            component,
+            component_sizes,
+        }
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.coords.len()
+    }
+
+    /// Number of directed arcs.
+    pub fn arc_count(&self) -> usize {
+        self.forward.len()
+    }
+
+    /// The edges (undirected pieces of road with geometry).
+    pub fn edges(&self) -> &[Edge] {
+        &self.edges
+    }
+
+    /// The geometry of an edge, from `from` to `to`, including both end nodes.
+    pub fn edge_geometry(&self, edge: usize) -> &[Coord] {
+        &self.geometry[self.geometry_first[edge] as usize..self.geometry_first[edge + 1] as usize]
+    }
+
+    /// A node's coordinate.
+    pub fn coord(&self, node: NodeIdx) -> Coord {
+        self.coords[node.index()]
+    }
+
+    /// A node's OSM id.
+    pub fn osm_id(&self, node: NodeIdx) -> i64 {
+        self.osm_ids[node.index()]
+    }
+
+    /// Out-arcs (forward graph).
+    pub fn forward(&self) -> &Csr {
+        &self.forward
+    }
+
+    /// In-arcs (reverse graph): for node `n`, arcs whose `node` is the tail of an arc into `n`.
+    pub fn reverse(&self) -> &Csr {
+        &self.reverse
+    }
+
+    /// The strongly connected component of a node; 0 is the largest (the main network).
+    pub fn component(&self, node: NodeIdx) -> u32 {
+        self.component[node.index()]
+    }
+
+    /// Node count of each component, largest first.
+    pub fn component_sizes(&self) -> &[u32] {
+        &self.component_sizes
+    }
+
+    /// Total length of all edges in metres, roads and ferries separately: `(road_m, ferry_m)`.
+    pub fn length_m(&self) -> (f64, f64) {
+        self.edges.iter().fold((0.0, 0.0), |(road, ferry), e| {
+            let m = f64::from(e.length_dm) / 10.0;
+            if e.is_ferry() {
+                (road, ferry + m)
+            } else {
+                (road + m, ferry)
+            }
+        })
+    }
+}
+
+fn way_refs<'a>(input: &'a RoadInput, way: &RoadWay) -> &'a [u32] {
+    &input.refs[way.start as usize..way.end as usize]
+}
+
+/// Cuts one way at its graph nodes. Oneways against the node order are walked backwards so
+/// every stored edge runs in its allowed direction.
+fn split_way(input: &RoadInput, way: &RoadWay, uses: &[u8]) -> WayEdges {
+    let mut refs: Vec<u32> = way_refs(input, way).to_vec();
+    refs.dedup();
+    if way.attrs.direction == Direction::Backward {
+        refs.reverse();
+    }
+    let mut out = WayEdges::default();
+    if refs.len() < 2 {
+        return out;
+    }
+    let mut start = refs[0];
+    let mut length_m = 0.0;
+    let mut geom_len = 1u32;
+    out.geometry.push(input.coords[start as usize]);
+    for pair in refs.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let cb = input.coords[b as usize];
+        length_m += distance_m(input.coords[a as usize], cb);
+        out.geometry.push(cb);
+        geom_len += 1;
+        if uses[b as usize] >= 2 {
+            out.edges.push((start, b, length_m, geom_len));
+            start = b;
+            length_m = 0.0;
+            out.geometry.push(cb);
+            geom_len = 1;
+        }
+    }
+    // The last node is always a graph node, so the final push left one dangling start point.
+    out.geometry.pop();
+    out
+}
+
+/// Rounds a non-negative quantity in units to tenths (decimetres, deciseconds).
+fn to_tenths(x: f64) -> u32 {
+    (x * 10.0).round().min(f64::from(u32::MAX)) as u32
+}
+
+/// Car time of an edge of `length_m` on a way of total length `way_length_m`, in deciseconds.
+/// A ferry's crossing time plus boarding is shared among its edges by length.
+fn time_ds(attrs: &RoadAttrs, length_m: f64, way_length_m: f64) -> u32 {
+    let seconds = if attrs.is_ferry() {
+        let crossing_s = attrs
+            .ferry_s
+            .map_or(way_length_m / (attrs.speed_kmh / 3.6), f64::from);
+        let share = if way_length_m > 0.0 {
+            length_m / way_length_m
+        } else {
+            1.0
+        };
+        (crossing_s + f64::from(FERRY_BOARDING_S)) * share
+    } else {
+        length_m / (attrs.speed_kmh / 3.6)
+    };
+    to_tenths(seconds)
+}
+
+/// Strongly connected components, numbered by size (largest first, ties by lowest node index).
+fn strongly_connected(n: usize, forward: &Csr) -> (Vec<u32>, Vec<u32>) {
+    use petgraph::graph::{DiGraph, NodeIndex};
+    let mut g = DiGraph::<(), (), u32>::with_capacity(n, forward.len());
+    for _ in 0..n {
+        g.add_node(());
+    }
+    for tail in 0..n {
+        for arc in forward.arcs(NodeIdx(tail as u32)) {
+            g.add_edge(NodeIndex::new(tail), NodeIndex::new(arc.node.index()), ());
+        }
+    }
+    let mut sccs: Vec<(u32, u32, Vec<NodeIndex<u32>>)> = petgraph::algo::tarjan_scc(&g)
+        .into_iter()
+        .map(|c| {
+            let min = c.iter().map(|n| n.index() as u32).min().unwrap_or(u32::MAX);
+            (c.len() as u32, min, c)
+        })
+        .collect();
+    sccs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut component = vec![0u32; n];
+    let mut sizes = Vec::with_capacity(sccs.len());
+    for (id, (size, _, members)) in sccs.into_iter().enumerate() {
+        sizes.push(size);
+        for m in members {
+            component[m.index()] = id as u32;
+        }
+    }
+    (component, sizes)
+}

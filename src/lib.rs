@@ -1,0 +1,48 @@
+//! # servicegap
+//!
+//! How far is it, by road and by car, from every settlement to the nearest grocery, fuel
+//! station, post or parcel agent, pharmacy and cash point? servicegap answers this for a whole
+//! region or country from an OpenStreetMap extract, fast enough to run on a laptop.
+//!
+//! ## Code map
+//! The data flows through one module per stage:
+//!
+//! `.osm.pbf` → [`osm`] (read) → [`profile`] (tags → road class, speed, access, ferries; tags →
+//! service kinds) → [`graph`] (CSR road graph) → [`region`] (graph + services + settlements) →
+//! [`inspect`] (what was read).
+//!
+//! - [`coord`]: (lon, lat) fixed-point coordinates and ellipsoidal distances.
+//! - [`feature`]: service kinds, service points, settlements, OSM ids.
+//! - [`error`]: the library's error type; every error names its file.
+//!
+//! ## Conventions
+//! - Coordinates are **(lon, lat)** everywhere, as in GeoJSON, stored in 1e-7 degrees.
+//! - Lengths on the graph are integer **decimetres**, car times integer **deciseconds**;
+//!   kilometres and minutes appear only at the edges (reports, files).
+//! - Node indices are [`graph::NodeIdx`] (`u32`), never OSM ids.
+//! - The library never prints and never exits; per-feature problems (a way cut by the extract
+//!   boundary, an area without nodes) are counted in the results, not raised as errors.
+//! - Output never depends on the number of threads.
+//!
+//! ## Example
+//! ```no_run
+//! use servicegap::{inspect::InspectReport, region::Region};
+//! let path = std::path::Path::new("data/osm/de-north-bayreuth-rural.osm.pbf");
+//! let region = Region::from_pbf(path)?;
+//! println!("{} graph nodes", region.graph.node_count());
+//! let report = InspectReport::new("north-bayreuth", &region);
+//! println!("{}", report.to_table());
+//! # Ok::<(), servicegap::Error>(())
+//! ```
+
+pub mod coord;
+pub mod error;
+pub mod feature;
+pub mod graph;
+pub mod inspect;
+pub mod osm;
+pub mod profile;
+pub mod region;
+
+pub use error::{Error, Result};
+pub use feature::{ServiceKind, ServiceKinds};

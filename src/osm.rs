@@ -1,0 +1,989 @@
+//! Reads an OpenStreetMap `.osm.pbf` extract into road ways, service points and settlements.
+//! The only module that knows about `osmpbf`.
+//!
+//! # How the file is read
+//! 1. **Index**: the blob headers are read one after another (cheap: the blob bodies are skipped)
+//!    to learn where each block starts and ends; a file that ends inside a block is reported as
+//!    truncated before any work is done.
+//! 2. **Ways and relations**, in parallel over blocks. Extract tools write nodes, then ways, then
+//!    relations (whether or not the header declares `Sort.Type_then_ID`), so the blocks are
+//!    decoded from the end backwards and the pass stops at the first batch that holds nodes:
+//!    node blocks are not decoded twice. Should a block left to the node pass turn out to hold
+//!    ways, the file is read again with every block in this pass.
+//! 3. **Member ways** of multipolygon relations (shops or places mapped as relations) that the
+//!    previous pass did not keep: one more pass over the way blocks, only when such relations
+//!    exist.
+//! 4. **Nodes**, in parallel over the node blocks: the coordinates of the nodes that roads and
+//!    areas use (looked up in one sorted id array, no hash map of all nodes), and the tagged nodes
+//!    that are service points or settlements.
+//!
+//! Ways that use nodes missing from the file (bbox-cut extracts) are split at the gaps; pieces
+//! with fewer than two nodes are dropped, and both are counted in [`ReadStats`].
+//! Results are ordered by block and then by id, so they never depend on thread count.
+
+use crate::coord::Coord;
+use crate::error::{Error, Result};
+use crate::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
+use crate::graph::{RoadInput, RoadWay};
+use crate::profile::{self, RoadAttrs, WayTags};
+use crate::ServiceKinds;
+use osmpbf::{BlobReader, BlobType, Element, PrimitiveBlock, RelMemberType};
+use rayon::prelude::*;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Everything read from one extract.
+#[derive(Clone, Debug, Default)]
+pub struct OsmData {
+    /// Car-usable ways with the coordinates of their nodes.
+    pub roads: RoadInput,
+    /// Service points, ordered nodes first, then ways, then relations, each by id.
+    pub services: Vec<ServicePoint>,
+    /// Settlements, in the same order.
+    pub settlements: Vec<Settlement>,
+    /// What was seen and what was skipped.
+    pub stats: ReadStats,
+}
+
+/// Counts of what the reader saw, and how long each pass took.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReadStats {
+    /// Data blocks in the file.
+    pub blocks: usize,
+    /// Whether the header declares `Sort.Type_then_ID`.
+    pub sorted: bool,
+    /// Nodes in the file.
+    pub nodes: u64,
+    /// Ways in the file.
+    pub ways: u64,
+    /// Relations in the file.
+    pub relations: u64,
+    /// Car-usable ways (roads and car ferries) before splitting at gaps.
+    pub road_ways: u64,
+    /// Car ferry ways among them.
+    pub ferry_ways: u64,
+    /// Node references of roads and areas whose node is not in the file.
+    pub missing_node_refs: u64,
+    /// Road ways that lost nodes missing from the file (cut at the gaps) but kept a piece.
+    pub ways_cut_at_gaps: u64,
+    /// Road ways or pieces dropped because fewer than two of their nodes are in the file.
+    pub road_pieces_dropped: u64,
+    /// Areas (closed ways, multipolygons) that are services or settlements but have no usable
+    /// node in the file, and so no location.
+    pub areas_without_location: u64,
+    /// Time per pass, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Tags of a feature that may be a service point or a settlement.
+#[derive(Clone, Debug, Default)]
+struct FeatureTags {
+    kinds: ServiceKinds,
+    place: Option<Place>,
+    name: Option<String>,
+    population: Option<u64>,
+}
+
+impl FeatureTags {
+    /// Reads the feature tags; `None` if the element is neither a service nor a settlement.
+    fn read<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Self> {
+        let mut kinds = ServiceKinds::EMPTY;
+        let mut place = None;
+        let mut name = None;
+        let mut population = None;
+        for (k, v) in tags {
+            match k {
+                "place" => place = Place::from_tag(v),
+                "name" => name = Some(v),
+                "population" => population = Some(v),
+                _ => kinds |= profile::service_kinds_of_tag(k, v),
+            }
+        }
+        if kinds.is_empty() && place.is_none() {
+            return None;
+        }
+        Some(FeatureTags {
+            kinds,
+            place,
+            name: name.map(str::to_owned),
+            population: population.and_then(profile::parse_population),
+        })
+    }
+}
+
+/// A closed way or multipolygon that is a service or settlement, located later.
+#[derive(Clone, Debug)]
+struct Area {
+    id: OsmId,
+    tags: FeatureTags,
+    /// For a closed way: its node refs. For a relation: empty, see `members`.
+    refs: Vec<i64>,
+    /// For a relation: member ways with `true` for outer (or empty) role.
+    members: Vec<(i64, bool)>,
+}
+
+/// A road way as read: its id, what the profile said, its refs.
+#[derive(Clone, Debug)]
+struct RawRoad {
+    id: i64,
+    attrs: RoadAttrs,
+    refs: Vec<i64>,
+}
+
+/// What one block contributed to the way/relation pass.
+#[derive(Default)]
+struct WayBlock {
+    has_nodes: bool,
+    has_ways: bool,
+    ways: u64,
+    relations: u64,
+    roads: Vec<RawRoad>,
+    areas: Vec<Area>,
+}
+
+/// What one block contributed to the node pass.
+#[derive(Default)]
+struct NodeBlock {
+    nodes: u64,
+    has_ways_or_relations: bool,
+    features: Vec<(OsmId, Coord, FeatureTags)>,
+}
+
+/// Where a data block lies in the file.
+#[derive(Clone, Copy, Debug)]
+struct BlockExtent {
+    offset: u64,
+    len: u64,
+}
+
+/// An open PBF file with its block index.
+struct PbfFile {
+    path: PathBuf,
+    file: File,
+    blocks: Vec<BlockExtent>,
+    sorted: bool,
+}
+
+/// Reads a `.osm.pbf` file. See the module docs for the passes.
+///
+/// # Errors
+/// [`Error::Io`] if the file cannot be read, [`Error::NotPbf`] if it is no PBF file,
+/// [`Error::CorruptBlock`] if a block is truncated or damaged, [`Error::Unsupported`] for
+/// history files and other unsupported features.
+pub fn read_pbf(path: &Path) -> Result<OsmData> {
+    read(path, false)
+}
+
+fn read(path: &Path, ignore_sort_order: bool) -> Result<OsmData> {
+    let mut stats = ReadStats::default();
+    let mut clock = Instant::now();
+    let mut lap = |stats: &mut ReadStats, name: &'static str| {
+        stats.timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+
+    let pbf = PbfFile::open(path)?;
+    stats.blocks = pbf.blocks.len();
+    stats.sorted = pbf.sorted;
+    // Extract tools write nodes, then ways, then relations, whether or not the header says so;
+    // the node pass checks the assumption and a file that breaks it is read again block by block.
+    let use_sort_order = !ignore_sort_order;
+    lap(&mut stats, "index");
+
+    let way_blocks = if use_sort_order {
+        pbf.way_pass_sorted()?
+    } else {
+        pbf.way_pass_all()?
+    };
+    // In sort order, the node pass reads every block before the last one that held nodes.
+    let first_way_pass_block = way_blocks.first().map_or(0, |b| b.0);
+    let node_block_limit = way_blocks
+        .iter()
+        .rev()
+        .find(|(_, b)| b.has_nodes)
+        .map_or(first_way_pass_block, |(i, _)| i + 1);
+    let mut roads = Vec::new();
+    let mut areas = Vec::new();
+    let mut blocks_with_ways = Vec::new();
+    let mut blocks_with_nodes = Vec::new();
+    for (index, block) in way_blocks {
+        stats.ways += block.ways;
+        stats.relations += block.relations;
+        if block.has_ways {
+            blocks_with_ways.push(index);
+        }
+        if block.has_nodes {
+            blocks_with_nodes.push(index);
+        }
+        roads.extend(block.roads);
+        areas.extend(block.areas);
+    }
+    lap(&mut stats, "ways");
+
+    let member_refs = pbf.member_ways(&areas, &blocks_with_ways)?;
+    lap(&mut stats, "members");
+
+    let mut needed: Vec<i64> = roads
+        .iter()
+        .flat_map(|r| r.refs.iter().copied())
+        .chain(areas.iter().flat_map(|a| a.refs.iter().copied()))
+        .chain(
+            member_refs
+                .iter()
+                .flat_map(|(_, refs)| refs.iter().copied()),
+        )
+        .collect();
+    needed.par_sort_unstable();
+    needed.dedup();
+    let node_blocks: Vec<usize> = if use_sort_order {
+        (0..node_block_limit).collect()
+    } else {
+        blocks_with_nodes
+    };
+    let coords: Vec<AtomicU64> = (0..needed.len()).map(|_| AtomicU64::new(MISSING)).collect();
+    let node_results = pbf.node_pass(&node_blocks, &needed, &coords)?;
+    let unread_ways = node_blocks
+        .iter()
+        .zip(&node_results)
+        .any(|(&i, b)| i < first_way_pass_block && b.has_ways_or_relations);
+    if use_sort_order && unread_ways {
+        // The header promised sort order, but ways sit among the nodes: decode every block.
+        return read(path, true);
+    }
+    let coords: Vec<u64> = coords.into_iter().map(AtomicU64::into_inner).collect();
+    let mut node_features = Vec::new();
+    for block in node_results {
+        stats.nodes += block.nodes;
+        node_features.extend(block.features);
+    }
+    lap(&mut stats, "nodes");
+
+    let lookup = NodeLookup {
+        ids: &needed,
+        coords: &coords,
+    };
+    let road_input = assemble_roads(&roads, &lookup, &mut stats);
+    let (services, settlements) =
+        assemble_features(node_features, &areas, &member_refs, &lookup, &mut stats);
+    lap(&mut stats, "assemble");
+    Ok(OsmData {
+        roads: road_input,
+        services,
+        settlements,
+        stats,
+    })
+}
+
+/// Packed coordinate of a node that was not found. No valid latitude is `i32::MIN` (1e-7°).
+const MISSING: u64 = 0x8000_0000;
+
+fn pack(c: Coord) -> u64 {
+    (u64::from(c.lon_e7 as u32) << 32) | u64::from(c.lat_e7 as u32)
+}
+
+fn unpack(v: u64) -> Option<Coord> {
+    (v != MISSING).then_some(Coord {
+        lon_e7: (v >> 32) as u32 as i32,
+        lat_e7: v as u32 as i32,
+    })
+}
+
+/// Needed node ids (sorted) and their packed coordinates.
+struct NodeLookup<'a> {
+    ids: &'a [i64],
+    coords: &'a [u64],
+}
+
+impl NodeLookup<'_> {
+    fn index(&self, id: i64) -> Option<usize> {
+        self.ids.binary_search(&id).ok()
+    }
+
+    fn coord(&self, id: i64) -> Option<Coord> {
+        self.index(id).and_then(|i| unpack(self.coords[i]))
+    }
+}
+
+impl PbfFile {
+    fn open(path: &Path) -> Result<Self> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let file_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        let not_pbf = |reason: &str| Error::NotPbf {
+            path: path.to_path_buf(),
+            reason: reason.to_owned(),
+        };
+        if file_len == 0 {
+            return Err(not_pbf("the file is empty"));
+        }
+        let mut reader =
+            BlobReader::seekable_from_path(path).map_err(|e| Error::io(path, osm_io(e)))?;
+        let mut offsets = Vec::new();
+        let mut header_seen = false;
+        let mut header_offset = 0;
+        let mut index = 0usize;
+        while let Some(next) = reader.next_header_skip_blob() {
+            let (header, offset) = next.map_err(|e| {
+                let offset = offsets.last().map_or(0, |o: &(u64, bool)| o.0);
+                if index == 0 {
+                    not_pbf(&describe(&e))
+                } else {
+                    Error::CorruptBlock {
+                        path: path.to_path_buf(),
+                        offset,
+                        reason: describe(&e),
+                    }
+                }
+            })?;
+            let offset = offset.map_or(0, |o| o.0);
+            match header.blob_type() {
+                BlobType::OsmHeader if index == 0 => {
+                    header_seen = true;
+                    header_offset = offset;
+                }
+                BlobType::OsmHeader => {}
+                BlobType::OsmData => offsets.push((offset, true)),
+                BlobType::Unknown(_) => offsets.push((offset, false)),
+            }
+            index += 1;
+        }
+        if !header_seen {
+            return Err(not_pbf("it does not start with an OSMHeader block"));
+        }
+        let end = reader
+            .seek_raw(std::io::SeekFrom::Current(0))
+            .map_err(|e| Error::io(path, osm_io(e)))?;
+        let last_start = offsets.last().map_or(header_offset, |o| o.0);
+        if end > file_len {
+            return Err(Error::CorruptBlock {
+                path: path.to_path_buf(),
+                offset: last_start,
+                reason: format!("the file is truncated: the block needs {end} bytes but the file has {file_len}"),
+            });
+        }
+        let mut blocks = Vec::with_capacity(offsets.len());
+        for (i, &(offset, is_data)) in offsets.iter().enumerate() {
+            let next = offsets.get(i + 1).map_or(end, |o| o.0);
+            if is_data {
+                blocks.push(BlockExtent {
+                    offset,
+                    len: next - offset,
+                });
+            }
+        }
+        let mut pbf = PbfFile {
+            path: path.to_path_buf(),
+            file,
+            blocks,
+            sorted: false,
+        };
+        let header = pbf.read_header(BlockExtent {
+            offset: header_offset,
+            len: offsets.first().map_or(end, |o| o.0) - header_offset,
+        })?;
+        for feature in header.required_features() {
+            if feature != "OsmSchema-V0.6" && feature != "DenseNodes" {
+                return Err(Error::Unsupported {
+                    path: path.to_path_buf(),
+                    feature: feature.clone(),
+                });
+            }
+        }
+        pbf.sorted = header
+            .optional_features()
+            .iter()
+            .any(|f| f == "Sort.Type_then_ID");
+        Ok(pbf)
+    }
+
+    fn corrupt(&self, extent: BlockExtent, reason: String) -> Error {
+        Error::CorruptBlock {
+            path: self.path.clone(),
+            offset: extent.offset,
+            reason,
+        }
+    }
+
+    fn read_bytes(&self, extent: BlockExtent) -> Result<Vec<u8>> {
+        let mut buf = vec![0u8; extent.len as usize];
+        self.file
+            .read_exact_at(&mut buf, extent.offset)
+            .map_err(|e| Error::io(&self.path, e))?;
+        Ok(buf)
+    }
+
+    fn read_header(&self, extent: BlockExtent) -> Result<osmpbf::HeaderBlock> {
+        let bytes = self.read_bytes(extent)?;
+        let blob = BlobReader::new(bytes.as_slice())
+            .next()
+            .ok_or_else(|| self.corrupt(extent, "empty header block".into()))?
+            .map_err(|e| self.corrupt(extent, describe(&e)))?;
+        blob.to_headerblock()
+            .map_err(|e| self.corrupt(extent, describe(&e)))
+    }
+
+    /// Decodes data block `index` and hands it to `f`. A panic inside the decoder (which only
+    /// damaged data can cause) becomes a [`Error::CorruptBlock`].
+    fn with_block<T>(&self, index: usize, f: impl Fn(&PrimitiveBlock) -> T) -> Result<T> {
+        let extent = self.blocks[index];
+        let bytes = self.read_bytes(extent)?;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let blob = BlobReader::new(bytes.as_slice())
+                .next()
+                .ok_or_else(|| "no block at this offset".to_owned())?
+                .map_err(|e| describe(&e))?;
+            let block = blob.to_primitiveblock().map_err(|e| describe(&e))?;
+            Ok::<T, String>(f(&block))
+        }));
+        match outcome {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(reason)) => Err(self.corrupt(extent, reason)),
+            Err(_) => Err(self.corrupt(extent, "the block's contents are inconsistent".into())),
+        }
+    }
+
+    fn way_block(&self, index: usize) -> Result<WayBlock> {
+        self.with_block(index, scan_ways)
+    }
+
+    /// Way pass in type order: blocks from the end backwards, in batches, until a batch
+    /// holds a block with nodes. Returns the decoded blocks in file order.
+    fn way_pass_sorted(&self) -> Result<Vec<(usize, WayBlock)>> {
+        let batch = (rayon::current_num_threads() * 4).max(4);
+        let mut done: Vec<(usize, WayBlock)> = Vec::new();
+        let mut end = self.blocks.len();
+        while end > 0 {
+            let start = end.saturating_sub(batch);
+            let decoded: Vec<(usize, WayBlock)> = (start..end)
+                .into_par_iter()
+                .map(|i| self.way_block(i).map(|b| (i, b)))
+                .collect::<Result<_>>()?;
+            let met_nodes = decoded.iter().any(|(_, b)| b.has_nodes);
+            done.splice(0..0, decoded);
+            end = start;
+            if met_nodes {
+                break;
+            }
+        }
+        Ok(done)
+    }
+
+    /// Way pass for a file not in type order: every block.
+    fn way_pass_all(&self) -> Result<Vec<(usize, WayBlock)>> {
+        (0..self.blocks.len())
+            .into_par_iter()
+            .map(|i| self.way_block(i).map(|b| (i, b)))
+            .collect()
+    }
+
+    /// Refs of the member ways of multipolygon areas, read from the way blocks.
+    fn member_ways(&self, areas: &[Area], way_blocks: &[usize]) -> Result<Vec<(i64, Vec<i64>)>> {
+        let mut wanted: Vec<i64> = areas
+            .iter()
+            .flat_map(|a| a.members.iter().map(|m| m.0))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let found: Vec<Vec<(i64, Vec<i64>)>> = way_blocks
+            .par_iter()
+            .map(|&i| {
+                self.with_block(i, |block| {
+                    let mut out = Vec::new();
+                    for group in block.groups() {
+                        for way in group.ways() {
+                            if wanted.binary_search(&way.id()).is_ok() {
+                                out.push((way.id(), way.refs().collect()));
+                            }
+                        }
+                    }
+                    out
+                })
+            })
+            .collect::<Result<_>>()?;
+        let mut all: Vec<(i64, Vec<i64>)> = found.into_iter().flatten().collect();
+        all.sort_by_key(|(id, _)| *id);
+        all.dedup_by_key(|(id, _)| *id);
+        Ok(all)
+    }
+
+    fn node_pass(
+        &self,
+        blocks: &[usize],
+        needed: &[i64],
+        coords: &[AtomicU64],
+    ) -> Result<Vec<NodeBlock>> {
+        blocks
+            .par_iter()
+            .map(|&i| self.with_block(i, |block| scan_nodes(block, needed, coords)))
+            .collect()
+    }
+}
+
+fn osm_io(e: osmpbf::Error) -> std::io::Error {
+    match e.into_kind() {
+        osmpbf::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// A short human description of an osmpbf error.
+fn describe(e: &osmpbf::Error) -> String {
+    use osmpbf::{BlobError, ErrorKind};
+    match e.kind() {
+        ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            "the file ends inside this block (truncated)".into()
+        }
+        ErrorKind::Io(io) => io.to_string(),
+        ErrorKind::Protobuf { location, .. } => format!("cannot decode the {location}"),
+        ErrorKind::StringtableUtf8 { index, .. } => {
+            format!("string table entry {index} is not UTF-8")
+        }
+        ErrorKind::StringtableIndexOutOfBounds { index } => {
+            format!("string table index {index} is out of range")
+        }
+        ErrorKind::Blob(BlobError::InvalidHeaderSize) => "invalid block header size".into(),
+        ErrorKind::Blob(BlobError::HeaderTooBig { size }) => {
+            format!("block header size {size} is implausible")
+        }
+        ErrorKind::Blob(BlobError::MessageTooBig { size }) => {
+            format!("block size {size} is implausible")
+        }
+        ErrorKind::Blob(BlobError::Empty) => "the block is empty".into(),
+        ErrorKind::Blob(other) => format!("{other:?}"),
+        other => format!("{other:?}"),
+    }
+}
+
+fn scan_ways(block: &PrimitiveBlock) -> WayBlock {
+    let mut out = WayBlock::default();
+    for group in block.groups() {
+        if group.nodes().next().is_some() || group.dense_nodes().next().is_some() {
+            out.has_nodes = true;
+        }
+        for way in group.ways() {
+            out.ways += 1;
+            out.has_ways = true;
+            let road_tags = WayTags::from_pairs(way.tags());
+            if let Some(attrs) = profile::road_attrs(&road_tags) {
+                out.roads.push(RawRoad {
+                    id: way.id(),
+                    attrs,
+                    refs: way.refs().collect(),
+                });
+            }
+            if let Some(tags) = FeatureTags::read(way.tags()) {
+                let refs = way.raw_refs();
+                let closed = refs.len() >= 4 && way.refs().next() == way.refs().last();
+                if closed {
+                    out.areas.push(Area {
+                        id: OsmId {
+                            kind: ElementType::Way,
+                            id: way.id(),
+                        },
+                        tags,
+                        refs: way.refs().collect(),
+                        members: Vec::new(),
+                    });
+                }
+            }
+        }
+        for rel in group.relations() {
+            out.relations += 1;
+            out.has_ways = true;
+            if !rel.tags().any(|(k, v)| k == "type" && v == "multipolygon") {
+                continue;
+            }
+            let Some(tags) = FeatureTags::read(rel.tags()) else {
+                continue;
+            };
+            let members = rel
+                .members()
+                .filter(|m| m.member_type == RelMemberType::Way)
+                .map(|m| {
+                    let role = m.role().unwrap_or("");
+                    (m.member_id, role != "inner")
+                })
+                .collect();
+            out.areas.push(Area {
+                id: OsmId {
+                    kind: ElementType::Relation,
+                    id: rel.id(),
+                },
+                tags,
+                refs: Vec::new(),
+                members,
+            });
+        }
+    }
+    out
+}
+
+/// A cursor into the sorted needed-id array that walks forward as a block's increasing ids go
+/// by, falling back to binary search when ids jump backwards.
+struct Cursor<'a> {
+    ids: &'a [i64],
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn find(&mut self, id: i64) -> Option<usize> {
+        if self.pos > 0 && self.ids.get(self.pos - 1).is_some_and(|&p| p >= id) {
+            self.pos = self.ids.partition_point(|&x| x < id);
+        } else {
+            // Gallop forward from the current position.
+            let mut step = 1;
+            let mut hi = self.pos;
+            while hi < self.ids.len() && self.ids[hi] < id {
+                self.pos = hi + 1;
+                hi += step;
+                step *= 2;
+            }
+            let hi = hi.min(self.ids.len());
+            self.pos += self.ids[self.pos..hi].partition_point(|&x| x < id);
+        }
+        (self.ids.get(self.pos) == Some(&id)).then(|| {
+            self.pos += 1;
+            self.pos - 1
+        })
+    }
+}
+
+fn scan_nodes(block: &PrimitiveBlock, needed: &[i64], coords: &[AtomicU64]) -> NodeBlock {
+    let mut out = NodeBlock::default();
+    let mut cursor = Cursor {
+        ids: needed,
+        pos: 0,
+    };
+    for element in block.elements() {
+        let (id, coord, tags) = match element {
+            Element::DenseNode(n) => (
+                n.id(),
+                Coord {
+                    lon_e7: n.decimicro_lon(),
+                    lat_e7: n.decimicro_lat(),
+                },
+                FeatureTags::read(n.tags()),
+            ),
+            Element::Node(n) => (
+                n.id(),
+                Coord {
+                    lon_e7: n.decimicro_lon(),
+                    lat_e7: n.decimicro_lat(),
+                },
+                FeatureTags::read(n.tags()),
+            ),
+            Element::Way(_) | Element::Relation(_) => {
+                out.has_ways_or_relations = true;
+                continue;
+            }
+        };
+        out.nodes += 1;
+        if let Some(i) = cursor.find(id) {
+            coords[i].store(pack(coord), Ordering::Relaxed);
+        }
+        if let Some(tags) = tags {
+            out.features.push((
+                OsmId {
+                    kind: ElementType::Node,
+                    id,
+                },
+                coord,
+                tags,
+            ));
+        }
+    }
+    out
+}
+
+/// Turns road ways into graph input: node ids become input node numbers, ways are split where
+/// nodes are missing.
+fn assemble_roads(roads: &[RawRoad], lookup: &NodeLookup<'_>, stats: &mut ReadStats) -> RoadInput {
+    let mut input = RoadInput {
+        coords: Vec::with_capacity(lookup.ids.len()),
+        osm_ids: lookup.ids.to_vec(),
+        ways: Vec::with_capacity(roads.len()),
+        refs: Vec::new(),
+    };
+    // Input node numbers are positions in the needed-id array; missing nodes keep a dummy
+    // coordinate but no way piece ever refers to them.
+    input.coords = lookup
+        .coords
+        .iter()
+        .map(|&v| unpack(v).unwrap_or_default())
+        .collect();
+    let indexed: Vec<Vec<Option<u32>>> = roads
+        .par_iter()
+        .map(|r| {
+            r.refs
+                .iter()
+                .map(|&id| {
+                    lookup
+                        .index(id)
+                        .filter(|&i| lookup.coords[i] != MISSING)
+                        .map(|i| i as u32)
+                })
+                .collect()
+        })
+        .collect();
+    for (road, refs) in roads.iter().zip(indexed) {
+        stats.road_ways += 1;
+        if road.attrs.is_ferry() {
+            stats.ferry_ways += 1;
+        }
+        let missing = refs.iter().filter(|r| r.is_none()).count();
+        stats.missing_node_refs += missing as u64;
+        let pieces: Vec<&[Option<u32>]> = refs
+            .split(|r| r.is_none())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if missing > 0 && !pieces.is_empty() {
+            stats.ways_cut_at_gaps += 1;
+        }
+        for piece in &pieces {
+            let start = input.refs.len() as u32;
+            input.refs.extend(piece.iter().flatten());
+            let mut distinct = input.refs[start as usize..].to_vec();
+            distinct.dedup();
+            if distinct.len() < 2 {
+                input.refs.truncate(start as usize);
+                stats.road_pieces_dropped += 1;
+                continue;
+            }
+            input.ways.push(RoadWay {
+                osm_id: road.id,
+                attrs: road.attrs,
+                start,
+                end: input.refs.len() as u32,
+            });
+        }
+        if pieces.is_empty() {
+            stats.road_pieces_dropped += 1;
+        }
+    }
+    input
+}
+
+/// Builds service points and settlements from tagged nodes and located areas.
+fn assemble_features(
+    node_features: Vec<(OsmId, Coord, FeatureTags)>,
+    areas: &[Area],
+    member_refs: &[(i64, Vec<i64>)],
+    lookup: &NodeLookup<'_>,
+    stats: &mut ReadStats,
+) -> (Vec<ServicePoint>, Vec<Settlement>) {
+    let mut all: Vec<(OsmId, Coord, FeatureTags)> = node_features;
+    for area in areas {
+        let location = if area.id.kind == ElementType::Way {
+            closed_way_point(&area.refs, lookup)
+        } else {
+            multipolygon_point(&area.members, member_refs, lookup)
+        };
+        match location {
+            Some(c) => all.push((area.id, c, area.tags.clone())),
+            None => stats.areas_without_location += 1,
+        }
+    }
+    all.sort_by_key(|(id, _, _)| *id);
+    all.dedup_by_key(|(id, _, _)| *id);
+    let mut services = Vec::new();
+    let mut settlements = Vec::new();
+    for (id, coord, tags) in all {
+        if !tags.kinds.is_empty() {
+            services.push(ServicePoint {
+                id,
+                name: tags.name.clone(),
+                kinds: tags.kinds,
+                coord,
+            });
+        }
+        if let Some(place) = tags.place {
+            settlements.push(Settlement {
+                id,
+                name: tags.name,
+                place,
+                population: tags.population,
+                coord,
+            });
+        }
+    }
+    (services, settlements)
+}
+
+fn ring_coords(refs: &[i64], lookup: &NodeLookup<'_>) -> Vec<geo::Coord<f64>> {
+    refs.iter()
+        .filter_map(|&id| lookup.coord(id))
+        .map(|c| geo::coord! { x: c.lon(), y: c.lat() })
+        .collect()
+}
+
+/// A point inside a closed way's polygon (its centroid when the polygon is degenerate).
+fn closed_way_point(refs: &[i64], lookup: &NodeLookup<'_>) -> Option<Coord> {
+    let ring = ring_coords(refs, lookup);
+    polygon_point(vec![geo::Polygon::new(geo::LineString::new(ring), vec![])])
+}
+
+fn polygon_point(polygons: Vec<geo::Polygon<f64>>) -> Option<Coord> {
+    use geo::{Centroid, InteriorPoint};
+    let polygons: Vec<geo::Polygon<f64>> = polygons
+        .into_iter()
+        .filter(|p| !p.exterior().0.is_empty())
+        .collect();
+    if polygons.is_empty() {
+        return None;
+    }
+    let mp = geo::MultiPolygon::new(polygons);
+    let p = mp.interior_point().or_else(|| mp.centroid()).or_else(|| {
+        // Degenerate rings (all points on a line): the mean of their points.
+        let pts: Vec<_> = mp
+            .iter()
+            .flat_map(|p| p.exterior().0.iter().copied())
+            .collect();
+        let n = pts.len() as f64;
+        (n > 0.0).then(|| {
+            geo::Point::new(
+                pts.iter().map(|c| c.x).sum::<f64>() / n,
+                pts.iter().map(|c| c.y).sum::<f64>() / n,
+            )
+        })
+    })?;
+    Some(Coord::from_degrees(p.x(), p.y()))
+}
+
+/// A point inside a multipolygon: outer member ways are joined end to end into rings; inner
+/// rings are holes of the outer ring that contains them.
+fn multipolygon_point(
+    members: &[(i64, bool)],
+    member_refs: &[(i64, Vec<i64>)],
+    lookup: &NodeLookup<'_>,
+) -> Option<Coord> {
+    let refs_of = |id: i64| {
+        member_refs
+            .binary_search_by_key(&id, |(w, _)| *w)
+            .ok()
+            .map(|i| member_refs[i].1.as_slice())
+    };
+    let outer: Vec<&[i64]> = members
+        .iter()
+        .filter(|m| m.1)
+        .filter_map(|m| refs_of(m.0))
+        .collect();
+    let inner: Vec<&[i64]> = members
+        .iter()
+        .filter(|m| !m.1)
+        .filter_map(|m| refs_of(m.0))
+        .collect();
+    let outer_rings = join_rings(&outer);
+    let inner_rings: Vec<geo::LineString<f64>> = join_rings(&inner)
+        .into_iter()
+        .map(|r| geo::LineString::new(ring_coords(&r, lookup)))
+        .collect();
+    let mut polygons: Vec<geo::Polygon<f64>> = outer_rings
+        .iter()
+        .map(|r| geo::Polygon::new(geo::LineString::new(ring_coords(r, lookup)), vec![]))
+        .collect();
+    for hole in inner_rings {
+        use geo::Contains;
+        if let Some(p) = polygons.iter_mut().find(|p| {
+            hole.0
+                .first()
+                .is_some_and(|c| p.contains(&geo::Point::from(*c)))
+        }) {
+            p.interiors_push(hole);
+        }
+    }
+    polygon_point(polygons)
+}
+
+/// Joins way segments end to end into rings (a ring that cannot be closed is closed by force).
+fn join_rings(ways: &[&[i64]]) -> Vec<Vec<i64>> {
+    let mut left: Vec<Vec<i64>> = ways
+        .iter()
+        .filter(|w| w.len() >= 2)
+        .map(|w| w.to_vec())
+        .collect();
+    let mut rings = Vec::new();
+    while let Some(mut ring) = left.pop() {
+        // Rings start with at least two nodes, so first and last exist.
+        while let (Some(&first), Some(&last)) = (ring.first(), ring.last()) {
+            if first == last {
+                break;
+            }
+            let Some(i) = left
+                .iter()
+                .position(|w| w.first() == Some(&last) || w.last() == Some(&last))
+            else {
+                break;
+            };
+            let mut next = left.swap_remove(i);
+            if next.last() == Some(&last) {
+                next.reverse();
+            }
+            ring.extend_from_slice(&next[1..]);
+        }
+        rings.push(ring);
+    }
+    rings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_finds_sorted_and_unsorted() {
+        let ids = [2i64, 3, 5, 8, 13, 21, 34];
+        let mut c = Cursor { ids: &ids, pos: 0 };
+        let hits: Vec<Option<usize>> = [1, 2, 5, 6, 34, 3, 35, 21]
+            .iter()
+            .map(|&id| c.find(id))
+            .collect();
+        assert_eq!(
+            hits,
+            vec![
+                None,
+                Some(0),
+                Some(2),
+                None,
+                Some(6),
+                Some(1),
+                None,
+                Some(5)
+            ]
+        );
+    }
+
+    #[test]
+    fn rings_join_in_any_direction() {
+        let a: &[i64] = &[1, 2, 3];
+        let b: &[i64] = &[5, 4, 3];
+        let c: &[i64] = &[5, 1];
+        let rings = join_rings(&[a, b, c]);
+        assert_eq!(rings.len(), 1);
+        let ring = &rings[0];
+        assert_eq!(ring.first(), ring.last());
+        assert_eq!(ring.len(), 6);
+    }
+
+    #[test]
+    fn pack_round_trip() {
+        for c in [
+            Coord {
+                lon_e7: -1,
+                lat_e7: -1,
+            },
+            Coord {
+                lon_e7: 1_800_000_000,
+                lat_e7: -900_000_000,
+            },
+            Coord::default(),
+        ] {
+            assert_eq!(unpack(pack(c)), Some(c));
+        }
+        assert_eq!(unpack(MISSING), None);
+    }
+}

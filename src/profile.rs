@@ -1,0 +1,629 @@
+//! Tag rules as data: which OSM ways a car may use and how fast, which ferries carry cars, which
+//! features are service points of which kind, and which places are settlements.
+//!
+//! Every rule lives in a table or a small function next to it, so a reviewer can read the whole
+//! car profile on one screen. The tables are the contract the tests in `tests/fixtures/` check.
+//!
+//! # Supported
+//! - `highway=*` classes in [`HIGHWAY_CLASSES`] with their default speeds; every other
+//!   `highway` value (footway, cycleway, path, pedestrian, steps, construction, proposed,
+//!   platform, busway, raceway, ...) is not a car road. `area=yes` highways are squares, not roads.
+//! - `maxspeed`: numbers (km/h), `"50 km/h"`, `"30 mph"`, the zone values in [`MAXSPEED_ZONES`]
+//!   (`SE:urban` = 50, `SE:rural` = 70, `SE:motorway` = 110, ...), `none` (the class default),
+//!   `walk` (6 km/h), lists such as `"50;30"` (the lowest value). Anything else falls back to the
+//!   class default. A parsed limit replaces the class default: car times are free-flow times at
+//!   the posted limit.
+//! - Car access: the first present of `motorcar`, `motor_vehicle`, `vehicle`, `access` decides.
+//!   The values in [`DENIED_ACCESS`] (`no`, `private`, `agricultural`, `forestry`, `delivery`,
+//!   ...) exclude the way; everything else, including `destination` and `customers`, allows it.
+//! - `highway=track` is **out** unless car access is explicitly granted (`yes`, `designated`,
+//!   `permissive`, `destination`, `customers`). Tracks are mostly forest and farm roads, often
+//!   behind a barrier; routing over them invents shortcuts that no planner would accept, while a
+//!   settlement at the end of a track still snaps to the nearest real road.
+//! - `oneway`: `yes`/`true`/`1` forward, `-1`/`reverse` backward, `no`/`false`/`0` and
+//!   `alternating` both ways; `reversible` excludes the way (its direction changes by the hour).
+//!   `highway=motorway` and `junction=roundabout`/`circular` imply `oneway=yes`; an explicit
+//!   `oneway` tag wins over the implied one.
+//! - Car ferries: `route=ferry` ways whose `motorcar` (or, if absent, `motor_vehicle`) is
+//!   `yes`, `designated`, `permissive` or `destination`. A ferry without such a tag is taken to
+//!   be for passengers only; a ferry tagged `tourism=*` is a cruise, never a car link. The
+//!   crossing takes `duration` (`H:MM`, `HH:MM:SS`, ISO 8601 `PT1H30M`, a bare number =
+//!   minutes) or, without one, the way's length at [`FERRY_FALLBACK_KMH`]; every ferry way adds
+//!   [`FERRY_BOARDING_S`] for waiting and boarding.
+//! - Service kinds from the rules in [`SERVICE_RULES`]; a feature may have several kinds.
+//! - Settlements from the `place` values in [`SETTLEMENT_PLACES`], with `population` parsed by
+//!   [`parse_population`] (missing or unreadable is unknown, never zero).
+//!
+//! # Omitted
+//! - Turn restrictions (`type=restriction` relations): distances are slightly optimistic where
+//!   a turn is banned.
+//! - Barriers on nodes (`barrier=gate`, `bollard`, ...), time-conditional access
+//!   (`*:conditional`), `maxspeed:forward`/`:backward`, `maxspeed:conditional`, traffic signals
+//!   and other junction delays, `oneway:motorcar`.
+//! - Ferry route relations (`type=route` + `route=ferry`): only ferry ways are read, which is how
+//!   almost every car ferry in OSM is mapped.
+//! - `place=*` on `type=boundary` relations: administrative areas are not settlements.
+
+use crate::ServiceKinds;
+
+/// A car-routable road class with its default speed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HighwayClass {
+    /// The `highway=*` value.
+    pub tag: &'static str,
+    /// Speed used when the way has no usable `maxspeed`, in km/h.
+    pub default_kmh: u16,
+}
+
+const fn class(tag: &'static str, default_kmh: u16) -> HighwayClass {
+    HighwayClass { tag, default_kmh }
+}
+
+/// Car-routable `highway` values and their default speeds (km/h), roughly the Swedish default
+/// limits for each kind of road (70 outside built-up areas, 50 inside, lower in housing areas).
+pub const HIGHWAY_CLASSES: &[HighwayClass] = &[
+    class("motorway", 110),
+    class("motorway_link", 60),
+    class("trunk", 90),
+    class("trunk_link", 60),
+    class("primary", 80),
+    class("primary_link", 60),
+    class("secondary", 70),
+    class("secondary_link", 50),
+    class("tertiary", 60),
+    class("tertiary_link", 50),
+    class("unclassified", 50),
+    class("residential", 30),
+    class("living_street", 10),
+    class("service", 20),
+    class("road", 40),
+    class("track", 20),
+];
+
+/// `highway=track`, which needs explicit car access.
+const TRACK: &str = "track";
+
+/// Index of the pseudo class used for car ferries in [`RoadAttrs::class`].
+pub const FERRY_CLASS: u8 = u8::MAX;
+
+/// Zone values of `maxspeed` and their limits in km/h. `None` means "no limit": the class
+/// default applies.
+pub const MAXSPEED_ZONES: &[(&str, Option<u16>)] = &[
+    ("SE:urban", Some(50)),
+    ("SE:rural", Some(70)),
+    ("SE:motorway", Some(110)),
+    ("NO:urban", Some(50)),
+    ("NO:rural", Some(80)),
+    ("NO:motorway", Some(110)),
+    ("FI:urban", Some(50)),
+    ("FI:rural", Some(80)),
+    ("FI:motorway", Some(120)),
+    ("DK:urban", Some(50)),
+    ("DK:rural", Some(80)),
+    ("DK:motorway", Some(130)),
+    ("DE:urban", Some(50)),
+    ("DE:rural", Some(100)),
+    ("DE:living_street", Some(7)),
+    ("DE:motorway", None),
+    ("AT:urban", Some(50)),
+    ("AT:rural", Some(100)),
+    ("AT:motorway", Some(130)),
+    ("CH:urban", Some(50)),
+    ("CH:rural", Some(80)),
+    ("CH:motorway", Some(120)),
+    ("FR:urban", Some(50)),
+    ("FR:rural", Some(80)),
+    ("FR:motorway", Some(130)),
+    ("AD:urban", Some(50)),
+    ("AD:rural", Some(90)),
+];
+
+/// `maxspeed=walk`, in km/h.
+pub const WALK_KMH: u16 = 6;
+
+/// Access values that shut a way to the general public's cars.
+pub const DENIED_ACCESS: &[&str] = &[
+    "no",
+    "private",
+    "agricultural",
+    "forestry",
+    "delivery",
+    "military",
+    "emergency",
+    "permit",
+];
+
+/// Access values that count as an explicit grant (for tracks and ferries).
+pub const GRANTED_ACCESS: &[&str] = &[
+    "yes",
+    "designated",
+    "permissive",
+    "destination",
+    "customers",
+];
+
+/// Speed of a car ferry without a usable `duration`, in km/h (a typical Swedish road ferry).
+pub const FERRY_FALLBACK_KMH: u16 = 10;
+
+/// Time added to every car ferry way for waiting and boarding, in seconds (half the usual
+/// 20-minute headway of a Swedish road ferry).
+pub const FERRY_BOARDING_S: u32 = 600;
+
+/// Direction(s) in which a road may be driven, relative to the order of its OSM nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Both ways.
+    Both,
+    /// Only in the order of the way's nodes.
+    Forward,
+    /// Only against the order of the way's nodes (`oneway=-1`).
+    Backward,
+}
+
+/// What the profile decided about one car-usable way.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RoadAttrs {
+    /// Index into [`HIGHWAY_CLASSES`], or [`FERRY_CLASS`].
+    pub class: u8,
+    /// Travel speed in km/h (for ferries: the fallback speed, unused when `ferry_s` is set).
+    pub speed_kmh: f64,
+    /// Allowed direction(s).
+    pub direction: Direction,
+    /// For a ferry with a usable `duration`: the crossing time in seconds, without boarding.
+    pub ferry_s: Option<u32>,
+}
+
+impl RoadAttrs {
+    /// Whether this way is a car ferry.
+    pub fn is_ferry(&self) -> bool {
+        self.class == FERRY_CLASS
+    }
+
+    /// The `highway` value, or `"ferry"`.
+    pub fn class_name(&self) -> &'static str {
+        class_name(self.class)
+    }
+}
+
+/// The `highway` value of a class index, or `"ferry"` for [`FERRY_CLASS`].
+pub fn class_name(class: u8) -> &'static str {
+    HIGHWAY_CLASSES
+        .get(usize::from(class))
+        .map_or("ferry", |c| c.tag)
+}
+
+/// The tags of one OSM way that the car profile reads. Built by scanning the tag list once.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WayTags<'a> {
+    /// `highway`
+    pub highway: Option<&'a str>,
+    /// `route`
+    pub route: Option<&'a str>,
+    /// `area`
+    pub area: Option<&'a str>,
+    /// `maxspeed`
+    pub maxspeed: Option<&'a str>,
+    /// `oneway`
+    pub oneway: Option<&'a str>,
+    /// `junction`
+    pub junction: Option<&'a str>,
+    /// `access`
+    pub access: Option<&'a str>,
+    /// `vehicle`
+    pub vehicle: Option<&'a str>,
+    /// `motor_vehicle`
+    pub motor_vehicle: Option<&'a str>,
+    /// `motorcar`
+    pub motorcar: Option<&'a str>,
+    /// `duration`
+    pub duration: Option<&'a str>,
+    /// `tourism`
+    pub tourism: Option<&'a str>,
+}
+
+impl<'a> WayTags<'a> {
+    /// Collects the profile's tags from `(key, value)` pairs.
+    pub fn from_pairs(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut t = WayTags::default();
+        for (k, v) in tags {
+            let slot = match k {
+                "highway" => &mut t.highway,
+                "route" => &mut t.route,
+                "area" => &mut t.area,
+                "maxspeed" => &mut t.maxspeed,
+                "oneway" => &mut t.oneway,
+                "junction" => &mut t.junction,
+                "access" => &mut t.access,
+                "vehicle" => &mut t.vehicle,
+                "motor_vehicle" => &mut t.motor_vehicle,
+                "motorcar" => &mut t.motorcar,
+                "duration" => &mut t.duration,
+                "tourism" => &mut t.tourism,
+                _ => continue,
+            };
+            *slot = Some(v);
+        }
+        t
+    }
+
+    /// The access value that applies to cars: the most specific tag present.
+    fn car_access(&self) -> Option<&'a str> {
+        self.motorcar
+            .or(self.motor_vehicle)
+            .or(self.vehicle)
+            .or(self.access)
+    }
+}
+
+/// Decides whether a way is usable by car and how. `None` means it is not part of the network.
+pub fn road_attrs(tags: &WayTags<'_>) -> Option<RoadAttrs> {
+    if tags.route == Some("ferry") && tags.highway.is_none() {
+        return ferry_attrs(tags);
+    }
+    let highway = tags.highway?;
+    let class = HIGHWAY_CLASSES.iter().position(|c| c.tag == highway)?;
+    if tags.area == Some("yes") {
+        return None;
+    }
+    let access = tags.car_access();
+    if access.is_some_and(|a| DENIED_ACCESS.contains(&a)) {
+        return None;
+    }
+    if highway == TRACK && !access.is_some_and(|a| GRANTED_ACCESS.contains(&a)) {
+        return None;
+    }
+    let direction = direction(tags)?;
+    let default_kmh = HIGHWAY_CLASSES[class].default_kmh;
+    let speed_kmh = tags
+        .maxspeed
+        .and_then(parse_maxspeed)
+        .map_or(f64::from(default_kmh), |m| {
+            m.unwrap_or(f64::from(default_kmh))
+        });
+    Some(RoadAttrs {
+        class: u8::try_from(class).ok()?,
+        speed_kmh,
+        direction,
+        ferry_s: None,
+    })
+}
+
+fn ferry_attrs(tags: &WayTags<'_>) -> Option<RoadAttrs> {
+    if tags.tourism.is_some() {
+        return None;
+    }
+    let car = tags.motorcar.or(tags.motor_vehicle)?;
+    if !["yes", "designated", "permissive", "destination"].contains(&car) {
+        return None;
+    }
+    Some(RoadAttrs {
+        class: FERRY_CLASS,
+        speed_kmh: f64::from(FERRY_FALLBACK_KMH),
+        direction: direction(tags)?,
+        ferry_s: tags.duration.and_then(parse_duration_s),
+    })
+}
+
+/// The allowed direction, or `None` for `oneway=reversible`.
+fn direction(tags: &WayTags<'_>) -> Option<Direction> {
+    match tags.oneway {
+        Some("yes" | "true" | "1") => Some(Direction::Forward),
+        Some("-1" | "reverse") => Some(Direction::Backward),
+        Some("reversible") => None,
+        Some("no" | "false" | "0" | "alternating") => Some(Direction::Both),
+        _ => {
+            let implied = tags.highway == Some("motorway")
+                || matches!(tags.junction, Some("roundabout" | "circular"));
+            Some(if implied {
+                Direction::Forward
+            } else {
+                Direction::Both
+            })
+        }
+    }
+}
+
+/// Parses a `maxspeed` value. `Some(Some(kmh))` is a limit, `Some(None)` means "no limit" (the
+/// class default applies), `None` means the value could not be read.
+pub fn parse_maxspeed(value: &str) -> Option<Option<f64>> {
+    value
+        .split(';')
+        .map(parse_one_maxspeed)
+        .try_fold(None, |lowest: Option<Option<f64>>, next| {
+            let next = next?;
+            Some(Some(match (lowest.flatten(), next) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }))
+        })
+        .flatten()
+}
+
+fn parse_one_maxspeed(value: &str) -> Option<Option<f64>> {
+    let v = value.trim();
+    if v == "none" || v == "signals" || v == "variable" {
+        return Some(None);
+    }
+    if v == "walk" {
+        return Some(Some(f64::from(WALK_KMH)));
+    }
+    if let Some(&(_, limit)) = MAXSPEED_ZONES.iter().find(|(zone, _)| *zone == v) {
+        return Some(limit.map(f64::from));
+    }
+    let (number, factor) = if let Some(n) = v.strip_suffix("mph") {
+        (n, 1.609_344)
+    } else if let Some(n) = v.strip_suffix("km/h").or_else(|| v.strip_suffix("kmh")) {
+        (n, 1.0)
+    } else {
+        (v, 1.0)
+    };
+    let kmh = number.trim().parse::<f64>().ok()? * factor;
+    (kmh.is_finite() && kmh > 0.0 && kmh <= 300.0).then_some(Some(kmh))
+}
+
+/// Parses an OSM `duration` into seconds: `H:MM`, `HH:MM:SS`, ISO 8601 `PT1H30M` / `PT45M` /
+/// `PT20M30S` (also with a day part, `P1DT2H`), or a bare number of minutes.
+pub fn parse_duration_s(value: &str) -> Option<u32> {
+    let v = value.trim();
+    let seconds = if let Some(iso) = v.strip_prefix('P') {
+        parse_iso_duration(iso)?
+    } else if v.contains(':') {
+        let parts: Vec<&str> = v.split(':').collect();
+        let nums = parts
+            .iter()
+            .map(|p| p.trim().parse::<u32>().ok())
+            .collect::<Option<Vec<u32>>>()?;
+        match nums.as_slice() {
+            [h, m] if *m < 60 => h.checked_mul(3600)?.checked_add(m * 60)?,
+            [h, m, s] if *m < 60 && *s < 60 => h.checked_mul(3600)?.checked_add(m * 60 + s)?,
+            _ => return None,
+        }
+    } else {
+        v.parse::<u32>().ok()?.checked_mul(60)?
+    };
+    (seconds > 0).then_some(seconds)
+}
+
+fn parse_iso_duration(iso: &str) -> Option<u32> {
+    let mut total: u64 = 0;
+    let mut in_time = false;
+    let mut number = String::new();
+    let mut any = false;
+    for ch in iso.chars() {
+        match ch {
+            'T' if !in_time && number.is_empty() => in_time = true,
+            '0'..='9' | '.' => number.push(ch),
+            unit => {
+                let n: f64 = number.parse().ok()?;
+                number.clear();
+                let factor = match (in_time, unit) {
+                    (false, 'D') => 86_400.0,
+                    (true, 'H') => 3_600.0,
+                    (true, 'M') => 60.0,
+                    (true, 'S') => 1.0,
+                    _ => return None,
+                };
+                total += (n * factor).round() as u64;
+                any = true;
+            }
+        }
+    }
+    if !number.is_empty() || !any {
+        return None;
+    }
+    u32::try_from(total).ok()
+}
+
+/// One rule that gives a feature a service kind: a `key=value` tag.
+#[derive(Clone, Copy, Debug)]
+pub struct ServiceRule {
+    /// Tag key.
+    pub key: &'static str,
+    /// Tag value.
+    pub value: &'static str,
+    /// The kind(s) the tag gives.
+    pub kinds: ServiceKinds,
+}
+
+const fn rule(key: &'static str, value: &'static str, kinds: ServiceKinds) -> ServiceRule {
+    ServiceRule { key, value, kinds }
+}
+
+/// Which tags make a feature a service point of which kind. `amenity=post_box` and
+/// `shop=chemist` are deliberately absent: a letter box is no post service and a chemist sells
+/// no medicines on prescription.
+pub const SERVICE_RULES: &[ServiceRule] = &[
+    rule("shop", "supermarket", ServiceKinds::GROCERY),
+    rule("shop", "convenience", ServiceKinds::GROCERY),
+    rule("shop", "general", ServiceKinds::GROCERY),
+    rule("shop", "grocery", ServiceKinds::GROCERY),
+    rule("amenity", "fuel", ServiceKinds::FUEL),
+    rule("amenity", "post_office", ServiceKinds::POST),
+    rule("post_office", "post_partner", ServiceKinds::POST),
+    rule("post_office", "bureau", ServiceKinds::POST),
+    rule("post_office", "post_annex", ServiceKinds::POST),
+    rule("amenity", "parcel_locker", ServiceKinds::POST),
+    rule("vending", "parcel_pickup", ServiceKinds::POST),
+    rule("amenity", "pharmacy", ServiceKinds::PHARMACY),
+    rule("healthcare", "pharmacy", ServiceKinds::PHARMACY),
+    rule("amenity", "atm", ServiceKinds::PAYMENT),
+    rule("amenity", "bank", ServiceKinds::PAYMENT),
+    rule("amenity", "payment_centre", ServiceKinds::PAYMENT),
+    rule("cash_withdrawal", "yes", ServiceKinds::PAYMENT),
+    rule("atm", "yes", ServiceKinds::PAYMENT),
+];
+
+/// The service kinds one tag gives (empty for most tags).
+pub fn service_kinds_of_tag(key: &str, value: &str) -> ServiceKinds {
+    SERVICE_RULES
+        .iter()
+        .filter(|r| r.key == key && r.value == value)
+        .fold(ServiceKinds::EMPTY, |acc, r| acc | r.kinds)
+}
+
+/// `place` values that are settlements, in order from largest to smallest.
+pub const SETTLEMENT_PLACES: &[&str] = &["city", "town", "village", "hamlet", "isolated_dwelling"];
+
+/// Parses `population`: digits with optional thousands separators (space, no-break or thin
+/// space, comma, apostrophe, or a dot followed by exactly three digits). Anything else (ranges,
+/// words, decimals, negative numbers) is unknown.
+pub fn parse_population(value: &str) -> Option<u64> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    let groups: Vec<&str> = v
+        .split([' ', '\u{a0}', '\u{2009}', '\u{202f}', ',', '\'', '.'])
+        .collect();
+    let digits_only = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    if !groups.iter().all(|g| digits_only(g)) {
+        return None;
+    }
+    if groups.len() > 1 && (groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3)) {
+        return None;
+    }
+    groups.concat().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attrs(pairs: &[(&'static str, &'static str)]) -> Option<RoadAttrs> {
+        road_attrs(&WayTags::from_pairs(pairs.iter().copied()))
+    }
+
+    #[test]
+    fn maxspeed_forms() {
+        assert_eq!(parse_maxspeed("70"), Some(Some(70.0)));
+        assert_eq!(parse_maxspeed("50 km/h"), Some(Some(50.0)));
+        let mph = parse_maxspeed("30 mph").flatten().unwrap_or_default();
+        assert!((mph - 48.28032).abs() < 1e-9);
+        assert_eq!(parse_maxspeed("SE:urban"), Some(Some(50.0)));
+        assert_eq!(parse_maxspeed("SE:rural"), Some(Some(70.0)));
+        assert_eq!(parse_maxspeed("SE:motorway"), Some(Some(110.0)));
+        assert_eq!(parse_maxspeed("none"), Some(None));
+        assert_eq!(parse_maxspeed("walk"), Some(Some(6.0)));
+        assert_eq!(parse_maxspeed("50;30"), Some(Some(30.0)));
+        assert_eq!(parse_maxspeed("fast"), None);
+        assert_eq!(parse_maxspeed("-5"), None);
+        assert_eq!(parse_maxspeed(""), None);
+    }
+
+    #[test]
+    fn duration_forms() {
+        assert_eq!(parse_duration_s("0:20"), Some(1200));
+        assert_eq!(parse_duration_s("01:05:30"), Some(3930));
+        assert_eq!(parse_duration_s("PT1H30M"), Some(5400));
+        assert_eq!(parse_duration_s("PT45M"), Some(2700));
+        assert_eq!(parse_duration_s("PT20M30S"), Some(1230));
+        assert_eq!(parse_duration_s("P1DT1H"), Some(90_000));
+        assert_eq!(parse_duration_s("25"), Some(1500));
+        assert_eq!(parse_duration_s("1:75"), None);
+        assert_eq!(parse_duration_s("PT"), None);
+        assert_eq!(parse_duration_s("soon"), None);
+        assert_eq!(parse_duration_s("0:00"), None);
+    }
+
+    #[test]
+    fn population_forms() {
+        assert_eq!(parse_population("1 234"), Some(1234));
+        assert_eq!(parse_population("1,234"), Some(1234));
+        assert_eq!(parse_population("12.345"), Some(12345));
+        assert_eq!(parse_population("987"), Some(987));
+        assert_eq!(parse_population("0"), Some(0));
+        assert_eq!(parse_population(""), None);
+        assert_eq!(parse_population("approx. 50"), None);
+        assert_eq!(parse_population("12.5"), None);
+        assert_eq!(parse_population("1234,5"), None);
+        assert_eq!(parse_population("-3"), None);
+    }
+
+    #[test]
+    fn access_and_class() {
+        assert!(attrs(&[("highway", "primary")]).is_some());
+        assert!(attrs(&[("highway", "footway")]).is_none());
+        assert!(attrs(&[("highway", "residential"), ("access", "private")]).is_none());
+        assert!(attrs(&[
+            ("highway", "residential"),
+            ("access", "no"),
+            ("motorcar", "yes")
+        ])
+        .is_some());
+        assert!(attrs(&[("highway", "service"), ("motor_vehicle", "destination")]).is_some());
+        assert!(attrs(&[("highway", "service"), ("vehicle", "no")]).is_none());
+        assert!(attrs(&[("highway", "pedestrian"), ("area", "yes")]).is_none());
+        assert!(attrs(&[("highway", "track")]).is_none());
+        assert!(attrs(&[("highway", "track"), ("motor_vehicle", "yes")]).is_some());
+    }
+
+    #[test]
+    fn oneway_rules() {
+        let dir = |p: &[(&'static str, &'static str)]| attrs(p).map(|a| a.direction);
+        assert_eq!(
+            dir(&[("highway", "primary"), ("oneway", "yes")]),
+            Some(Direction::Forward)
+        );
+        assert_eq!(
+            dir(&[("highway", "primary"), ("oneway", "-1")]),
+            Some(Direction::Backward)
+        );
+        assert_eq!(dir(&[("highway", "motorway")]), Some(Direction::Forward));
+        assert_eq!(
+            dir(&[("highway", "motorway"), ("oneway", "no")]),
+            Some(Direction::Both)
+        );
+        assert_eq!(
+            dir(&[("highway", "tertiary"), ("junction", "roundabout")]),
+            Some(Direction::Forward)
+        );
+        assert_eq!(
+            dir(&[("highway", "primary"), ("oneway", "reversible")]),
+            None
+        );
+        assert_eq!(
+            dir(&[("highway", "primary"), ("oneway", "alternating")]),
+            Some(Direction::Both)
+        );
+    }
+
+    #[test]
+    fn ferry_rules() {
+        let ferry = attrs(&[
+            ("route", "ferry"),
+            ("motor_vehicle", "yes"),
+            ("duration", "0:20"),
+        ]);
+        assert_eq!(
+            ferry.map(|f| (f.is_ferry(), f.ferry_s)),
+            Some((true, Some(1200)))
+        );
+        assert!(attrs(&[("route", "ferry")]).is_none());
+        assert!(attrs(&[
+            ("route", "ferry"),
+            ("motor_vehicle", "yes"),
+            ("motorcar", "no")
+        ])
+        .is_none());
+        assert!(attrs(&[
+            ("route", "ferry"),
+            ("motorcar", "yes"),
+            ("tourism", "attraction")
+        ])
+        .is_none());
+    }
+
+    #[test]
+    fn service_tags() {
+        assert_eq!(
+            service_kinds_of_tag("shop", "general"),
+            ServiceKinds::GROCERY
+        );
+        assert_eq!(
+            service_kinds_of_tag("amenity", "post_box"),
+            ServiceKinds::EMPTY
+        );
+        assert_eq!(service_kinds_of_tag("shop", "chemist"), ServiceKinds::EMPTY);
+        assert_eq!(service_kinds_of_tag("atm", "yes"), ServiceKinds::PAYMENT);
+    }
+}
