@@ -73,8 +73,8 @@ pub struct RoadCounts {
     pub ferry_ways: u64,
     /// References to nodes missing from the file.
     pub missing_node_refs: u64,
-    /// Ways cut where their nodes are missing (at least one piece kept).
-    pub ways_cut_at_gaps: u64,
+    /// Ways with nodes missing from the file, cut at the gaps.
+    pub ways_with_missing_nodes: u64,
     /// Ways or pieces dropped for having fewer than two nodes in the file.
     pub pieces_dropped: u64,
 }
@@ -153,7 +153,7 @@ impl InspectReport {
                 ways: stats.road_ways,
                 ferry_ways: stats.ferry_ways,
                 missing_node_refs: stats.missing_node_refs,
-                ways_cut_at_gaps: stats.ways_cut_at_gaps,
+                ways_with_missing_nodes: stats.ways_with_missing_nodes,
                 pieces_dropped: stats.road_pieces_dropped,
             },
             services,
@@ -215,7 +215,10 @@ impl InspectReport {
                 "missing node refs",
                 self.roads.missing_node_refs.to_string(),
             ),
-            ("ways cut at gaps", self.roads.ways_cut_at_gaps.to_string()),
+            (
+                "ways with missing nodes",
+                self.roads.ways_with_missing_nodes.to_string(),
+            ),
             ("pieces dropped", self.roads.pieces_dropped.to_string()),
         ];
         push_rows(&mut s, &lines);

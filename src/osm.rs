@@ -65,10 +65,10 @@ pub struct ReadStats {
     pub road_ways: u64,
     /// Car ferry ways among them.
     pub ferry_ways: u64,
-    /// Node references of roads and areas whose node is not in the file.
+    /// References (occurrences) in road ways to nodes that are not in the file.
     pub missing_node_refs: u64,
-    /// Road ways that lost nodes missing from the file (cut at the gaps) but kept a piece.
-    pub ways_cut_at_gaps: u64,
+    /// Road ways with at least one node missing from the file (they are cut at the gaps).
+    pub ways_with_missing_nodes: u64,
     /// Road ways or pieces dropped because fewer than two of their nodes are in the file.
     pub road_pieces_dropped: u64,
     /// Areas (closed ways, multipolygons) that are services or settlements but have no usable
@@ -741,8 +741,8 @@ fn assemble_roads(roads: &[RawRoad], lookup: &NodeLookup<'_>, stats: &mut ReadSt
             .split(|r| r.is_none())
             .filter(|p| !p.is_empty())
             .collect();
-        if missing > 0 && !pieces.is_empty() {
-            stats.ways_cut_at_gaps += 1;
+        if missing > 0 {
+            stats.ways_with_missing_nodes += 1;
         }
         for piece in &pieces {
             let start = input.refs.len() as u32;
