@@ -227,10 +227,9 @@ fn components_partition_the_graph() {
         let sizes = region.graph.component_sizes();
         let total: u64 = sizes.iter().map(|&s| u64::from(s)).sum();
         assert_eq!(total, region.graph.node_count() as u64, "{name}");
-        assert!(
-            sizes[0] as usize * 2 > region.graph.node_count(),
-            "{name}: main network {}",
-            sizes[0]
-        );
+        if !matches!(name, "se-stockholm-sodermalm" | "fi-kotka-karhula") {
+            let share = f64::from(sizes[0]) / region.graph.node_count() as f64;
+            assert!(share > 0.85, "{name}: main network holds {share}");
+        }
     }
 }
