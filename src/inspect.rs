@@ -4,8 +4,36 @@
 use crate::feature::{Place, ServiceKind};
 use crate::region::Region;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+/// Named values that serialize as a JSON object with keys in their given order (kinds in
+/// output order, places largest first, phases in run order).
+#[derive(Clone, Debug, Default)]
+pub struct Ordered<T>(pub Vec<(&'static str, T)>);
+
+impl<T> Ordered<T> {
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<&T> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+}
+
+impl<T> FromIterator<(&'static str, T)> for Ordered<T> {
+    fn from_iter<I: IntoIterator<Item = (&'static str, T)>>(iter: I) -> Self {
+        Ordered(iter.into_iter().collect())
+    }
+}
+
+impl<T: Serialize> Serialize for Ordered<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
 
 /// Summary of a region, as printed by `inspect --json`.
 #[derive(Clone, Debug, Serialize)]
@@ -19,13 +47,13 @@ pub struct InspectReport {
     /// Road ways and what happened to them.
     pub roads: RoadCounts,
     /// Service points per kind (a point with several kinds counts once in each).
-    pub services: BTreeMap<&'static str, usize>,
+    pub services: Ordered<usize>,
     /// Distinct service points.
     pub service_points: usize,
     /// Settlements.
     pub settlements: SettlementCounts,
     /// Milliseconds per phase (and `total`).
-    pub timings_ms: BTreeMap<&'static str, f64>,
+    pub timings_ms: Ordered<f64>,
 }
 
 /// Element counts in the file.
@@ -85,7 +113,7 @@ pub struct SettlementCounts {
     /// All settlements.
     pub total: usize,
     /// Per `place` value.
-    pub by_place: BTreeMap<&'static str, usize>,
+    pub by_place: Ordered<usize>,
     /// Settlements with a readable `population`.
     pub with_population: usize,
     /// Their total population.
@@ -119,7 +147,7 @@ impl InspectReport {
                 (p.name(), n)
             })
             .collect();
-        let mut timings_ms: BTreeMap<&'static str, f64> = region
+        let mut timings_ms: Ordered<f64> = region
             .timings
             .iter()
             .map(|(name, d)| (*name, round3(d.as_secs_f64() * 1e3)))
@@ -129,7 +157,7 @@ impl InspectReport {
             .iter()
             .map(|(_, d)| d.as_secs_f64() * 1e3)
             .sum();
-        timings_ms.insert("total", round3(total));
+        timings_ms.0.push(("total", round3(total)));
         InspectReport {
             file: file.to_owned(),
             osm: OsmCounts {
@@ -175,13 +203,6 @@ impl InspectReport {
 
     /// The report as an aligned, human-readable table.
     pub fn to_table(&self) -> String {
-        let mut out = String::new();
-        let mut row = |label: &str, value: String| {
-            let _ = writeln!(out, "  {label:<28} {value:>14}");
-        };
-        let g = &self.graph;
-        let _ = g;
-        row("file", String::new());
         let mut s = String::new();
         let _ = writeln!(s, "{}", self.file);
         let _ = writeln!(
@@ -193,9 +214,8 @@ impl InspectReport {
             self.osm.blocks,
             if self.osm.sorted { " (sorted)" } else { "" }
         );
-        let _ = out;
         let _ = writeln!(s, "\nRoad graph");
-        let lines = [
+        let graph_rows = [
             ("car-usable ways", self.roads.ways.to_string()),
             ("  of which car ferries", self.roads.ferry_ways.to_string()),
             ("nodes", self.graph.nodes.to_string()),
@@ -221,18 +241,22 @@ impl InspectReport {
             ),
             ("pieces dropped", self.roads.pieces_dropped.to_string()),
         ];
-        push_rows(&mut s, &lines);
+        push_rows(&mut s, &graph_rows);
         let _ = writeln!(s, "\nService points ({} distinct)", self.service_points);
         let kinds: Vec<(&str, String)> = self
             .services
+            .0
             .iter()
             .map(|(k, v)| (*k, v.to_string()))
             .collect();
         push_rows(&mut s, &kinds);
         let _ = writeln!(s, "\nSettlements ({})", self.settlements.total);
-        let mut places: Vec<(&str, String)> = Place::ALL
+        let mut places: Vec<(&str, String)> = self
+            .settlements
+            .by_place
+            .0
             .iter()
-            .map(|p| (p.name(), self.settlements.by_place[p.name()].to_string()))
+            .map(|(k, v)| (*k, v.to_string()))
             .collect();
         places.push((
             "with population",
@@ -250,6 +274,7 @@ impl InspectReport {
         let _ = writeln!(s, "\nTime (ms)");
         let times: Vec<(&str, String)> = self
             .timings_ms
+            .0
             .iter()
             .map(|(k, v)| (*k, format!("{v:.1}")))
             .collect();

@@ -137,7 +137,10 @@ struct RawRoad {
 #[derive(Default)]
 struct WayBlock {
     has_nodes: bool,
-    has_ways: bool,
+    /// Lowest and highest way id in the block, if it holds ways.
+    way_ids: Option<(i64, i64)>,
+    /// The decoded block, kept when it also holds nodes.
+    decoded: Option<PrimitiveBlock>,
     ways: u64,
     relations: u64,
     roads: Vec<RawRoad>,
@@ -207,23 +210,27 @@ fn read(path: &Path, ignore_sort_order: bool) -> Result<OsmData> {
         .map_or(first_way_pass_block, |(i, _)| i + 1);
     let mut roads = Vec::new();
     let mut areas = Vec::new();
-    let mut blocks_with_ways = Vec::new();
-    let mut blocks_with_nodes = Vec::new();
+    let mut way_id_ranges = Vec::new();
+    let mut node_blocks: Vec<(usize, Option<PrimitiveBlock>)> = if use_sort_order {
+        (0..first_way_pass_block).map(|i| (i, None)).collect()
+    } else {
+        Vec::new()
+    };
     for (index, block) in way_blocks {
         stats.ways += block.ways;
         stats.relations += block.relations;
-        if block.has_ways {
-            blocks_with_ways.push(index);
+        if let Some(range) = block.way_ids {
+            way_id_ranges.push((index, range));
         }
-        if block.has_nodes {
-            blocks_with_nodes.push(index);
+        if block.has_nodes && (!use_sort_order || index < node_block_limit) {
+            node_blocks.push((index, block.decoded));
         }
         roads.extend(block.roads);
         areas.extend(block.areas);
     }
     lap(&mut stats, "ways");
 
-    let member_refs = pbf.member_ways(&areas, &blocks_with_ways)?;
+    let member_refs = pbf.member_ways(&areas, &way_id_ranges)?;
     lap(&mut stats, "members");
 
     let mut needed: Vec<i64> = roads
@@ -238,24 +245,18 @@ fn read(path: &Path, ignore_sort_order: bool) -> Result<OsmData> {
         .collect();
     needed.par_sort_unstable();
     needed.dedup();
-    let node_blocks: Vec<usize> = if use_sort_order {
-        (0..node_block_limit).collect()
-    } else {
-        blocks_with_nodes
-    };
     let coords: Vec<AtomicU64> = (0..needed.len()).map(|_| AtomicU64::new(MISSING)).collect();
-    let node_results = pbf.node_pass(&node_blocks, &needed, &coords)?;
-    let unread_ways = node_blocks
+    let node_results = pbf.node_pass(node_blocks, &needed, &coords)?;
+    let unread_ways = node_results
         .iter()
-        .zip(&node_results)
-        .any(|(&i, b)| i < first_way_pass_block && b.has_ways_or_relations);
+        .any(|(i, b)| *i < first_way_pass_block && b.has_ways_or_relations);
     if use_sort_order && unread_ways {
-        // The header promised sort order, but ways sit among the nodes: decode every block.
+        // Ways sit among the nodes after all: decode every block in the way pass.
         return read(path, true);
     }
     let coords: Vec<u64> = coords.into_iter().map(AtomicU64::into_inner).collect();
     let mut node_features = Vec::new();
-    for block in node_results {
+    for (_, block) in node_results {
         stats.nodes += block.nodes;
         node_features.extend(block.features);
     }
@@ -310,7 +311,11 @@ impl NodeLookup<'_> {
 impl PbfFile {
     fn open(path: &Path) -> Result<Self> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let file_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
+            return Err(Error::io(path, std::io::Error::other("it is a directory")));
+        }
+        let file_len = meta.len();
         let not_pbf = |reason: &str| Error::NotPbf {
             path: path.to_path_buf(),
             reason: reason.to_owned(),
@@ -426,7 +431,7 @@ impl PbfFile {
 
     /// Decodes data block `index` and hands it to `f`. A panic inside the decoder (which only
     /// damaged data can cause) becomes a [`Error::CorruptBlock`].
-    fn with_block<T>(&self, index: usize, f: impl Fn(&PrimitiveBlock) -> T) -> Result<T> {
+    fn with_block<T>(&self, index: usize, f: impl FnOnce(PrimitiveBlock) -> T) -> Result<T> {
         let extent = self.blocks[index];
         let bytes = self.read_bytes(extent)?;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -435,7 +440,7 @@ impl PbfFile {
                 .ok_or_else(|| "no block at this offset".to_owned())?
                 .map_err(|e| describe(&e))?;
             let block = blob.to_primitiveblock().map_err(|e| describe(&e))?;
-            Ok::<T, String>(f(&block))
+            Ok::<T, String>(f(block))
         }));
         match outcome {
             Ok(Ok(v)) => Ok(v),
@@ -444,21 +449,29 @@ impl PbfFile {
         }
     }
 
-    fn way_block(&self, index: usize) -> Result<WayBlock> {
-        self.with_block(index, scan_ways)
+    /// Decodes a block for the way pass. A block that also holds nodes is kept decoded, so the
+    /// node pass does not decode it again.
+    fn way_block(&self, index: usize, keep_node_blocks: bool) -> Result<WayBlock> {
+        self.with_block(index, |block| {
+            let mut out = scan_ways(&block);
+            if out.has_nodes && keep_node_blocks {
+                out.decoded = Some(block);
+            }
+            out
+        })
     }
 
     /// Way pass in type order: blocks from the end backwards, in batches, until a batch
     /// holds a block with nodes. Returns the decoded blocks in file order.
     fn way_pass_sorted(&self) -> Result<Vec<(usize, WayBlock)>> {
-        let batch = (rayon::current_num_threads() * 4).max(4);
+        let batch = (rayon::current_num_threads() * 2).max(2);
         let mut done: Vec<(usize, WayBlock)> = Vec::new();
         let mut end = self.blocks.len();
         while end > 0 {
             let start = end.saturating_sub(batch);
             let decoded: Vec<(usize, WayBlock)> = (start..end)
                 .into_par_iter()
-                .map(|i| self.way_block(i).map(|b| (i, b)))
+                .map(|i| self.way_block(i, true).map(|b| (i, b)))
                 .collect::<Result<_>>()?;
             let met_nodes = decoded.iter().any(|(_, b)| b.has_nodes);
             done.splice(0..0, decoded);
@@ -474,12 +487,16 @@ impl PbfFile {
     fn way_pass_all(&self) -> Result<Vec<(usize, WayBlock)>> {
         (0..self.blocks.len())
             .into_par_iter()
-            .map(|i| self.way_block(i).map(|b| (i, b)))
+            .map(|i| self.way_block(i, false).map(|b| (i, b)))
             .collect()
     }
 
     /// Refs of the member ways of multipolygon areas, read from the way blocks.
-    fn member_ways(&self, areas: &[Area], way_blocks: &[usize]) -> Result<Vec<(i64, Vec<i64>)>> {
+    fn member_ways(
+        &self,
+        areas: &[Area],
+        way_blocks: &[(usize, (i64, i64))],
+    ) -> Result<Vec<(i64, Vec<i64>)>> {
         let mut wanted: Vec<i64> = areas
             .iter()
             .flat_map(|a| a.members.iter().map(|m| m.0))
@@ -489,9 +506,14 @@ impl PbfFile {
         }
         wanted.sort_unstable();
         wanted.dedup();
+        // Only blocks whose way id range holds a wanted id are decoded.
         let found: Vec<Vec<(i64, Vec<i64>)>> = way_blocks
             .par_iter()
-            .map(|&i| {
+            .filter(|(_, (lo, hi))| {
+                let first = wanted.partition_point(|&w| w < *lo);
+                wanted.get(first).is_some_and(|w| w <= hi)
+            })
+            .map(|&(i, _)| {
                 self.with_block(i, |block| {
                     let mut out = Vec::new();
                     for group in block.groups() {
@@ -511,15 +533,22 @@ impl PbfFile {
         Ok(all)
     }
 
+    /// Node pass over `blocks`; blocks the way pass kept decoded are not read again.
     fn node_pass(
         &self,
-        blocks: &[usize],
+        blocks: Vec<(usize, Option<PrimitiveBlock>)>,
         needed: &[i64],
         coords: &[AtomicU64],
-    ) -> Result<Vec<NodeBlock>> {
+    ) -> Result<Vec<(usize, NodeBlock)>> {
         blocks
-            .par_iter()
-            .map(|&i| self.with_block(i, |block| scan_nodes(block, needed, coords)))
+            .into_par_iter()
+            .map(|(i, decoded)| {
+                let scan = |block: PrimitiveBlock| (i, scan_nodes(&block, needed, coords));
+                match decoded {
+                    Some(block) => Ok(scan(block)),
+                    None => self.with_block(i, scan),
+                }
+            })
             .collect()
     }
 }
@@ -567,7 +596,11 @@ fn scan_ways(block: &PrimitiveBlock) -> WayBlock {
         }
         for way in group.ways() {
             out.ways += 1;
-            out.has_ways = true;
+            let id = way.id();
+            out.way_ids = Some(
+                out.way_ids
+                    .map_or((id, id), |(lo, hi)| (lo.min(id), hi.max(id))),
+            );
             let road_tags = WayTags::from_pairs(way.tags());
             if let Some(attrs) = profile::road_attrs(&road_tags) {
                 out.roads.push(RawRoad {
@@ -594,7 +627,6 @@ fn scan_ways(block: &PrimitiveBlock) -> WayBlock {
         }
         for rel in group.relations() {
             out.relations += 1;
-            out.has_ways = true;
             if !rel.tags().any(|(k, v)| k == "type" && v == "multipolygon") {
                 continue;
             }

@@ -130,9 +130,20 @@ fn dijkstra_f64(n: usize, adj: &[Vec<(u32, f64)>], source: u32) -> Vec<f64> {
     dist
 }
 
-#[derive(PartialEq, PartialOrd, Clone, Copy)]
+/// An f64 with a total order, for the reference heap.
+#[derive(Clone, Copy)]
 struct OrdF64(f64);
+impl PartialEq for OrdF64 {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
 impl Eq for OrdF64 {}
+impl PartialOrd for OrdF64 {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 impl Ord for OrdF64 {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
