@@ -2,7 +2,7 @@
 """Independent reference counter for servicegap tests.
 
 Reads an .osm.pbf through `osmium cat -f opl FILE` (osmium-tool 1.15) and
-applies the rules of the servicegap tag spec (rules.md) with plain Python 3.11
+applies the rules of the servicegap tag spec (src/profile.rs) with plain Python 3.11
 (stdlib only).  Prints one JSON object on stdout.
 
 It deliberately shares no code with the Rust implementation; it is meant to
@@ -138,7 +138,7 @@ def fileinfo_counts(path):
 
 
 # --------------------------------------------------------------------------
-# Rules (rules.md)
+# Rules (src/profile.rs)
 # --------------------------------------------------------------------------
 
 ROAD_CLASSES = {
@@ -149,7 +149,7 @@ ROAD_CLASSES = {
 ACCESS_KEYS = ("motorcar", "motor_vehicle", "vehicle", "access")
 DENIED = {"no", "private", "agricultural", "forestry", "delivery", "military",
           "emergency", "permit"}
-# values rules.md names as allowed (everything not denied is allowed; this set
+# values src/profile.rs names as allowed (everything not denied is allowed; this set
 # only drives the "unusual access value" diagnostic)
 KNOWN_ALLOWED = {"yes", "destination", "permissive", "designated", "customers",
                  "discouraged", "unknown"}
@@ -176,7 +176,7 @@ def oneway_of(tags, implied):
     """Return ('fwd'|'bwd'|'both'|'reversible', recognized: bool).
 
     An explicit oneway tag overrides the implied one.  An explicit value not
-    listed in rules.md (e.g. 'yes;no') is treated as if the tag were absent
+    listed in src/profile.rs (e.g. 'yes;no') is treated as if the tag were absent
     (falls back to the implied direction) and flagged as unrecognized."""
     v = tags.get("oneway")
     if v is not None:
@@ -241,7 +241,7 @@ def service_kinds(tags):
     return kinds
 
 
-# keys whose semicolon-separated value would match a kind if split; rules.md
+# keys whose semicolon-separated value would match a kind if split; src/profile.rs
 # says exact values, so these are only reported as diagnostics
 _SEMI_CHECK = {
     "shop": {"supermarket", "convenience", "general", "grocery"},
