@@ -1,10 +1,10 @@
 //! Criterion benchmarks of the reading stages on the largest shipped extract: PBF reading
-
-// criterion_group! generates an undocumented public function.
-#![allow(missing_docs)]
 //! (all passes), graph building from the read roads, and the two together.
 //!
 //! Run with `cargo bench --bench read`.
+
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use servicegap::graph::Graph;

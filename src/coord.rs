@@ -31,12 +31,12 @@ impl Coord {
 
     /// Longitude in degrees.
     pub fn lon(self) -> f64 {
-        f64::from(self.lon_e7) * 1e-7
+        f64::from(self.lon_e7) / 1e7
     }
 
     /// Latitude in degrees.
     pub fn lat(self) -> f64 {
-        f64::from(self.lat_e7) * 1e-7
+        f64::from(self.lat_e7) / 1e7
     }
 }
 
@@ -46,9 +46,17 @@ impl Coord {
 /// relative error grows with the square of the distance: below 1e-6 up to about 20 km, so
 /// below a millimetre for any OSM segment and a few centimetres for a long ferry leg.
 pub fn distance_m(a: Coord, b: Coord) -> f64 {
-    let phi = ((a.lat() + b.lat()) * 0.5).to_radians();
-    let dphi = (b.lat() - a.lat()).to_radians();
-    let mut dlon = b.lon() - a.lon();
+    distance_m_f64((a.lon(), a.lat()), (b.lon(), b.lat()))
+}
+
+/// [`distance_m`] for points given as (lon, lat) in degrees, for points between OSM nodes
+/// (projections onto a road).
+pub fn distance_m_f64(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (a_lon, a_lat) = a;
+    let (b_lon, b_lat) = b;
+    let phi = ((a_lat + b_lat) * 0.5).to_radians();
+    let dphi = (b_lat - a_lat).to_radians();
+    let mut dlon = b_lon - a_lon;
     if dlon > 180.0 {
         dlon -= 360.0;
     } else if dlon < -180.0 {

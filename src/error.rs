@@ -43,6 +43,14 @@ pub enum Error {
         /// The required feature named in the file's header.
         feature: String,
     },
+    /// An output file could not be written.
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
 }
 
 impl Error {

@@ -35,14 +35,18 @@
 //! # Ok::<(), servicegap::Error>(())
 //! ```
 
+pub mod analysis;
 pub mod coord;
 pub mod error;
+pub mod export;
 pub mod feature;
 pub mod graph;
 pub mod inspect;
 pub mod osm;
 pub mod profile;
 pub mod region;
+pub mod route;
+pub mod snap;
 
 pub use error::{Error, Result};
 pub use feature::{ServiceKind, ServiceKinds};

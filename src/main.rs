@@ -1,6 +1,8 @@
 //! The `servicegap` command line: parses arguments, calls the library, prints, exits.
 
 use clap::{Parser, Subcommand};
+use servicegap::analysis::{self, AnalysisOptions, ThresholdSetting};
+use servicegap::export;
 use servicegap::inspect::InspectReport;
 use servicegap::region::Region;
 use std::io::Write;
@@ -17,6 +19,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// For every settlement: road km and car minutes to the nearest point of each kind, and
+    /// which settlements are beyond the thresholds. Prints the summary; writes files on request.
+    Analyze(AnalyzeArgs),
     /// Read an extract and report what it holds: road graph, service points, settlements.
     Inspect {
         /// The OpenStreetMap extract (.osm.pbf).
@@ -25,6 +30,40 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(clap::Args)]
+struct AnalyzeArgs {
+    /// The OpenStreetMap extract (.osm.pbf).
+    file: PathBuf,
+    /// Write the settlements as GeoJSON here.
+    #[arg(short = 'o', long = "output", value_name = "settlements.geojson")]
+    output: Option<PathBuf>,
+    /// Write the settlements as CSV here.
+    #[arg(long, value_name = "settlements.csv")]
+    csv: Option<PathBuf>,
+    /// Write the summary as JSON here.
+    #[arg(long, value_name = "summary.json")]
+    summary: Option<PathBuf>,
+    /// Write the routable network (every edge) as GeoJSON here.
+    #[arg(long, value_name = "network.geojson")]
+    network_out: Option<PathBuf>,
+    /// Write the service points with their snap distance as GeoJSON here.
+    #[arg(long, value_name = "services.geojson")]
+    services_out: Option<PathBuf>,
+    /// Gap threshold per kind, e.g. `grocery=10min` or `payment=25km` (repeatable).
+    /// Defaults: grocery 10km, fuel 20km, post 10km, pharmacy 20km, payment 25km.
+    #[arg(long = "threshold", value_name = "KIND=VALUE{km|min}")]
+    thresholds: Vec<String>,
+    /// Settlements farther than this from a road (metres) get status no_road.
+    #[arg(long, default_value_t = 5000.0)]
+    max_snap_m: f64,
+    /// Service points farther than this from a road (metres) are dropped.
+    #[arg(long, default_value_t = 1000.0)]
+    max_service_snap_m: f64,
+    /// Road components with fewer nodes take no snaps (broken fragments).
+    #[arg(long, default_value_t = 50)]
+    min_component_nodes: u32,
 }
 
 fn main() -> ExitCode {
@@ -61,8 +100,61 @@ impl From<std::io::Error> for Failure {
     }
 }
 
+fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
+    let mut options = AnalysisOptions::default();
+    let settings = args
+        .thresholds
+        .iter()
+        .map(|t| t.parse::<ThresholdSetting>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Failure::Error)?;
+    options.set_thresholds(&settings);
+    for (name, v) in [
+        ("--max-snap-m", args.max_snap_m),
+        ("--max-service-snap-m", args.max_service_snap_m),
+    ] {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(Failure::Error(format!(
+                "{name} must be a non-negative number of metres"
+            )));
+        }
+    }
+    options.max_snap_m = args.max_snap_m;
+    options.max_service_snap_m = args.max_service_snap_m;
+    options.snap.min_component_nodes = args.min_component_nodes;
+
+    let region = Region::from_pbf(&args.file)?;
+    let file = args.file.display().to_string();
+    if region.settlements.is_empty() {
+        return Err(Failure::Error(format!(
+            "{file}: no settlements (place=city, town, village, hamlet or isolated_dwelling) in this extract; nothing to analyse"
+        )));
+    }
+    let result = analysis::analyze(&region, &options);
+    if let Some(path) = &args.output {
+        export::write_settlements_geojson(path, &region, &result)?;
+    }
+    if let Some(path) = &args.csv {
+        export::write_settlements_csv(path, &region, &result)?;
+    }
+    if let Some(path) = &args.summary {
+        export::write_summary_json(path, &file, &region, &result)?;
+    }
+    if let Some(path) = &args.network_out {
+        export::write_network_geojson(path, &region)?;
+    }
+    if let Some(path) = &args.services_out {
+        export::write_services_geojson(path, &region, &result)?;
+    }
+    let mut out = std::io::stdout().lock();
+    write!(out, "{}", export::summary_table(&file, &region, &result))?;
+    out.flush()?;
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
+        Command::Analyze(args) => analyze(args),
         Command::Inspect { file, json } => {
             let region = Region::from_pbf(&file)?;
             let report = InspectReport::new(&file.display().to_string(), &region);

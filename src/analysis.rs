@@ -1,0 +1,627 @@
+//! The main job: for every settlement, the road distance and the car time to the nearest
+//! service point of each kind, gaps against thresholds, and a summary.
+//!
+//! # Semantics
+//! - **Snapping** (see [`crate::snap`]): settlements and service points snap to the nearest
+//!   point on a road of a component with at least `min_component_nodes` nodes. A settlement
+//!   farther than `max_snap_m` from such a road has status `no_road`; a service point farther
+//!   than `max_service_snap_m` is dropped and counted.
+//! - **Distance** from a settlement to a service point = the settlement's snap leg + the
+//!   shortest directed path from its projection to the service's projection (using the partial
+//!   lengths of both snapped edges, also when both lie on the same edge) + the service's snap
+//!   leg. Snap legs are timed at [`AnalysisOptions::access_kmh`]. `km` minimises length and
+//!   `min` minimises car time: two separate exact problems, each with its own nearest point.
+//! - **Algorithm**: one multi-source Dijkstra per (kind, metric) over the reverse graph, seeded
+//!   with every service point of the kind at its partial-edge costs ([`crate::route`]); the ten
+//!   fields run in parallel, one workspace per thread. Ties go to the service listed first.
+//! - **Gaps**: a settlement is in gap for a kind when its value is above the kind's threshold,
+//!   when no service of the kind can be reached (`unreachable`: an island without a link), or
+//!   when it has no road (`no_road`); the last two have no value.
+//!
+//! Partial edges are integers like whole ones: the part of an edge before a projection is its
+//! length (and time) times the fraction of the way along, rounded; the part after is the rest,
+//! so the two always add up to the edge exactly.
+
+use crate::feature::{ServiceKind, ServicePoint, Settlement};
+use crate::graph::{Edge, Graph, NodeIdx};
+use crate::region::Region;
+use crate::route::{nearest_sources, Metric, Seed, Workspace};
+use crate::snap::{Snap, SnapIndex, SnapOptions};
+use rayon::prelude::*;
+use std::fmt;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+/// Unit of a threshold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Road kilometres.
+    Km,
+    /// Car minutes.
+    Min,
+}
+
+impl Unit {
+    /// `"km"` or `"min"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Km => "km",
+            Unit::Min => "min",
+        }
+    }
+}
+
+/// A gap threshold: a settlement farther than this from the nearest point of a kind is in gap.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Threshold {
+    /// The limit.
+    pub value: f64,
+    /// Kilometres or minutes.
+    pub unit: Unit,
+}
+
+impl Threshold {
+    /// The default threshold of a kind. Grocery 10 km: Swedish rural store aid requires more
+    /// than 10 km by car to the next store. Payment 25 km: Swedish law allows at most 0.30 % of
+    /// the population more than 25 km by road from cash withdrawal. Fuel 20 km, post 10 km and
+    /// pharmacy 20 km are editorial defaults.
+    pub fn default_for(kind: ServiceKind) -> Self {
+        let km = match kind {
+            ServiceKind::Grocery => 10.0,
+            ServiceKind::Fuel => 20.0,
+            ServiceKind::Post => 10.0,
+            ServiceKind::Pharmacy => 20.0,
+            ServiceKind::Payment => 25.0,
+        };
+        Threshold {
+            value: km,
+            unit: Unit::Km,
+        }
+    }
+}
+
+impl fmt::Display for Threshold {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.value, self.unit.name())
+    }
+}
+
+/// A `KIND=VALUE{km|min}` assignment such as `grocery=10min`, as given to `--threshold`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ThresholdSetting {
+    /// The kind it applies to.
+    pub kind: ServiceKind,
+    /// The threshold.
+    pub threshold: Threshold,
+}
+
+impl FromStr for ThresholdSetting {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let kinds = || {
+            ServiceKind::ALL
+                .iter()
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let (kind, value) = s
+            .split_once('=')
+            .ok_or_else(|| format!("threshold `{s}` is not KIND=VALUE (e.g. grocery=10km)"))?;
+        let kind = ServiceKind::from_name(kind.trim()).ok_or_else(|| {
+            format!(
+                "threshold `{s}`: unknown kind `{kind}` (kinds: {})",
+                kinds()
+            )
+        })?;
+        let value = value.trim();
+        let (number, unit) = if let Some(n) = value.strip_suffix("km") {
+            (n, Unit::Km)
+        } else if let Some(n) = value.strip_suffix("min") {
+            (n, Unit::Min)
+        } else {
+            return Err(format!(
+                "threshold `{s}`: the value needs a unit, km or min (e.g. 10km)"
+            ));
+        };
+        let value: f64 = number
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+            .ok_or_else(|| format!("threshold `{s}`: `{number}` is not a non-negative number"))?;
+        Ok(ThresholdSetting {
+            kind,
+            threshold: Threshold { value, unit },
+        })
+    }
+}
+
+/// Settings of an analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnalysisOptions {
+    /// Settlements farther than this from an eligible road have status `no_road` (metres).
+    pub max_snap_m: f64,
+    /// Service points farther than this from an eligible road are dropped (metres).
+    pub max_service_snap_m: f64,
+    /// Speed on the straight snap legs, km/h: slow, as on a private drive or a yard.
+    pub access_kmh: f64,
+    /// Which components take snaps.
+    pub snap: SnapOptions,
+    /// Threshold per kind, in [`ServiceKind::ALL`] order.
+    pub thresholds: [Threshold; 5],
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            max_snap_m: 5000.0,
+            max_service_snap_m: 1000.0,
+            access_kmh: 20.0,
+            snap: SnapOptions::default(),
+            thresholds: ServiceKind::ALL.map(Threshold::default_for),
+        }
+    }
+}
+
+impl AnalysisOptions {
+    /// Applies `--threshold` settings (later ones win).
+    pub fn set_thresholds(&mut self, settings: &[ThresholdSetting]) {
+        for s in settings {
+            self.thresholds[s.kind as usize] = s.threshold;
+        }
+    }
+}
+
+/// Whether a settlement reached the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Snapped to a road.
+    Ok,
+    /// No eligible road within `max_snap_m`.
+    NoRoad,
+}
+
+impl Status {
+    /// `"ok"` or `"no_road"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::NoRoad => "no_road",
+        }
+    }
+}
+
+/// A settlement's result for one kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct KindResult {
+    /// Road distance to the nearest point by length, in decimetres.
+    pub length_dm: Option<u32>,
+    /// Index (into the region's services) of the nearest point by length.
+    pub nearest_by_length: Option<u32>,
+    /// Car time to the nearest point by time, in deciseconds.
+    pub time_ds: Option<u32>,
+    /// Index of the nearest point by time.
+    pub nearest_by_time: Option<u32>,
+    /// Beyond the threshold, unreachable, or no road.
+    pub gap: bool,
+}
+
+/// The result for one settlement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettlementResult {
+    /// Whether it reached the network.
+    pub status: Status,
+    /// Its snap: `None` when `no_road`.
+    pub snap: Option<Snap>,
+    /// Whether it snapped to a road off the main network.
+    pub island: bool,
+    /// Per kind, in [`ServiceKind::ALL`] order.
+    pub kinds: [KindResult; 5],
+}
+
+/// Quantiles of the reached settlements' values (nearest rank), in km or minutes.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Quantiles {
+    /// Median.
+    pub p50: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// Largest value.
+    pub max: Option<f64>,
+}
+
+/// Summary figures of one kind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KindSummary {
+    /// The kind.
+    pub kind: ServiceKind,
+    /// Its threshold.
+    pub threshold: Threshold,
+    /// Service points of this kind that snapped to the network.
+    pub services: usize,
+    /// Settlements analysed.
+    pub settlements: usize,
+    /// Their known population.
+    pub population: u64,
+    /// Settlements in gap.
+    pub gap_settlements: usize,
+    /// Known population of the settlements in gap.
+    pub gap_population: u64,
+    /// `gap_population / population` (`None` without known population).
+    pub gap_share_population: Option<f64>,
+    /// `gap_settlements / settlements`.
+    pub gap_share_settlements: Option<f64>,
+    /// Settlements on the network that reach no point of this kind.
+    pub unreachable: usize,
+    /// Settlements without a road.
+    pub no_road: usize,
+    /// Road km to the nearest point.
+    pub km: Quantiles,
+    /// Car minutes to the nearest point.
+    pub min: Quantiles,
+}
+
+/// Everything an analysis produced.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// One result per settlement of the region, in the region's order.
+    pub settlements: Vec<SettlementResult>,
+    /// The snap of each service point of the region, `None` if it was dropped.
+    pub service_snaps: Vec<Option<Snap>>,
+    /// Per kind, in [`ServiceKind::ALL`] order.
+    pub kinds: Vec<KindSummary>,
+    /// Settlements snapped off the main network.
+    pub island_settlements: usize,
+    /// Service points dropped for lying too far from an eligible road.
+    pub services_dropped: usize,
+    /// Time per phase.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Integer costs of the two parts of an edge around a projection `offset_m` along it:
+/// `(before, after)` by `metric`.
+fn split_edge(edge: &Edge, edge_length_m: f64, offset_m: f64, metric: Metric) -> (u32, u32) {
+    let whole = match metric {
+        Metric::Length => edge.length_dm,
+        Metric::Time => edge.time_ds,
+    };
+    let fraction = if edge_length_m > 0.0 {
+        (offset_m / edge_length_m).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let before = ((f64::from(whole) * fraction).round() as u32).min(whole);
+    (before, whole - before)
+}
+
+/// A point on the network with its integer costs, per metric.
+#[derive(Clone, Copy, Debug)]
+struct Anchor {
+    edge: u32,
+    /// Per metric (Length, Time): cost from `from` to the point, from the point to `to`, and
+    /// the snap leg.
+    before: [u32; 2],
+    after: [u32; 2],
+    leg: [u32; 2],
+}
+
+const METRICS: [Metric; 2] = [Metric::Length, Metric::Time];
+
+fn anchor(graph: &Graph, snap: &Snap, access_kmh: f64) -> Anchor {
+    let e = &graph.edges()[snap.edge as usize];
+    let edge_m: f64 = graph
+        .edge_geometry(snap.edge as usize)
+        .windows(2)
+        .map(|w| crate::coord::distance_m(w[0], w[1]))
+        .sum();
+    let mut a = Anchor {
+        edge: snap.edge,
+        before: [0; 2],
+        after: [0; 2],
+        leg: [
+            (snap.snap_m * 10.0).round() as u32,
+            (snap.snap_m / (access_kmh / 3.6) * 10.0).round() as u32,
+        ],
+    };
+    for (i, m) in METRICS.into_iter().enumerate() {
+        (a.before[i], a.after[i]) = split_edge(e, edge_m, snap.offset_m, m);
+    }
+    a
+}
+
+/// Runs the analysis on a region.
+pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
+    let graph = &region.graph;
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let index = SnapIndex::new(graph, options.snap);
+    timings.push(("snap_index", clock.elapsed()));
+    clock = Instant::now();
+
+    let service_snaps: Vec<Option<Snap>> = region
+        .services
+        .par_iter()
+        .map(|s| index.snap(s.coord, options.max_service_snap_m))
+        .collect();
+    let settlement_snaps: Vec<Option<Snap>> = region
+        .settlements
+        .par_iter()
+        .map(|s| index.snap(s.coord, options.max_snap_m))
+        .collect();
+    timings.push(("snap", clock.elapsed()));
+    clock = Instant::now();
+
+    let access = options.access_kmh;
+    let service_anchors: Vec<Option<Anchor>> = service_snaps
+        .iter()
+        .map(|s| s.as_ref().map(|s| anchor(graph, s, access)))
+        .collect();
+    let settlement_anchors: Vec<Option<Anchor>> = settlement_snaps
+        .iter()
+        .map(|s| s.as_ref().map(|s| anchor(graph, s, access)))
+        .collect();
+    // Services of each kind by edge, for the same-edge case: (edge, service index), sorted.
+    let by_edge: Vec<Vec<(u32, u32)>> = ServiceKind::ALL
+        .iter()
+        .map(|&k| {
+            let mut v: Vec<(u32, u32)> = service_anchors
+                .iter()
+                .enumerate()
+                .filter(|(j, a)| a.is_some() && region.services[*j].kinds.contains(k))
+                .filter_map(|(j, a)| a.map(|a| (a.edge, j as u32)))
+                .collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+
+    let fields: Vec<(usize, usize)> = (0..5).flat_map(|k| (0..2).map(move |m| (k, m))).collect();
+    let results: Vec<Vec<Option<(u32, u32)>>> = fields
+        .par_iter()
+        .map_init(Workspace::new, |ws, &(k, m)| {
+            let kind = ServiceKind::ALL[k];
+            let seeds = seeds_for(graph, &region.services, &service_anchors, kind, m);
+            nearest_sources(graph, METRICS[m], &seeds, ws);
+            settlement_anchors
+                .iter()
+                .map(|a| {
+                    a.as_ref()
+                        .and_then(|a| settle(graph, ws, a, m, &by_edge[k], &service_anchors))
+                })
+                .collect()
+        })
+        .collect();
+    timings.push(("route", clock.elapsed()));
+    clock = Instant::now();
+
+    let main_component = 0;
+    let settlements: Vec<SettlementResult> = settlement_snaps
+        .iter()
+        .enumerate()
+        .map(|(i, snap)| {
+            let status = if snap.is_some() {
+                Status::Ok
+            } else {
+                Status::NoRoad
+            };
+            let island = snap.as_ref().is_some_and(|s| {
+                let e = &graph.edges()[s.edge as usize];
+                graph.component(e.from) != main_component || graph.component(e.to) != main_component
+            });
+            let kinds = std::array::from_fn(|k| {
+                let by_length = results[2 * k][i];
+                let by_time = results[2 * k + 1][i];
+                let value = match options.thresholds[k].unit {
+                    Unit::Km => by_length.map(|(dm, _)| f64::from(dm) / 10_000.0),
+                    Unit::Min => by_time.map(|(ds, _)| f64::from(ds) / 600.0),
+                };
+                KindResult {
+                    length_dm: by_length.map(|l| l.0),
+                    nearest_by_length: by_length.map(|l| l.1),
+                    time_ds: by_time.map(|t| t.0),
+                    nearest_by_time: by_time.map(|t| t.1),
+                    gap: value.is_none_or(|v| v > options.thresholds[k].value),
+                }
+            });
+            SettlementResult {
+                status,
+                snap: *snap,
+                island,
+                kinds,
+            }
+        })
+        .collect();
+    let kinds = ServiceKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(k, &kind)| summarize(kind, k, options, region, &settlements, &service_snaps))
+        .collect();
+    timings.push(("summary", clock.elapsed()));
+    Analysis {
+        island_settlements: settlements.iter().filter(|s| s.island).count(),
+        services_dropped: service_snaps.iter().filter(|s| s.is_none()).count(),
+        settlements,
+        service_snaps,
+        kinds,
+        timings,
+    }
+}
+
+/// Seeds of one (kind, metric) field: each snapped point of the kind starts the search at its
+/// edge's `from` node (and `to` node for two-way edges) with the partial edge and its snap leg.
+fn seeds_for(
+    graph: &Graph,
+    services: &[ServicePoint],
+    anchors: &[Option<Anchor>],
+    kind: ServiceKind,
+    m: usize,
+) -> Vec<Seed> {
+    let mut seeds = Vec::new();
+    for (j, (service, anchor)) in services.iter().zip(anchors).enumerate() {
+        let Some(a) = anchor.filter(|_| service.kinds.contains(kind)) else {
+            continue;
+        };
+        let e = &graph.edges()[a.edge as usize];
+        seeds.push(Seed {
+            node: e.from,
+            cost: a.before[m].saturating_add(a.leg[m]),
+            source: j as u32,
+        });
+        if !e.oneway {
+            seeds.push(Seed {
+                node: e.to,
+                cost: a.after[m].saturating_add(a.leg[m]),
+                source: j as u32,
+            });
+        }
+    }
+    seeds
+}
+
+/// The best `(cost, service)` for a settlement at `a`: leave its edge forward (or backward on a
+/// two-way edge) and take the node's label, or reach a service on the same edge directly.
+fn settle(
+    graph: &Graph,
+    ws: &Workspace,
+    a: &Anchor,
+    m: usize,
+    by_edge: &[(u32, u32)],
+    services: &[Option<Anchor>],
+) -> Option<(u32, u32)> {
+    let e = &graph.edges()[a.edge as usize];
+    let via =
+        |node: NodeIdx, partial: u32| ws.label(node).map(|(c, s)| (c.saturating_add(partial), s));
+    let mut best = via(e.to, a.after[m]);
+    if !e.oneway {
+        best = min_label(best, via(e.from, a.before[m]));
+    }
+    let first = by_edge.partition_point(|&(edge, _)| edge < a.edge);
+    for &(edge, j) in &by_edge[first..] {
+        if edge != a.edge {
+            break;
+        }
+        let Some(s) = services[j as usize] else {
+            continue;
+        };
+        let direct = if s.before[m] >= a.before[m] {
+            Some(s.before[m] - a.before[m])
+        } else if !e.oneway {
+            Some(a.before[m] - s.before[m])
+        } else {
+            None
+        };
+        best = min_label(best, direct.map(|d| (d.saturating_add(s.leg[m]), j)));
+    }
+    best.map(|(c, s)| (c.saturating_add(a.leg[m]), s))
+}
+
+fn min_label(a: Option<(u32, u32)>, b: Option<(u32, u32)>) -> Option<(u32, u32)> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+fn quantiles(mut values: Vec<f64>) -> Quantiles {
+    if values.is_empty() {
+        return Quantiles::default();
+    }
+    values.sort_by(f64::total_cmp);
+    let rank = |q: f64| {
+        let i = ((q * values.len() as f64).ceil() as usize).clamp(1, values.len()) - 1;
+        Some(round2(values[i]))
+    };
+    Quantiles {
+        p50: rank(0.5),
+        p90: rank(0.9),
+        max: values.last().copied().map(round2),
+    }
+}
+
+/// Rounds to 0.01, as every number in the outputs.
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn summarize(
+    kind: ServiceKind,
+    k: usize,
+    options: &AnalysisOptions,
+    region: &Region,
+    results: &[SettlementResult],
+    service_snaps: &[Option<Snap>],
+) -> KindSummary {
+    let settlements: &[Settlement] = &region.settlements;
+    let population: u64 = settlements.iter().filter_map(|s| s.population).sum();
+    let gap: Vec<usize> = (0..results.len())
+        .filter(|&i| results[i].kinds[k].gap)
+        .collect();
+    let gap_population: u64 = gap.iter().filter_map(|&i| settlements[i].population).sum();
+    let reached = |f: fn(&KindResult) -> Option<f64>| {
+        quantiles(results.iter().filter_map(|r| f(&r.kinds[k])).collect())
+    };
+    let n = results.len();
+    KindSummary {
+        kind,
+        threshold: options.thresholds[k],
+        services: region
+            .services
+            .iter()
+            .zip(service_snaps)
+            .filter(|(s, snap)| snap.is_some() && s.kinds.contains(kind))
+            .count(),
+        settlements: n,
+        population,
+        gap_settlements: gap.len(),
+        gap_population,
+        gap_share_population: (population > 0).then(|| gap_population as f64 / population as f64),
+        gap_share_settlements: (n > 0).then(|| gap.len() as f64 / n as f64),
+        unreachable: results
+            .iter()
+            .filter(|r| r.status == Status::Ok && r.kinds[k].length_dm.is_none())
+            .count(),
+        no_road: results
+            .iter()
+            .filter(|r| r.status == Status::NoRoad)
+            .count(),
+        km: reached(|r| r.length_dm.map(|dm| f64::from(dm) / 10_000.0)),
+        min: reached(|r| r.time_ds.map(|ds| f64::from(ds) / 600.0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threshold_settings() {
+        let s: ThresholdSetting = "grocery=10min".parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.kind, ServiceKind::Grocery);
+        assert_eq!(
+            s.threshold,
+            Threshold {
+                value: 10.0,
+                unit: Unit::Min
+            }
+        );
+        let s: ThresholdSetting = "payment=25km".parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.threshold.unit, Unit::Km);
+        assert!("bakery=3km"
+            .parse::<ThresholdSetting>()
+            .is_err_and(|e| e.contains("unknown kind")));
+        assert!("grocery=10"
+            .parse::<ThresholdSetting>()
+            .is_err_and(|e| e.contains("unit")));
+        assert!("grocery10km".parse::<ThresholdSetting>().is_err());
+        assert!("grocery=-1km".parse::<ThresholdSetting>().is_err());
+        assert!("grocery=xkm".parse::<ThresholdSetting>().is_err());
+    }
+
+    #[test]
+    fn nearest_rank_quantiles() {
+        let q = quantiles((1..=10).map(f64::from).collect());
+        assert_eq!((q.p50, q.p90, q.max), (Some(5.0), Some(9.0), Some(10.0)));
+        assert_eq!(quantiles(Vec::new()), Quantiles::default());
+    }
+}

@@ -1,0 +1,375 @@
+//! Writing results: settlements as GeoJSON and CSV, the summary as JSON and as a table, the
+//! network and the service points as GeoJSON.
+//!
+//! Every file is written to a temporary file beside its destination and renamed into place
+//! only when complete, so a failed run never leaves a half-written file. GeoJSON follows
+//! RFC 7946: a FeatureCollection in WGS 84, coordinates as (lon, lat). Numbers are rounded to
+//! 0.01 (km, minutes, metres); missing values are `null` (empty in CSV).
+
+use crate::analysis::{round2, Analysis, KindResult, SettlementResult};
+use crate::error::{Error, Result};
+use crate::feature::{ServiceKind, ServicePoint, Settlement};
+use crate::region::Region;
+use serde_json::{json, Map, Value};
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes `path` atomically: `write` fills a temporary file in the same folder, which is renamed
+/// to `path` only if everything succeeded. Missing parent folders are created.
+///
+/// # Errors
+/// [`Error::Write`] naming `path` if the folder, the file or any write fails.
+pub fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> Result<()> {
+    let fail = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let name = path
+        .file_name()
+        .map_or("output".into(), |n| n.to_string_lossy());
+    let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut w = BufWriter::new(File::create(&tmp)?);
+        write(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(fail)
+}
+
+fn km(dm: Option<u32>) -> Value {
+    dm.map_or(Value::Null, |d| json!(round2(f64::from(d) / 10_000.0)))
+}
+
+fn minutes(ds: Option<u32>) -> Value {
+    ds.map_or(Value::Null, |d| json!(round2(f64::from(d) / 600.0)))
+}
+
+fn service_id(region: &Region, index: Option<u32>) -> Value {
+    index.map_or(Value::Null, |j| {
+        json!(region.services[j as usize].id.to_string())
+    })
+}
+
+/// The properties of one settlement, in output order.
+pub fn settlement_properties(
+    region: &Region,
+    s: &Settlement,
+    r: &SettlementResult,
+) -> Map<String, Value> {
+    let mut p = Map::new();
+    p.insert("id".into(), json!(s.id.to_string()));
+    p.insert("name".into(), json!(s.name));
+    p.insert("place".into(), json!(s.place.name()));
+    p.insert("population".into(), json!(s.population));
+    p.insert("status".into(), json!(r.status.name()));
+    p.insert(
+        "snap_m".into(),
+        r.snap.map_or(Value::Null, |sn| json!(round2(sn.snap_m))),
+    );
+    p.insert("island".into(), json!(r.island));
+    let mut gaps = Vec::new();
+    for (kind, k) in ServiceKind::ALL.iter().zip(&r.kinds) {
+        let KindResult {
+            length_dm,
+            time_ds,
+            nearest_by_length,
+            gap,
+            ..
+        } = *k;
+        p.insert(format!("{kind}_km"), km(length_dm));
+        p.insert(format!("{kind}_min"), minutes(time_ds));
+        p.insert(
+            format!("{kind}_nearest"),
+            service_id(region, nearest_by_length),
+        );
+        p.insert(format!("{kind}_gap"), json!(gap));
+        if gap {
+            gaps.push(kind.name());
+        }
+    }
+    p.insert("gaps".into(), json!(gaps));
+    p
+}
+
+fn point(lon: f64, lat: f64) -> Value {
+    json!({"type": "Point", "coordinates": [lon, lat]})
+}
+
+/// Streams a FeatureCollection of `features` to `w`.
+fn feature_collection(
+    w: &mut impl Write,
+    features: impl Iterator<Item = Value>,
+) -> std::io::Result<()> {
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    for (i, f) in features.enumerate() {
+        if i > 0 {
+            w.write_all(b",\n")?;
+        }
+        serde_json::to_writer(&mut *w, &f)?;
+    }
+    w.write_all(b"\n]}\n")
+}
+
+/// Writes settlements.geojson: one Point per settlement at its own location.
+///
+/// # Errors
+/// [`Error::Write`] naming the file.
+pub fn write_settlements_geojson(path: &Path, region: &Region, analysis: &Analysis) -> Result<()> {
+    write_atomic(path, |w| {
+        feature_collection(
+            w,
+            region
+                .settlements
+                .iter()
+                .zip(&analysis.settlements)
+                .map(|(s, r)| {
+                    json!({
+                        "type": "Feature",
+                        "geometry": point(s.coord.lon(), s.coord.lat()),
+                        "properties": settlement_properties(region, s, r),
+                    })
+                }),
+        )
+    })
+}
+
+fn csv_field(v: &Value) -> String {
+    let text = match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(";"),
+        other => other.to_string(),
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// Writes settlements.csv: the same columns as the GeoJSON properties plus `lon`, `lat`.
+///
+/// # Errors
+/// [`Error::Write`] naming the file.
+pub fn write_settlements_csv(path: &Path, region: &Region, analysis: &Analysis) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut header_written = false;
+        for (s, r) in region.settlements.iter().zip(&analysis.settlements) {
+            let props = settlement_properties(region, s, r);
+            if !header_written {
+                let names: Vec<&str> = props.keys().map(String::as_str).collect();
+                writeln!(w, "{},lon,lat", names.join(","))?;
+                header_written = true;
+            }
+            let fields: Vec<String> = props.values().map(csv_field).collect();
+            writeln!(
+                w,
+                "{},{},{}",
+                fields.join(","),
+                s.coord.lon(),
+                s.coord.lat()
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// The summary as JSON: per kind the threshold, counts, gap figures and quantiles.
+pub fn summary_json(file: &str, region: &Region, analysis: &Analysis) -> Value {
+    let mut kinds = Map::new();
+    for k in &analysis.kinds {
+        let q = |q: &crate::analysis::Quantiles| json!({"p50": q.p50, "p90": q.p90, "max": q.max});
+        kinds.insert(
+            k.kind.name().into(),
+            json!({
+                "threshold": {"value": k.threshold.value, "unit": k.threshold.unit.name()},
+                "services": k.services,
+                "settlements": k.settlements,
+                "population": k.population,
+                "gap_settlements": k.gap_settlements,
+                "gap_population": k.gap_population,
+                "gap_share": {
+                    "population": k.gap_share_population,
+                    "settlements": k.gap_share_settlements,
+                },
+                "unreachable": k.unreachable,
+                "no_road": k.no_road,
+                "km": q(&k.km),
+                "min": q(&k.min),
+            }),
+        );
+    }
+    let timings: Map<String, Value> = analysis
+        .timings
+        .iter()
+        .map(|(name, d)| ((*name).to_owned(), json!(round2(d.as_secs_f64() * 1e3))))
+        .collect();
+    json!({
+        "file": file,
+        "settlements": region.settlements.len(),
+        "settlements_no_road": analysis.settlements.iter().filter(|s| s.status == crate::analysis::Status::NoRoad).count(),
+        "settlements_island": analysis.island_settlements,
+        "service_points": region.services.len(),
+        "service_points_dropped": analysis.services_dropped,
+        "kinds": kinds,
+        "timings_ms": timings,
+    })
+}
+
+/// Writes summary.json.
+///
+/// # Errors
+/// [`Error::Write`] naming the file.
+pub fn write_summary_json(
+    path: &Path,
+    file: &str,
+    region: &Region,
+    analysis: &Analysis,
+) -> Result<()> {
+    let v = summary_json(file, region, analysis);
+    write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, &v)?;
+        w.write_all(b"\n")
+    })
+}
+
+fn fmt_opt(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| format!("{x:.2}"))
+}
+
+/// The summary as a human-readable table.
+pub fn summary_table(file: &str, region: &Region, analysis: &Analysis) -> String {
+    let mut s = String::new();
+    let no_road = analysis.kinds.first().map_or(0, |k| k.no_road);
+    let _ = writeln!(
+        s,
+        "{file}: {} settlements ({} without a road, {} on islands), {} service points ({} too far from a road)",
+        region.settlements.len(),
+        no_road,
+        analysis.island_settlements,
+        region.services.len(),
+        analysis.services_dropped
+    );
+    let _ = writeln!(
+        s,
+        "\n{:<9} {:>9} {:>7} {:>8} {:>9} {:>8} {:>6} {:>7} {:>7} {:>7} {:>7} {:>7}",
+        "kind",
+        "threshold",
+        "points",
+        "in gap",
+        "gap pop",
+        "gap %pop",
+        "unreach",
+        "km p50",
+        "km p90",
+        "km max",
+        "min p50",
+        "min p90"
+    );
+    for k in &analysis.kinds {
+        let _ = writeln!(
+            s,
+            "{:<9} {:>9} {:>7} {:>8} {:>9} {:>8} {:>6} {:>7} {:>7} {:>7} {:>7} {:>7}",
+            k.kind.name(),
+            k.threshold.to_string(),
+            k.services,
+            format!("{}/{}", k.gap_settlements, k.settlements),
+            k.gap_population,
+            k.gap_share_population
+                .map_or("-".into(), |x| format!("{:.2}", x * 100.0)),
+            k.unreachable,
+            fmt_opt(k.km.p50),
+            fmt_opt(k.km.p90),
+            fmt_opt(k.km.max),
+            fmt_opt(k.min.p50),
+            fmt_opt(k.min.p90),
+        );
+    }
+    s
+}
+
+/// Writes network.geojson: every edge as a LineString with `from`, `to`, `length_m`, `time_s`,
+/// `oneway`, `component`, `ferry`, `class` and `way_id`.
+///
+/// # Errors
+/// [`Error::Write`] naming the file.
+pub fn write_network_geojson(path: &Path, region: &Region) -> Result<()> {
+    let g = &region.graph;
+    write_atomic(path, |w| {
+        feature_collection(
+            w,
+            g.edges().iter().enumerate().map(|(i, e)| {
+                let coords: Vec<[f64; 2]> = g
+                    .edge_geometry(i)
+                    .iter()
+                    .map(|c| [c.lon(), c.lat()])
+                    .collect();
+                json!({
+                    "type": "Feature",
+                    "geometry": {"type": "LineString", "coordinates": coords},
+                    "properties": {
+                        "from": e.from.0,
+                        "to": e.to.0,
+                        "length_m": f64::from(e.length_dm) / 10.0,
+                        "time_s": f64::from(e.time_ds) / 10.0,
+                        "oneway": e.oneway,
+                        "component": g.component(e.from),
+                        "ferry": e.is_ferry(),
+                        "class": crate::profile::class_name(e.class),
+                        "way_id": e.way_id,
+                    }
+                })
+            }),
+        )
+    })
+}
+
+fn service_feature(s: &ServicePoint, snap_m: Option<f64>) -> Value {
+    let kinds: Vec<&str> = s.kinds.iter().map(ServiceKind::name).collect();
+    json!({
+        "type": "Feature",
+        "geometry": point(s.coord.lon(), s.coord.lat()),
+        "properties": {
+            "id": s.id.to_string(),
+            "name": s.name,
+            "kinds": kinds,
+            "snap_m": snap_m.map(round2),
+        }
+    })
+}
+
+/// Writes services.geojson: every service point with `id`, `name`, `kinds` and `snap_m`
+/// (`null` for points dropped as too far from a road).
+///
+/// # Errors
+/// [`Error::Write`] naming the file.
+pub fn write_services_geojson(path: &Path, region: &Region, analysis: &Analysis) -> Result<()> {
+    write_atomic(path, |w| {
+        feature_collection(
+            w,
+            region
+                .services
+                .iter()
+                .zip(&analysis.service_snaps)
+                .map(|(s, snap)| service_feature(s, snap.map(|sn| sn.snap_m))),
+        )
+    })
+}
