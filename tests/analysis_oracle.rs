@@ -1,0 +1,262 @@
+//! The analysis against a naive reference on seeded random networks (with oneways, loops and
+//! disconnected parts): brute-force snapping over every segment, then one plain single-source
+//! Dijkstra over the FORWARD graph from each settlement's projection, then the cost to every
+//! service point of each kind. Every settlement's km and min, and the nearest point, must equal
+//! the reference exactly, in integer units.
+
+mod common;
+
+use common::random_input;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use servicegap::analysis::{analyze, AnalysisOptions, Status};
+use servicegap::coord::{distance_m, Coord};
+use servicegap::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
+use servicegap::graph::{Graph, NodeIdx};
+use servicegap::region::Region;
+use servicegap::snap::{snap_brute_force, Snap};
+use servicegap::{ServiceKind, ServiceKinds};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Integer costs of a snapped point, per metric [length dm, time ds], as the documentation of
+/// `analysis` defines them: before/after the projection on its edge, and the snap leg.
+struct Costs {
+    before: [u64; 2],
+    after: [u64; 2],
+    leg: [u64; 2],
+}
+
+fn costs(g: &Graph, snap: &Snap, access_kmh: f64) -> Costs {
+    let e = &g.edges()[snap.edge as usize];
+    let geom = g.edge_geometry(snap.edge as usize);
+    let len_m: f64 = geom.windows(2).map(|w| distance_m(w[0], w[1])).sum();
+    let fraction = if len_m > 0.0 {
+        (snap.offset_m / len_m).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let whole = [u64::from(e.length_dm), u64::from(e.time_ds)];
+    let before = whole.map(|w| ((w as f64 * fraction).round() as u64).min(w));
+    Costs {
+        before,
+        after: [whole[0] - before[0], whole[1] - before[1]],
+        leg: [
+            (snap.snap_m * 10.0).round() as u64,
+            (snap.snap_m / (access_kmh / 3.6) * 10.0).round() as u64,
+        ],
+    }
+}
+
+fn forward_dijkstra(g: &Graph, metric: usize, seeds: &[(NodeIdx, u64)]) -> Vec<u64> {
+    let mut dist = vec![u64::MAX; g.node_count()];
+    let mut heap = BinaryHeap::new();
+    for &(n, c) in seeds {
+        if c < dist[n.index()] {
+            dist[n.index()] = c;
+            heap.push(Reverse((c, n.0)));
+        }
+    }
+    while let Some(Reverse((d, u))) = heap.pop() {
+        if d > dist[u as usize] {
+            continue;
+        }
+        for arc in g.forward().arcs(NodeIdx(u)) {
+            let w = if metric == 0 {
+                arc.length_dm
+            } else {
+                arc.time_ds
+            };
+            let nd = d + u64::from(w);
+            if nd < dist[arc.node.index()] {
+                dist[arc.node.index()] = nd;
+                heap.push(Reverse((nd, arc.node.0)));
+            }
+        }
+    }
+    dist
+}
+
+fn random_region(seed: u64) -> (Region, AnalysisOptions) {
+    let input = random_input(seed);
+    let graph = Graph::build(&input);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    // Points over a slightly larger box than the roads, so some lie beyond the snap limits.
+    let point = |rng: &mut ChaCha8Rng| {
+        Coord::from_degrees(
+            14.99 + rng.gen_range(0.0..0.07),
+            61.995 + rng.gen_range(0.0..0.04),
+        )
+    };
+    let services = (0..rng.gen_range(1..25))
+        .map(|j| {
+            let mut kinds = ServiceKinds::EMPTY;
+            for k in ServiceKind::ALL {
+                if rng.gen_bool(0.35) {
+                    kinds |= ServiceKinds::of(k);
+                }
+            }
+            ServicePoint {
+                id: OsmId {
+                    kind: ElementType::Node,
+                    id: j,
+                },
+                name: None,
+                kinds,
+                coord: point(&mut rng),
+            }
+        })
+        .collect();
+    let settlements = (0..rng.gen_range(1..40))
+        .map(|i| Settlement {
+            id: OsmId {
+                kind: ElementType::Node,
+                id: 1000 + i,
+            },
+            name: None,
+            place: Place::Hamlet,
+            population: rng.gen_bool(0.7).then(|| rng.gen_range(0..500)),
+            coord: point(&mut rng),
+        })
+        .collect();
+    let mut options = AnalysisOptions::default();
+    options.snap.min_component_nodes = [1, 2, 5, 20][rng.gen_range(0..4)];
+    options.max_snap_m = rng.gen_range(100.0..1500.0);
+    options.max_service_snap_m = rng.gen_range(100.0..1500.0);
+    let region = Region {
+        graph,
+        services,
+        settlements,
+        read_stats: Default::default(),
+        timings: Vec::new(),
+    };
+    (region, options)
+}
+
+fn check(seed: u64) {
+    let (region, options) = random_region(seed);
+    compare(&region, &options, &format!("seed {seed}"));
+}
+
+/// Asserts the analysis of `region` equals the reference for every settlement.
+fn compare(region: &Region, options: &AnalysisOptions, seed: &str) {
+    let g = &region.graph;
+    let result = analyze(region, options);
+    let service_snaps: Vec<Option<Snap>> = region
+        .services
+        .iter()
+        .map(|s| snap_brute_force(g, options.snap, s.coord, options.max_service_snap_m))
+        .collect();
+    assert_eq!(
+        result.service_snaps, service_snaps,
+        "seed {seed}: service snaps"
+    );
+    let service_costs: Vec<Option<Costs>> = service_snaps
+        .iter()
+        .map(|s| s.as_ref().map(|s| costs(g, s, options.access_kmh)))
+        .collect();
+
+    for (i, settlement) in region.settlements.iter().enumerate() {
+        let got = &result.settlements[i];
+        let snap = snap_brute_force(g, options.snap, settlement.coord, options.max_snap_m);
+        assert_eq!(got.snap, snap, "seed {seed}: settlement {i} snap");
+        let Some(snap) = snap else {
+            assert_eq!(got.status, Status::NoRoad);
+            assert!(got
+                .kinds
+                .iter()
+                .all(|k| k.gap && k.length_dm.is_none() && k.time_ds.is_none()));
+            continue;
+        };
+        assert_eq!(got.status, Status::Ok);
+        let c = costs(g, &snap, options.access_kmh);
+        let e = &g.edges()[snap.edge as usize];
+        for m in 0..2 {
+            let mut seeds = vec![(e.to, c.after[m])];
+            if !e.oneway {
+                seeds.push((e.from, c.before[m]));
+            }
+            let dist = forward_dijkstra(g, m, &seeds);
+            for (k, kind) in ServiceKind::ALL.iter().enumerate() {
+                let mut best: Option<(u64, u32)> = None;
+                for (j, s) in region.services.iter().enumerate() {
+                    let Some(sc) = service_costs[j]
+                        .as_ref()
+                        .filter(|_| s.kinds.contains(*kind))
+                    else {
+                        continue;
+                    };
+                    let snap_j = service_snaps[j].as_ref().map_or(0, |s| s.edge);
+                    let f = &g.edges()[snap_j as usize];
+                    let mut cost = dist[f.from.index()].saturating_add(sc.before[m]);
+                    if !f.oneway {
+                        cost = cost.min(dist[f.to.index()].saturating_add(sc.after[m]));
+                    }
+                    if snap_j == snap.edge {
+                        if sc.before[m] >= c.before[m] {
+                            cost = cost.min(sc.before[m] - c.before[m]);
+                        } else if !e.oneway {
+                            cost = cost.min(c.before[m] - sc.before[m]);
+                        }
+                    }
+                    if cost == u64::MAX {
+                        continue;
+                    }
+                    let total = cost + sc.leg[m] + c.leg[m];
+                    if best.is_none_or(|b| (total, j as u32) < b) {
+                        best = Some((total, j as u32));
+                    }
+                }
+                let ours = if m == 0 {
+                    got.kinds[k].length_dm.zip(got.kinds[k].nearest_by_length)
+                } else {
+                    got.kinds[k].time_ds.zip(got.kinds[k].nearest_by_time)
+                };
+                assert_eq!(
+                    ours.map(|(c, j)| (u64::from(c), j)),
+                    best,
+                    "seed {seed}: settlement {i}, {kind}, metric {m}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn analysis_equals_naive_reference_on_random_networks() {
+    for seed in 0..120 {
+        check(seed);
+    }
+}
+
+/// The same comparison on real extracts: a rural region, a country, and a bbox cut.
+#[test]
+fn analysis_equals_naive_reference_on_real_extracts() {
+    for name in [
+        "de-north-bayreuth-rural",
+        "li-liechtenstein-2021",
+        "fi-kotka-karhula",
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/osm")
+            .join(format!("{name}.osm.pbf"));
+        let region = Region::from_pbf(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!region.settlements.is_empty(), "{name}");
+        compare(&region, &AnalysisOptions::default(), name);
+    }
+}
+
+#[test]
+fn same_result_on_one_and_many_threads() {
+    let (region, options) = random_region(7);
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let one = pool(1).install(|| analyze(&region, &options));
+    let four = pool(4).install(|| analyze(&region, &options));
+    assert_eq!(one.settlements, four.settlements);
+    assert_eq!(one.kinds, four.kinds);
+}
