@@ -107,10 +107,10 @@ impl FromStr for ThresholdSetting {
         };
         let (kind, value) = s
             .split_once('=')
-            .ok_or_else(|| format!("threshold `{s}` is not KIND=VALUE (e.g. grocery=10km)"))?;
+            .ok_or_else(|| format!("--threshold `{s}` is not KIND=VALUE (e.g. grocery=10km)"))?;
         let kind = ServiceKind::from_name(kind.trim()).ok_or_else(|| {
             format!(
-                "threshold `{s}`: unknown kind `{kind}` (kinds: {})",
+                "--threshold `{s}`: unknown kind `{kind}` (kinds: {})",
                 kinds()
             )
         })?;
@@ -121,7 +121,7 @@ impl FromStr for ThresholdSetting {
             (n, Unit::Min)
         } else {
             return Err(format!(
-                "threshold `{s}`: the value needs a unit, km or min (e.g. 10km)"
+                "--threshold `{s}`: the value needs a unit, km or min (e.g. 10km)"
             ));
         };
         let value: f64 = number
@@ -129,7 +129,7 @@ impl FromStr for ThresholdSetting {
             .parse()
             .ok()
             .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-            .ok_or_else(|| format!("threshold `{s}`: `{number}` is not a non-negative number"))?;
+            .ok_or_else(|| format!("--threshold `{s}`: `{number}` is not a non-negative number"))?;
         Ok(ThresholdSetting {
             kind,
             threshold: Threshold { value, unit },
@@ -539,7 +539,7 @@ fn quantiles(mut values: Vec<f64>) -> Quantiles {
     }
 }
 
-/// Rounds to 0.01, as every number in the outputs.
+/// Rounds to 0.01: km, minutes and metres in the outputs.
 pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }

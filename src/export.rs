@@ -1,8 +1,8 @@
 //! Writing results: settlements as GeoJSON and CSV, the summary as JSON and as a table, the
 //! network and the service points as GeoJSON.
 //!
-//! Every file is written to a temporary file beside its destination and renamed into place
-//! only when complete, so a failed run never leaves a half-written file. GeoJSON follows
+//! Files are written through an [`OutputSet`]: to temporary files first, renamed into place
+//! together only when all are complete, so a failed run leaves no output behind. GeoJSON follows
 //! RFC 7946: a FeatureCollection in WGS 84, coordinates as (lon, lat). Numbers are rounded to
 //! 0.01 (km, minutes, metres); missing values are `null` (empty in CSV).
 
@@ -16,38 +16,82 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// Writes `path` atomically: `write` fills a temporary file in the same folder, which is renamed
-/// to `path` only if everything succeeded. Missing parent folders are created.
-///
-/// # Errors
-/// [`Error::Write`] naming `path` if the folder, the file or any write fails.
-pub fn write_atomic(
-    path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
-) -> Result<()> {
-    let fail = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let name = path
-        .file_name()
-        .map_or("output".into(), |n| n.to_string_lossy());
-    let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut w = BufWriter::new(File::create(&tmp)?);
-        write(&mut w)?;
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// Output files written all-or-nothing: each is written to a temporary file beside its
+/// destination, and [`OutputSet::commit`] renames them all into place once every one has been
+/// written. Dropping the set without committing removes the temporary files, so a failed run
+/// leaves no output at all, not even the files that were complete.
+#[derive(Debug, Default)]
+pub struct OutputSet {
+    pending: Vec<(PathBuf, PathBuf)>,
+}
+
+impl OutputSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
     }
-    result.map_err(fail)
+
+    /// Writes `path`'s future contents with `write` into a temporary file. Missing parent
+    /// folders are created.
+    ///
+    /// # Errors
+    /// [`Error::Write`] naming `path` if the folder, the file or any write fails.
+    pub fn write(
+        &mut self,
+        path: &Path,
+        write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let fail = |source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(fail)?;
+        let name = path
+            .file_name()
+            .map_or("output".into(), |n| n.to_string_lossy());
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let result = (|| {
+            let mut w = BufWriter::new(File::create(&tmp)?);
+            write(&mut w)?;
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()
+        })();
+        match result {
+            Ok(()) => {
+                self.pending.push((tmp, path.to_path_buf()));
+                Ok(())
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(fail(e))
+            }
+        }
+    }
+
+    /// Renames every written file into place.
+    ///
+    /// # Errors
+    /// [`Error::Write`] naming the file that could not be moved into place.
+    pub fn commit(mut self) -> Result<()> {
+        for (tmp, path) in std::mem::take(&mut self.pending) {
+            if let Err(source) = std::fs::rename(&tmp, &path) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(Error::Write { path, source });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for OutputSet {
+    fn drop(&mut self) {
+        for (tmp, _) in &self.pending {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
 }
 
 fn km(dm: Option<u32>) -> Value {
@@ -124,27 +168,26 @@ fn feature_collection(
     w.write_all(b"\n]}\n")
 }
 
-/// Writes settlements.geojson: one Point per settlement at its own location.
+/// Writes settlements.geojson: one Point per settlement at its own location, streaming.
 ///
 /// # Errors
-/// [`Error::Write`] naming the file.
-pub fn write_settlements_geojson(path: &Path, region: &Region, analysis: &Analysis) -> Result<()> {
-    write_atomic(path, |w| {
-        feature_collection(
-            w,
-            region
-                .settlements
-                .iter()
-                .zip(&analysis.settlements)
-                .map(|(s, r)| {
-                    json!({
-                        "type": "Feature",
-                        "geometry": point(s.coord.lon(), s.coord.lat()),
-                        "properties": settlement_properties(region, s, r),
-                    })
-                }),
-        )
-    })
+/// Any error of `w`.
+pub fn settlements_geojson(
+    w: &mut impl Write,
+    region: &Region,
+    analysis: &Analysis,
+) -> std::io::Result<()> {
+    let settlements = region.settlements.iter().zip(&analysis.settlements);
+    feature_collection(
+        w,
+        settlements.map(|(s, r)| {
+            json!({
+                "type": "Feature",
+                "geometry": point(s.coord.lon(), s.coord.lat()),
+                "properties": settlement_properties(region, s, r),
+            })
+        }),
+    )
 }
 
 fn csv_field(v: &Value) -> String {
@@ -168,28 +211,28 @@ fn csv_field(v: &Value) -> String {
 /// Writes settlements.csv: the same columns as the GeoJSON properties plus `lon`, `lat`.
 ///
 /// # Errors
-/// [`Error::Write`] naming the file.
-pub fn write_settlements_csv(path: &Path, region: &Region, analysis: &Analysis) -> Result<()> {
-    write_atomic(path, |w| {
-        let mut header_written = false;
-        for (s, r) in region.settlements.iter().zip(&analysis.settlements) {
-            let props = settlement_properties(region, s, r);
-            if !header_written {
-                let names: Vec<&str> = props.keys().map(String::as_str).collect();
-                writeln!(w, "{},lon,lat", names.join(","))?;
-                header_written = true;
-            }
-            let fields: Vec<String> = props.values().map(csv_field).collect();
-            writeln!(
-                w,
-                "{},{},{}",
-                fields.join(","),
-                s.coord.lon(),
-                s.coord.lat()
-            )?;
+/// Any error of `w`.
+pub fn settlements_csv(
+    w: &mut impl Write,
+    region: &Region,
+    analysis: &Analysis,
+) -> std::io::Result<()> {
+    for (i, (s, r)) in region
+        .settlements
+        .iter()
+        .zip(&analysis.settlements)
+        .enumerate()
+    {
+        let props = settlement_properties(region, s, r);
+        if i == 0 {
+            let names: Vec<&str> = props.keys().map(String::as_str).collect();
+            writeln!(w, "{},lon,lat", names.join(","))?;
         }
-        Ok(())
-    })
+        let fields: Vec<String> = props.values().map(csv_field).collect();
+        let (lon, lat) = (s.coord.lon(), s.coord.lat());
+        writeln!(w, "{},{lon},{lat}", fields.join(","))?;
+    }
+    Ok(())
 }
 
 /// The summary as JSON: per kind the threshold, counts, gap figures and quantiles.
@@ -207,8 +250,8 @@ pub fn summary_json(file: &str, region: &Region, analysis: &Analysis) -> Value {
                 "gap_settlements": k.gap_settlements,
                 "gap_population": k.gap_population,
                 "gap_share": {
-                    "population": k.gap_share_population,
-                    "settlements": k.gap_share_settlements,
+                    "population": k.gap_share_population.map(round6),
+                    "settlements": k.gap_share_settlements.map(round6),
                 },
                 "unreachable": k.unreachable,
                 "no_road": k.no_road,
@@ -217,11 +260,6 @@ pub fn summary_json(file: &str, region: &Region, analysis: &Analysis) -> Value {
             }),
         );
     }
-    let timings: Map<String, Value> = analysis
-        .timings
-        .iter()
-        .map(|(name, d)| ((*name).to_owned(), json!(round2(d.as_secs_f64() * 1e3))))
-        .collect();
     json!({
         "file": file,
         "settlements": region.settlements.len(),
@@ -230,25 +268,26 @@ pub fn summary_json(file: &str, region: &Region, analysis: &Analysis) -> Value {
         "service_points": region.services.len(),
         "service_points_dropped": analysis.services_dropped,
         "kinds": kinds,
-        "timings_ms": timings,
     })
 }
 
 /// Writes summary.json.
 ///
 /// # Errors
-/// [`Error::Write`] naming the file.
-pub fn write_summary_json(
-    path: &Path,
+/// Any error of `w`.
+pub fn summary_json_to(
+    w: &mut impl Write,
     file: &str,
     region: &Region,
     analysis: &Analysis,
-) -> Result<()> {
-    let v = summary_json(file, region, analysis);
-    write_atomic(path, |w| {
-        serde_json::to_writer_pretty(&mut *w, &v)?;
-        w.write_all(b"\n")
-    })
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &summary_json(file, region, analysis))?;
+    w.write_all(b"\n")
+}
+
+/// Shares keep six decimals: the legal limit for cash is 0.30 % = 0.003.
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
 }
 
 fn fmt_opt(v: Option<f64>) -> String {
@@ -310,10 +349,10 @@ pub fn summary_table(file: &str, region: &Region, analysis: &Analysis) -> String
 /// `oneway`, `component`, `ferry`, `class` and `way_id`.
 ///
 /// # Errors
-/// [`Error::Write`] naming the file.
-pub fn write_network_geojson(path: &Path, region: &Region) -> Result<()> {
+/// Any error of `w`.
+pub fn network_geojson(w: &mut impl Write, region: &Region) -> std::io::Result<()> {
     let g = &region.graph;
-    write_atomic(path, |w| {
+    {
         feature_collection(
             w,
             g.edges().iter().enumerate().map(|(i, e)| {
@@ -339,7 +378,7 @@ pub fn write_network_geojson(path: &Path, region: &Region) -> Result<()> {
                 })
             }),
         )
-    })
+    }
 }
 
 fn service_feature(s: &ServicePoint, snap_m: Option<f64>) -> Value {
@@ -360,16 +399,18 @@ fn service_feature(s: &ServicePoint, snap_m: Option<f64>) -> Value {
 /// (`null` for points dropped as too far from a road).
 ///
 /// # Errors
-/// [`Error::Write`] naming the file.
-pub fn write_services_geojson(path: &Path, region: &Region, analysis: &Analysis) -> Result<()> {
-    write_atomic(path, |w| {
-        feature_collection(
-            w,
-            region
-                .services
-                .iter()
-                .zip(&analysis.service_snaps)
-                .map(|(s, snap)| service_feature(s, snap.map(|sn| sn.snap_m))),
-        )
-    })
+/// Any error of `w`.
+pub fn services_geojson(
+    w: &mut impl Write,
+    region: &Region,
+    analysis: &Analysis,
+) -> std::io::Result<()> {
+    feature_collection(
+        w,
+        region
+            .services
+            .iter()
+            .zip(&analysis.service_snaps)
+            .map(|(s, snap)| service_feature(s, snap.map(|sn| sn.snap_m))),
+    )
 }

@@ -381,6 +381,8 @@ fn time_ds(attrs: &RoadAttrs, length_m: f64, way_length_m: f64) -> u32 {
 }
 
 /// Strongly connected components, numbered by size (largest first, ties by lowest node index).
+/// Kosaraju: petgraph's Tarjan recurses once per node on a path and overflows the stack on
+/// large networks, its Kosaraju walks with an explicit stack.
 fn strongly_connected(n: usize, forward: &Csr) -> (Vec<u32>, Vec<u32>) {
     use petgraph::graph::{DiGraph, NodeIndex};
     let mut g = DiGraph::<(), (), u32>::with_capacity(n, forward.len());
@@ -392,7 +394,7 @@ fn strongly_connected(n: usize, forward: &Csr) -> (Vec<u32>, Vec<u32>) {
             g.add_edge(NodeIndex::new(tail), NodeIndex::new(arc.node.index()), ());
         }
     }
-    let mut sccs: Vec<(u32, u32, Vec<NodeIndex<u32>>)> = petgraph::algo::tarjan_scc(&g)
+    let mut sccs: Vec<(u32, u32, Vec<NodeIndex<u32>>)> = petgraph::algo::kosaraju_scc(&g)
         .into_iter()
         .map(|c| {
             let min = c.iter().map(|n| n.index() as u32).min().unwrap_or(u32::MAX);

@@ -131,21 +131,25 @@ fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
         )));
     }
     let result = analysis::analyze(&region, &options);
+    let mut outputs = export::OutputSet::new();
     if let Some(path) = &args.output {
-        export::write_settlements_geojson(path, &region, &result)?;
+        outputs.write(path, |w| export::settlements_geojson(w, &region, &result))?;
     }
     if let Some(path) = &args.csv {
-        export::write_settlements_csv(path, &region, &result)?;
+        outputs.write(path, |w| export::settlements_csv(w, &region, &result))?;
     }
     if let Some(path) = &args.summary {
-        export::write_summary_json(path, &file, &region, &result)?;
+        outputs.write(path, |w| {
+            export::summary_json_to(w, &file, &region, &result)
+        })?;
     }
     if let Some(path) = &args.network_out {
-        export::write_network_geojson(path, &region)?;
+        outputs.write(path, |w| export::network_geojson(w, &region))?;
     }
     if let Some(path) = &args.services_out {
-        export::write_services_geojson(path, &region, &result)?;
+        outputs.write(path, |w| export::services_geojson(w, &region, &result))?;
     }
+    outputs.commit()?;
     let mut out = std::io::stdout().lock();
     write!(out, "{}", export::summary_table(&file, &region, &result))?;
     out.flush()?;

@@ -2,18 +2,28 @@
 //! node), found with an R-tree over pieces of edge geometry.
 //!
 //! # What "nearest" means
-//! Candidates are compared in the Mercator plane (`x = λ`, `y = asinh(tan φ)`), which is
-//! conformal: around any point it scales all directions alike, so the nearest segment there is
-//! the nearest on the ground. The chosen point's distance (the snap leg) and its offset along
-//! the edge are then measured on the WGS 84 ellipsoid with [`crate::coord::distance_m`].
+//! Candidates are compared in the plane tangent at the query point: `x = λ·cos φ₀`, `y = φ`,
+//! with `φ₀` the point's own latitude. Around the point it scales all directions alike, so the
+//! nearest segment in it is the nearest on the ground (to well under a metre at snapping
+//! distances). The chosen point's distance (the snap leg) and its offset along the edge are then
+//! measured on the WGS 84 ellipsoid with [`crate::coord::distance_m`].
+//!
+//! The R-tree itself lives in one fixed plane, `x = λ·cos φ_max`, `y = φ`, with `φ_max` the
+//! largest |latitude| in the network. Since `cos φ₀ ≥ cos φ_max` for every point inside, a
+//! distance in the tree's plane is never more than the distance in the point's plane, so the
+//! search can visit candidates in tree order and stop as soon as the tree distance exceeds the
+//! best distance found in the point's plane (scaled down for a point beyond the network's
+//! latitudes).
 //! Exact ties (a point nearest to a junction shared by several edges) go to the lowest edge
 //! index, then the lowest segment, so snapping is deterministic.
 //!
-//! Only edges whose two end nodes lie in a strongly connected component of at least
+//! Ferry lines never take snaps: a point beside a ferry route reaches it over a road, through
+//! the terminal. Only edges whose two end nodes lie in a strongly connected component of at least
 //! [`SnapOptions::min_component_nodes`] nodes take snaps, so a broken fragment or a oneway stub
 //! cannot capture a settlement, while a real island with its own roads keeps them.
 
 use crate::coord::{distance_m_f64, Coord};
+use crate::graph::Edge;
 use crate::graph::Graph;
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 
@@ -49,18 +59,34 @@ pub struct Snap {
     pub on_road: (f64, f64),
 }
 
-/// Mercator coordinates in radians.
-fn mercator(lon: f64, lat: f64) -> [f64; 2] {
-    [lon.to_radians(), lat.to_radians().tan().asinh()]
+/// A plane `x = λ·scale`, `y = φ` (degrees).
+#[derive(Clone, Copy, Debug)]
+struct Plane {
+    scale: f64,
 }
 
-/// A run of up to [`SEGMENTS_PER_ENTRY`] consecutive segments of one edge.
+impl Plane {
+    /// The plane tangent at `point`'s latitude.
+    fn at(point: Coord) -> Self {
+        Plane {
+            scale: point.lat().to_radians().cos(),
+        }
+    }
+
+    fn project(self, c: Coord) -> [f64; 2] {
+        [c.lon() * self.scale, c.lat()]
+    }
+}
+
+/// A run of up to [`SEGMENTS_PER_ENTRY`] consecutive segments of one edge, borrowed from the
+/// graph's geometry (no allocation per entry).
 #[derive(Clone, Debug)]
-struct Piece {
+struct Piece<'g> {
     edge: u32,
     first_segment: u32,
-    points: Vec<[f64; 2]>,
+    points: &'g [Coord],
     envelope: AABB<[f64; 2]>,
+    tree_plane: Plane,
 }
 
 /// Squared distance from `p` to segment `a`–`b` in the plane, and the parameter of the foot.
@@ -76,103 +102,125 @@ fn segment_distance_2(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> (f64, f64) {
     (q[0] * q[0] + q[1] * q[1], t)
 }
 
-impl Piece {
-    /// The nearest segment of this piece: (squared distance, segment index in the edge, t).
-    fn nearest(&self, p: [f64; 2]) -> (f64, u32, f64) {
-        let mut best = (f64::INFINITY, 0, 0.0);
-        for (i, w) in self.points.windows(2).enumerate() {
-            let (d2, t) = segment_distance_2(p, w[0], w[1]);
-            if d2 < best.0 {
-                best = (d2, self.first_segment + i as u32, t);
-            }
+/// The nearest segment of `points` to `point` in `plane`: (squared distance, index, t).
+fn nearest_segment(points: &[Coord], point: Coord, plane: Plane) -> (f64, u32, f64) {
+    let p = plane.project(point);
+    let mut best = (f64::INFINITY, 0, 0.0);
+    let mut a = plane.project(points[0]);
+    for (i, c) in points[1..].iter().enumerate() {
+        let b = plane.project(*c);
+        let (d2, t) = segment_distance_2(p, a, b);
+        if d2 < best.0 {
+            best = (d2, i as u32, t);
         }
-        best
+        a = b;
     }
+    best
 }
 
-impl RTreeObject for Piece {
+impl RTreeObject for Piece<'_> {
     type Envelope = AABB<[f64; 2]>;
     fn envelope(&self) -> Self::Envelope {
         self.envelope
     }
 }
 
-impl PointDistance for Piece {
+impl PointDistance for Piece<'_> {
+    /// Distance in the tree's plane; `point` is already in that plane.
     fn distance_2(&self, point: &[f64; 2]) -> f64 {
-        self.nearest(*point).0
+        let mut best = f64::INFINITY;
+        let mut a = self.tree_plane.project(self.points[0]);
+        for c in &self.points[1..] {
+            let b = self.tree_plane.project(*c);
+            best = best.min(segment_distance_2(*point, a, b).0);
+            a = b;
+        }
+        best
     }
+}
+
+/// Whether an edge may take snaps: a road (not a ferry line) with both ends in a large enough
+/// component.
+fn eligible(graph: &Graph, e: &Edge, options: SnapOptions) -> bool {
+    let sizes = graph.component_sizes();
+    !e.is_ferry()
+        && sizes[graph.component(e.from) as usize] >= options.min_component_nodes
+        && sizes[graph.component(e.to) as usize] >= options.min_component_nodes
 }
 
 /// An R-tree over the geometry of the edges that may take snaps.
 pub struct SnapIndex<'g> {
     graph: &'g Graph,
-    tree: RTree<Piece>,
+    tree: RTree<Piece<'g>>,
+    tree_plane: Plane,
 }
 
 impl<'g> SnapIndex<'g> {
     /// Indexes the eligible edges of `graph`.
     pub fn new(graph: &'g Graph, options: SnapOptions) -> Self {
-        let sizes = graph.component_sizes();
-        let eligible = |n| sizes[graph.component(n) as usize] >= options.min_component_nodes;
+        let max_abs_lat = (0..graph.node_count() as u32)
+            .map(|n| graph.coord(crate::graph::NodeIdx(n)).lat().abs())
+            .chain(
+                graph
+                    .edges()
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, _)| graph.edge_geometry(i).iter().map(|c| c.lat().abs())),
+            )
+            .fold(0.0f64, f64::max);
+        let tree_plane = Plane {
+            scale: max_abs_lat.min(89.9).to_radians().cos(),
+        };
         let mut pieces = Vec::new();
         for (i, e) in graph.edges().iter().enumerate() {
-            if !(eligible(e.from) && eligible(e.to)) {
+            if !eligible(graph, e, options) {
                 continue;
             }
-            let pts: Vec<[f64; 2]> = graph
-                .edge_geometry(i)
-                .iter()
-                .map(|c| mercator(c.lon(), c.lat()))
-                .collect();
-            for (k, chunk) in pts
-                .windows(2)
-                .collect::<Vec<_>>()
-                .chunks(SEGMENTS_PER_ENTRY)
-                .enumerate()
-            {
-                let mut points: Vec<[f64; 2]> = chunk.iter().map(|w| w[0]).collect();
-                if let Some(last) = chunk.last() {
-                    points.push(last[1]);
-                }
+            let geom = graph.edge_geometry(i);
+            let segments = geom.len().saturating_sub(1);
+            for first in (0..segments).step_by(SEGMENTS_PER_ENTRY) {
+                let points = &geom[first..=(first + SEGMENTS_PER_ENTRY).min(segments)];
+                let projected: Vec<[f64; 2]> =
+                    points.iter().map(|c| tree_plane.project(*c)).collect();
                 pieces.push(Piece {
                     edge: i as u32,
-                    first_segment: (k * SEGMENTS_PER_ENTRY) as u32,
-                    envelope: AABB::from_points(points.iter()),
+                    first_segment: first as u32,
                     points,
+                    envelope: AABB::from_points(projected.iter()),
+                    tree_plane,
                 });
             }
         }
         SnapIndex {
             graph,
             tree: RTree::bulk_load(pieces),
+            tree_plane,
         }
     }
 
     /// Snaps a point, or `None` if no eligible edge exists or the nearest road is farther than
     /// `max_snap_m`.
     pub fn snap(&self, point: Coord, max_snap_m: f64) -> Option<Snap> {
-        let p = mercator(point.lon(), point.lat());
+        let local = Plane::at(point);
+        let query = self.tree_plane.project(point);
+        // Local distances are at least `ratio` times tree distances (1 for any point within the
+        // network's latitudes; smaller for a point farther from the equator than every road).
+        let ratio = (local.scale / self.tree_plane.scale).min(1.0);
         let mut best: Option<(f64, u32, u32, f64)> = None;
-        for piece in self.tree.nearest_neighbor_iter(&p) {
-            let (d2, segment, t) = piece.nearest(p);
-            if let Some((bd2, ..)) = best {
-                if d2 > bd2 {
-                    break;
-                }
+        for (piece, tree_d2) in self.tree.nearest_neighbor_iter_with_distance_2(&query) {
+            // The margin keeps rounding from ending the search before an exact tie is seen.
+            if best.is_some_and(|b| tree_d2 * ratio * ratio > b.0 * (1.0 + 1e-9)) {
+                break;
             }
-            let candidate = (d2, piece.edge, segment, t);
+            let (d2, segment, t) = nearest_segment(piece.points, point, local);
+            let candidate = (d2, piece.edge, piece.first_segment + segment, t);
             if best.is_none_or(|b| (candidate.0, candidate.1, candidate.2) < (b.0, b.1, b.2)) {
                 best = Some(candidate);
             }
         }
         let (_, edge, segment, t) = best?;
-        let snap = self.locate(point, edge, segment, t);
+        let snap = locate_on_edge(self.graph, point, edge, segment, t);
         (snap.snap_m <= max_snap_m).then_some(snap)
-    }
-
-    /// Measures the snap leg and the offset along the edge on the ellipsoid.
-    fn locate(&self, point: Coord, edge: u32, segment: u32, t: f64) -> Snap {
-        locate_on_edge(self.graph, point, edge, segment, t)
     }
 }
 
@@ -200,26 +248,22 @@ pub fn locate_on_edge(graph: &Graph, point: Coord, edge: u32, segment: u32, t: f
 }
 
 /// Brute force over every segment of every eligible edge: the reference the index is tested
-/// against. Same tie rule as [`SnapIndex::snap`].
+/// against. Same metric and tie rule as [`SnapIndex::snap`].
 pub fn snap_brute_force(
     graph: &Graph,
     options: SnapOptions,
     point: Coord,
     max_snap_m: f64,
 ) -> Option<Snap> {
-    let sizes = graph.component_sizes();
-    let eligible = |n| sizes[graph.component(n) as usize] >= options.min_component_nodes;
-    let p = mercator(point.lon(), point.lat());
+    let local = Plane::at(point);
     let mut best: Option<(f64, u32, u32, f64)> = None;
     for (i, e) in graph.edges().iter().enumerate() {
-        if !(eligible(e.from) && eligible(e.to)) {
+        if !eligible(graph, e, options) {
             continue;
         }
         let geom = graph.edge_geometry(i);
-        for (s, w) in geom.windows(2).enumerate() {
-            let a = mercator(w[0].lon(), w[0].lat());
-            let b = mercator(w[1].lon(), w[1].lat());
-            let (d2, t) = segment_distance_2(p, a, b);
+        for s in 0..geom.len().saturating_sub(1) {
+            let (d2, _, t) = nearest_segment(&geom[s..s + 2], point, local);
             if best.is_none_or(|b| (d2, i as u32, s as u32) < (b.0, b.1, b.2)) {
                 best = Some((d2, i as u32, s as u32, t));
             }
