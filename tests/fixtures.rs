@@ -234,7 +234,6 @@ fn edges_of_way(graph: &Graph, way_id: i64) -> Vec<usize> {
 /// Whether `csr` holds, at `at`, an arc of edge `edge` to `other`.
 fn has_arc(csr: &Csr, at: NodeIdx, other: NodeIdx, edge: usize) -> bool {
     csr.arcs(at)
-        .iter()
         .any(|a| a.edge as usize == edge && a.node == other)
 }
 
@@ -352,12 +351,7 @@ fn check_graph(fx: &Fixture, nodes: &[i64], edges: &[ExpEdge]) {
             "{label}: reverse arc from <- to"
         );
         for n in [e.from, e.to] {
-            for arc in graph
-                .forward()
-                .arcs(n)
-                .iter()
-                .filter(|a| a.edge as usize == i)
-            {
+            for arc in graph.forward().arcs(n).filter(|a| a.edge as usize == i) {
                 assert_eq!(arc.length_dm, length_dm, "{label}: arc length");
                 assert_eq!(arc.time_ds, time_ds, "{label}: arc time");
             }
@@ -944,7 +938,6 @@ fn oneway_tag_rules() {
         let ring_arc = |x: NodeIdx, y: NodeIdx| {
             g.forward()
                 .arcs(x)
-                .iter()
                 .any(|arc| arc.node == y && g.edges()[arc.edge as usize].way_id == 200)
         };
         assert!(ring_arc(p, q), "W200: {} -> {}", ring[k], ring[(k + 1) % 3]);
