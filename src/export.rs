@@ -298,12 +298,23 @@ fn fmt_opt(v: Option<f64>) -> String {
 pub fn summary_table(file: &str, region: &Region, analysis: &Analysis) -> String {
     let mut s = String::new();
     let no_road = analysis.kinds.first().map_or(0, |k| k.no_road);
+    let with_population = region
+        .settlements
+        .iter()
+        .filter(|s| s.population.is_some())
+        .count();
+    let population: u64 = region.settlements.iter().filter_map(|s| s.population).sum();
+    let _ = writeln!(s, "{file}");
     let _ = writeln!(
         s,
-        "{file}: {} settlements ({} without a road, {} on islands), {} service points ({} too far from a road)",
+        "  {} settlements: {no_road} without a road within reach, {} off the main network; \
+         {with_population} with a population tag ({population} people)",
         region.settlements.len(),
-        no_road,
         analysis.island_settlements,
+    );
+    let _ = writeln!(
+        s,
+        "  {} service points: {} too far from a road to count",
         region.services.len(),
         analysis.services_dropped
     );
@@ -340,6 +351,18 @@ pub fn summary_table(file: &str, region: &Region, analysis: &Analysis) -> String
             fmt_opt(k.km.max),
             fmt_opt(k.min.p50),
             fmt_opt(k.min.p90),
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nin gap: beyond the threshold, or no point of the kind reachable (unreach), or no road;\n\
+         gap pop and %pop count tagged population only; km and min are to the nearest point"
+    );
+    for k in analysis.kinds.iter().filter(|k| k.services == 0) {
+        let _ = writeln!(
+            s,
+            "note: no {} point in this region: every settlement is in gap for {}",
+            k.kind, k.kind
         );
     }
     s

@@ -9,8 +9,10 @@
 //!
 //! `.osm.pbf` → [`osm`] (read) → [`profile`] (tags → road class, speed, access, ferries; tags →
 //! service kinds) → [`graph`] (CSR road graph) → [`region`] (graph + services + settlements) →
-//! [`inspect`] (what was read).
+//! [`snap`] (points onto roads, rstar) → [`route`] (multi-source Dijkstra) → [`analysis`]
+//! (nearest point of each kind per settlement, gaps, summary) → [`export`] (GeoJSON, CSV, JSON).
 //!
+//! - [`inspect`]: what an extract holds, for `servicegap inspect`.
 //! - [`coord`]: (lon, lat) fixed-point coordinates and ellipsoidal distances.
 //! - [`feature`]: service kinds, service points, settlements, OSM ids.
 //! - [`error`]: the library's error type; every error names its file.
@@ -26,12 +28,16 @@
 //!
 //! ## Example
 //! ```no_run
-//! use servicegap::{inspect::InspectReport, region::Region};
+//! use servicegap::analysis::{analyze, AnalysisOptions};
+//! use servicegap::{region::Region, ServiceKind};
 //! let path = std::path::Path::new("data/osm/de-north-bayreuth-rural.osm.pbf");
 //! let region = Region::from_pbf(path)?;
-//! println!("{} graph nodes", region.graph.node_count());
-//! let report = InspectReport::new("north-bayreuth", &region);
-//! println!("{}", report.to_table());
+//! let result = analyze(&region, &AnalysisOptions::default());
+//! let grocery = ServiceKind::Grocery as usize;
+//! for (settlement, r) in region.settlements.iter().zip(&result.settlements) {
+//!     let km = r.kinds[grocery].length_dm.map(|dm| f64::from(dm) / 10_000.0);
+//!     println!("{:?}: {km:?} km to the nearest grocery", settlement.name);
+//! }
 //! # Ok::<(), servicegap::Error>(())
 //! ```
 

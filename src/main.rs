@@ -36,6 +36,11 @@ enum Command {
 struct AnalyzeArgs {
     /// The OpenStreetMap extract (.osm.pbf).
     file: PathBuf,
+    /// Write all five outputs into this folder under their usual names (settlements.geojson,
+    /// settlements.csv, summary.json, network.geojson, services.geojson); the flags below
+    /// override single names.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
     /// Write the settlements as GeoJSON here.
     #[arg(short = 'o', long = "output", value_name = "settlements.geojson")]
     output: Option<PathBuf>,
@@ -100,7 +105,15 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
+fn analyze(mut args: AnalyzeArgs) -> Result<(), Failure> {
+    if let Some(dir) = &args.out_dir {
+        let named = |name: &str| Some(dir.join(name));
+        args.output = args.output.or_else(|| named("settlements.geojson"));
+        args.csv = args.csv.or_else(|| named("settlements.csv"));
+        args.summary = args.summary.or_else(|| named("summary.json"));
+        args.network_out = args.network_out.or_else(|| named("network.geojson"));
+        args.services_out = args.services_out.or_else(|| named("services.geojson"));
+    }
     let mut options = AnalysisOptions::default();
     let settings = args
         .thresholds
