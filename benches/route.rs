@@ -104,7 +104,8 @@ fn grid_region(side: usize, seed: u64) -> Region {
                 id: OsmId {
                     kind: ElementType::Node,
                     id: j as i64,
-                },
+                }
+                .into(),
                 name: None,
                 kinds: if kinds.is_empty() {
                     ServiceKinds::GROCERY
@@ -112,6 +113,7 @@ fn grid_region(side: usize, seed: u64) -> Region {
                     kinds
                 },
                 coord: point(&mut rng),
+                form: None,
             }
         })
         .collect();
@@ -120,9 +122,10 @@ fn grid_region(side: usize, seed: u64) -> Region {
             id: OsmId {
                 kind: ElementType::Node,
                 id: i as i64,
-            },
+            }
+            .into(),
             name: None,
-            place: Place::Hamlet,
+            place: Some(Place::Hamlet),
             population: Some(rng.gen_range(10..1000)),
             coord: point(&mut rng),
         })

@@ -90,7 +90,8 @@ fn grid_region(side: usize, seed: u64) -> Region {
                 id: OsmId {
                     kind: ElementType::Node,
                     id: j as i64,
-                },
+                }
+                .into(),
                 name: None,
                 kinds: if kinds.is_empty() {
                     ServiceKinds::GROCERY
@@ -98,6 +99,7 @@ fn grid_region(side: usize, seed: u64) -> Region {
                     kinds
                 },
                 coord: point(&mut rng),
+                form: None,
             }
         })
         .collect();
@@ -106,9 +108,10 @@ fn grid_region(side: usize, seed: u64) -> Region {
             id: OsmId {
                 kind: ElementType::Node,
                 id: i as i64,
-            },
+            }
+            .into(),
             name: None,
-            place: Place::Hamlet,
+            place: Some(Place::Hamlet),
             population: Some(rng.gen_range(10..1000)),
             coord: point(&mut rng),
         })

@@ -51,9 +51,32 @@ pub enum Error {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// A planner's input file (services, settlements, grid, regions, config) has a bad record.
+    #[error("{}{}: {message}", path.display(), line_suffix(*line))]
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line (or record) number, when known.
+        line: Option<u64>,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn line_suffix(line: Option<u64>) -> String {
+    line.map(|l| format!(":{l}")).unwrap_or_default()
 }
 
 impl Error {
+    /// An [`Error::Input`] for `path` at `line`.
+    pub fn input(path: &Path, line: Option<u64>, message: impl Into<String>) -> Self {
+        Error::Input {
+            path: path.to_path_buf(),
+            line,
+            message: message.into(),
+        }
+    }
+
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.to_path_buf(),

@@ -8,7 +8,7 @@
 
 use crate::analysis::{round2, Analysis, KindResult, SettlementResult};
 use crate::error::{Error, Result};
-use crate::feature::{ServiceKind, ServicePoint, Settlement};
+use crate::feature::{Place, ServiceKind, ServicePoint, Settlement};
 use crate::region::Region;
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
@@ -117,7 +117,7 @@ pub fn settlement_properties(
     let mut p = Map::new();
     p.insert("id".into(), json!(s.id.to_string()));
     p.insert("name".into(), json!(s.name));
-    p.insert("place".into(), json!(s.place.name()));
+    p.insert("place".into(), json!(s.place.map(Place::name)));
     p.insert("population".into(), json!(s.population));
     p.insert("status".into(), json!(r.status.name()));
     p.insert(

@@ -34,6 +34,47 @@ impl fmt::Display for OsmId {
     }
 }
 
+/// Where a service point or settlement comes from: an OSM element or a record of a planner's
+/// file (its id column, or `file:line` when it has none).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FeatureId {
+    /// An OSM element, shown as `node/123`.
+    Osm(OsmId),
+    /// A record of a planner's file, shown as its id.
+    File(String),
+}
+
+impl FeatureId {
+    /// The OSM element, if it is one.
+    pub fn osm(&self) -> Option<OsmId> {
+        match self {
+            FeatureId::Osm(id) => Some(*id),
+            FeatureId::File(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for FeatureId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FeatureId::Osm(id) => id.fmt(f),
+            FeatureId::File(id) => f.write_str(id),
+        }
+    }
+}
+
+impl From<OsmId> for FeatureId {
+    fn from(id: OsmId) -> Self {
+        FeatureId::Osm(id)
+    }
+}
+
+impl PartialEq<OsmId> for FeatureId {
+    fn eq(&self, other: &OsmId) -> bool {
+        matches!(self, FeatureId::Osm(id) if id == other)
+    }
+}
+
 /// One kind of basic service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceKind {
@@ -176,24 +217,27 @@ impl Place {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServicePoint {
     /// Where it came from.
-    pub id: OsmId,
+    pub id: FeatureId,
     /// Its `name`, if any.
     pub name: Option<String>,
     /// The kinds it offers (never empty).
     pub kinds: ServiceKinds,
     /// Its location: the node, or a point inside the area.
     pub coord: Coord,
+    /// The form of service, where a planner's list gives one (Pipos `Serviceform`, e.g.
+    /// `Apotek` or `Apoteksombud`).
+    pub form: Option<String>,
 }
 
 /// A settlement: a place where people live.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settlement {
     /// Where it came from.
-    pub id: OsmId,
+    pub id: FeatureId,
     /// Its `name`, if any.
     pub name: Option<String>,
-    /// Its `place` value.
-    pub place: Place,
+    /// Its OSM `place` value; `None` for settlements from a planner's file or grid.
+    pub place: Option<Place>,
     /// Its population, if tagged and readable.
     pub population: Option<u64>,
     /// Its location: the node, or a point inside the area.

@@ -143,7 +143,11 @@ impl InspectReport {
         let by_place = Place::ALL
             .iter()
             .map(|p| {
-                let n = region.settlements.iter().filter(|s| s.place == *p).count();
+                let n = region
+                    .settlements
+                    .iter()
+                    .filter(|s| s.place == Some(*p))
+                    .count();
                 (p.name(), n)
             })
             .collect();

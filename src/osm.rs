@@ -827,17 +827,18 @@ fn assemble_features(
     for (id, coord, tags) in all {
         if !tags.kinds.is_empty() {
             services.push(ServicePoint {
-                id,
+                id: id.into(),
                 name: tags.name.clone(),
                 kinds: tags.kinds,
                 coord,
+                form: None,
             });
         }
         if let Some(place) = tags.place {
             settlements.push(Settlement {
-                id,
+                id: id.into(),
                 name: tags.name,
-                place,
+                place: Some(place),
                 population: tags.population,
                 coord,
             });

@@ -98,9 +98,10 @@ fn settlement(id: i64, coord: Coord, population: Option<u64>) -> Settlement {
         id: OsmId {
             kind: ElementType::Node,
             id,
-        },
+        }
+        .into(),
         name: Some(format!("settlement {id}")),
-        place: Place::Hamlet,
+        place: Some(Place::Hamlet),
         population,
         coord,
     }
@@ -111,10 +112,12 @@ fn service(id: i64, kinds: ServiceKinds, coord: Coord) -> ServicePoint {
         id: OsmId {
             kind: ElementType::Node,
             id,
-        },
+        }
+        .into(),
         name: None,
         kinds,
         coord,
+        form: None,
     }
 }
 

@@ -100,10 +100,12 @@ fn random_region(seed: u64) -> (Region, AnalysisOptions) {
                 id: OsmId {
                     kind: ElementType::Node,
                     id: j,
-                },
+                }
+                .into(),
                 name: None,
                 kinds,
                 coord: point(&mut rng),
+                form: None,
             }
         })
         .collect();
@@ -112,9 +114,10 @@ fn random_region(seed: u64) -> (Region, AnalysisOptions) {
             id: OsmId {
                 kind: ElementType::Node,
                 id: 1000 + i,
-            },
+            }
+            .into(),
             name: None,
-            place: Place::Hamlet,
+            place: Some(Place::Hamlet),
             population: rng.gen_bool(0.7).then(|| rng.gen_range(0..500)),
             coord: point(&mut rng),
         })

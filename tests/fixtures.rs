@@ -1243,7 +1243,7 @@ fn services_kinds() {
         (way(204), &[Pharmacy], None),        // closed way, also a member of R302
         (rel(301), &[Grocery], Some("Stormarknad")), // multipolygon of two untagged ways
     ];
-    let ids: Vec<OsmId> = services.iter().map(|s| s.id).collect();
+    let ids: Vec<OsmId> = services.iter().filter_map(|s| s.id.osm()).collect();
     let expected_ids: Vec<OsmId> = expected.iter().map(|e| e.0).collect();
     assert_eq!(ids, expected_ids, "services: counted features, in order");
     assert_eq!(services.len(), 25);
@@ -1271,7 +1271,7 @@ fn services_kinds() {
         services
             .iter()
             .filter(|s| s.kinds.contains(k))
-            .map(|s| s.id)
+            .filter_map(|s| s.id.osm())
             .collect()
     };
     let nodes = |ids: &[i64]| ids.iter().map(|&i| node(i)).collect::<Vec<_>>();
@@ -1302,7 +1302,12 @@ fn services_kinds() {
 #[test]
 fn services_ignored() {
     let fx = Fixture::load("services");
-    let ids: BTreeSet<OsmId> = fx.region.services.iter().map(|s| s.id).collect();
+    let ids: BTreeSet<OsmId> = fx
+        .region
+        .services
+        .iter()
+        .filter_map(|s| s.id.osm())
+        .collect();
     let ignored = [
         (node(130), "amenity=post_box is not a service"),
         (node(131), "shop=chemist is not a pharmacy"),
@@ -1373,7 +1378,7 @@ fn settlements_places_and_populations() {
         (way(601), Place::Hamlet, Some("Skogsbacken"), Some(45)), // closed way
         (rel(801), Place::Village, Some("Sjöbyn"), Some(2500)), // multipolygon
     ];
-    let ids: Vec<OsmId> = settlements.iter().map(|s| s.id).collect();
+    let ids: Vec<OsmId> = settlements.iter().filter_map(|s| s.id.osm()).collect();
     let expected_ids: Vec<OsmId> = expected.iter().map(|e| e.0).collect();
     assert_eq!(ids, expected_ids, "settlements, in order");
     let area_rings: BTreeMap<OsmId, &[i64]> = BTreeMap::from([
@@ -1381,7 +1386,7 @@ fn settlements_places_and_populations() {
         (rel(801), &[721, 722, 723, 724][..]),
     ]);
     for (s, &(id, place, name, population)) in settlements.iter().zip(expected) {
-        assert_eq!(s.place, place, "{id}: place");
+        assert_eq!(s.place, Some(place), "{id}: place");
         assert_eq!(s.name.as_deref(), name, "{id}: name");
         assert_eq!(s.population, population, "{id}: population");
         match id.kind {
@@ -1392,7 +1397,7 @@ fn settlements_places_and_populations() {
     // Counts per place: city 1, town 1, village 3, hamlet 3, isolated_dwelling 1.
     let per_place: Vec<usize> = Place::ALL
         .iter()
-        .map(|&p| settlements.iter().filter(|s| s.place == p).count())
+        .map(|&p| settlements.iter().filter(|s| s.place == Some(p)).count())
         .collect();
     assert_eq!(per_place, [1, 1, 3, 3, 1]);
     assert_eq!(settlements.len(), 9);
@@ -1403,20 +1408,25 @@ fn settlements_places_and_populations() {
     let unknown: Vec<OsmId> = settlements
         .iter()
         .filter(|s| s.population.is_none())
-        .map(|s| s.id)
+        .filter_map(|s| s.id.osm())
         .collect();
     assert_eq!(unknown, [node(504), node(505), node(506)]);
     // The unnamed village is kept.
     assert!(settlements
         .iter()
-        .any(|s| s.id == node(509) && s.name.is_none() && s.place == Place::Village));
+        .any(|s| s.id == node(509) && s.name.is_none() && s.place == Some(Place::Village)));
     assert!(fx.region.services.is_empty());
 }
 
 #[test]
 fn settlements_ignored() {
     let fx = Fixture::load("settlements");
-    let ids: BTreeSet<OsmId> = fx.region.settlements.iter().map(|s| s.id).collect();
+    let ids: BTreeSet<OsmId> = fx
+        .region
+        .settlements
+        .iter()
+        .filter_map(|s| s.id.osm())
+        .collect();
     let ignored = [
         (node(507), "place=suburb"),
         (node(508), "place=locality"),

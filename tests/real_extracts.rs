@@ -86,7 +86,7 @@ fn every_extract_matches_the_independent_count() {
             let ours = region
                 .settlements
                 .iter()
-                .filter(|s| s.place == place)
+                .filter(|s| s.place == Some(place))
                 .count() as u64;
             assert_eq!(
                 ours,
@@ -177,7 +177,7 @@ fn settlements_match_the_independent_list() {
             .map(|s| {
                 (
                     s.id.to_string(),
-                    s.place.name().to_owned(),
+                    s.place.map(Place::name).unwrap_or_default().to_owned(),
                     s.name.clone(),
                     s.population,
                 )
