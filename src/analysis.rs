@@ -9,7 +9,8 @@
 //! - **Distance** from a settlement to a service point = the settlement's snap leg + the
 //!   shortest directed path from its projection to the service's projection (using the partial
 //!   lengths of both snapped edges, also when both lie on the same edge) + the service's snap
-//!   leg. Snap legs are timed at [`AnalysisOptions::access_kmh`]. `km` minimises length and
+//!   leg. A projection that falls on a junction starts from (or is reached at) the junction by
+//!   any of its roads, not only along the edge that won the snap. Snap legs are timed at [`AnalysisOptions::access_kmh`]. `km` minimises length and
 //!   `min` minimises car time: two separate exact problems, each with its own nearest point.
 //! - **Algorithm**: one multi-source Dijkstra per (kind, metric) over the reverse graph, seeded
 //!   with every service point of the kind at its partial-edge costs ([`crate::route`]); the ten
@@ -299,6 +300,8 @@ fn split_edge(edge: &Edge, edge_length_m: f64, offset_m: f64, metric: Metric) ->
 #[derive(Clone, Copy, Debug)]
 struct Anchor {
     edge: u32,
+    /// The junction the point lies on, if any (see [`Snap::node`]).
+    node: Option<NodeIdx>,
     /// Per metric (Length, Time): cost from `from` to the point, from the point to `to`, and
     /// the snap leg.
     before: [u32; 2],
@@ -317,6 +320,7 @@ fn anchor(graph: &Graph, snap: &Snap, access_kmh: f64) -> Anchor {
         .sum();
     let mut a = Anchor {
         edge: snap.edge,
+        node: snap.node,
         before: [0; 2],
         after: [0; 2],
         leg: [
@@ -475,6 +479,14 @@ fn seeds_for(
                 source: j as u32,
             });
         }
+        // A point on a junction is reached by every road into it, not only along its edge.
+        if let Some(n) = a.node {
+            seeds.push(Seed {
+                node: n,
+                cost: a.leg[m],
+                source: j as u32,
+            });
+        }
     }
     seeds
 }
@@ -495,6 +507,10 @@ fn settle(
     let mut best = via(e.to, a.after[m]);
     if !e.oneway {
         best = min_label(best, via(e.from, a.before[m]));
+    }
+    // A point on a junction may leave by any road out of it.
+    if let Some(n) = a.node {
+        best = min_label(best, via(n, 0));
     }
     let first = by_edge.partition_point(|&(edge, _)| edge < a.edge);
     for &(edge, j) in &by_edge[first..] {

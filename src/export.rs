@@ -45,6 +45,14 @@ impl OutputSet {
             path: path.to_path_buf(),
             source,
         };
+        if self.pending.iter().any(|(_, p)| p == path) {
+            return Err(fail(std::io::Error::other(
+                "the same file is named for two outputs",
+            )));
+        }
+        if path.is_dir() {
+            return Err(fail(std::io::Error::other("it is a directory")));
+        }
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -53,7 +61,11 @@ impl OutputSet {
         let name = path
             .file_name()
             .map_or("output".into(), |n| n.to_string_lossy());
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let tmp = dir.join(format!(
+            ".{name}.{}.{}.tmp",
+            std::process::id(),
+            self.pending.len()
+        ));
         let result = (|| {
             let mut w = BufWriter::new(File::create(&tmp)?);
             write(&mut w)?;
@@ -76,11 +88,10 @@ impl OutputSet {
     /// # Errors
     /// [`Error::Write`] naming the file that could not be moved into place.
     pub fn commit(mut self) -> Result<()> {
-        for (tmp, path) in std::mem::take(&mut self.pending) {
-            if let Err(source) = std::fs::rename(&tmp, &path) {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(Error::Write { path, source });
-            }
+        // Entries leave the list only once renamed, so a failure leaves the rest to `Drop`.
+        while let Some((tmp, path)) = self.pending.first().cloned() {
+            std::fs::rename(&tmp, &path).map_err(|source| Error::Write { path, source })?;
+            self.pending.remove(0);
         }
         Ok(())
     }
@@ -303,7 +314,11 @@ pub fn summary_table(file: &str, region: &Region, analysis: &Analysis) -> String
         .iter()
         .filter(|s| s.population.is_some())
         .count();
-    let population: u64 = region.settlements.iter().filter_map(|s| s.population).sum();
+    let population: u64 = region
+        .settlements
+        .iter()
+        .filter_map(|s| s.population)
+        .fold(0u64, u64::saturating_add);
     let _ = writeln!(s, "{file}");
     let _ = writeln!(
         s,
@@ -361,7 +376,8 @@ pub fn summary_table(file: &str, region: &Region, analysis: &Analysis) -> String
     for k in analysis.kinds.iter().filter(|k| k.services == 0) {
         let _ = writeln!(
             s,
-            "note: no {} point in this region: every settlement is in gap for {}",
+            "note: no {} point on the network (none in the data, or none near a road): every \
+             settlement is in gap for {}",
             k.kind, k.kind
         );
     }

@@ -220,8 +220,12 @@ impl Graph {
             .filter(|&i| uses[i as usize] >= 2)
             .collect();
         let bbox = BoundingBox::of(order.iter().map(|&i| input.coords[i as usize]));
-        let keys: Vec<u64> = input.coords.iter().map(|&c| bbox.hilbert_key(c)).collect();
-        order.par_sort_unstable_by_key(|&i| (keys[i as usize], i));
+        let mut keyed: Vec<(u64, u32)> = order
+            .iter()
+            .map(|&i| (bbox.hilbert_key(input.coords[i as usize]), i))
+            .collect();
+        keyed.par_sort_unstable();
+        order = keyed.into_iter().map(|(_, i)| i).collect();
         let mut node_of = vec![u32::MAX; n_in];
         let mut coords = Vec::with_capacity(order.len());
         let mut osm_ids = Vec::with_capacity(order.len());
@@ -379,6 +383,13 @@ impl BoundingBox {
             let (x, y) = (i64::from(c.lon_e7), i64::from(c.lat_e7));
             lo = (lo.0.min(x), lo.1.min(y));
             hi = (hi.0.max(x), hi.1.max(y));
+        }
+        if lo.0 > hi.0 {
+            // No coordinates: any box will do.
+            return BoundingBox {
+                min: (0, 0),
+                span: 1,
+            };
         }
         BoundingBox {
             min: lo,

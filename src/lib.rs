@@ -47,6 +47,7 @@ pub mod error;
 pub mod export;
 pub mod feature;
 pub mod graph;
+pub mod input;
 pub mod inspect;
 pub mod osm;
 pub mod profile;

@@ -201,13 +201,8 @@ fn read(path: &Path, ignore_sort_order: bool) -> Result<OsmData> {
     } else {
         pbf.way_pass_all()?
     };
-    // In sort order, the node pass reads every block before the last one that held nodes.
+    // Blocks before the first one the way pass decoded hold only nodes (checked below).
     let first_way_pass_block = way_blocks.first().map_or(0, |b| b.0);
-    let node_block_limit = way_blocks
-        .iter()
-        .rev()
-        .find(|(_, b)| b.has_nodes)
-        .map_or(first_way_pass_block, |(i, _)| i + 1);
     let mut roads = Vec::new();
     let mut areas = Vec::new();
     let mut way_id_ranges = Vec::new();
@@ -222,7 +217,7 @@ fn read(path: &Path, ignore_sort_order: bool) -> Result<OsmData> {
         if let Some(range) = block.way_ids {
             way_id_ranges.push((index, range));
         }
-        if block.has_nodes && (!use_sort_order || index < node_block_limit) {
+        if block.has_nodes {
             node_blocks.push((index, block.decoded));
         }
         roads.extend(block.roads);

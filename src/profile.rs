@@ -403,7 +403,11 @@ fn parse_iso_duration(iso: &str) -> Option<u32> {
                     (true, 'S') => 1.0,
                     _ => return None,
                 };
-                total += (n * factor).round() as u64;
+                let part = (n * factor).round();
+                if !(0.0..=f64::from(u32::MAX)).contains(&part) {
+                    return None;
+                }
+                total = total.checked_add(part as u64)?;
                 any = true;
             }
         }
@@ -482,8 +486,16 @@ pub fn parse_population(value: &str) -> Option<u64> {
     if groups.len() > 1 && (groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3)) {
         return None;
     }
-    groups.concat().parse().ok()
+    // More people than live on Earth is a tagging error, not a population.
+    groups
+        .concat()
+        .parse()
+        .ok()
+        .filter(|&p: &u64| p <= MAX_POPULATION)
 }
+
+/// The largest population accepted (about the world's).
+pub const MAX_POPULATION: u64 = 10_000_000_000;
 
 #[cfg(test)]
 mod tests {
@@ -523,6 +535,7 @@ mod tests {
         assert_eq!(parse_duration_s("PT"), None);
         assert_eq!(parse_duration_s("soon"), None);
         assert_eq!(parse_duration_s("0:00"), None);
+        assert_eq!(parse_duration_s("PT99999999999999999999H2S"), None);
     }
 
     #[test]
@@ -537,6 +550,7 @@ mod tests {
         assert_eq!(parse_population("12.5"), None);
         assert_eq!(parse_population("1234,5"), None);
         assert_eq!(parse_population("-3"), None);
+        assert_eq!(parse_population("18446744073709551615"), None);
     }
 
     #[test]

@@ -45,6 +45,7 @@ fn pack(cost: u32, source: u32) -> u64 {
 pub struct Workspace {
     label: Vec<u64>,
     heap: RadixHeap,
+    batch: Vec<u32>,
 }
 
 /// A monotone priority queue for integer keys (a radix heap): entries live in buckets by the
@@ -189,7 +190,7 @@ pub fn nearest_sources(graph: &Graph, metric: Metric, seeds: &[Seed], ws: &mut W
         Metric::Length => reverse.lengths_dm(),
         Metric::Time => reverse.times_ds(),
     };
-    let mut batch: Vec<u32> = Vec::new();
+    let mut batch = std::mem::take(&mut ws.batch);
     while ws.heap.pop_window(&mut batch) {
         batch.sort_unstable();
         batch.dedup();
@@ -208,6 +209,7 @@ pub fn nearest_sources(graph: &Graph, metric: Metric, seeds: &[Seed], ws: &mut W
             }
         }
     }
+    ws.batch = batch;
 }
 
 /// One plain single-source Dijkstra sweep over the forward graph (costs only, textbook binary

@@ -57,6 +57,10 @@ pub struct Snap {
     pub offset_m: f64,
     /// The projection point (lon, lat) in degrees.
     pub on_road: (f64, f64),
+    /// The graph node the projection falls on, when it falls on the edge's first or last
+    /// point: the point then starts from (or is reached at) that junction, by any of its roads,
+    /// whichever of the junction's edges won the tie.
+    pub node: Option<crate::graph::NodeIdx>,
 }
 
 /// A plane `x = λ·scale`, `y = φ` (degrees).
@@ -230,10 +234,22 @@ pub fn locate_on_edge(graph: &Graph, point: Coord, edge: u32, segment: u32, t: f
     let geom = graph.edge_geometry(edge as usize);
     let s = segment as usize;
     let (a, b) = (geom[s], geom[s + 1]);
-    let on_road = (
-        a.lon() + t * (b.lon() - a.lon()),
-        a.lat() + t * (b.lat() - a.lat()),
-    );
+    let e = &graph.edges()[edge as usize];
+    // The projection clamps to exactly 0 or 1 beyond a segment's ends.
+    let node = if s == 0 && t == 0.0 {
+        Some(e.from)
+    } else if s + 2 == geom.len() && t == 1.0 {
+        Some(e.to)
+    } else {
+        None
+    };
+    let on_road = match node {
+        Some(n) => (graph.coord(n).lon(), graph.coord(n).lat()),
+        None => (
+            a.lon() + t * (b.lon() - a.lon()),
+            a.lat() + t * (b.lat() - a.lat()),
+        ),
+    };
     let before: f64 = geom[..=s]
         .windows(2)
         .map(|w| crate::coord::distance_m(w[0], w[1]))
@@ -244,6 +260,7 @@ pub fn locate_on_edge(graph: &Graph, point: Coord, edge: u32, segment: u32, t: f
         snap_m: distance_m_f64((point.lon(), point.lat()), on_road),
         offset_m,
         on_road,
+        node,
     }
 }
 

@@ -179,6 +179,9 @@ fn compare(region: &Region, options: &AnalysisOptions, seed: &str) {
             if !e.oneway {
                 seeds.push((e.from, c.before[m]));
             }
+            if let Some(n) = snap.node {
+                seeds.push((n, 0));
+            }
             let dist = forward_dijkstra(g, m, &seeds);
             for (k, kind) in ServiceKind::ALL.iter().enumerate() {
                 let mut best: Option<(u64, u32)> = None;
@@ -194,6 +197,9 @@ fn compare(region: &Region, options: &AnalysisOptions, seed: &str) {
                     let mut cost = dist[f.from.index()].saturating_add(sc.before[m]);
                     if !f.oneway {
                         cost = cost.min(dist[f.to.index()].saturating_add(sc.after[m]));
+                    }
+                    if let Some(n) = service_snaps[j].as_ref().and_then(|s| s.node) {
+                        cost = cost.min(dist[n.index()]);
                     }
                     if snap_j == snap.edge {
                         if sc.before[m] >= c.before[m] {
@@ -262,4 +268,112 @@ fn same_result_on_one_and_many_threads() {
     let four = pool(4).install(|| analyze(&region, &options));
     assert_eq!(one.settlements, four.settlements);
     assert_eq!(one.kinds, four.kinds);
+}
+
+/// A point whose projection falls on a junction leaves (or is reached) by any road of the
+/// junction, whichever edge won the snap, so the result does not depend on way order.
+///
+/// ```text
+///   B ------------ A        w0: J -> A oneway (north-east), w1: A - B, w2: J - B (north)
+///   |  S(grocery)
+///   |  near B
+///   J                       settlement x south-west of J: nearest to J itself
+///  x
+/// ```
+#[test]
+fn junction_snaps_use_every_road_of_the_junction() {
+    use servicegap::graph::{RoadInput, RoadWay};
+    use servicegap::profile::{Direction, RoadAttrs};
+    let coords = vec![
+        Coord::from_degrees(15.0, 62.0),   // 0 J
+        Coord::from_degrees(15.02, 62.01), // 1 A
+        Coord::from_degrees(15.0, 62.01),  // 2 B
+    ];
+    let way = |id: i64, start: u32, direction| RoadWay {
+        osm_id: id,
+        attrs: RoadAttrs {
+            class: 11,
+            speed_kmh: 50.0,
+            direction,
+            ferry_s: None,
+        },
+        start,
+        end: start + 2,
+    };
+    let build = |order: &[usize]| {
+        let all = [
+            (0u32, 1u32, Direction::Forward),
+            (1, 2, Direction::Both),
+            (0, 2, Direction::Both),
+        ];
+        let mut refs = Vec::new();
+        let mut ways = Vec::new();
+        for &i in order {
+            let (a, b, d) = all[i];
+            ways.push(way(i as i64, refs.len() as u32, d));
+            refs.extend([a, b]);
+        }
+        let graph = Graph::build(&RoadInput {
+            coords: coords.clone(),
+            osm_ids: vec![10, 11, 12],
+            ways,
+            refs,
+        });
+        let settle = |id: i64, lon: f64, lat: f64| Settlement {
+            id: OsmId {
+                kind: ElementType::Node,
+                id,
+            }
+            .into(),
+            name: None,
+            place: Some(Place::Hamlet),
+            population: None,
+            coord: Coord::from_degrees(lon, lat),
+        };
+        let region = Region {
+            graph,
+            services: vec![ServicePoint {
+                id: OsmId {
+                    kind: ElementType::Node,
+                    id: 1,
+                }
+                .into(),
+                name: None,
+                kinds: ServiceKinds::GROCERY,
+                coord: Coord::from_degrees(15.0001, 62.009),
+                form: None,
+            }],
+            settlements: vec![settle(2, 14.9995, 61.9997), settle(3, 15.0, 62.0)],
+            read_stats: Default::default(),
+            timings: Vec::new(),
+        };
+        let mut options = AnalysisOptions::default();
+        options.snap.min_component_nodes = 1;
+        let result = analyze(&region, &options);
+        compare(&region, &options, "junction");
+        result
+    };
+    let grocery = ServiceKind::Grocery as usize;
+    for order in [[0, 1, 2], [2, 1, 0], [1, 0, 2]] {
+        let r = build(&order);
+        let (off, at) = (&r.settlements[0], &r.settlements[1]);
+        let leg_dm = off
+            .snap
+            .map(|s| (s.snap_m * 10.0).round() as u32)
+            .unwrap_or_default();
+        assert!(
+            off.snap.is_some_and(|s| s.node.is_some()),
+            "{order:?}: projects onto J"
+        );
+        assert_eq!(
+            off.kinds[grocery].length_dm,
+            at.kinds[grocery].length_dm.map(|d| d + leg_dm),
+            "{order:?}"
+        );
+        // Straight north from J to the grocery, about 1 km: not round via A.
+        assert!(
+            at.kinds[grocery].length_dm.is_some_and(|d| d < 10_200),
+            "{order:?}"
+        );
+    }
 }

@@ -1,0 +1,572 @@
+//! Coordinate reference systems of planners' files.
+//!
+//! Service point lists and population grids from Swedish authorities (Pipos, SCB) come in
+//! SWEREF 99 TM (EPSG:3006, easting and northing in metres); GeoJSON and most web exports in
+//! WGS 84 longitude and latitude (EPSG:4326). A [`Crs`] converts a file's coordinates to and from
+//! WGS 84 (lon, lat) in degrees, the crate's coordinates (see [`crate::coord`]), with
+//! [proj4rs](https://docs.rs/proj4rs), a Rust port of PROJ.4.
+//!
+//! - **Axis order.** `x` is the first coordinate of the file as the CRS defines it: longitude
+//!   or easting; `y` is latitude or northing. EPSG:4326 is read as (lon, lat), as GeoJSON and
+//!   QGIS do, not in the lat-first order of the EPSG register. A PROJ string with `+axis=neu`
+//!   declares a (lat, lon) or (northing, easting) file.
+//! - **No guessing.** The CRS of a file is always given, never inferred. [`Crs::check_plausible`]
+//!   only refuses coordinates that cannot be in the declared CRS (metres declared as degrees,
+//!   degrees declared as metres), so the user can correct the setting.
+//! - **Errors** are plain messages without a file name: the reader that calls these functions
+//!   adds the file and line (see [`crate::Error::input`]).
+//!
+//! ```
+//! use servicegap::input::crs::Crs;
+//! let sweref = Crs::parse("EPSG:3006")?;
+//! let (lon, lat) = sweref.to_lon_lat(682_175.0, 6_547_195.0)?;
+//! assert!((lon - 18.173_980_4).abs() < 1e-7 && (lat - 59.025_279_9).abs() < 1e-7);
+//! # Ok::<(), String>(())
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use proj4rs::proj::{Proj, ProjType};
+use proj4rs::transform::transform;
+
+/// PROJ string of WGS 84 longitude/latitude (EPSG:4326).
+const WGS84_PROJ: &str = "+proj=longlat +datum=WGS84 +no_defs";
+/// PROJ string of SWEREF 99 TM (EPSG:3006): UTM zone 33 on GRS 80, no shift to WGS 84.
+const SWEREF99TM_PROJ: &str =
+    "+proj=utm +zone=33 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs";
+/// PROJ string of WGS 84 / Pseudo-Mercator (EPSG:3857), the web map projection.
+const WEB_MERCATOR_PROJ: &str = "+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 \
+                                 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs";
+
+/// What [`Crs::parse`] accepts, for error messages.
+const ACCEPTED: &str = "EPSG:4326 (also WGS84 or 4326; longitude/latitude in degrees), \
+                        EPSG:3006 (also SWEREF99TM or 3006; metres), \
+                        EPSG:3857 (also WebMercator or 3857; metres), \
+                        or a PROJ string starting with +proj= (for other systems, such as RT90, \
+                        copy the PROJ.4 definition from epsg.io)";
+
+/// A coordinate system known by name: display name, PROJ string, accepted spellings (upper
+/// case, without spaces, `_` or `-`).
+struct Known {
+    name: &'static str,
+    proj: &'static str,
+    aliases: &'static [&'static str],
+}
+
+const KNOWN_WGS84: Known = Known {
+    name: "EPSG:4326 (WGS 84)",
+    proj: WGS84_PROJ,
+    aliases: &["EPSG:4326", "4326", "WGS84"],
+};
+const KNOWN_SWEREF99TM: Known = Known {
+    name: "EPSG:3006 (SWEREF 99 TM)",
+    proj: SWEREF99TM_PROJ,
+    aliases: &["EPSG:3006", "3006", "SWEREF99TM"],
+};
+const KNOWN_WEB_MERCATOR: Known = Known {
+    name: "EPSG:3857 (WGS 84 / Pseudo-Mercator)",
+    proj: WEB_MERCATOR_PROJ,
+    aliases: &["EPSG:3857", "3857", "WEBMERCATOR", "PSEUDOMERCATOR"],
+};
+
+/// The built-in PROJ strings, parsed once. They are constants checked by the tests, so parsing
+/// them cannot fail at run time.
+static WGS84: LazyLock<Proj> = LazyLock::new(|| builtin(WGS84_PROJ));
+static SWEREF99TM: LazyLock<Proj> = LazyLock::new(|| builtin(SWEREF99TM_PROJ));
+
+fn builtin(proj: &str) -> Proj {
+    Proj::from_proj_string(proj).expect("built-in PROJ string is valid")
+}
+
+/// Round-trip tolerance of [`Crs::to_lon_lat`] in metres: a projected point that does not come
+/// back within this distance is outside the projection's domain. Generous, because PROJ.4's
+/// 7-parameter datum shift is only inverse to first order (about 4 mm for RT90).
+const ROUND_TRIP_TOLERANCE_M: f64 = 1.0;
+
+/// A coordinate reference system: a parsed proj4rs projection and a name to show the user.
+///
+/// Build one with [`Crs::parse`] (also through [`FromStr`], e.g. as a command-line value),
+/// [`Crs::wgs84`] or [`Crs::sweref99tm`]. Cheap to clone; `Send` and `Sync`, so one `Crs` can
+/// convert in parallel.
+#[derive(Clone)]
+pub struct Crs {
+    proj: Proj,
+    name: String,
+    definition: String,
+    /// WGS 84 itself: coordinates pass through unchanged (no degree-radian round trip).
+    identity: bool,
+}
+
+impl Crs {
+    /// Parses a coordinate system given by a user.
+    ///
+    /// Accepts, case-insensitively and ignoring spaces, `_` and `-`: `EPSG:4326`, `WGS84` or
+    /// `4326` (WGS 84 longitude/latitude in degrees); `EPSG:3006`, `SWEREF99TM` or `3006`
+    /// (SWEREF 99 TM, metres); `EPSG:3857`, `WebMercator` or `3857` (metres); and any PROJ
+    /// string starting with `+proj=` (used as given). Anything else is an error that lists what
+    /// is accepted. Geocentric (3-D) systems are refused.
+    pub fn parse(spec: &str) -> Result<Crs, String> {
+        let spec = spec.trim();
+        if spec
+            .get(..6)
+            .is_some_and(|start| start.eq_ignore_ascii_case("+proj="))
+        {
+            return Crs::from_proj_string(spec, spec);
+        }
+        let key: String = spec
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        [KNOWN_WGS84, KNOWN_SWEREF99TM, KNOWN_WEB_MERCATOR]
+            .into_iter()
+            .find(|known| known.aliases.contains(&key.as_str()))
+            .map(|known| Crs::from_proj_string(known.proj, known.name))
+            .unwrap_or_else(|| {
+                Err(format!(
+                    "unknown coordinate reference system {spec:?}: use {ACCEPTED}"
+                ))
+            })
+    }
+
+    /// WGS 84 longitude/latitude in degrees (EPSG:4326), the crate's own coordinates.
+    pub fn wgs84() -> Crs {
+        Crs {
+            proj: WGS84.clone(),
+            name: KNOWN_WGS84.name.to_string(),
+            definition: WGS84_PROJ.to_string(),
+            identity: true,
+        }
+    }
+
+    /// SWEREF 99 TM (EPSG:3006), easting and northing in metres: the national grid of Sweden,
+    /// used by Lantmäteriet, SCB and Pipos.
+    pub fn sweref99tm() -> Crs {
+        Crs {
+            proj: SWEREF99TM.clone(),
+            name: KNOWN_SWEREF99TM.name.to_string(),
+            definition: SWEREF99TM_PROJ.to_string(),
+            identity: false,
+        }
+    }
+
+    fn from_proj_string(definition: &str, name: &str) -> Result<Crs, String> {
+        let proj = Proj::from_proj_string(definition)
+            .map_err(|e| format!("invalid PROJ string {definition:?}: {e}"))?;
+        if proj.projection_type() == ProjType::Geocentric {
+            return Err(format!(
+                "{definition:?} is a geocentric (3-D) system; give a map coordinate system: \
+                 {ACCEPTED}"
+            ));
+        }
+        if !proj.has_inverse() || !proj.has_forward() {
+            return Err(format!(
+                "{definition:?}: proj4rs cannot convert {} in both directions",
+                proj.projname()
+            ));
+        }
+        Ok(Crs {
+            proj,
+            name: name.to_string(),
+            definition: definition.to_string(),
+            identity: definition == WGS84_PROJ,
+        })
+    }
+
+    /// The name to show the user: `EPSG:3006 (SWEREF 99 TM)` for a named system, the PROJ
+    /// string for any other.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The PROJ string of the system.
+    pub fn definition(&self) -> &str {
+        &self.definition
+    }
+
+    /// Whether coordinates are longitude/latitude in degrees (true) rather than projected
+    /// (metres, or the unit of the PROJ string).
+    pub fn is_geographic(&self) -> bool {
+        self.proj.projection_type() == ProjType::Latlong
+    }
+
+    /// Converts a point of this system (`x` easting or longitude, `y` northing or latitude) to
+    /// WGS 84 (lon, lat) in degrees.
+    ///
+    /// WGS 84 coordinates pass through unchanged. Errors on non-finite input, on
+    /// longitude/latitude out of range, and on projected points outside the projection's
+    /// domain (detected by converting back: a point that does not return within a metre is
+    /// refused rather than returned wrong).
+    pub fn to_lon_lat(&self, x: f64, y: f64) -> Result<(f64, f64), String> {
+        if !x.is_finite() || !y.is_finite() {
+            return Err(format!("coordinate ({x}, {y}) is not a number"));
+        }
+        if self.identity {
+            return check_lon_lat(x, y).map(|()| (x, y));
+        }
+        let native = self.to_proj_units(x, y);
+        let (lam, phi) = project(&self.proj, &WGS84, native).map_err(|e| {
+            format!(
+                "({x}, {y}) cannot be converted from {} to longitude/latitude: {e}",
+                self.name
+            )
+        })?;
+        let (lon, lat) = (lam.to_degrees(), phi.to_degrees());
+        if !(lon.abs() <= 180.0 && lat.abs() <= 90.0) {
+            return Err(format!(
+                "({x}, {y}) is not a valid point of {}: it gives longitude {lon}, latitude {lat}",
+                self.name
+            ));
+        }
+        if !self.is_geographic() {
+            let back = project(&WGS84, &self.proj, (lam, phi));
+            let tolerance = ROUND_TRIP_TOLERANCE_M / self.proj.to_meter();
+            let returns = back.is_ok_and(|(bx, by)| {
+                (bx - native.0).abs() <= tolerance && (by - native.1).abs() <= tolerance
+            });
+            if !returns {
+                return Err(format!(
+                    "({x}, {y}) is outside the area where {} can be converted to \
+                     longitude/latitude",
+                    self.name
+                ));
+            }
+        }
+        Ok((lon, lat))
+    }
+
+    /// Converts WGS 84 (lon, lat) in degrees to this system's (x, y): easting and northing, or
+    /// longitude and latitude in degrees.
+    ///
+    /// Errors on non-finite or out-of-range input and on points the projection cannot show.
+    pub fn from_lon_lat(&self, lon: f64, lat: f64) -> Result<(f64, f64), String> {
+        check_lon_lat(lon, lat)?;
+        if self.identity {
+            return Ok((lon, lat));
+        }
+        let native =
+            project(&WGS84, &self.proj, (lon.to_radians(), lat.to_radians())).map_err(|e| {
+                format!(
+                    "longitude {lon}, latitude {lat} cannot be converted to {}: {e}",
+                    self.name
+                )
+            })?;
+        let (x, y) = self.to_user_units(native);
+        if !x.is_finite() || !y.is_finite() {
+            return Err(format!(
+                "longitude {lon}, latitude {lat} cannot be converted to {}",
+                self.name
+            ));
+        }
+        Ok((x, y))
+    }
+
+    /// Refuses coordinates that cannot be in this system, so a wrong or missing `--crs` is
+    /// caught on the first point instead of putting every point in the sea.
+    ///
+    /// - The system is geographic but `|x| > 180` or `|y| > 90`: the file is projected (metres);
+    ///   the message suggests e.g. `--crs EPSG:3006`.
+    /// - The system is projected but `|x| <= 180` and `|y| <= 90`: the file holds degrees; the
+    ///   message suggests `--crs EPSG:4326`. (A real projected point within 180 m of the
+    ///   origin is refused too; no Swedish system has its origin near Sweden.)
+    ///
+    /// For a system with a northing-first axis (`+axis=neu`) the two limits swap. This is a
+    /// check, never a guess: it does not pick another system.
+    pub fn check_plausible(&self, x: f64, y: f64) -> Result<(), String> {
+        if !x.is_finite() || !y.is_finite() {
+            return Err(format!("coordinate ({x}, {y}) is not a number"));
+        }
+        let (x_limit, y_limit) = match self.proj.axis()[0] {
+            b'n' | b's' => (90.0, 180.0),
+            _ => (180.0, 90.0),
+        };
+        let degree_like = x.abs() <= x_limit && y.abs() <= y_limit;
+        if self.is_geographic() && !degree_like {
+            Err(format!(
+                "coordinates ({x}, {y}) are not longitude/latitude in degrees, but the \
+                 coordinate system is {}; they look projected (metres): give the file's \
+                 coordinate system, e.g. `--crs EPSG:3006` for SWEREF 99 TM",
+                self.name
+            ))
+        } else if !self.is_geographic() && degree_like {
+            Err(format!(
+                "coordinates ({x}, {y}) look like longitude/latitude in degrees, but the \
+                 coordinate system is {}, projected in {}: if they are WGS 84 degrees, give \
+                 `--crs EPSG:4326`",
+                self.name,
+                self.proj.units()
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// proj4rs works in radians for geographic systems.
+    fn to_proj_units(&self, x: f64, y: f64) -> (f64, f64) {
+        if self.is_geographic() {
+            (x.to_radians(), y.to_radians())
+        } else {
+            (x, y)
+        }
+    }
+
+    fn to_user_units(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        if self.is_geographic() {
+            (x.to_degrees(), y.to_degrees())
+        } else {
+            (x, y)
+        }
+    }
+}
+
+/// Longitude and latitude in range (and so finite).
+fn check_lon_lat(lon: f64, lat: f64) -> Result<(), String> {
+    if lon.abs() <= 180.0 && lat.abs() <= 90.0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "longitude {lon}, latitude {lat} is not a valid WGS 84 point"
+        ))
+    }
+}
+
+/// One point from `src` to `dst` in proj4rs units (radians for geographic systems); non-finite
+/// results are errors.
+fn project(src: &Proj, dst: &Proj, point: (f64, f64)) -> Result<(f64, f64), String> {
+    let mut p = point;
+    transform(src, dst, &mut p).map_err(|e| e.to_string())?;
+    if p.0.is_finite() && p.1.is_finite() {
+        Ok(p)
+    } else {
+        Err("the result is not a number".to_string())
+    }
+}
+
+impl fmt::Debug for Crs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Crs")
+            .field("name", &self.name)
+            .field("definition", &self.definition)
+            .finish()
+    }
+}
+
+impl fmt::Display for Crs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl FromStr for Crs {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Crs, String> {
+        Crs::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    fn parse(spec: &str) -> Crs {
+        Crs::parse(spec).unwrap_or_else(|e| panic!("{spec}: {e}"))
+    }
+
+    /// RT90 2.5 gon V (EPSG:3021) from epsg.io: a 7-parameter datum shift on Bessel.
+    const RT90: &str = "+proj=tmerc +lat_0=0 +lon_0=15.80827777777778 +k=1 +x_0=1500000 +y_0=0 \
+                        +ellps=bessel +towgs84=414.1,41.3,603.1,-0.855,2.141,-7.023,0 +units=m \
+                        +no_defs";
+
+    #[test]
+    fn crs_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Crs>();
+    }
+
+    #[test]
+    fn parses_names_case_and_space_insensitively() {
+        for spec in [
+            "EPSG:4326",
+            "epsg:4326",
+            "4326",
+            "WGS84",
+            "wgs 84",
+            " WGS-84 ",
+        ] {
+            let crs = parse(spec);
+            assert!(crs.is_geographic(), "{spec}");
+            assert_eq!(crs.definition(), WGS84_PROJ, "{spec}");
+            assert_eq!(crs.name(), "EPSG:4326 (WGS 84)");
+        }
+        for spec in [
+            "EPSG:3006",
+            "epsg:3006",
+            "3006",
+            "SWEREF99TM",
+            "sweref 99 tm",
+            "Sweref99_TM",
+        ] {
+            let crs = parse(spec);
+            assert!(!crs.is_geographic(), "{spec}");
+            assert_eq!(crs.definition(), SWEREF99TM_PROJ, "{spec}");
+            assert_eq!(crs.to_string(), "EPSG:3006 (SWEREF 99 TM)");
+        }
+        for spec in ["EPSG:3857", "3857", "WebMercator"] {
+            assert_eq!(parse(spec).definition(), WEB_MERCATOR_PROJ, "{spec}");
+        }
+        let custom = parse(&format!("  {RT90}  "));
+        assert_eq!(custom.name(), RT90);
+        assert!(!custom.is_geographic());
+        // PROJ keys are case-sensitive, as in PROJ: the string is passed on unchanged.
+        let upper = Crs::parse("+PROJ=longlat +ellps=GRS80");
+        assert!(upper.is_err_and(|e| e.starts_with("invalid PROJ string")));
+        let from_str: Crs = "sweref99tm"
+            .parse()
+            .unwrap_or_else(|e: String| panic!("{e}"));
+        assert_eq!(from_str.definition(), Crs::sweref99tm().definition());
+        assert_eq!(Crs::wgs84().definition(), WGS84_PROJ);
+    }
+
+    #[test]
+    fn unknown_specs_list_what_is_accepted() {
+        for spec in ["", "EPSG:3021", "RT90", "EPSG:43260", "lat/lon", "proj=utm"] {
+            let Err(e) = Crs::parse(spec) else {
+                panic!("{spec:?} was accepted")
+            };
+            assert!(e.contains("unknown coordinate reference system"), "{e}");
+            for accepted in ["EPSG:4326", "EPSG:3006", "EPSG:3857", "+proj="] {
+                assert!(e.contains(accepted), "{spec:?}: {e}");
+            }
+        }
+        for bad in [
+            "+proj=nonsense",
+            "+proj=",
+            "+proj=utm +zone=99 +ellps=GRS80",
+            "+proj=utm +zone=33 +towgs84=1,2",
+        ] {
+            let Err(e) = Crs::parse(bad) else {
+                panic!("{bad:?} was accepted")
+            };
+            assert!(e.starts_with("invalid PROJ string"), "{e}");
+        }
+        let Err(e) = Crs::parse("+proj=geocent +datum=WGS84") else {
+            panic!("geocent was accepted")
+        };
+        assert!(e.contains("geocentric"), "{e}");
+    }
+
+    #[test]
+    fn known_points() -> Result<(), String> {
+        // Pipos row ATD-127621 (Muskö), reprojected by pyproj to 7 decimals.
+        let (lon, lat) = Crs::sweref99tm().to_lon_lat(682_175.0, 6_547_195.0)?;
+        assert!((lon - 18.173_980_4).abs() < 1e-7, "{lon}");
+        assert!((lat - 59.025_279_9).abs() < 1e-7, "{lat}");
+        // The central meridian of SWEREF 99 TM is 15°E, false easting 500 000 m.
+        let (x, _) = Crs::sweref99tm().from_lon_lat(15.0, 62.0)?;
+        assert!((x - 500_000.0).abs() < 1e-6, "{x}");
+        // Web Mercator on the sphere of radius 6 378 137 m.
+        let r = 6_378_137.0_f64;
+        let (x, y) = parse("EPSG:3857").from_lon_lat(18.0, 59.0)?;
+        let y_ref = r
+            * (std::f64::consts::FRAC_PI_4 + 59.0_f64.to_radians() / 2.0)
+                .tan()
+                .ln();
+        assert!((x - r * 18.0_f64.to_radians()).abs() < 1e-6, "{x}");
+        assert!((y - y_ref).abs() < 1e-6, "{y} vs {y_ref}");
+        // WGS 84 to itself is the identity.
+        assert_eq!(Crs::wgs84().to_lon_lat(18.5, 59.25)?, (18.5, 59.25));
+        assert_eq!(Crs::wgs84().from_lon_lat(-179.5, -89.0)?, (-179.5, -89.0));
+        // A lat-first geographic file.
+        let neu = parse("+proj=longlat +datum=WGS84 +axis=neu");
+        let (lon, lat) = neu.to_lon_lat(59.25, 18.5)?;
+        assert!((lon - 18.5).abs() < 1e-12 && (lat - 59.25).abs() < 1e-12);
+        Ok(())
+    }
+
+    #[test]
+    fn round_trips_over_sweden() -> Result<(), String> {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3006);
+        let systems = [
+            (Crs::sweref99tm(), 1e-9),
+            (parse("EPSG:3857"), 1e-9),
+            (Crs::wgs84(), 1e-12),
+            // PROJ.4's 7-parameter shift is inverse only to first order: about 1e-7 degree.
+            (parse(RT90), 2e-7),
+        ];
+        for (crs, tolerance) in systems {
+            for _ in 0..2000 {
+                let lon = rng.gen_range(10.0..25.0);
+                let lat = rng.gen_range(55.0..69.5);
+                let (x, y) = crs.from_lon_lat(lon, lat)?;
+                crs.check_plausible(x, y)?;
+                let (lon2, lat2) = crs.to_lon_lat(x, y)?;
+                assert!(
+                    (lon2 - lon).abs() < tolerance && (lat2 - lat).abs() < tolerance,
+                    "{}: ({lon}, {lat}) -> ({x}, {y}) -> ({lon2}, {lat2})",
+                    crs.name()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn refuses_points_it_cannot_convert() {
+        let wgs84 = Crs::wgs84();
+        let sweref = Crs::sweref99tm();
+        for (x, y) in [
+            (200.0, 59.0),
+            (18.0, 95.0),
+            (f64::NAN, 59.0),
+            (18.0, f64::INFINITY),
+        ] {
+            assert!(wgs84.to_lon_lat(x, y).is_err(), "({x}, {y})");
+            assert!(wgs84.from_lon_lat(x, y).is_err(), "({x}, {y})");
+            assert!(sweref.from_lon_lat(x, y).is_err(), "({x}, {y})");
+        }
+        // proj4rs returns a point for these without complaint; the round trip catches them.
+        for (x, y) in [(682_175.0, 1e9), (682_175.0, -1e8), (1e9, 6_547_195.0)] {
+            let result = sweref.to_lon_lat(x, y);
+            assert!(result.is_err(), "({x}, {y}) gave {result:?}");
+        }
+        assert!(sweref.to_lon_lat(f64::NAN, 6_547_195.0).is_err());
+    }
+
+    #[test]
+    fn plausibility_messages_name_the_fix() {
+        let wgs84 = Crs::wgs84();
+        let sweref = Crs::sweref99tm();
+        // SWEREF metres declared as degrees.
+        for (x, y) in [
+            (682_175.0, 6_547_195.0),
+            (18.0, 6_547_195.0),
+            (682_175.0, 59.0),
+        ] {
+            let Err(e) = wgs84.check_plausible(x, y) else {
+                panic!("({x}, {y}) accepted as degrees")
+            };
+            assert!(e.contains("--crs EPSG:3006"), "{e}");
+            assert!(e.contains("EPSG:4326 (WGS 84)"), "{e}");
+            assert!(sweref.check_plausible(x, y).is_ok(), "({x}, {y})");
+        }
+        // Degrees declared as SWEREF metres.
+        for (x, y) in [(18.173_980_4, 59.025_279_9), (-180.0, -90.0), (0.0, 0.0)] {
+            let Err(e) = sweref.check_plausible(x, y) else {
+                panic!("({x}, {y}) accepted as metres")
+            };
+            assert!(e.contains("--crs EPSG:4326"), "{e}");
+            assert!(e.contains("EPSG:3006 (SWEREF 99 TM)"), "{e}");
+            assert!(wgs84.check_plausible(x, y).is_ok(), "({x}, {y})");
+        }
+        assert!(wgs84.check_plausible(f64::NAN, 59.0).is_err());
+        assert!(sweref.check_plausible(682_175.0, f64::NAN).is_err());
+        // A lat-first geographic system swaps the limits.
+        let neu = parse("+proj=longlat +datum=WGS84 +axis=neu");
+        assert!(neu.check_plausible(59.0, 170.0).is_ok());
+        assert!(neu.check_plausible(170.0, 59.0).is_err());
+    }
+}

@@ -1,0 +1,10 @@
+//! Planners' own files: service point lists (CSV, GeoJSON, Pipos xlsx), settlements and
+//! population grids (SCB squares), region polygons (kommuner, län), and the coordinate systems
+//! they come in.
+
+pub mod crs;
+pub mod grid;
+pub mod regions;
+pub mod services;
+pub mod settlements;
+pub mod table;

@@ -1,0 +1,305 @@
+//! Service point lists from planners: Tillväxtverket's Pipos exports (xlsx or CSV) and their
+//! own inventories (CSV or GeoJSON).
+//!
+//! # Formats
+//! - **Pipos** exports are recognised by their columns `Servicetyp`, `Serviceform`,
+//!   `Serviceplatsid`, `Namn`, `X`, `Y`. `Servicetyp` gives the kind (see [`PIPOS_KINDS`]),
+//!   `X`/`Y` are SWEREF 99 TM (EPSG:3006), `Serviceplatsid` is the id and `Serviceform` (e.g.
+//!   `Apotek`, `Apoteksombud`) is kept.
+//! - **Generic CSV or xlsx**: columns `id`, `name`, `kinds` (kind names separated by `;`, `,`
+//!   or spaces, e.g. `grocery;post`) and coordinates as `lon`/`lat` (WGS 84) or `x`/`y` in the
+//!   CRS given with `--crs`. A missing `id` becomes `FILE:LINE`.
+//! - **GeoJSON**: Point features (WGS 84, as RFC 7946 requires) with `id`, `name`, `kinds`
+//!   properties (`kinds` a list or a `;`-separated string).
+//!
+//! Coordinates that are obviously in another system than the one assumed are an error that
+//! says what to set, never a guess.
+
+use crate::coord::Coord;
+use crate::error::{Error, Result};
+use crate::feature::{FeatureId, ServiceKind, ServicePoint};
+use crate::input::crs::Crs;
+use crate::input::table::{read_csv, read_xlsx, Table};
+use crate::ServiceKinds;
+use std::path::Path;
+
+/// Pipos `Servicetyp` values and the kinds they give (compared case-insensitively).
+pub const PIPOS_KINDS: &[(&str, ServiceKind)] = &[
+    ("Dagligvaror", ServiceKind::Grocery),
+    ("Drivmedel", ServiceKind::Fuel),
+    ("Post/paket", ServiceKind::Post),
+    ("Post och paket", ServiceKind::Post),
+    ("Paketombud", ServiceKind::Post),
+    ("Apoteksvaror", ServiceKind::Pharmacy),
+    ("Kontantuttag", ServiceKind::Payment),
+    ("Betalningsförmedling", ServiceKind::Payment),
+    ("Dagskasseinsättning", ServiceKind::Payment),
+];
+
+/// The service points of one file.
+#[derive(Clone, Debug)]
+pub struct ServiceFile {
+    /// The points, in file order.
+    pub points: Vec<ServicePoint>,
+    /// Which format was recognised: `pipos`, `csv`, `xlsx` or `geojson`.
+    pub format: &'static str,
+}
+
+impl ServiceFile {
+    /// The kinds present in the file.
+    pub fn kinds(&self) -> ServiceKinds {
+        self.points
+            .iter()
+            .fold(ServiceKinds::EMPTY, |acc, p| acc | p.kinds)
+    }
+}
+
+/// Reads a service file; `crs` is the coordinate system of generic `x`/`y` columns.
+///
+/// # Errors
+/// [`Error::Input`] naming the file and line of the first bad record, or a missing column.
+pub fn read_services(path: &Path, crs: Option<&Crs>) -> Result<ServiceFile> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "geojson" | "json" => read_geojson(path),
+        "xlsx" | "xlsm" | "xls" | "ods" => from_table(path, &read_xlsx(path)?, crs, "xlsx"),
+        "csv" | "txt" => from_table(path, &read_csv(path)?, crs, "csv"),
+        _ => Err(Error::input(
+            path,
+            None,
+            "unknown service file type: use .csv, .xlsx or .geojson",
+        )),
+    }
+}
+
+/// Parses kind names (`grocery;post`, `grocery post`, `grocery,post`).
+pub fn parse_kinds(text: &str) -> std::result::Result<ServiceKinds, String> {
+    let mut kinds = ServiceKinds::EMPTY;
+    for name in text.split([';', ',', ' ', '|']).filter(|n| !n.is_empty()) {
+        let kind = ServiceKind::from_name(&name.to_ascii_lowercase()).ok_or_else(|| {
+            format!("unknown kind `{name}` (kinds: grocery, fuel, post, pharmacy, payment)")
+        })?;
+        kinds |= ServiceKinds::of(kind);
+    }
+    if kinds.is_empty() {
+        return Err("no kind given".into());
+    }
+    Ok(kinds)
+}
+
+fn number(path: &Path, line: u64, column: &str, text: &str) -> Result<f64> {
+    text.replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            Error::input(
+                path,
+                Some(line),
+                format!("`{column}` is not a number: `{text}`"),
+            )
+        })
+}
+
+/// Converts a record's coordinates to a [`Coord`], checking they fit the CRS.
+fn locate(path: &Path, line: u64, crs: &Crs, x: f64, y: f64) -> Result<Coord> {
+    crs.check_plausible(x, y)
+        .map_err(|e| Error::input(path, Some(line), e))?;
+    let (lon, lat) = crs
+        .to_lon_lat(x, y)
+        .map_err(|e| Error::input(path, Some(line), e))?;
+    Ok(Coord::from_degrees(lon, lat))
+}
+
+fn from_table(
+    path: &Path,
+    table: &Table,
+    crs: Option<&Crs>,
+    format: &'static str,
+) -> Result<ServiceFile> {
+    let missing = |what: &str| Error::input(path, Some(1), format!("no `{what}` column"));
+    let cell = |row: &[String], i: usize| row.get(i).cloned().unwrap_or_default();
+    let pipos = [
+        "Servicetyp",
+        "Serviceform",
+        "Serviceplatsid",
+        "Namn",
+        "X",
+        "Y",
+    ]
+    .iter()
+    .all(|c| table.column(&[c]).is_some());
+    let mut points = Vec::with_capacity(table.rows.len());
+    if pipos {
+        let col = |c: &str| table.column(&[c]).ok_or_else(|| missing(c));
+        let (typ, form, id, name, x, y) = (
+            col("Servicetyp")?,
+            col("Serviceform")?,
+            col("Serviceplatsid")?,
+            col("Namn")?,
+            col("X")?,
+            col("Y")?,
+        );
+        let sweref = Crs::sweref99tm();
+        let crs = crs.unwrap_or(&sweref);
+        for (line, row) in &table.rows {
+            let t = cell(row, typ);
+            let kind = PIPOS_KINDS
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(t.trim()))
+                .map(|(_, k)| *k)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = PIPOS_KINDS.iter().map(|(n, _)| *n).collect();
+                    Error::input(
+                        path,
+                        Some(*line),
+                        format!("unknown Servicetyp `{t}` (known: {})", known.join(", ")),
+                    )
+                })?;
+            let (xv, yv) = (
+                number(path, *line, "X", &cell(row, x))?,
+                number(path, *line, "Y", &cell(row, y))?,
+            );
+            points.push(ServicePoint {
+                id: FeatureId::File(cell(row, id)),
+                name: Some(cell(row, name)).filter(|n| !n.is_empty()),
+                kinds: ServiceKinds::of(kind),
+                coord: locate(path, *line, crs, xv, yv)?,
+                form: Some(cell(row, form)).filter(|f| !f.is_empty()),
+            });
+        }
+        return Ok(ServiceFile {
+            points,
+            format: "pipos",
+        });
+    }
+    let kinds_col = table
+        .column(&["kinds", "kind"])
+        .ok_or_else(|| missing("kinds"))?;
+    let id_col = table.column(&["id"]);
+    let name_col = table.column(&["name", "namn"]);
+    let form_col = table.column(&["form", "serviceform"]);
+    let lonlat = table
+        .column(&["lon", "longitude", "lng"])
+        .zip(table.column(&["lat", "latitude"]));
+    let xy = table
+        .column(&["x", "easting"])
+        .zip(table.column(&["y", "northing"]));
+    let wgs84 = Crs::wgs84();
+    let (coords, crs, names) = match (lonlat, xy, crs) {
+        (Some(c), _, _) => (c, &wgs84, ("lon", "lat")),
+        (None, Some(c), Some(crs)) => (c, crs, ("x", "y")),
+        (None, Some(_), None) => {
+            return Err(Error::input(
+                path,
+                Some(1),
+                "coordinates are in `x`/`y` columns: say which system with --crs (e.g. EPSG:3006 for SWEREF 99 TM)",
+            ))
+        }
+        (None, None, _) => return Err(missing("lon`/`lat` (or `x`/`y")),
+    };
+    for (line, row) in &table.rows {
+        let kinds =
+            parse_kinds(&cell(row, kinds_col)).map_err(|e| Error::input(path, Some(*line), e))?;
+        let (x, y) = (
+            number(path, *line, names.0, &cell(row, coords.0))?,
+            number(path, *line, names.1, &cell(row, coords.1))?,
+        );
+        let id = id_col
+            .map(|c| cell(row, c))
+            .filter(|i| !i.is_empty())
+            .unwrap_or_else(|| format!("{}:{line}", path.display()));
+        points.push(ServicePoint {
+            id: FeatureId::File(id),
+            name: name_col.map(|c| cell(row, c)).filter(|n| !n.is_empty()),
+            kinds,
+            coord: locate(path, *line, crs, x, y)?,
+            form: form_col.map(|c| cell(row, c)).filter(|f| !f.is_empty()),
+        });
+    }
+    Ok(ServiceFile { points, format })
+}
+
+fn read_geojson(path: &Path) -> Result<ServiceFile> {
+    use geojson::{GeoJson, GeometryValue};
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let geojson: GeoJson = text
+        .parse()
+        .map_err(|e| Error::input(path, None, format!("not valid GeoJSON: {e}")))?;
+    let GeoJson::FeatureCollection(collection) = geojson else {
+        return Err(Error::input(path, None, "expected a FeatureCollection"));
+    };
+    let wgs84 = Crs::wgs84();
+    let mut points = Vec::with_capacity(collection.features.len());
+    for (i, feature) in collection.features.iter().enumerate() {
+        let record = i as u64 + 1;
+        let at = |message: String| {
+            Error::input(path, Some(record), format!("feature {record}: {message}"))
+        };
+        let Some(GeometryValue::Point { coordinates: p }) =
+            feature.geometry.as_ref().map(|g| &g.value)
+        else {
+            return Err(at("not a Point".into()));
+        };
+        let (x, y) = match p.as_slice() {
+            [x, y, ..] => (*x, *y),
+            _ => return Err(at("a Point needs two coordinates".into())),
+        };
+        let prop = |name: &str| feature.property(name);
+        let kinds = match prop("kinds").or_else(|| prop("kind")) {
+            Some(serde_json::Value::Array(items)) => {
+                let names: Vec<&str> = items.iter().filter_map(|v| v.as_str()).collect();
+                parse_kinds(&names.join(";"))
+            }
+            Some(serde_json::Value::String(s)) => parse_kinds(s),
+            _ => Err("no `kinds` property".into()),
+        }
+        .map_err(at)?;
+        let text = |name: &str| match prop(name) {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let id = text("id")
+            .or_else(|| {
+                feature.id.as_ref().map(|id| match id {
+                    geojson::feature::Id::String(s) => s.clone(),
+                    geojson::feature::Id::Number(n) => n.to_string(),
+                })
+            })
+            .unwrap_or_else(|| format!("{}:{record}", path.display()));
+        points.push(ServicePoint {
+            id: FeatureId::File(id),
+            name: text("name"),
+            kinds,
+            coord: locate(path, record, &wgs84, x, y)?,
+            form: text("form"),
+        });
+    }
+    Ok(ServiceFile {
+        points,
+        format: "geojson",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_lists() {
+        assert_eq!(
+            parse_kinds("grocery;post"),
+            Ok(ServiceKinds::GROCERY | ServiceKinds::POST)
+        );
+        assert_eq!(
+            parse_kinds("Payment, fuel"),
+            Ok(ServiceKinds::PAYMENT | ServiceKinds::FUEL)
+        );
+        assert!(parse_kinds("bakery").is_err_and(|e| e.contains("unknown kind `bakery`")));
+        assert!(parse_kinds(" ").is_err());
+    }
+}

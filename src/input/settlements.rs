@@ -1,0 +1,193 @@
+//! Settlements from planners' files: SCB population grid squares (each square's centre is a
+//! settlement carrying the square's population), or points with population as CSV or GeoJSON.
+//!
+//! A CSV (optionally gzip-compressed) with a square-code column (see
+//! [`crate::input::grid::CODE_COLUMNS`]) is read as a grid; any other CSV needs `id` (optional),
+//! `name` (optional), `population` and `lon`/`lat` or `x`/`y` with `--crs`. GeoJSON: Point
+//! features with `id`, `name`, `population` properties.
+
+use crate::coord::Coord;
+use crate::error::{Error, Result};
+use crate::feature::{FeatureId, Settlement};
+use crate::input::crs::Crs;
+use crate::input::grid::{read_grid, CODE_COLUMNS};
+use crate::input::table::read_csv;
+use std::io::Read;
+use std::path::Path;
+
+/// Reads settlements from `path`; `crs` is the system of generic `x`/`y` columns.
+///
+/// # Errors
+/// [`Error::Input`] naming the file and line of the first bad record.
+pub fn read_settlements(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".geojson") || name.ends_with(".json") {
+        return read_geojson(path);
+    }
+    if is_grid(path)? {
+        let sweref = Crs::sweref99tm();
+        return read_grid(path, None)?
+            .into_iter()
+            .map(|square| {
+                let (x, y) = square.centre();
+                let (lon, lat) = sweref.to_lon_lat(x, y).map_err(|e| {
+                    Error::input(path, None, format!("square {}: {e}", square.code))
+                })?;
+                Ok(Settlement {
+                    id: FeatureId::File(square.code),
+                    name: None,
+                    place: None,
+                    population: Some(square.population),
+                    coord: Coord::from_degrees(lon, lat),
+                })
+            })
+            .collect();
+    }
+    read_points_csv(path, crs)
+}
+
+/// Whether the file's header names a grid square code column.
+fn is_grid(path: &Path) -> Result<bool> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut head = Vec::new();
+    let mut raw = std::io::BufReader::new(file);
+    let mut magic = [0u8; 2];
+    let n = raw.read(&mut magic).map_err(|e| Error::io(path, e))?;
+    let chained = std::io::Cursor::new(magic[..n].to_vec()).chain(raw);
+    let mut reader: Box<dyn Read> = if magic[..n] == [0x1f, 0x8b] {
+        Box::new(flate2::read::GzDecoder::new(chained))
+    } else {
+        Box::new(chained)
+    };
+    let mut buf = [0u8; 4096];
+    while !head.contains(&b'\n') && head.len() < 1 << 16 {
+        let n = reader.read(&mut buf).map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    let line = String::from_utf8_lossy(&head);
+    let header = line.lines().next().unwrap_or_default().to_ascii_lowercase();
+    Ok(header
+        .split([',', ';', '\t'])
+        .map(|h| h.trim().trim_matches('"'))
+        .any(|h| CODE_COLUMNS.contains(&h)))
+}
+
+fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
+    let table = read_csv(path)?;
+    let missing = |what: &str| Error::input(path, Some(1), format!("no `{what}` column"));
+    let cell = |row: &[String], i: usize| row.get(i).cloned().unwrap_or_default();
+    let pop_col = table
+        .column(&["population", "pop", "befolkning"])
+        .ok_or_else(|| missing("population"))?;
+    let id_col = table.column(&["id"]);
+    let name_col = table.column(&["name", "namn"]);
+    let lonlat = table
+        .column(&["lon", "longitude"])
+        .zip(table.column(&["lat", "latitude"]));
+    let xy = table
+        .column(&["x", "easting"])
+        .zip(table.column(&["y", "northing"]));
+    let wgs84 = Crs::wgs84();
+    let (cols, crs) = match (lonlat, xy, crs) {
+        (Some(c), _, _) => (c, &wgs84),
+        (None, Some(c), Some(crs)) => (c, crs),
+        (None, Some(_), None) => {
+            return Err(Error::input(
+                path,
+                Some(1),
+                "coordinates are in `x`/`y` columns: say which system with --crs (e.g. EPSG:3006 for SWEREF 99 TM)",
+            ))
+        }
+        (None, None, _) => return Err(missing("lon`/`lat` (or `x`/`y")),
+    };
+    let mut out = Vec::with_capacity(table.rows.len());
+    for (line, row) in &table.rows {
+        let at = |m: String| Error::input(path, Some(*line), m);
+        let num = |i: usize, what: &str| {
+            let t = cell(row, i);
+            t.replace(',', ".")
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| at(format!("`{what}` is not a number: `{t}`")))
+        };
+        let (x, y) = (num(cols.0, "x/lon")?, num(cols.1, "y/lat")?);
+        crs.check_plausible(x, y).map_err(at)?;
+        let (lon, lat) = crs.to_lon_lat(x, y).map_err(at)?;
+        let pop_text = cell(row, pop_col);
+        let population = if pop_text.is_empty() {
+            None
+        } else {
+            Some(pop_text.parse::<u64>().map_err(|_| {
+                at(format!(
+                    "`population` is not a whole number of people: `{pop_text}`"
+                ))
+            })?)
+        };
+        out.push(Settlement {
+            id: FeatureId::File(
+                id_col
+                    .map(|c| cell(row, c))
+                    .filter(|i| !i.is_empty())
+                    .unwrap_or_else(|| format!("{}:{line}", path.display())),
+            ),
+            name: name_col.map(|c| cell(row, c)).filter(|n| !n.is_empty()),
+            place: None,
+            population,
+            coord: Coord::from_degrees(lon, lat),
+        });
+    }
+    Ok(out)
+}
+
+fn read_geojson(path: &Path) -> Result<Vec<Settlement>> {
+    use geojson::{GeoJson, GeometryValue};
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let geojson: GeoJson = text
+        .parse()
+        .map_err(|e| Error::input(path, None, format!("not valid GeoJSON: {e}")))?;
+    let GeoJson::FeatureCollection(collection) = geojson else {
+        return Err(Error::input(path, None, "expected a FeatureCollection"));
+    };
+    let wgs84 = Crs::wgs84();
+    let mut out = Vec::with_capacity(collection.features.len());
+    for (i, feature) in collection.features.iter().enumerate() {
+        let record = i as u64 + 1;
+        let at = |m: String| Error::input(path, Some(record), format!("feature {record}: {m}"));
+        let Some(GeometryValue::Point { coordinates: p }) =
+            feature.geometry.as_ref().map(|g| &g.value)
+        else {
+            return Err(at("not a Point".into()));
+        };
+        let (x, y) = match p.as_slice() {
+            [x, y, ..] => (*x, *y),
+            _ => return Err(at("a Point needs two coordinates".into())),
+        };
+        wgs84.check_plausible(x, y).map_err(at)?;
+        let text = |name: &str| match feature.property(name) {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let population =
+            match feature.property("population") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(v) => Some(v.as_u64().ok_or_else(|| {
+                    at(format!("`population` is not a whole number of people: {v}"))
+                })?),
+            };
+        out.push(Settlement {
+            id: FeatureId::File(
+                text("id").unwrap_or_else(|| format!("{}:{record}", path.display())),
+            ),
+            name: text("name"),
+            place: None,
+            population,
+            coord: Coord::from_degrees(x, y),
+        });
+    }
+    Ok(out)
+}

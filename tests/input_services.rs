@@ -1,0 +1,180 @@
+//! Planners' service files: the real Pipos export (xlsx and CSV) and generic CSV/GeoJSON lists.
+
+use servicegap::input::crs::Crs;
+use servicegap::input::services::read_services;
+use servicegap::{ServiceKind, ServiceKinds};
+use std::path::{Path, PathBuf};
+
+fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The Pipos export of pharmacies (Apoteksvaror, 2025-11-12): 1 968 points, 1 408 Apotek and
+/// 560 Apoteksombud; our SWEREF 99 TM → WGS 84 conversion matches the coordinates the CSV copy
+/// carries (computed with pyproj) within 1e-6°.
+#[test]
+fn pipos_xlsx_loads_every_pharmacy() {
+    let file = read_services(
+        &data("data/sweden/pipos_apoteksvaror_2025-11-12.xlsx"),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(file.format, "pipos");
+    assert_eq!(file.points.len(), 1968);
+    let forms = |f: &str| {
+        file.points
+            .iter()
+            .filter(|p| p.form.as_deref() == Some(f))
+            .count()
+    };
+    assert_eq!((forms("Apotek"), forms("Apoteksombud")), (1408, 560));
+    assert!(file
+        .points
+        .iter()
+        .all(|p| p.kinds == ServiceKinds::of(ServiceKind::Pharmacy)));
+    assert_eq!(file.kinds(), ServiceKinds::PHARMACY);
+
+    let mut reference =
+        csv::Reader::from_path(data("data/sweden/pipos_apoteksvaror_2025-11-12.csv"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    let headers = reference
+        .headers()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let (id, lon, lat) = (col("Serviceplatsid"), col("lon_wgs84"), col("lat_wgs84"));
+    let mut worst = 0.0f64;
+    let mut n = 0;
+    for (record, point) in reference.records().zip(&file.points) {
+        let record = record.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(point.id.to_string(), &record[id]);
+        let (x, y): (f64, f64) = (
+            record[lon].parse().unwrap_or_else(|e| panic!("{e}")),
+            record[lat].parse().unwrap_or_else(|e| panic!("{e}")),
+        );
+        worst = worst
+            .max((point.coord.lon() - x).abs())
+            .max((point.coord.lat() - y).abs());
+        n += 1;
+    }
+    assert_eq!(n, 1968);
+    assert!(worst < 1e-6, "largest deviation {worst}°");
+}
+
+/// The same export as CSV is recognised as Pipos too and gives the same points.
+#[test]
+fn pipos_csv_equals_xlsx() {
+    let xlsx = read_services(
+        &data("data/sweden/pipos_apoteksvaror_2025-11-12.xlsx"),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let csv = read_services(&data("data/sweden/pipos_apoteksvaror_2025-11-12.csv"), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(csv.format, "pipos");
+    assert_eq!(xlsx.points, csv.points);
+}
+
+/// The error message of a read that must fail.
+fn error_of<T>(result: servicegap::Result<T>) -> String {
+    match result {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+#[test]
+fn generic_csv_and_geojson() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let csv = write(
+        dir.path(),
+        "shops.csv",
+        "id,name,kinds,lon,lat\nA1,Lanthandeln,grocery;post;payment,15.1,62.2\n,Macken,fuel,15.2,62.3\n",
+    );
+    let f = read_services(&csv, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(f.points.len(), 2);
+    assert_eq!(f.points[0].id.to_string(), "A1");
+    assert_eq!(
+        f.points[0].kinds,
+        ServiceKinds::GROCERY | ServiceKinds::POST | ServiceKinds::PAYMENT
+    );
+    assert_eq!(f.points[1].id.to_string(), format!("{}:3", csv.display()));
+    assert_eq!(
+        (f.points[1].coord.lon(), f.points[1].coord.lat()),
+        (15.2, 62.3)
+    );
+
+    // Semicolon-separated, SWEREF 99 TM x/y with --crs.
+    let sweref = write(
+        dir.path(),
+        "sweref.csv",
+        "id;kinds;x;y\nB;pharmacy;682175;6547195\n",
+    );
+    let err = error_of(read_services(&sweref, None));
+    assert!(err.contains("--crs"), "{err}");
+    let f = read_services(&sweref, Some(&Crs::sweref99tm())).unwrap_or_else(|e| panic!("{e}"));
+    assert!((f.points[0].coord.lon() - 18.1739804).abs() < 1e-6);
+
+    let geojson = write(
+        dir.path(),
+        "points.geojson",
+        r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[15.1,62.2]},
+             "properties":{"id":"G1","name":"Butiken","kinds":["grocery","post"]}}]}"#,
+    );
+    let f = read_services(&geojson, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(f.points[0].id.to_string(), "G1");
+    assert_eq!(
+        f.points[0].kinds,
+        ServiceKinds::GROCERY | ServiceKinds::POST
+    );
+}
+
+#[test]
+fn bad_service_files_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let cases = [
+        (
+            "kind.csv",
+            "id,kinds,lon,lat\nA,bakery,15,62\n",
+            ":2: unknown kind `bakery`",
+        ),
+        (
+            "num.csv",
+            "id,kinds,lon,lat\nA,grocery,east,62\n",
+            ":2: `lon` is not a number",
+        ),
+        (
+            "swapped.csv",
+            "id,kinds,lon,lat\nA,grocery,682175,6547195\n",
+            ":2:",
+        ),
+        ("nokinds.csv", "id,lon,lat\nA,15,62\n", "no `kinds` column"),
+        ("degrees.csv", "id,kinds,x,y\nA,grocery,15.1,62.2\n", ":2:"),
+    ];
+    for (name, text, expected) in cases {
+        let path = write(dir.path(), name, text);
+        let crs = (name == "degrees.csv").then(Crs::sweref99tm);
+        let err = error_of(read_services(&path, crs.as_ref()));
+        assert!(err.starts_with(&path.display().to_string()), "{err}");
+        assert!(err.contains(expected), "{name}: {err}");
+    }
+    let pipos = write(
+        dir.path(),
+        "pipos.csv",
+        "Servicetyp,Serviceform,Serviceplatsid,Namn,X,Y\nBageri,x,1,n,682175,6547195\n",
+    );
+    let err = error_of(read_services(&pipos, None));
+    assert!(err.contains(":2: unknown Servicetyp `Bageri`"), "{err}");
+}
