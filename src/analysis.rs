@@ -436,10 +436,21 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
             }
         })
         .collect();
+    let everyone: Vec<usize> = (0..settlements.len()).collect();
     let kinds = ServiceKind::ALL
         .iter()
         .enumerate()
-        .map(|(k, &kind)| summarize(kind, k, options, region, &settlements, &service_snaps))
+        .map(|(k, &kind)| {
+            summarize(
+                kind,
+                k,
+                options,
+                region,
+                &settlements,
+                &service_snaps,
+                &everyone,
+            )
+        })
         .collect();
     timings.push(("summary", clock.elapsed()));
     Analysis {
@@ -567,17 +578,31 @@ fn summarize(
     region: &Region,
     results: &[SettlementResult],
     service_snaps: &[Option<Snap>],
+    members: &[usize],
 ) -> KindSummary {
     let settlements: &[Settlement] = &region.settlements;
-    let population: u64 = settlements.iter().filter_map(|s| s.population).sum();
-    let gap: Vec<usize> = (0..results.len())
+    let sum_population = |idx: &mut dyn Iterator<Item = usize>| {
+        idx.filter_map(|i| settlements[i].population)
+            .fold(0u64, u64::saturating_add)
+    };
+    let population = sum_population(&mut members.iter().copied());
+    let gap: Vec<usize> = members
+        .iter()
+        .copied()
         .filter(|&i| results[i].kinds[k].gap)
         .collect();
-    let gap_population: u64 = gap.iter().filter_map(|&i| settlements[i].population).sum();
+    let gap_population = sum_population(&mut gap.iter().copied());
     let reached = |f: fn(&KindResult) -> Option<f64>| {
-        quantiles(results.iter().filter_map(|r| f(&r.kinds[k])).collect())
+        quantiles(
+            members
+                .iter()
+                .filter_map(|&i| f(&results[i].kinds[k]))
+                .collect(),
+        )
     };
-    let n = results.len();
+    let n = members.len();
+    let count =
+        |f: &dyn Fn(&SettlementResult) -> bool| members.iter().filter(|&&i| f(&results[i])).count();
     KindSummary {
         kind,
         threshold: options.thresholds[k],
@@ -593,17 +618,36 @@ fn summarize(
         gap_population,
         gap_share_population: (population > 0).then(|| gap_population as f64 / population as f64),
         gap_share_settlements: (n > 0).then(|| gap.len() as f64 / n as f64),
-        unreachable: results
-            .iter()
-            .filter(|r| r.status == Status::Ok && r.kinds[k].length_dm.is_none())
-            .count(),
-        no_road: results
-            .iter()
-            .filter(|r| r.status == Status::NoRoad)
-            .count(),
+        unreachable: count(&|r| r.status == Status::Ok && r.kinds[k].length_dm.is_none()),
+        no_road: count(&|r| r.status == Status::NoRoad),
         km: reached(|r| r.length_dm.map(|dm| f64::from(dm) / 10_000.0)),
         min: reached(|r| r.time_ds.map(|ds| f64::from(ds) / 600.0)),
     }
+}
+
+/// The per-kind summaries of a group of settlements (e.g. those of one kommun), given by their
+/// indices in the region. `services` still counts every point of the region.
+pub fn summarize_group(
+    region: &Region,
+    analysis: &Analysis,
+    options: &AnalysisOptions,
+    members: &[usize],
+) -> Vec<KindSummary> {
+    ServiceKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(k, &kind)| {
+            summarize(
+                kind,
+                k,
+                options,
+                region,
+                &analysis.settlements,
+                &analysis.service_snaps,
+                members,
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

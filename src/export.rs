@@ -105,6 +105,53 @@ impl Drop for OutputSet {
     }
 }
 
+/// Settlements grouped into region polygons (`--regions`): the polygons, each settlement's
+/// region (`None` outside every polygon) and the per-region summaries.
+pub struct RegionGroups<'a> {
+    /// The polygons.
+    pub regions: &'a crate::input::regions::Regions,
+    /// Region of each settlement, in the region's settlement order.
+    pub of_settlement: Vec<Option<usize>>,
+    /// Per region, per kind.
+    pub summaries: Vec<Vec<crate::analysis::KindSummary>>,
+}
+
+impl<'a> RegionGroups<'a> {
+    /// Assigns every settlement to the polygon containing it and summarises each region.
+    pub fn new(
+        regions: &'a crate::input::regions::Regions,
+        region: &Region,
+        analysis: &Analysis,
+        options: &crate::analysis::AnalysisOptions,
+    ) -> Self {
+        let points: Vec<(f64, f64)> = region
+            .settlements
+            .iter()
+            .map(|s| (s.coord.lon(), s.coord.lat()))
+            .collect();
+        let of_settlement = regions.locate_all(&points);
+        let mut members = vec![Vec::new(); regions.len()];
+        for (i, r) in of_settlement.iter().enumerate() {
+            if let Some(r) = r {
+                members[*r].push(i);
+            }
+        }
+        let summaries = members
+            .iter()
+            .map(|m| crate::analysis::summarize_group(region, analysis, options, m))
+            .collect();
+        RegionGroups {
+            regions,
+            of_settlement,
+            summaries,
+        }
+    }
+
+    fn name_of(&self, settlement: usize) -> Value {
+        self.of_settlement[settlement].map_or(Value::Null, |r| json!(self.regions.name(r)))
+    }
+}
+
 fn km(dm: Option<u32>) -> Value {
     dm.map_or(Value::Null, |d| json!(round2(f64::from(d) / 10_000.0)))
 }
@@ -124,6 +171,7 @@ pub fn settlement_properties(
     region: &Region,
     s: &Settlement,
     r: &SettlementResult,
+    region_name: Option<Value>,
 ) -> Map<String, Value> {
     let mut p = Map::new();
     p.insert("id".into(), json!(s.id.to_string()));
@@ -136,6 +184,9 @@ pub fn settlement_properties(
         r.snap.map_or(Value::Null, |sn| json!(round2(sn.snap_m))),
     );
     p.insert("island".into(), json!(r.island));
+    if let Some(name) = region_name {
+        p.insert("region".into(), name);
+    }
     let mut gaps = Vec::new();
     for (kind, k) in ServiceKind::ALL.iter().zip(&r.kinds) {
         let KindResult {
@@ -187,15 +238,16 @@ pub fn settlements_geojson(
     w: &mut impl Write,
     region: &Region,
     analysis: &Analysis,
+    groups: Option<&RegionGroups<'_>>,
 ) -> std::io::Result<()> {
     let settlements = region.settlements.iter().zip(&analysis.settlements);
     feature_collection(
         w,
-        settlements.map(|(s, r)| {
+        settlements.enumerate().map(|(i, (s, r))| {
             json!({
                 "type": "Feature",
                 "geometry": point(s.coord.lon(), s.coord.lat()),
-                "properties": settlement_properties(region, s, r),
+                "properties": settlement_properties(region, s, r, groups.map(|g| g.name_of(i))),
             })
         }),
     )
@@ -227,6 +279,7 @@ pub fn settlements_csv(
     w: &mut impl Write,
     region: &Region,
     analysis: &Analysis,
+    groups: Option<&RegionGroups<'_>>,
 ) -> std::io::Result<()> {
     for (i, (s, r)) in region
         .settlements
@@ -234,7 +287,7 @@ pub fn settlements_csv(
         .zip(&analysis.settlements)
         .enumerate()
     {
-        let props = settlement_properties(region, s, r);
+        let props = settlement_properties(region, s, r, groups.map(|g| g.name_of(i)));
         if i == 0 {
             let names: Vec<&str> = props.keys().map(String::as_str).collect();
             writeln!(w, "{},lon,lat", names.join(","))?;
@@ -247,9 +300,45 @@ pub fn settlements_csv(
 }
 
 /// The summary as JSON: per kind the threshold, counts, gap figures and quantiles.
-pub fn summary_json(file: &str, region: &Region, analysis: &Analysis) -> Value {
+pub fn summary_json(
+    file: &str,
+    region: &Region,
+    analysis: &Analysis,
+    groups: Option<&RegionGroups<'_>>,
+) -> Value {
+    let mut summary = json!({
+        "file": file,
+        "settlements": region.settlements.len(),
+        "settlements_no_road": analysis.settlements.iter().filter(|s| s.status == crate::analysis::Status::NoRoad).count(),
+        "settlements_island": analysis.island_settlements,
+        "service_points": region.services.len(),
+        "service_points_dropped": analysis.services_dropped,
+        "kinds": kinds_json(&analysis.kinds),
+    });
+    if let Some(g) = groups {
+        let rows: Vec<Value> = g
+            .summaries
+            .iter()
+            .enumerate()
+            .map(|(r, kinds)| {
+                json!({
+                    "name": g.regions.name(r),
+                    "settlements": kinds.first().map_or(0, |k| k.settlements),
+                    "population": kinds.first().map_or(0, |k| k.population),
+                    "kinds": kinds_json(kinds),
+                })
+            })
+            .collect();
+        summary["regions"] = json!(rows);
+        summary["settlements_outside_regions"] =
+            json!(g.of_settlement.iter().filter(|r| r.is_none()).count());
+    }
+    summary
+}
+
+fn kinds_json(summaries: &[crate::analysis::KindSummary]) -> Value {
     let mut kinds = Map::new();
-    for k in &analysis.kinds {
+    for k in summaries {
         let q = |q: &crate::analysis::Quantiles| json!({"p50": q.p50, "p90": q.p90, "max": q.max});
         kinds.insert(
             k.kind.name().into(),
@@ -271,15 +360,7 @@ pub fn summary_json(file: &str, region: &Region, analysis: &Analysis) -> Value {
             }),
         );
     }
-    json!({
-        "file": file,
-        "settlements": region.settlements.len(),
-        "settlements_no_road": analysis.settlements.iter().filter(|s| s.status == crate::analysis::Status::NoRoad).count(),
-        "settlements_island": analysis.island_settlements,
-        "service_points": region.services.len(),
-        "service_points_dropped": analysis.services_dropped,
-        "kinds": kinds,
-    })
+    Value::Object(kinds)
 }
 
 /// Writes summary.json.
@@ -291,8 +372,9 @@ pub fn summary_json_to(
     file: &str,
     region: &Region,
     analysis: &Analysis,
+    groups: Option<&RegionGroups<'_>>,
 ) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &summary_json(file, region, analysis))?;
+    serde_json::to_writer_pretty(&mut *w, &summary_json(file, region, analysis, groups))?;
     w.write_all(b"\n")
 }
 
@@ -451,5 +533,42 @@ pub fn services_geojson(
             .iter()
             .zip(&analysis.service_snaps)
             .map(|(s, snap)| service_feature(s, snap.map(|sn| sn.snap_m))),
+    )
+}
+
+/// Writes regions.geojson: each region polygon with, per kind K, `K_gap_settlements`,
+/// `K_gap_population`, `K_gap_share` (of the known population), `K_km_p50` and `K_km_p90`:
+/// ready for a choropleth.
+///
+/// # Errors
+/// Any error of `w`.
+pub fn regions_geojson(w: &mut impl Write, groups: &RegionGroups<'_>) -> std::io::Result<()> {
+    feature_collection(
+        w,
+        groups.summaries.iter().enumerate().map(|(r, kinds)| {
+            let mut p = Map::new();
+            p.insert("name".into(), json!(groups.regions.name(r)));
+            p.insert(
+                "settlements".into(),
+                json!(kinds.first().map_or(0, |k| k.settlements)),
+            );
+            p.insert(
+                "population".into(),
+                json!(kinds.first().map_or(0, |k| k.population)),
+            );
+            for k in kinds {
+                let name = k.kind.name();
+                p.insert(format!("{name}_gap_settlements"), json!(k.gap_settlements));
+                p.insert(format!("{name}_gap_population"), json!(k.gap_population));
+                p.insert(
+                    format!("{name}_gap_share"),
+                    json!(k.gap_share_population.map(round6)),
+                );
+                p.insert(format!("{name}_km_p50"), json!(k.km.p50));
+                p.insert(format!("{name}_km_p90"), json!(k.km.p90));
+            }
+            let geometry = geojson::Geometry::from(groups.regions.polygon(r));
+            json!({"type": "Feature", "geometry": geometry, "properties": p})
+        }),
     )
 }

@@ -156,6 +156,11 @@ impl ServiceKinds {
         self.0 == 0
     }
 
+    /// The kinds of `self` that are not in `other`.
+    pub fn without(self, other: Self) -> Self {
+        ServiceKinds(self.0 & !other.0)
+    }
+
     /// The kinds in the set, in [`ServiceKind::ALL`] order.
     pub fn iter(self) -> impl Iterator<Item = ServiceKind> {
         ServiceKind::ALL

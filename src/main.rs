@@ -21,7 +21,7 @@ struct Cli {
 enum Command {
     /// For every settlement: road km and car minutes to the nearest point of each kind, and
     /// which settlements are beyond the thresholds. Prints the summary; writes files on request.
-    Analyze(AnalyzeArgs),
+    Analyze(Box<AnalyzeArgs>),
     /// Read an extract and report what it holds: road graph, service points, settlements.
     Inspect {
         /// The OpenStreetMap extract (.osm.pbf).
@@ -30,6 +30,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OnOff {
+    On,
+    Off,
 }
 
 #[derive(clap::Args)]
@@ -56,6 +62,33 @@ struct AnalyzeArgs {
     /// Write the service points with their snap distance as GeoJSON here.
     #[arg(long, value_name = "services.geojson")]
     services_out: Option<PathBuf>,
+    /// Service points from a planner's file: Pipos export (xlsx/CSV), CSV or GeoJSON
+    /// (repeatable). Per kind, the files replace OSM: a kind present in any file comes only
+    /// from the files.
+    #[arg(long = "services", value_name = "FILE")]
+    services: Vec<PathBuf>,
+    /// Whether service points of kinds not in any --services file still come from OSM.
+    #[arg(long, value_name = "on|off", default_value = "on")]
+    osm_services: OnOff,
+    /// Settlements from a file instead of OSM places: an SCB population grid CSV (squares
+    /// recognised by their rutid/Ruta code; each square's centre carries its population), or
+    /// points with population as CSV or GeoJSON.
+    #[arg(long, value_name = "FILE")]
+    settlements: Option<PathBuf>,
+    /// Coordinate system of x/y columns in --services and --settlements files: EPSG:4326,
+    /// EPSG:3006 (SWEREF 99 TM), EPSG:3857 or a PROJ string.
+    #[arg(long, value_name = "CRS")]
+    crs: Option<String>,
+    /// Region polygons (GeoJSON, WGS 84), e.g. kommuner: each settlement gets a `region`, and
+    /// summary.json per-region rows.
+    #[arg(long, value_name = "FILE")]
+    regions: Option<PathBuf>,
+    /// The property holding the region name (default: name, kom_namn, NAME or namn).
+    #[arg(long, value_name = "NAME")]
+    region_field: Option<String>,
+    /// Write the region polygons with their gap figures as GeoJSON here (needs --regions).
+    #[arg(long, value_name = "regions.geojson")]
+    regions_out: Option<PathBuf>,
     /// Gap threshold per kind, e.g. `grocery=10min` or `payment=25km` (repeatable).
     /// Defaults: grocery 10km, fuel 20km, post 10km, pharmacy 20km, payment 25km.
     #[arg(long = "threshold", value_name = "KIND=VALUE{km|min}")]
@@ -105,7 +138,8 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-fn analyze(mut args: AnalyzeArgs) -> Result<(), Failure> {
+fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
+    let mut args = *args;
     if let Some(dir) = &args.out_dir {
         let named = |name: &str| Some(dir.join(name));
         args.output = args.output.or_else(|| named("settlements.geojson"));
@@ -136,7 +170,39 @@ fn analyze(mut args: AnalyzeArgs) -> Result<(), Failure> {
     options.max_service_snap_m = args.max_service_snap_m;
     options.snap.min_component_nodes = args.min_component_nodes;
 
-    let region = Region::from_pbf(&args.file)?;
+    let crs = args
+        .crs
+        .as_deref()
+        .map(servicegap::input::crs::Crs::parse)
+        .transpose()
+        .map_err(|e| Failure::Error(format!("--crs: {e}")))?;
+    if args.regions_out.is_some() && args.regions.is_none() {
+        return Err(Failure::Error("--regions-out needs --regions".into()));
+    }
+    // Planners' files are read before the extract, so their errors come without waiting.
+    let service_files = args
+        .services
+        .iter()
+        .map(|p| servicegap::input::services::read_services(p, crs.as_ref()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let settlements = args
+        .settlements
+        .as_deref()
+        .map(|p| servicegap::input::settlements::read_settlements(p, crs.as_ref()))
+        .transpose()?;
+    let polygons = args
+        .regions
+        .as_deref()
+        .map(|p| servicegap::input::regions::Regions::read(p, args.region_field.as_deref()))
+        .transpose()?;
+
+    let mut region = Region::from_pbf(&args.file)?;
+    if !service_files.is_empty() || args.osm_services == OnOff::Off {
+        region.use_service_files(&service_files, args.osm_services == OnOff::On);
+    }
+    if let Some(settlements) = settlements {
+        region.use_settlements(settlements);
+    }
     let file = args.file.display().to_string();
     if region.settlements.is_empty() {
         return Err(Failure::Error(format!(
@@ -144,16 +210,27 @@ fn analyze(mut args: AnalyzeArgs) -> Result<(), Failure> {
         )));
     }
     let result = analysis::analyze(&region, &options);
+    let groups = polygons
+        .as_ref()
+        .map(|p| export::RegionGroups::new(p, &region, &result, &options));
+    let groups = groups.as_ref();
     let mut outputs = export::OutputSet::new();
     if let Some(path) = &args.output {
-        outputs.write(path, |w| export::settlements_geojson(w, &region, &result))?;
+        outputs.write(path, |w| {
+            export::settlements_geojson(w, &region, &result, groups)
+        })?;
     }
     if let Some(path) = &args.csv {
-        outputs.write(path, |w| export::settlements_csv(w, &region, &result))?;
+        outputs.write(path, |w| {
+            export::settlements_csv(w, &region, &result, groups)
+        })?;
+    }
+    if let (Some(path), Some(g)) = (&args.regions_out, groups) {
+        outputs.write(path, |w| export::regions_geojson(w, g))?;
     }
     if let Some(path) = &args.summary {
         outputs.write(path, |w| {
-            export::summary_json_to(w, &file, &region, &result)
+            export::summary_json_to(w, &file, &region, &result, groups)
         })?;
     }
     if let Some(path) = &args.network_out {

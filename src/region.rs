@@ -43,3 +43,33 @@ impl Region {
         })
     }
 }
+
+impl Region {
+    /// Takes service points from planners' files. Per kind, the files are authoritative: a kind
+    /// present in any file comes only from the files; the other kinds keep their OSM points,
+    /// unless `keep_osm` is false, which drops every OSM point.
+    pub fn use_service_files(
+        &mut self,
+        files: &[crate::input::services::ServiceFile],
+        keep_osm: bool,
+    ) {
+        let from_files = files
+            .iter()
+            .fold(crate::ServiceKinds::EMPTY, |acc, f| acc | f.kinds());
+        if keep_osm {
+            for s in &mut self.services {
+                s.kinds = s.kinds.without(from_files);
+            }
+            self.services.retain(|s| !s.kinds.is_empty());
+        } else {
+            self.services.clear();
+        }
+        self.services
+            .extend(files.iter().flat_map(|f| f.points.iter().cloned()));
+    }
+
+    /// Replaces the settlements (e.g. with SCB grid squares).
+    pub fn use_settlements(&mut self, settlements: Vec<Settlement>) {
+        self.settlements = settlements;
+    }
+}

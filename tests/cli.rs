@@ -154,3 +154,81 @@ fn broken_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Planners' files on the one Swedish extract: the SCB grid as settlements, the Pipos pharmacy
+/// export as the pharmacy list, kommun polygons for per-region rows.
+#[test]
+fn analyze_with_grid_pipos_and_kommuner() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let summary = dir.path().join("summary.json");
+    let regions_out = dir.path().join("regions.geojson");
+    let out = bin()
+        .arg("analyze")
+        .arg(data("data/osm/se-stockholm-sodermalm.osm.pbf"))
+        .arg("--settlements")
+        .arg(data("data/sweden/scb_befolkning_1km_2024_populated.csv.gz"))
+        .arg("--services")
+        .arg(data("data/sweden/pipos_apoteksvaror_2025-11-12.xlsx"))
+        .arg("--regions")
+        .arg(data("data/sweden/swedish_municipalities.geojson"))
+        .args(["--min-component-nodes", "5", "--max-snap-m", "2000"])
+        .arg("--summary")
+        .arg(&summary)
+        .arg("--regions-out")
+        .arg(&regions_out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |p: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let s = read(&summary);
+    assert_eq!(s["settlements"], 103_464);
+    assert_eq!(s["kinds"]["pharmacy"]["population"], 10_560_818u64);
+    let regions = s["regions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(regions.len(), 290);
+    let stockholm = regions
+        .iter()
+        .find(|r| r["name"] == "Stockholm")
+        .cloned()
+        .unwrap_or_default();
+    // Only squares within 2 km of the Södermalm cut reach a road; the rest of Stockholm has none.
+    let reached = stockholm["kinds"]["pharmacy"]["settlements"]
+        .as_u64()
+        .unwrap_or(0)
+        - stockholm["kinds"]["pharmacy"]["no_road"]
+            .as_u64()
+            .unwrap_or(0);
+    assert!(reached > 5, "{stockholm}");
+    let polygons = read(&regions_out);
+    assert_eq!(polygons["features"].as_array().map(Vec::len), Some(290));
+}
+
+#[test]
+fn planner_file_errors_are_one_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bad = dir.path().join("shops.csv");
+    std::fs::write(&bad, "id,kinds,lon,lat\nA,bakery,15,62\n").unwrap_or_else(|e| panic!("{e}"));
+    let region = data("data/osm/de-north-bayreuth-rural.osm.pbf");
+    let run = |args: &[&std::ffi::OsStr]| {
+        bin()
+            .arg("analyze")
+            .arg(&region)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let out = run(&["--services".as_ref(), bad.as_os_str()]);
+    assert_clean_failure(&out, &bad, ":2: unknown kind `bakery`");
+    let out = run(&["--crs".as_ref(), "EPSG:9999".as_ref()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--crs"));
+    let out = run(&["--regions-out".as_ref(), bad.as_os_str()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--regions-out needs --regions"));
+}

@@ -178,3 +178,88 @@ fn bad_service_files_name_file_and_line() {
     let err = error_of(read_services(&pipos, None));
     assert!(err.contains(":2: unknown Servicetyp `Bageri`"), "{err}");
 }
+
+/// A planner's service list and settlement list holding exactly the OSM points of the demo
+/// region give exactly the results of the OSM points themselves.
+#[test]
+fn files_at_the_osm_places_give_the_osm_results() {
+    use servicegap::analysis::{analyze, AnalysisOptions};
+    use servicegap::input::settlements::read_settlements;
+    use servicegap::region::Region;
+    let pbf = data("data/osm/de-north-bayreuth-rural.osm.pbf");
+    let osm = Region::from_pbf(&pbf).unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut services = String::from("id,name,kinds,lon,lat\n");
+    for s in &osm.services {
+        let kinds: Vec<&str> = s.kinds.iter().map(ServiceKind::name).collect();
+        services += &format!(
+            "{},\"{}\",{},{},{}\n",
+            s.id,
+            s.name.clone().unwrap_or_default(),
+            kinds.join(";"),
+            s.coord.lon(),
+            s.coord.lat()
+        );
+    }
+    let mut settlements = String::from("id,name,population,lon,lat\n");
+    for s in &osm.settlements {
+        settlements += &format!(
+            "{},\"{}\",{},{},{}\n",
+            s.id,
+            s.name.clone().unwrap_or_default(),
+            s.population.map(|p| p.to_string()).unwrap_or_default(),
+            s.coord.lon(),
+            s.coord.lat()
+        );
+    }
+    let services = write(dir.path(), "services.csv", &services);
+    let settlements = write(dir.path(), "settlements.csv", &settlements);
+
+    let mut planner = Region::from_pbf(&pbf).unwrap_or_else(|e| panic!("{e}"));
+    let file = read_services(&services, None).unwrap_or_else(|e| panic!("{e}"));
+    planner.use_service_files(&[file], false);
+    planner.use_settlements(read_settlements(&settlements, None).unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(planner.services.len(), osm.services.len());
+    assert_eq!(planner.settlements.len(), 71);
+
+    let options = AnalysisOptions::default();
+    let (a, b) = (analyze(&osm, &options), analyze(&planner, &options));
+    assert_eq!(a.settlements, b.settlements);
+    assert_eq!(a.service_snaps, b.service_snaps);
+    assert_eq!(a.kinds, b.kinds);
+    for (x, y) in osm.settlements.iter().zip(&planner.settlements) {
+        assert_eq!(
+            (x.id.to_string(), x.coord, x.population),
+            (y.id.to_string(), y.coord, y.population)
+        );
+    }
+}
+
+/// Per kind, a planner's file replaces OSM: with a pharmacy list, OSM pharmacies go, while a
+/// shop that was also a pharmacy keeps its other kinds.
+#[test]
+fn file_kinds_replace_osm_kinds_only() {
+    use servicegap::region::Region;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut region = Region::from_pbf(&data("data/osm/mc-monaco-2020.osm.pbf"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let count =
+        |r: &Region, k: ServiceKind| r.services.iter().filter(|s| s.kinds.contains(k)).count();
+    let before = ServiceKind::ALL.map(|k| count(&region, k));
+    let list = write(
+        dir.path(),
+        "apotek.csv",
+        "id,kinds,lon,lat\nP1,pharmacy,7.42,43.73\n",
+    );
+    let file = read_services(&list, None).unwrap_or_else(|e| panic!("{e}"));
+    region.use_service_files(&[file], true);
+    assert_eq!(count(&region, ServiceKind::Pharmacy), 1);
+    for k in [
+        ServiceKind::Grocery,
+        ServiceKind::Fuel,
+        ServiceKind::Post,
+        ServiceKind::Payment,
+    ] {
+        assert_eq!(count(&region, k), before[k as usize], "{k}");
+    }
+}
