@@ -437,21 +437,7 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         })
         .collect();
     let everyone: Vec<usize> = (0..settlements.len()).collect();
-    let kinds = ServiceKind::ALL
-        .iter()
-        .enumerate()
-        .map(|(k, &kind)| {
-            summarize(
-                kind,
-                k,
-                options,
-                region,
-                &settlements,
-                &service_snaps,
-                &everyone,
-            )
-        })
-        .collect();
+    let kinds = summarize_kinds(region, options, &settlements, &service_snaps, &everyone);
     timings.push(("summary", clock.elapsed()));
     Analysis {
         island_settlements: settlements.iter().filter(|s| s.island).count(),
@@ -633,20 +619,26 @@ pub fn summarize_group(
     options: &AnalysisOptions,
     members: &[usize],
 ) -> Vec<KindSummary> {
+    summarize_kinds(
+        region,
+        options,
+        &analysis.settlements,
+        &analysis.service_snaps,
+        members,
+    )
+}
+
+fn summarize_kinds(
+    region: &Region,
+    options: &AnalysisOptions,
+    results: &[SettlementResult],
+    service_snaps: &[Option<Snap>],
+    members: &[usize],
+) -> Vec<KindSummary> {
     ServiceKind::ALL
         .iter()
         .enumerate()
-        .map(|(k, &kind)| {
-            summarize(
-                kind,
-                k,
-                options,
-                region,
-                &analysis.settlements,
-                &analysis.service_snaps,
-                members,
-            )
-        })
+        .map(|(k, &kind)| summarize(kind, k, options, region, results, service_snaps, members))
         .collect()
 }
 
