@@ -42,6 +42,7 @@
 //! ```
 
 pub mod analysis;
+pub mod config;
 pub mod coord;
 pub mod error;
 pub mod export;

@@ -22,6 +22,8 @@ enum Command {
     /// For every settlement: road km and car minutes to the nearest point of each kind, and
     /// which settlements are beyond the thresholds. Prints the summary; writes files on request.
     Analyze(Box<AnalyzeArgs>),
+    /// Print the default settings file, commented, to start a project's servicegap.toml from.
+    Config,
     /// Read an extract and report what it holds: road graph, service points, settlements.
     Inspect {
         /// The OpenStreetMap extract (.osm.pbf).
@@ -93,15 +95,18 @@ struct AnalyzeArgs {
     /// Defaults: grocery 10km, fuel 20km, post 10km, pharmacy 20km, payment 25km.
     #[arg(long = "threshold", value_name = "KIND=VALUE{km|min}")]
     thresholds: Vec<String>,
-    /// Settlements farther than this from a road (metres) get status no_road.
-    #[arg(long, default_value_t = 5000.0)]
-    max_snap_m: f64,
-    /// Service points farther than this from a road (metres) are dropped.
-    #[arg(long, default_value_t = 1000.0)]
-    max_service_snap_m: f64,
-    /// Road components with fewer nodes take no snaps (broken fragments).
-    #[arg(long, default_value_t = 50)]
-    min_component_nodes: u32,
+    /// Settlements farther than this from a road (metres) get status no_road [default: 5000].
+    #[arg(long)]
+    max_snap_m: Option<f64>,
+    /// Service points farther than this from a road (metres) are dropped [default: 1000].
+    #[arg(long)]
+    max_service_snap_m: Option<f64>,
+    /// Road components with fewer nodes take no snaps (broken fragments) [default: 50].
+    #[arg(long)]
+    min_component_nodes: Option<u32>,
+    /// Settings file (see `servicegap config`); flags given on the command line win.
+    #[arg(long, value_name = "servicegap.toml")]
+    config: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -149,6 +154,12 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
         args.services_out = args.services_out.or_else(|| named("services.geojson"));
     }
     let mut options = AnalysisOptions::default();
+    if let Some(path) = &args.config {
+        let config = servicegap::config::Config::read(path)?;
+        config
+            .apply(&mut options)
+            .map_err(|e| Failure::Error(format!("{}: {e}", path.display())))?;
+    }
     let settings = args
         .thresholds
         .iter()
@@ -156,19 +167,26 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(Failure::Error)?;
     options.set_thresholds(&settings);
-    for (name, v) in [
-        ("--max-snap-m", args.max_snap_m),
-        ("--max-service-snap-m", args.max_service_snap_m),
+    for (name, v, into) in [
+        ("--max-snap-m", args.max_snap_m, &mut options.max_snap_m),
+        (
+            "--max-service-snap-m",
+            args.max_service_snap_m,
+            &mut options.max_service_snap_m,
+        ),
     ] {
-        if !(v.is_finite() && v >= 0.0) {
-            return Err(Failure::Error(format!(
-                "{name} must be a non-negative number of metres"
-            )));
+        if let Some(v) = v {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(Failure::Error(format!(
+                    "{name} must be a non-negative number of metres"
+                )));
+            }
+            *into = v;
         }
     }
-    options.max_snap_m = args.max_snap_m;
-    options.max_service_snap_m = args.max_service_snap_m;
-    options.snap.min_component_nodes = args.min_component_nodes;
+    if let Some(n) = args.min_component_nodes {
+        options.snap.min_component_nodes = n;
+    }
 
     let crs = args
         .crs
@@ -249,6 +267,12 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Analyze(args) => analyze(args),
+        Command::Config => {
+            let mut out = std::io::stdout().lock();
+            write!(out, "{}", servicegap::config::DEFAULT_CONFIG)?;
+            out.flush()?;
+            Ok(())
+        }
         Command::Inspect { file, json } => {
             let region = Region::from_pbf(&file)?;
             let report = InspectReport::new(&file.display().to_string(), &region);
