@@ -4,6 +4,7 @@
 
 pub mod crs;
 pub mod grid;
+pub mod points;
 pub mod regions;
 pub mod services;
 pub mod settlements;

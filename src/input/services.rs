@@ -19,6 +19,7 @@ use crate::coord::Coord;
 use crate::error::{Error, Result};
 use crate::feature::{FeatureId, ServiceKind, ServicePoint};
 use crate::input::crs::Crs;
+use crate::input::points::read_point_features;
 use crate::input::table::{read_csv, read_xlsx, Table};
 use crate::ServiceKinds;
 use std::path::Path;
@@ -224,61 +225,36 @@ fn from_table(
 }
 
 fn read_geojson(path: &Path) -> Result<ServiceFile> {
-    use geojson::{GeoJson, GeometryValue};
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let geojson: GeoJson = text
-        .parse()
-        .map_err(|e| Error::input(path, None, format!("not valid GeoJSON: {e}")))?;
-    let GeoJson::FeatureCollection(collection) = geojson else {
-        return Err(Error::input(path, None, "expected a FeatureCollection"));
-    };
-    let wgs84 = Crs::wgs84();
-    let mut points = Vec::with_capacity(collection.features.len());
-    for (i, feature) in collection.features.iter().enumerate() {
-        let record = i as u64 + 1;
-        let at = |message: String| {
-            Error::input(path, Some(record), format!("feature {record}: {message}"))
-        };
-        let Some(GeometryValue::Point { coordinates: p }) =
-            feature.geometry.as_ref().map(|g| &g.value)
-        else {
-            return Err(at("not a Point".into()));
-        };
-        let (x, y) = match p.as_slice() {
-            [x, y, ..] => (*x, *y),
-            _ => return Err(at("a Point needs two coordinates".into())),
-        };
-        let prop = |name: &str| feature.property(name);
-        let kinds = match prop("kinds").or_else(|| prop("kind")) {
-            Some(serde_json::Value::Array(items)) => {
-                let names: Vec<&str> = items.iter().filter_map(|v| v.as_str()).collect();
-                parse_kinds(&names.join(";"))
+    let points = read_point_features(path)?
+        .into_iter()
+        .map(|f| {
+            let prop = |name: &str| f.feature.property(name);
+            let kinds = match prop("kinds").or_else(|| prop("kind")) {
+                Some(serde_json::Value::Array(items)) => {
+                    let names: Vec<&str> = items.iter().filter_map(|v| v.as_str()).collect();
+                    parse_kinds(&names.join(";"))
+                }
+                Some(serde_json::Value::String(s)) => parse_kinds(s),
+                _ => Err("no `kinds` property".into()),
             }
-            Some(serde_json::Value::String(s)) => parse_kinds(s),
-            _ => Err("no `kinds` property".into()),
-        }
-        .map_err(at)?;
-        let text = |name: &str| match prop(name) {
-            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
-        let id = text("id")
-            .or_else(|| {
-                feature.id.as_ref().map(|id| match id {
-                    geojson::feature::Id::String(s) => s.clone(),
-                    geojson::feature::Id::Number(n) => n.to_string(),
-                })
+            .map_err(|e| f.error(path, e))?;
+            let feature_id = f.feature.id.as_ref().map(|id| match id {
+                geojson::feature::Id::String(s) => s.clone(),
+                geojson::feature::Id::Number(n) => n.to_string(),
+            });
+            let id = f
+                .text("id")
+                .or(feature_id)
+                .unwrap_or_else(|| format!("{}:{}", path.display(), f.record));
+            Ok(ServicePoint {
+                id: FeatureId::File(id),
+                name: f.text("name"),
+                kinds,
+                coord: f.coord,
+                form: f.text("form"),
             })
-            .unwrap_or_else(|| format!("{}:{record}", path.display()));
-        points.push(ServicePoint {
-            id: FeatureId::File(id),
-            name: text("name"),
-            kinds,
-            coord: locate(path, record, &wgs84, x, y)?,
-            form: text("form"),
-        });
-    }
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(ServiceFile {
         points,
         format: "geojson",

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::feature::{FeatureId, Settlement};
 use crate::input::crs::Crs;
 use crate::input::grid::{read_grid, CODE_COLUMNS};
+use crate::input::points::read_point_features;
 use crate::input::table::read_csv;
 use std::io::Read;
 use std::path::Path;
@@ -144,50 +145,28 @@ fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
 }
 
 fn read_geojson(path: &Path) -> Result<Vec<Settlement>> {
-    use geojson::{GeoJson, GeometryValue};
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let geojson: GeoJson = text
-        .parse()
-        .map_err(|e| Error::input(path, None, format!("not valid GeoJSON: {e}")))?;
-    let GeoJson::FeatureCollection(collection) = geojson else {
-        return Err(Error::input(path, None, "expected a FeatureCollection"));
-    };
-    let wgs84 = Crs::wgs84();
-    let mut out = Vec::with_capacity(collection.features.len());
-    for (i, feature) in collection.features.iter().enumerate() {
-        let record = i as u64 + 1;
-        let at = |m: String| Error::input(path, Some(record), format!("feature {record}: {m}"));
-        let Some(GeometryValue::Point { coordinates: p }) =
-            feature.geometry.as_ref().map(|g| &g.value)
-        else {
-            return Err(at("not a Point".into()));
-        };
-        let (x, y) = match p.as_slice() {
-            [x, y, ..] => (*x, *y),
-            _ => return Err(at("a Point needs two coordinates".into())),
-        };
-        wgs84.check_plausible(x, y).map_err(at)?;
-        let text = |name: &str| match feature.property(name) {
-            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
-        let population =
-            match feature.property("population") {
+    read_point_features(path)?
+        .into_iter()
+        .map(|f| {
+            let population = match f.feature.property("population") {
                 None | Some(serde_json::Value::Null) => None,
                 Some(v) => Some(v.as_u64().ok_or_else(|| {
-                    at(format!("`population` is not a whole number of people: {v}"))
+                    f.error(
+                        path,
+                        format!("`population` is not a whole number of people: {v}"),
+                    )
                 })?),
             };
-        out.push(Settlement {
-            id: FeatureId::File(
-                text("id").unwrap_or_else(|| format!("{}:{record}", path.display())),
-            ),
-            name: text("name"),
-            place: None,
-            population,
-            coord: Coord::from_degrees(x, y),
-        });
-    }
-    Ok(out)
+            Ok(Settlement {
+                id: FeatureId::File(
+                    f.text("id")
+                        .unwrap_or_else(|| format!("{}:{}", path.display(), f.record)),
+                ),
+                name: f.text("name"),
+                place: None,
+                population,
+                coord: f.coord,
+            })
+        })
+        .collect()
 }
