@@ -15,12 +15,11 @@
 //! Coordinates that are obviously in another system than the one assumed are an error that
 //! says what to set, never a guess.
 
-use crate::coord::Coord;
 use crate::error::{Error, Result};
 use crate::feature::{FeatureId, ServiceKind, ServicePoint};
 use crate::input::crs::Crs;
 use crate::input::points::read_point_features;
-use crate::input::table::{read_csv, read_xlsx, Table};
+use crate::input::table::{read_csv, read_xlsx, PointColumns, Table};
 use crate::ServiceKinds;
 use std::path::Path;
 
@@ -91,30 +90,6 @@ pub fn parse_kinds(text: &str) -> std::result::Result<ServiceKinds, String> {
     Ok(kinds)
 }
 
-fn number(path: &Path, line: u64, column: &str, text: &str) -> Result<f64> {
-    text.replace(',', ".")
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .ok_or_else(|| {
-            Error::input(
-                path,
-                Some(line),
-                format!("`{column}` is not a number: `{text}`"),
-            )
-        })
-}
-
-/// Converts a record's coordinates to a [`Coord`], checking they fit the CRS.
-fn locate(path: &Path, line: u64, crs: &Crs, x: f64, y: f64) -> Result<Coord> {
-    crs.check_plausible(x, y)
-        .map_err(|e| Error::input(path, Some(line), e))?;
-    let (lon, lat) = crs
-        .to_lon_lat(x, y)
-        .map_err(|e| Error::input(path, Some(line), e))?;
-    Ok(Coord::from_degrees(lon, lat))
-}
-
 fn from_table(
     path: &Path,
     table: &Table,
@@ -144,8 +119,12 @@ fn from_table(
             col("X")?,
             col("Y")?,
         );
-        let sweref = Crs::sweref99tm();
-        let crs = crs.unwrap_or(&sweref);
+        let points_at = PointColumns::new(
+            x,
+            y,
+            ("X", "Y"),
+            crs.cloned().unwrap_or_else(Crs::sweref99tm),
+        );
         for (line, row) in &table.rows {
             let t = cell(row, typ);
             let kind = PIPOS_KINDS
@@ -160,15 +139,11 @@ fn from_table(
                         format!("unknown Servicetyp `{t}` (known: {})", known.join(", ")),
                     )
                 })?;
-            let (xv, yv) = (
-                number(path, *line, "X", &cell(row, x))?,
-                number(path, *line, "Y", &cell(row, y))?,
-            );
             points.push(ServicePoint {
                 id: FeatureId::File(cell(row, id)),
                 name: Some(cell(row, name)).filter(|n| !n.is_empty()),
                 kinds: ServiceKinds::of(kind),
-                coord: locate(path, *line, crs, xv, yv)?,
+                coord: points_at.coord(path, *line, row)?,
                 form: Some(cell(row, form)).filter(|f| !f.is_empty()),
             });
         }
@@ -183,32 +158,10 @@ fn from_table(
     let id_col = table.column(&["id"]);
     let name_col = table.column(&["name", "namn"]);
     let form_col = table.column(&["form", "serviceform"]);
-    let lonlat = table
-        .column(&["lon", "longitude", "lng"])
-        .zip(table.column(&["lat", "latitude"]));
-    let xy = table
-        .column(&["x", "easting"])
-        .zip(table.column(&["y", "northing"]));
-    let wgs84 = Crs::wgs84();
-    let (coords, crs, names) = match (lonlat, xy, crs) {
-        (Some(c), _, _) => (c, &wgs84, ("lon", "lat")),
-        (None, Some(c), Some(crs)) => (c, crs, ("x", "y")),
-        (None, Some(_), None) => {
-            return Err(Error::input(
-                path,
-                Some(1),
-                "coordinates are in `x`/`y` columns: say which system with --crs (e.g. EPSG:3006 for SWEREF 99 TM)",
-            ))
-        }
-        (None, None, _) => return Err(missing("lon`/`lat` (or `x`/`y")),
-    };
+    let points_at = table.point_columns(path, crs)?;
     for (line, row) in &table.rows {
         let kinds =
             parse_kinds(&cell(row, kinds_col)).map_err(|e| Error::input(path, Some(*line), e))?;
-        let (x, y) = (
-            number(path, *line, names.0, &cell(row, coords.0))?,
-            number(path, *line, names.1, &cell(row, coords.1))?,
-        );
         let id = id_col
             .map(|c| cell(row, c))
             .filter(|i| !i.is_empty())
@@ -217,7 +170,7 @@ fn from_table(
             id: FeatureId::File(id),
             name: name_col.map(|c| cell(row, c)).filter(|n| !n.is_empty()),
             kinds,
-            coord: locate(path, *line, crs, x, y)?,
+            coord: points_at.coord(path, *line, row)?,
             form: form_col.map(|c| cell(row, c)).filter(|f| !f.is_empty()),
         });
     }

@@ -85,39 +85,11 @@ fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
         .ok_or_else(|| missing("population"))?;
     let id_col = table.column(&["id"]);
     let name_col = table.column(&["name", "namn"]);
-    let lonlat = table
-        .column(&["lon", "longitude"])
-        .zip(table.column(&["lat", "latitude"]));
-    let xy = table
-        .column(&["x", "easting"])
-        .zip(table.column(&["y", "northing"]));
-    let wgs84 = Crs::wgs84();
-    let (cols, crs) = match (lonlat, xy, crs) {
-        (Some(c), _, _) => (c, &wgs84),
-        (None, Some(c), Some(crs)) => (c, crs),
-        (None, Some(_), None) => {
-            return Err(Error::input(
-                path,
-                Some(1),
-                "coordinates are in `x`/`y` columns: say which system with --crs (e.g. EPSG:3006 for SWEREF 99 TM)",
-            ))
-        }
-        (None, None, _) => return Err(missing("lon`/`lat` (or `x`/`y")),
-    };
+    let points_at = table.point_columns(path, crs)?;
     let mut out = Vec::with_capacity(table.rows.len());
     for (line, row) in &table.rows {
         let at = |m: String| Error::input(path, Some(*line), m);
-        let num = |i: usize, what: &str| {
-            let t = cell(row, i);
-            t.replace(',', ".")
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| at(format!("`{what}` is not a number: `{t}`")))
-        };
-        let (x, y) = (num(cols.0, "x/lon")?, num(cols.1, "y/lat")?);
-        crs.check_plausible(x, y).map_err(at)?;
-        let (lon, lat) = crs.to_lon_lat(x, y).map_err(at)?;
+        let coord = points_at.coord(path, *line, row)?;
         let pop_text = cell(row, pop_col);
         let population = if pop_text.is_empty() {
             None
@@ -138,7 +110,7 @@ fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
             name: name_col.map(|c| cell(row, c)).filter(|n| !n.is_empty()),
             place: None,
             population,
-            coord: Coord::from_degrees(lon, lat),
+            coord,
         });
     }
     Ok(out)

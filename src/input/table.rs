@@ -105,3 +105,80 @@ pub fn read_xlsx(path: &Path) -> Result<Table> {
         rows: rows.collect(),
     })
 }
+
+/// Where a table keeps its coordinates and in which system.
+#[derive(Clone, Debug)]
+pub struct PointColumns {
+    x: usize,
+    y: usize,
+    names: (&'static str, &'static str),
+    crs: crate::input::crs::Crs,
+}
+
+impl PointColumns {
+    /// Columns `x`, `y` (named `names` in errors) in `crs`.
+    pub fn new(
+        x: usize,
+        y: usize,
+        names: (&'static str, &'static str),
+        crs: crate::input::crs::Crs,
+    ) -> Self {
+        PointColumns { x, y, names, crs }
+    }
+
+    /// The record's point: both cells parsed (a decimal comma is accepted), checked against the
+    /// system and converted to (lon, lat).
+    ///
+    /// # Errors
+    /// [`Error::Input`] naming the file and line.
+    pub fn coord(&self, path: &Path, line: u64, row: &[String]) -> Result<crate::coord::Coord> {
+        let number = |i: usize, name: &str| {
+            let text = row.get(i).map(String::as_str).unwrap_or_default();
+            text.replace(',', ".")
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    Error::input(
+                        path,
+                        Some(line),
+                        format!("`{name}` is not a number: `{text}`"),
+                    )
+                })
+        };
+        let (x, y) = (number(self.x, self.names.0)?, number(self.y, self.names.1)?);
+        let at = |e: String| Error::input(path, Some(line), e);
+        self.crs.check_plausible(x, y).map_err(at)?;
+        let (lon, lat) = self.crs.to_lon_lat(x, y).map_err(at)?;
+        Ok(crate::coord::Coord::from_degrees(lon, lat))
+    }
+}
+
+impl Table {
+    /// The coordinate columns: `lon`/`lat` (WGS 84), or `x`/`y` in `crs`.
+    ///
+    /// # Errors
+    /// [`Error::Input`] if there are none, or `x`/`y` without a `crs`.
+    pub fn point_columns(
+        &self,
+        path: &Path,
+        crs: Option<&crate::input::crs::Crs>,
+    ) -> Result<PointColumns> {
+        let lonlat = self
+            .column(&["lon", "longitude", "lng"])
+            .zip(self.column(&["lat", "latitude"]));
+        let xy = self
+            .column(&["x", "easting"])
+            .zip(self.column(&["y", "northing"]));
+        match (lonlat, xy, crs) {
+            (Some((x, y)), _, _) => Ok(PointColumns::new(x, y, ("lon", "lat"), crate::input::crs::Crs::wgs84())),
+            (None, Some((x, y)), Some(crs)) => Ok(PointColumns::new(x, y, ("x", "y"), crs.clone())),
+            (None, Some(_), None) => Err(Error::input(
+                path,
+                Some(1),
+                "coordinates are in `x`/`y` columns: say which system with --crs (e.g. EPSG:3006 for SWEREF 99 TM)",
+            )),
+            (None, None, _) => Err(Error::input(path, Some(1), "no `lon`/`lat` (or `x`/`y`) column")),
+        }
+    }
+}
