@@ -4,8 +4,10 @@
 
 use crate::analysis::{AnalysisOptions, ThresholdSetting};
 use crate::error::{Error, Result};
+use crate::profile::Profile;
 use crate::ServiceKind;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The full default configuration, commented.
@@ -18,6 +20,45 @@ fuel = "20km"      # editorial default
 post = "10km"      # editorial default
 pharmacy = "20km"  # editorial default
 payment = "25km"   # Swedish law: at most 0.30 % of people more than 25 km from cash withdrawal
+
+[speeds]
+# Speed in km/h on roads without a usable maxspeed tag, per highway class (roughly the Swedish
+# default limits: 70 outside built-up areas, 50 inside, lower in housing areas).
+motorway = 110
+motorway_link = 60
+trunk = 90
+trunk_link = 60
+primary = 80
+primary_link = 60
+secondary = 70
+secondary_link = 50
+tertiary = 60
+tertiary_link = 50
+unclassified = 50
+residential = 30
+living_street = 10
+service = 20
+road = 40
+track = 20            # only tracks open to cars are roads at all
+# Factor on tagged maxspeed limits: 1.0 is free flow at the posted limit; OSRM's car profile
+# uses 0.8 to turn limits into typical speeds.
+maxspeed_factor = 1.0
+
+[services]
+# The tags that make an OSM node or area a service point of each kind, as "key=value".
+# A kind listed here replaces its default list; a feature may match several kinds.
+grocery = ["shop=supermarket", "shop=convenience", "shop=general", "shop=grocery"]
+fuel = ["amenity=fuel"]
+post = ["amenity=post_office", "post_office=post_partner", "post_office=bureau",
+        "post_office=post_annex", "amenity=parcel_locker", "vending=parcel_pickup"]
+pharmacy = ["amenity=pharmacy", "healthcare=pharmacy"]
+payment = ["amenity=atm", "amenity=bank", "amenity=payment_centre", "cash_withdrawal=yes",
+           "atm=yes"]
+
+[settlements]
+# OSM place values that are settlements (with --settlements FILE, the file's points are used
+# instead). Also known: suburb, quarter, neighbourhood, farm, locality.
+places = ["city", "town", "village", "hamlet", "isolated_dwelling"]
 
 [snapping]
 max_snap_m = 5000.0          # settlements farther than this from a road get status no_road
@@ -36,6 +77,50 @@ pub struct Config {
     /// Snapping limits.
     #[serde(default)]
     pub snapping: Snapping,
+    /// Speeds per road class.
+    #[serde(default)]
+    pub speeds: Speeds,
+    /// Tag rules per kind.
+    #[serde(default)]
+    pub services: Services,
+    /// Settlement places.
+    #[serde(default)]
+    pub settlements: Settlements,
+}
+
+/// `[speeds]`: km/h per `highway` class, and `maxspeed_factor`.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Speeds {
+    /// Factor on tagged limits, see [`Profile::set_maxspeed_factor`].
+    pub maxspeed_factor: Option<f64>,
+    /// Speed per class name; unknown names and values that are no number are errors when
+    /// applied, naming the key.
+    #[serde(flatten)]
+    pub classes: BTreeMap<String, toml::Value>,
+}
+
+/// `[services]`: per kind, the `"key=value"` tags that make a service point.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Services {
+    /// Grocery.
+    pub grocery: Option<Vec<String>>,
+    /// Fuel.
+    pub fuel: Option<Vec<String>>,
+    /// Post.
+    pub post: Option<Vec<String>>,
+    /// Pharmacy.
+    pub pharmacy: Option<Vec<String>>,
+    /// Payment.
+    pub payment: Option<Vec<String>>,
+}
+
+/// `[settlements]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settlements {
+    /// OSM `place` values that are settlements.
+    pub places: Option<Vec<String>>,
 }
 
 /// `[thresholds]`: per kind, e.g. `grocery = "10min"`.
@@ -88,6 +173,9 @@ impl Config {
             (line, e.message().trim().to_owned())
         })?;
         config.settings().map_err(|e| (None, e))?;
+        config
+            .keyed_profile()
+            .map_err(|(key, message)| (line_of_key(text, &key), message))?;
         Ok(config)
     }
 
@@ -109,6 +197,69 @@ impl Config {
                     .map_err(|e| format!("[thresholds] {kind}: {}", e.replace("--threshold ", "")))
             })
             .collect()
+    }
+
+    /// The reading rules: the default [`Profile`] changed by `[speeds]`, `[services]` and
+    /// `[settlements]`.
+    ///
+    /// # Errors
+    /// A message naming the section and key of an unknown class or place or a bad value.
+    pub fn profile(&self) -> std::result::Result<Profile, String> {
+        self.keyed_profile().map_err(|(_, message)| message)
+    }
+
+    /// [`Config::profile`], with errors as (key, message).
+    fn keyed_profile(&self) -> std::result::Result<Profile, (String, String)> {
+        let mut profile = Profile::default();
+        let keyed = |section: &str, key: &str, e: String| {
+            let message = if e.starts_with(&format!("{key}:")) {
+                format!("[{section}] {e}")
+            } else {
+                format!("[{section}] {key}: {e}")
+            };
+            (key.to_owned(), message)
+        };
+        for (class, value) in &self.speeds.classes {
+            let kmh = match value {
+                toml::Value::Float(v) => *v,
+                toml::Value::Integer(v) => *v as f64,
+                other => {
+                    return Err(keyed(
+                        "speeds",
+                        class,
+                        format!("a speed is a number of km/h, not {other}"),
+                    ))
+                }
+            };
+            profile
+                .set_class_kmh(class, kmh)
+                .map_err(|e| keyed("speeds", class, e))?;
+        }
+        if let Some(f) = self.speeds.maxspeed_factor {
+            profile
+                .set_maxspeed_factor(f)
+                .map_err(|e| keyed("speeds", "maxspeed_factor", e))?;
+        }
+        let s = &self.services;
+        for (kind, tags) in [
+            (ServiceKind::Grocery, &s.grocery),
+            (ServiceKind::Fuel, &s.fuel),
+            (ServiceKind::Post, &s.post),
+            (ServiceKind::Pharmacy, &s.pharmacy),
+            (ServiceKind::Payment, &s.payment),
+        ] {
+            if let Some(tags) = tags {
+                profile
+                    .set_kind_tags(kind, tags)
+                    .map_err(|e| keyed("services", kind.name(), e))?;
+            }
+        }
+        if let Some(places) = &self.settlements.places {
+            profile
+                .set_places(places)
+                .map_err(|e| keyed("settlements", "places", e))?;
+        }
+        Ok(profile)
     }
 
     /// Applies the file's settings to `options`.
@@ -144,6 +295,17 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// The 1-based line where `key` is set (`key =` at a line start), if it is.
+fn line_of_key(text: &str, key: &str) -> Option<u64> {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i as u64 + 1)
 }
 
 #[cfg(test)]

@@ -182,7 +182,8 @@ impl std::ops::BitOrAssign for ServiceKinds {
     }
 }
 
-/// A place where people live, by OSM `place` value.
+/// A place where people live, by OSM `place` value. The first five are settlements by default
+/// ([`crate::profile::SETTLEMENT_PLACES`]); a project's settings may add the others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Place {
     /// `place=city`
@@ -195,24 +196,50 @@ pub enum Place {
     Hamlet,
     /// `place=isolated_dwelling`
     IsolatedDwelling,
+    /// `place=suburb`: a part of a town with its own name.
+    Suburb,
+    /// `place=quarter`
+    Quarter,
+    /// `place=neighbourhood`
+    Neighbourhood,
+    /// `place=farm`: a farm with its dwelling.
+    Farm,
+    /// `place=locality`: a named place, often without anyone living there.
+    Locality,
 }
 
 impl Place {
-    /// All settlement places, largest first.
-    pub const ALL: [Place; 5] = [
+    /// Every place value servicegap knows, settlements by default first, largest first.
+    pub const ALL: [Place; 10] = [
         Place::City,
         Place::Town,
         Place::Village,
         Place::Hamlet,
         Place::IsolatedDwelling,
+        Place::Suburb,
+        Place::Quarter,
+        Place::Neighbourhood,
+        Place::Farm,
+        Place::Locality,
     ];
 
     /// The OSM `place` value.
     pub fn name(self) -> &'static str {
-        crate::profile::SETTLEMENT_PLACES[self as usize]
+        match self {
+            Place::City => "city",
+            Place::Town => "town",
+            Place::Village => "village",
+            Place::Hamlet => "hamlet",
+            Place::IsolatedDwelling => "isolated_dwelling",
+            Place::Suburb => "suburb",
+            Place::Quarter => "quarter",
+            Place::Neighbourhood => "neighbourhood",
+            Place::Farm => "farm",
+            Place::Locality => "locality",
+        }
     }
 
-    /// The place for an OSM `place` value, if it is a settlement.
+    /// The place for an OSM `place` value, if servicegap knows it.
     pub fn from_tag(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.name() == value)
     }

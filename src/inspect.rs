@@ -2,6 +2,7 @@
 //! serializable struct and as a human-readable table.
 
 use crate::feature::{Place, ServiceKind};
+use crate::profile::SETTLEMENT_PLACES;
 use crate::region::Region;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -140,6 +141,7 @@ impl InspectReport {
                 (k.name(), n)
             })
             .collect();
+        // The default places always have a row; places a settings file added, when present.
         let by_place = Place::ALL
             .iter()
             .map(|p| {
@@ -148,8 +150,10 @@ impl InspectReport {
                     .iter()
                     .filter(|s| s.place == Some(*p))
                     .count();
-                (p.name(), n)
+                (p, n)
             })
+            .filter(|(p, n)| *n > 0 || SETTLEMENT_PLACES.contains(p))
+            .map(|(p, n)| (p.name(), n))
             .collect();
         let mut timings_ms: Ordered<f64> = region
             .timings

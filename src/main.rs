@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use servicegap::analysis::{self, AnalysisOptions, ThresholdSetting};
 use servicegap::export;
 use servicegap::inspect::InspectReport;
+use servicegap::profile::Profile;
 use servicegap::region::Region;
 use std::io::Write;
 use std::path::PathBuf;
@@ -31,6 +32,9 @@ enum Command {
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
+        /// Settings file (see `servicegap config`): its speeds, service tags and places apply.
+        #[arg(long, value_name = "servicegap.toml")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -154,11 +158,12 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
         args.services_out = args.services_out.or_else(|| named("services.geojson"));
     }
     let mut options = AnalysisOptions::default();
+    let mut profile = Profile::default();
     if let Some(path) = &args.config {
         let config = servicegap::config::Config::read(path)?;
-        config
-            .apply(&mut options)
-            .map_err(|e| Failure::Error(format!("{}: {e}", path.display())))?;
+        let in_file = |e: String| Failure::Error(format!("{}: {e}", path.display()));
+        config.apply(&mut options).map_err(in_file)?;
+        profile = config.profile().map_err(in_file)?;
     }
     let settings = args
         .thresholds
@@ -214,7 +219,7 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
         .map(|p| servicegap::input::regions::Regions::read(p, args.region_field.as_deref()))
         .transpose()?;
 
-    let mut region = Region::from_pbf(&args.file)?;
+    let mut region = Region::from_pbf_with(&args.file, &profile)?;
     if !service_files.is_empty() || args.osm_services == OnOff::Off {
         region.use_service_files(&service_files, args.osm_services == OnOff::On);
     }
@@ -223,8 +228,10 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
     }
     let file = args.file.display().to_string();
     if region.settlements.is_empty() {
+        let places: Vec<&str> = profile.places().iter().map(|p| p.name()).collect();
         return Err(Failure::Error(format!(
-            "{file}: no settlements (place=city, town, village, hamlet or isolated_dwelling) in this extract; nothing to analyse"
+            "{file}: no settlements (place={}) in this extract; nothing to analyse",
+            places.join(", ")
         )));
     }
     let result = analysis::analyze(&region, &options);
@@ -273,8 +280,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             out.flush()?;
             Ok(())
         }
-        Command::Inspect { file, json } => {
-            let region = Region::from_pbf(&file)?;
+        Command::Inspect { file, json, config } => {
+            let profile = match &config {
+                Some(path) => servicegap::config::Config::read(path)?
+                    .profile()
+                    .map_err(|e| Failure::Error(format!("{}: {e}", path.display())))?,
+                None => Profile::default(),
+            };
+            let region = Region::from_pbf_with(&file, &profile)?;
             let report = InspectReport::new(&file.display().to_string(), &region);
             let mut out = std::io::stdout().lock();
             if json {

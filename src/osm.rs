@@ -25,7 +25,7 @@ use crate::coord::Coord;
 use crate::error::{Error, Result};
 use crate::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
 use crate::graph::{RoadInput, RoadWay};
-use crate::profile::{self, RoadAttrs, WayTags};
+use crate::profile::{self, Profile, RoadAttrs, WayTags};
 use crate::ServiceKinds;
 use osmpbf::{BlobReader, BlobType, Element, PrimitiveBlock, RelMemberType};
 use rayon::prelude::*;
@@ -89,17 +89,17 @@ struct FeatureTags {
 
 impl FeatureTags {
     /// Reads the feature tags; `None` if the element is neither a service nor a settlement.
-    fn read<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Self> {
+    fn read<'a>(profile: &Profile, tags: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Self> {
         let mut kinds = ServiceKinds::EMPTY;
         let mut place = None;
         let mut name = None;
         let mut population = None;
         for (k, v) in tags {
             match k {
-                "place" => place = Place::from_tag(v),
+                "place" => place = profile.settlement_place(v),
                 "name" => name = Some(v),
                 "population" => population = Some(v),
-                _ => kinds |= profile::service_kinds_of_tag(k, v),
+                _ => kinds |= profile.service_kinds_of_tag(k, v),
             }
         }
         if kinds.is_empty() && place.is_none() {
@@ -168,6 +168,7 @@ struct PbfFile {
     file: File,
     blocks: Vec<BlockExtent>,
     sorted: bool,
+    profile: Profile,
 }
 
 /// Reads a `.osm.pbf` file. See the module docs for the passes.
@@ -177,10 +178,18 @@ struct PbfFile {
 /// [`Error::CorruptBlock`] if a block is truncated or damaged, [`Error::Unsupported`] for
 /// history files and other unsupported features.
 pub fn read_pbf(path: &Path) -> Result<OsmData> {
-    read(path, false)
+    read_pbf_with(path, &Profile::default())
 }
 
-fn read(path: &Path, ignore_sort_order: bool) -> Result<OsmData> {
+/// Reads a `.osm.pbf` file with the rules of `profile` (speeds, service tags, places).
+///
+/// # Errors
+/// As [`read_pbf`].
+pub fn read_pbf_with(path: &Path, profile: &Profile) -> Result<OsmData> {
+    read(path, profile, false)
+}
+
+fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmData> {
     let mut stats = ReadStats::default();
     let mut clock = Instant::now();
     let mut lap = |stats: &mut ReadStats, name: &'static str| {
@@ -188,7 +197,8 @@ fn read(path: &Path, ignore_sort_order: bool) -> Result<OsmData> {
         clock = Instant::now();
     };
 
-    let pbf = PbfFile::open(path)?;
+    let mut pbf = PbfFile::open(path)?;
+    pbf.profile = profile.clone();
     stats.blocks = pbf.blocks.len();
     stats.sorted = pbf.sorted;
     // Extract tools write nodes, then ways, then relations, whether or not the header says so;
@@ -247,7 +257,7 @@ fn read(path: &Path, ignore_sort_order: bool) -> Result<OsmData> {
         .any(|(i, b)| *i < first_way_pass_block && b.has_ways_or_relations);
     if use_sort_order && unread_ways {
         // Ways sit among the nodes after all: decode every block in the way pass.
-        return read(path, true);
+        return read(path, profile, true);
     }
     let coords: Vec<u64> = coords.into_iter().map(AtomicU64::into_inner).collect();
     let mut node_features = Vec::new();
@@ -378,6 +388,7 @@ impl PbfFile {
             file,
             blocks,
             sorted: false,
+            profile: Profile::default(),
         };
         let header = pbf.read_header(BlockExtent {
             offset: header_offset,
@@ -448,7 +459,7 @@ impl PbfFile {
     /// node pass does not decode it again.
     fn way_block(&self, index: usize, keep_node_blocks: bool) -> Result<WayBlock> {
         self.with_block(index, |block| {
-            let mut out = scan_ways(&block);
+            let mut out = scan_ways(&block, &self.profile);
             if out.has_nodes && keep_node_blocks {
                 out.decoded = Some(block);
             }
@@ -538,7 +549,8 @@ impl PbfFile {
         blocks
             .into_par_iter()
             .map(|(i, decoded)| {
-                let scan = |block: PrimitiveBlock| (i, scan_nodes(&block, needed, coords));
+                let scan =
+                    |block: PrimitiveBlock| (i, scan_nodes(&block, &self.profile, needed, coords));
                 match decoded {
                     Some(block) => Ok(scan(block)),
                     None => self.with_block(i, scan),
@@ -583,7 +595,7 @@ fn describe(e: &osmpbf::Error) -> String {
     }
 }
 
-fn scan_ways(block: &PrimitiveBlock) -> WayBlock {
+fn scan_ways(block: &PrimitiveBlock, profile: &Profile) -> WayBlock {
     let mut out = WayBlock::default();
     for group in block.groups() {
         if group.nodes().next().is_some() || group.dense_nodes().next().is_some() {
@@ -597,14 +609,14 @@ fn scan_ways(block: &PrimitiveBlock) -> WayBlock {
                     .map_or((id, id), |(lo, hi)| (lo.min(id), hi.max(id))),
             );
             let road_tags = WayTags::from_pairs(way.tags());
-            if let Some(attrs) = profile::road_attrs(&road_tags) {
+            if let Some(attrs) = profile.road_attrs(&road_tags) {
                 out.roads.push(RawRoad {
                     id: way.id(),
                     attrs,
                     refs: way.refs().collect(),
                 });
             }
-            if let Some(tags) = FeatureTags::read(way.tags()) {
+            if let Some(tags) = FeatureTags::read(profile, way.tags()) {
                 let refs = way.raw_refs();
                 let closed = refs.len() >= 4 && way.refs().next() == way.refs().last();
                 if closed {
@@ -625,7 +637,7 @@ fn scan_ways(block: &PrimitiveBlock) -> WayBlock {
             if !rel.tags().any(|(k, v)| k == "type" && v == "multipolygon") {
                 continue;
             }
-            let Some(tags) = FeatureTags::read(rel.tags()) else {
+            let Some(tags) = FeatureTags::read(profile, rel.tags()) else {
                 continue;
             };
             let members = rel
@@ -680,7 +692,12 @@ impl Cursor<'_> {
     }
 }
 
-fn scan_nodes(block: &PrimitiveBlock, needed: &[i64], coords: &[AtomicU64]) -> NodeBlock {
+fn scan_nodes(
+    block: &PrimitiveBlock,
+    profile: &Profile,
+    needed: &[i64],
+    coords: &[AtomicU64],
+) -> NodeBlock {
     let mut out = NodeBlock::default();
     let mut cursor = Cursor {
         ids: needed,
@@ -694,7 +711,7 @@ fn scan_nodes(block: &PrimitiveBlock, needed: &[i64], coords: &[AtomicU64]) -> N
                     lon_e7: n.decimicro_lon(),
                     lat_e7: n.decimicro_lat(),
                 },
-                FeatureTags::read(n.tags()),
+                FeatureTags::read(profile, n.tags()),
             ),
             Element::Node(n) => (
                 n.id(),
@@ -702,7 +719,7 @@ fn scan_nodes(block: &PrimitiveBlock, needed: &[i64], coords: &[AtomicU64]) -> N
                     lon_e7: n.decimicro_lon(),
                     lat_e7: n.decimicro_lat(),
                 },
-                FeatureTags::read(n.tags()),
+                FeatureTags::read(profile, n.tags()),
             ),
             Element::Way(_) | Element::Relation(_) => {
                 out.has_ways_or_relations = true;

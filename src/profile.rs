@@ -34,6 +34,10 @@
 //! - Settlements from the `place` values in [`SETTLEMENT_PLACES`], with `population` parsed by
 //!   [`parse_population`] (missing or unreadable is unknown, never zero).
 //!
+//! The tables are the defaults of a [`Profile`], the run-time form a project's settings file
+//! (`[speeds]`, `[services]`, `[settlements]`, see [`crate::config`]) changes: default speed per
+//! class, a factor on tagged limits, the tag rules of each kind and the settlement places.
+//!
 //! # Omitted
 //! - Turn restrictions (`type=restriction` relations): distances are slightly optimistic where
 //!   a turn is banned.
@@ -44,7 +48,8 @@
 //!   almost every car ferry in OSM is mapped.
 //! - `place=*` on `type=boundary` relations: administrative areas are not settlements.
 
-use crate::ServiceKinds;
+use crate::feature::Place;
+use crate::{ServiceKind, ServiceKinds};
 
 /// A car-routable road class with its default speed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,7 +261,7 @@ impl<'a> WayTags<'a> {
 }
 
 /// Decides whether a way is usable by car and how. `None` means it is not part of the network.
-pub fn road_attrs(tags: &WayTags<'_>) -> Option<RoadAttrs> {
+fn road_attrs(profile: &Profile, tags: &WayTags<'_>) -> Option<RoadAttrs> {
     if tags.route == Some("ferry") && tags.highway.is_none() {
         return ferry_attrs(tags);
     }
@@ -273,13 +278,11 @@ pub fn road_attrs(tags: &WayTags<'_>) -> Option<RoadAttrs> {
         return None;
     }
     let direction = direction(tags)?;
-    let default_kmh = HIGHWAY_CLASSES[class].default_kmh;
-    let speed_kmh = tags
-        .maxspeed
-        .and_then(parse_maxspeed)
-        .map_or(f64::from(default_kmh), |m| {
-            m.unwrap_or(f64::from(default_kmh))
-        });
+    let default_kmh = profile.class_kmh[class];
+    let speed_kmh = match tags.maxspeed.and_then(parse_maxspeed) {
+        Some(Some(limit)) => limit * profile.maxspeed_factor,
+        Some(None) | None => default_kmh,
+    };
     Some(RoadAttrs {
         class: u8::try_from(class).ok()?,
         speed_kmh,
@@ -457,16 +460,15 @@ pub const SERVICE_RULES: &[ServiceRule] = &[
     rule("atm", "yes", ServiceKinds::PAYMENT),
 ];
 
-/// The service kinds one tag gives (empty for most tags).
-pub fn service_kinds_of_tag(key: &str, value: &str) -> ServiceKinds {
-    SERVICE_RULES
-        .iter()
-        .filter(|r| r.key == key && r.value == value)
-        .fold(ServiceKinds::EMPTY, |acc, r| acc | r.kinds)
-}
-
-/// `place` values that are settlements, in order from largest to smallest.
-pub const SETTLEMENT_PLACES: &[&str] = &["city", "town", "village", "hamlet", "isolated_dwelling"];
+/// `place` values that are settlements unless a settings file says otherwise, largest first.
+/// [`Place::ALL`] lists the further values a project may add (`suburb`, `farm`, ...).
+pub const SETTLEMENT_PLACES: &[Place] = &[
+    Place::City,
+    Place::Town,
+    Place::Village,
+    Place::Hamlet,
+    Place::IsolatedDwelling,
+];
 
 /// Parses `population`: digits with optional thousands separators (space, no-break or thin
 /// space, comma, apostrophe, or a dot followed by exactly three digits). Anything else (ranges,
@@ -497,12 +499,197 @@ pub fn parse_population(value: &str) -> Option<u64> {
 /// The largest population accepted (about the world's).
 pub const MAX_POPULATION: u64 = 10_000_000_000;
 
+/// The rules a reader applies, as run-time data: the tables of this module by default
+/// ([`Profile::default`]), changed per project by a settings file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Profile {
+    /// Speed on roads without a usable `maxspeed`, km/h, indexed like [`HIGHWAY_CLASSES`].
+    class_kmh: Vec<f64>,
+    /// Factor applied to tagged limits (1.0: free flow at the posted limit).
+    maxspeed_factor: f64,
+    /// `(key, value, kinds)` rules that make a feature a service point.
+    service_rules: Vec<(String, String, ServiceKinds)>,
+    /// `place` values that are settlements.
+    places: Vec<Place>,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            class_kmh: HIGHWAY_CLASSES
+                .iter()
+                .map(|c| f64::from(c.default_kmh))
+                .collect(),
+            maxspeed_factor: 1.0,
+            service_rules: SERVICE_RULES
+                .iter()
+                .map(|r| (r.key.to_owned(), r.value.to_owned(), r.kinds))
+                .collect(),
+            places: SETTLEMENT_PLACES.to_vec(),
+        }
+    }
+}
+
+/// The fastest speed a profile accepts, km/h.
+pub const MAX_KMH: f64 = 250.0;
+
+impl Profile {
+    /// Decides whether a way is usable by car and how. `None` means it is not part of the
+    /// network.
+    pub fn road_attrs(&self, tags: &WayTags<'_>) -> Option<RoadAttrs> {
+        road_attrs(self, tags)
+    }
+
+    /// The service kinds one tag gives (empty for most tags).
+    pub fn service_kinds_of_tag(&self, key: &str, value: &str) -> ServiceKinds {
+        self.service_rules
+            .iter()
+            .filter(|(k, v, _)| k == key && v == value)
+            .fold(ServiceKinds::EMPTY, |acc, (_, _, kinds)| acc | *kinds)
+    }
+
+    /// The settlement place of a `place=*` value, if it is one of this profile's places.
+    pub fn settlement_place(&self, value: &str) -> Option<Place> {
+        Place::from_tag(value).filter(|p| self.places.contains(p))
+    }
+
+    /// The settlement places, in the order given.
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
+    /// The speed on a class's roads without a usable `maxspeed`, km/h.
+    pub fn class_kmh(&self, highway: &str) -> Option<f64> {
+        let i = HIGHWAY_CLASSES.iter().position(|c| c.tag == highway)?;
+        Some(self.class_kmh[i])
+    }
+
+    /// Sets the speed of a class's roads without a usable `maxspeed`.
+    ///
+    /// # Errors
+    /// A message naming an unknown class (listing the known ones) or a speed out of range.
+    pub fn set_class_kmh(&mut self, highway: &str, kmh: f64) -> Result<(), String> {
+        let Some(i) = HIGHWAY_CLASSES.iter().position(|c| c.tag == highway) else {
+            let known: Vec<&str> = HIGHWAY_CLASSES.iter().map(|c| c.tag).collect();
+            return Err(format!(
+                "unknown road class {highway:?}; the classes are {}",
+                known.join(", ")
+            ));
+        };
+        if !(kmh.is_finite() && kmh > 0.0 && kmh <= MAX_KMH) {
+            return Err(format!(
+                "speed of {highway} must be above 0 and at most {MAX_KMH} km/h, not {kmh}"
+            ));
+        }
+        self.class_kmh[i] = kmh;
+        Ok(())
+    }
+
+    /// Sets the factor on tagged `maxspeed` limits (OSRM's car profile uses 0.8 to turn limits
+    /// into typical speeds).
+    ///
+    /// # Errors
+    /// A message if the factor is not in (0, 2].
+    pub fn set_maxspeed_factor(&mut self, factor: f64) -> Result<(), String> {
+        if !(factor.is_finite() && factor > 0.0 && factor <= 2.0) {
+            return Err(format!(
+                "maxspeed_factor must be above 0 and at most 2, not {factor}"
+            ));
+        }
+        self.maxspeed_factor = factor;
+        Ok(())
+    }
+
+    /// Replaces the tag rules of one kind by `tags`, each `"key=value"`.
+    ///
+    /// # Errors
+    /// A message naming a rule that is not `key=value`.
+    pub fn set_kind_tags(&mut self, kind: ServiceKind, tags: &[String]) -> Result<(), String> {
+        let mut rules = Vec::with_capacity(tags.len());
+        for tag in tags {
+            let parsed = tag
+                .split_once('=')
+                .map(|(k, v)| (k.trim(), v.trim()))
+                .filter(|(k, v)| !k.is_empty() && !v.is_empty() && !v.contains('='));
+            let Some((k, v)) = parsed else {
+                return Err(format!(
+                    "{kind}: {tag:?} is not a tag; write it as \"key=value\", e.g. \"shop=supermarket\""
+                ));
+            };
+            rules.push((k.to_owned(), v.to_owned(), ServiceKinds::of(kind)));
+        }
+        let only = ServiceKinds::of(kind);
+        for rule in &mut self.service_rules {
+            rule.2 = rule.2.without(only);
+        }
+        self.service_rules.retain(|r| !r.2.is_empty());
+        self.service_rules.extend(rules);
+        Ok(())
+    }
+
+    /// The `"key=value"` rules of one kind.
+    pub fn kind_tags(&self, kind: ServiceKind) -> Vec<String> {
+        self.service_rules
+            .iter()
+            .filter(|r| r.2.contains(kind))
+            .map(|(k, v, _)| format!("{k}={v}"))
+            .collect()
+    }
+
+    /// Sets the `place` values that are settlements.
+    ///
+    /// # Errors
+    /// A message naming an unknown value (listing the known ones) or a repeated one.
+    pub fn set_places(&mut self, values: &[String]) -> Result<(), String> {
+        let mut places = Vec::with_capacity(values.len());
+        for v in values {
+            let Some(place) = Place::from_tag(v) else {
+                let known: Vec<&str> = Place::ALL.iter().map(|p| p.name()).collect();
+                return Err(format!(
+                    "unknown place {v:?}; the places are {}",
+                    known.join(", ")
+                ));
+            };
+            if places.contains(&place) {
+                return Err(format!("place {v:?} is listed twice"));
+            }
+            places.push(place);
+        }
+        self.places = places;
+        Ok(())
+    }
+
+    /// A 64-bit fingerprint of every rule (FNV-1a over a canonical text), to tell whether a
+    /// saved graph was built with these settings.
+    pub fn fingerprint(&self) -> u64 {
+        let mut text = String::new();
+        for kmh in &self.class_kmh {
+            text.push_str(&format!("{:x};", kmh.to_bits()));
+        }
+        text.push_str(&format!("{:x};", self.maxspeed_factor.to_bits()));
+        let mut rules: Vec<String> = self
+            .service_rules
+            .iter()
+            .map(|(k, v, kinds)| format!("{k}={v}:{kinds:?}"))
+            .collect();
+        rules.sort();
+        text.push_str(&rules.join(","));
+        for p in &self.places {
+            text.push_str(p.name());
+            text.push(',');
+        }
+        text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn attrs(pairs: &[(&'static str, &'static str)]) -> Option<RoadAttrs> {
-        road_attrs(&WayTags::from_pairs(pairs.iter().copied()))
+        Profile::default().road_attrs(&WayTags::from_pairs(pairs.iter().copied()))
     }
 
     #[test]
@@ -629,6 +816,7 @@ mod tests {
 
     #[test]
     fn service_tags() {
+        let service_kinds_of_tag = |k, v| Profile::default().service_kinds_of_tag(k, v);
         assert_eq!(
             service_kinds_of_tag("shop", "general"),
             ServiceKinds::GROCERY

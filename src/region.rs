@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::feature::{ServicePoint, Settlement};
 use crate::graph::Graph;
 use crate::osm::{self, ReadStats};
+use crate::profile::Profile;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -29,7 +30,15 @@ impl Region {
     /// # Errors
     /// Any [`crate::Error`] from reading the file.
     pub fn from_pbf(path: &Path) -> Result<Region> {
-        let data = osm::read_pbf(path)?;
+        Self::from_pbf_with(path, &Profile::default())
+    }
+
+    /// Reads an `.osm.pbf` file with the rules of `profile` and builds the graph.
+    ///
+    /// # Errors
+    /// Any [`crate::Error`] from reading the file.
+    pub fn from_pbf_with(path: &Path, profile: &Profile) -> Result<Region> {
+        let data = osm::read_pbf_with(path, profile)?;
         let clock = Instant::now();
         let graph = Graph::build(&data.roads);
         let mut timings = data.stats.timings.clone();

@@ -1395,7 +1395,7 @@ fn settlements_places_and_populations() {
         }
     }
     // Counts per place: city 1, town 1, village 3, hamlet 3, isolated_dwelling 1.
-    let per_place: Vec<usize> = Place::ALL
+    let per_place: Vec<usize> = servicegap::profile::SETTLEMENT_PLACES
         .iter()
         .map(|&p| settlements.iter().filter(|s| s.place == Some(p)).count())
         .collect();

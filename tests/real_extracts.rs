@@ -82,7 +82,7 @@ fn every_extract_matches_the_independent_count() {
             num(&reference, &["services", "service_points"]),
             "{name}: service points"
         );
-        for place in Place::ALL {
+        for &place in servicegap::profile::SETTLEMENT_PLACES {
             let ours = region
                 .settlements
                 .iter()
