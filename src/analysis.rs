@@ -298,20 +298,22 @@ fn split_edge(edge: &Edge, edge_length_m: f64, offset_m: f64, metric: Metric) ->
 
 /// A point on the network with its integer costs, per metric.
 #[derive(Clone, Copy, Debug)]
-struct Anchor {
-    edge: u32,
+pub(crate) struct Anchor {
+    pub(crate) edge: u32,
     /// The junction the point lies on, if any (see [`Snap::node`]).
-    node: Option<NodeIdx>,
+    pub(crate) node: Option<NodeIdx>,
     /// Per metric (Length, Time): cost from `from` to the point, from the point to `to`, and
     /// the snap leg.
-    before: [u32; 2],
-    after: [u32; 2],
-    leg: [u32; 2],
+    pub(crate) before: [u32; 2],
+    pub(crate) after: [u32; 2],
+    pub(crate) leg: [u32; 2],
 }
 
-const METRICS: [Metric; 2] = [Metric::Length, Metric::Time];
+/// The two metrics, in field order: index 0 is length, 1 is time.
+pub(crate) const METRICS: [Metric; 2] = [Metric::Length, Metric::Time];
 
-fn anchor(graph: &Graph, snap: &Snap, access_kmh: f64) -> Anchor {
+/// The integer costs of a snapped point on its edge.
+pub(crate) fn anchor(graph: &Graph, snap: &Snap, access_kmh: f64) -> Anchor {
     let e = &graph.edges()[snap.edge as usize];
     let edge_m: f64 = graph
         .edge_geometry(snap.edge as usize)
@@ -390,8 +392,9 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
             settlement_anchors
                 .iter()
                 .map(|a| {
-                    a.as_ref()
-                        .and_then(|a| settle(graph, ws, a, m, &by_edge[k], &service_anchors))
+                    a.as_ref().and_then(|a| {
+                        settle(graph, |n| ws.label(n), a, m, &by_edge[k], &service_anchors)
+                    })
                 })
                 .collect()
         })
@@ -451,7 +454,7 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
 
 /// Seeds of one (kind, metric) field: each snapped point of the kind starts the search at its
 /// edge's `from` node (and `to` node for two-way edges) with the partial edge and its snap leg.
-fn seeds_for(
+pub(crate) fn seeds_for(
     graph: &Graph,
     services: &[ServicePoint],
     anchors: &[Option<Anchor>],
@@ -490,9 +493,9 @@ fn seeds_for(
 
 /// The best `(cost, service)` for a settlement at `a`: leave its edge forward (or backward on a
 /// two-way edge) and take the node's label, or reach a service on the same edge directly.
-fn settle(
+pub(crate) fn settle(
     graph: &Graph,
-    ws: &Workspace,
+    label: impl Fn(NodeIdx) -> Option<(u32, u32)>,
     a: &Anchor,
     m: usize,
     by_edge: &[(u32, u32)],
@@ -500,7 +503,7 @@ fn settle(
 ) -> Option<(u32, u32)> {
     let e = &graph.edges()[a.edge as usize];
     let via =
-        |node: NodeIdx, partial: u32| ws.label(node).map(|(c, s)| (c.saturating_add(partial), s));
+        |node: NodeIdx, partial: u32| label(node).map(|(c, s)| (c.saturating_add(partial), s));
     let mut best = via(e.to, a.after[m]);
     if !e.oneway {
         best = min_label(best, via(e.from, a.before[m]));
@@ -529,7 +532,7 @@ fn settle(
     best.map(|(c, s)| (c.saturating_add(a.leg[m]), s))
 }
 
-fn min_label(a: Option<(u32, u32)>, b: Option<(u32, u32)>) -> Option<(u32, u32)> {
+pub(crate) fn min_label(a: Option<(u32, u32)>, b: Option<(u32, u32)>) -> Option<(u32, u32)> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x.min(y)),
         (x, y) => x.or(y),

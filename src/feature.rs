@@ -259,6 +259,9 @@ pub struct ServicePoint {
     /// The form of service, where a planner's list gives one (Pipos `Serviceform`, e.g.
     /// `Apotek` or `Apoteksombud`).
     pub form: Option<String>,
+    /// A mobile point (a shop van's or library bus's stop): open only some days, so summaries
+    /// also show the gaps without mobile points.
+    pub mobile: bool,
 }
 
 /// A settlement: a place where people live.

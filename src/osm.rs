@@ -844,6 +844,7 @@ fn assemble_features(
                 kinds: tags.kinds,
                 coord,
                 form: None,
+                mobile: false,
             });
         }
         if let Some(place) = tags.place {

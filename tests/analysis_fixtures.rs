@@ -118,6 +118,7 @@ fn service(id: i64, kinds: ServiceKinds, coord: Coord) -> ServicePoint {
         kinds,
         coord,
         form: None,
+        mobile: false,
     }
 }
 

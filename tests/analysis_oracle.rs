@@ -106,6 +106,7 @@ fn random_region(seed: u64) -> (Region, AnalysisOptions) {
                 kinds,
                 coord: point(&mut rng),
                 form: None,
+                mobile: false,
             }
         })
         .collect();
@@ -342,6 +343,7 @@ fn junction_snaps_use_every_road_of_the_junction() {
                 kinds: ServiceKinds::GROCERY,
                 coord: Coord::from_degrees(15.0001, 62.009),
                 form: None,
+                mobile: false,
             }],
             settlements: vec![settle(2, 14.9995, 61.9997), settle(3, 15.0, 62.0)],
             read_stats: Default::default(),

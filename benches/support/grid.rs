@@ -102,6 +102,7 @@ pub fn grid_region(side: usize, seed: u64) -> Region {
                 },
                 coord: point(&mut rng),
                 form: None,
+                mobile: false,
             }
         })
         .collect();

@@ -145,6 +145,7 @@ fn from_table(
                 kinds: ServiceKinds::of(kind),
                 coord: points_at.coord(path, *line, row)?,
                 form: Some(cell(row, form)).filter(|f| !f.is_empty()),
+                mobile: false,
             });
         }
         return Ok(ServiceFile {
@@ -172,6 +173,7 @@ fn from_table(
             kinds,
             coord: points_at.coord(path, *line, row)?,
             form: form_col.map(|c| cell(row, c)).filter(|f| !f.is_empty()),
+            mobile: false,
         });
     }
     Ok(ServiceFile { points, format })
@@ -205,6 +207,7 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
                 kinds,
                 coord: f.coord,
                 form: f.text("form"),
+                mobile: false,
             })
         })
         .collect::<Result<Vec<_>>>()?;
