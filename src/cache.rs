@@ -655,18 +655,18 @@ impl<'a> Sections<'a> {
     }
 
     fn coords(&mut self, tag: [u8; 4]) -> Result<Vec<Coord>, CacheProblem> {
-        let values: Vec<i32> = self.array(tag)?;
-        if values.len() % 2 != 0 {
+        let bytes = self.take(tag)?;
+        if bytes.len() % 8 != 0 {
             return Err(corrupt(format!(
-                "section {} has half a coordinate",
+                "section {} is not a whole number of coordinates",
                 String::from_utf8_lossy(&tag)
             )));
         }
-        Ok(values
-            .chunks_exact(2)
+        Ok(bytes
+            .chunks_exact(8)
             .map(|c| Coord {
-                lon_e7: c[0],
-                lat_e7: c[1],
+                lon_e7: i32::get(&c[..4]),
+                lat_e7: i32::get(&c[4..]),
             })
             .collect())
     }
