@@ -1,12 +1,18 @@
 //! Criterion benchmarks of the reading stages on the largest shipped extract: PBF reading
-//! (all passes), graph building from the read roads, and the two together.
+//! (all passes), graph building from the read roads, and the two together; and the graph cache
+//! against them: loading the extract's `.sgraph` against reading the `.osm.pbf`, and loading and
+//! writing the cache of a synthetic 10^6-node grid.
 //!
-//! Run with `cargo bench --bench read`.
+//! Run with `cargo bench --bench read` (or `-- cache` for the cache group alone).
 
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
 
+#[path = "support/grid.rs"]
+mod grid;
+
 use criterion::{criterion_group, criterion_main, Criterion};
+use servicegap::cache;
 use servicegap::graph::Graph;
 use servicegap::osm::read_pbf;
 use servicegap::region::Region;
@@ -38,5 +44,34 @@ fn read(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, read);
+fn cache(c: &mut Criterion) {
+    let mut group = c.benchmark_group("cache");
+    group.sample_size(30);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let fingerprint = cache::settings_fingerprint(&servicegap::profile::Profile::default());
+    let name = "li-liechtenstein-2021";
+    let path = extract(name);
+    let cached = dir.path().join(format!("{name}.sgraph"));
+    let region = Region::from_pbf(&path).unwrap_or_else(|e| panic!("{e}"));
+    cache::write(&cached, &region, fingerprint).unwrap_or_else(|e| panic!("{e}"));
+    group.bench_function(format!("from_pbf/{name}"), |b| {
+        b.iter(|| black_box(Region::from_pbf(&path).map(|r| r.graph.node_count())))
+    });
+    group.bench_function(format!("load/{name}"), |b| {
+        b.iter(|| black_box(cache::read(&cached, fingerprint).map(|r| r.graph.node_count())))
+    });
+
+    group.sample_size(10);
+    let region = grid::grid_region(1000, 7);
+    let cached = dir.path().join("grid-1000.sgraph");
+    group.bench_function("write/grid_1000", |b| {
+        b.iter(|| cache::write(&cached, &region, fingerprint).unwrap_or_else(|e| panic!("{e}")))
+    });
+    group.bench_function("load/grid_1000", |b| {
+        b.iter(|| black_box(cache::read(&cached, fingerprint).map(|r| r.graph.node_count())))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, read, cache);
 criterion_main!(benches);

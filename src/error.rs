@@ -51,6 +51,15 @@ pub enum Error {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// A graph cache written by `servicegap build` cannot be used (damaged, truncated, another
+    /// format version, other build settings).
+    #[error("{}: {problem}", path.display())]
+    Cache {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: crate::cache::CacheProblem,
+    },
     /// A planner's input file (services, settlements, grid, regions, config) has a bad record.
     #[error("{}{}: {message}", path.display(), line_suffix(*line))]
     Input {

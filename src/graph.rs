@@ -99,13 +99,16 @@ impl Edge {
 /// Adjacency in compressed sparse row form, one array per field (structure of arrays): the
 /// arcs of node `n` are at positions `first[n]..first[n + 1]`. A search touches only the heads
 /// and the one weight it minimises, 8 bytes per arc.
-#[derive(Clone, Debug, Default)]
+///
+/// The fields are visible in the crate only so that [`crate::cache`] can store and load them
+/// without recomputing anything; nothing else may build or change them.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Csr {
-    first: Vec<u32>,
-    node: Vec<NodeIdx>,
-    length_dm: Vec<u32>,
-    time_ds: Vec<u32>,
-    edge: Vec<u32>,
+    pub(crate) first: Vec<u32>,
+    pub(crate) node: Vec<NodeIdx>,
+    pub(crate) length_dm: Vec<u32>,
+    pub(crate) time_ds: Vec<u32>,
+    pub(crate) edge: Vec<u32>,
 }
 
 impl Csr {
@@ -171,18 +174,21 @@ impl Csr {
 }
 
 /// The routable car network. See the module docs.
-#[derive(Clone, Debug, Default)]
+///
+/// The fields are visible in the crate only for [`crate::cache`], which stores them as they are
+/// and checks a loaded graph with `Graph::check`; everything else goes through the methods.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Graph {
-    coords: Vec<Coord>,
-    osm_ids: Vec<i64>,
-    edges: Vec<Edge>,
-    geometry: Vec<Coord>,
-    geometry_first: Vec<u32>,
-    forward: Csr,
-    reverse: Csr,
-    component: Vec<u32>,
-    component_sizes: Vec<u32>,
-    mean_arc: (u32, u32),
+    pub(crate) coords: Vec<Coord>,
+    pub(crate) osm_ids: Vec<i64>,
+    pub(crate) edges: Vec<Edge>,
+    pub(crate) geometry: Vec<Coord>,
+    pub(crate) geometry_first: Vec<u32>,
+    pub(crate) forward: Csr,
+    pub(crate) reverse: Csr,
+    pub(crate) component: Vec<u32>,
+    pub(crate) component_sizes: Vec<u32>,
+    pub(crate) mean_arc: (u32, u32),
 }
 
 /// Per-way output of the parallel edge builder.
@@ -367,6 +373,78 @@ impl Graph {
                 (road + m, ferry)
             }
         })
+    }
+}
+
+impl Graph {
+    /// Checks what the accessors and searches index by, for a graph put together from stored
+    /// arrays: matching array lengths, CSR and geometry offsets that start at 0, never decrease
+    /// and end at their array's length, node, edge and component numbers in range. Recomputes
+    /// nothing, so a loaded graph stays exactly the one that was saved.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let n = self.coords.len();
+        if u32::try_from(n).is_err() {
+            return Err(format!("{n} nodes do not fit node indices"));
+        }
+        for (what, len) in [
+            ("node OSM ids", self.osm_ids.len()),
+            ("node components", self.component.len()),
+        ] {
+            if len != n {
+                return Err(format!("{len} {what} for {n} nodes"));
+            }
+        }
+        check_offsets(
+            "edge geometry",
+            &self.geometry_first,
+            self.edges.len(),
+            self.geometry.len(),
+        )?;
+        let in_range = |v: NodeIdx| v.index() < n;
+        if let Some(i) = self
+            .edges
+            .iter()
+            .position(|e| !in_range(e.from) || !in_range(e.to))
+        {
+            return Err(format!("edge {i} ends at a node that does not exist"));
+        }
+        for (name, csr) in [("forward", &self.forward), ("reverse", &self.reverse)] {
+            let arcs = csr.node.len();
+            check_offsets(name, &csr.first, n, arcs)?;
+            if [csr.length_dm.len(), csr.time_ds.len(), csr.edge.len()] != [arcs; 3] {
+                return Err(format!("{name} arc arrays differ in length"));
+            }
+            if !csr.node.iter().all(|&v| in_range(v)) {
+                return Err(format!("{name} arc to a node that does not exist"));
+            }
+            if !csr.edge.iter().all(|&e| (e as usize) < self.edges.len()) {
+                return Err(format!("{name} arc along an edge that does not exist"));
+            }
+        }
+        let components = self.component_sizes.len();
+        if !self.component.iter().all(|&c| (c as usize) < components) {
+            return Err("node in a component that does not exist".into());
+        }
+        let members: u64 = self.component_sizes.iter().map(|&s| u64::from(s)).sum();
+        if members != n as u64 {
+            return Err(format!("components hold {members} nodes, the graph {n}"));
+        }
+        Ok(())
+    }
+}
+
+/// Checks offsets into an array of `len` items for `count` ranges (see [`Graph::check`]). A
+/// default (empty) graph has no offsets at all.
+fn check_offsets(what: &str, first: &[u32], count: usize, len: usize) -> Result<(), String> {
+    let ok = (first.is_empty() && count == 0 && len == 0)
+        || first.len() == count + 1
+            && first.first() == Some(&0)
+            && first.last().is_some_and(|&l| l as usize == len)
+            && first.windows(2).all(|w| w[0] <= w[1]);
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{what} offsets do not match its {len} entries"))
     }
 }
 

@@ -12,6 +12,8 @@
 //! [`snap`] (points onto roads, rstar) → [`route`] (multi-source Dijkstra) → [`analysis`]
 //! (nearest point of each kind per settlement, gaps, summary) → [`export`] (GeoJSON, CSV, JSON).
 //!
+//! - [`cache`]: a whole [`region::Region`] saved to a `.sgraph` file and loaded back, for
+//!   `servicegap build`; [`region::Region::open`] takes either kind of file.
 //! - [`inspect`]: what an extract holds, for `servicegap inspect`.
 //! - [`coord`]: (lon, lat) fixed-point coordinates and ellipsoidal distances.
 //! - [`feature`]: service kinds, service points, settlements, OSM ids.
@@ -42,6 +44,7 @@
 //! ```
 
 pub mod analysis;
+pub mod cache;
 pub mod config;
 pub mod coord;
 pub mod error;

@@ -1,5 +1,5 @@
 //! A region ready for analysis: the road graph, its service points and its settlements, read
-//! from one extract.
+//! from one extract or loaded from a graph cache ([`crate::cache`]).
 
 use crate::error::Result;
 use crate::feature::{ServicePoint, Settlement};
@@ -25,6 +25,29 @@ pub struct Region {
 }
 
 impl Region {
+    /// Opens an extract or a graph cache written by `servicegap build`, told apart by the
+    /// file's first bytes (not its name): a cache is loaded, anything else is read as
+    /// `.osm.pbf`. A cache must have been built with [`crate::cache::settings_fingerprint`].
+    ///
+    /// # Errors
+    /// Any [`crate::Error`] from [`crate::cache::read`] or [`Region::from_pbf`].
+    pub fn open(path: &Path) -> Result<Region> {
+        Self::open_with(path, &Profile::default())
+    }
+
+    /// [`Region::open`] with the rules of `profile`: an extract is read with them, a cache
+    /// must have been built with them.
+    ///
+    /// # Errors
+    /// As [`Region::open`]; a cache built with other rules is refused.
+    pub fn open_with(path: &Path, profile: &Profile) -> Result<Region> {
+        if crate::cache::is_cache(path)? {
+            crate::cache::read(path, crate::cache::settings_fingerprint(profile))
+        } else {
+            Region::from_pbf_with(path, profile)
+        }
+    }
+
     /// Reads an `.osm.pbf` file and builds the graph.
     ///
     /// # Errors
