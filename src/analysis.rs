@@ -400,8 +400,32 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         })
         .collect();
     timings.push(("route", clock.elapsed()));
-    clock = Instant::now();
+    let mut analysis = assemble(
+        graph,
+        &region.services,
+        &region.settlements,
+        options,
+        &settlement_snaps,
+        service_snaps,
+        &results,
+    );
+    timings.append(&mut analysis.timings);
+    analysis.timings = timings;
+    analysis
+}
 
+/// Builds the results and summaries from the per-field values: `results[2 * k + m][i]` is the
+/// `(cost, service)` of settlement `i` for kind `k` by metric `m` (0 length, 1 time).
+pub(crate) fn assemble(
+    graph: &Graph,
+    services: &[ServicePoint],
+    region_settlements: &[Settlement],
+    options: &AnalysisOptions,
+    settlement_snaps: &[Option<Snap>],
+    service_snaps: Vec<Option<Snap>>,
+    results: &[Vec<Option<(u32, u32)>>],
+) -> Analysis {
+    let clock = Instant::now();
     let main_component = 0;
     let settlements: Vec<SettlementResult> = settlement_snaps
         .iter()
@@ -440,8 +464,15 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         })
         .collect();
     let everyone: Vec<usize> = (0..settlements.len()).collect();
-    let kinds = summarize_kinds(region, options, &settlements, &service_snaps, &everyone);
-    timings.push(("summary", clock.elapsed()));
+    let kinds = summarize_kinds(
+        services,
+        region_settlements,
+        options,
+        &settlements,
+        &service_snaps,
+        &everyone,
+    );
+    let timings = vec![("summary", clock.elapsed())];
     Analysis {
         island_settlements: settlements.iter().filter(|s| s.island).count(),
         services_dropped: service_snaps.iter().filter(|s| s.is_none()).count(),
@@ -463,32 +494,37 @@ pub(crate) fn seeds_for(
 ) -> Vec<Seed> {
     let mut seeds = Vec::new();
     for (j, (service, anchor)) in services.iter().zip(anchors).enumerate() {
-        let Some(a) = anchor.filter(|_| service.kinds.contains(kind)) else {
-            continue;
-        };
-        let e = &graph.edges()[a.edge as usize];
-        seeds.push(Seed {
-            node: e.from,
-            cost: a.before[m].saturating_add(a.leg[m]),
-            source: j as u32,
-        });
-        if !e.oneway {
-            seeds.push(Seed {
-                node: e.to,
-                cost: a.after[m].saturating_add(a.leg[m]),
-                source: j as u32,
-            });
-        }
-        // A point on a junction is reached by every road into it, not only along its edge.
-        if let Some(n) = a.node {
-            seeds.push(Seed {
-                node: n,
-                cost: a.leg[m],
-                source: j as u32,
-            });
+        if let Some(a) = anchor.filter(|_| service.kinds.contains(kind)) {
+            point_seeds(graph, &a, j as u32, m, &mut seeds);
         }
     }
     seeds
+}
+
+/// The seeds of one point (service index `source`) for metric `m`: its edge's `from` node, the
+/// `to` node of a two-way edge, and the junction it lies on, if any.
+pub(crate) fn point_seeds(graph: &Graph, a: &Anchor, source: u32, m: usize, seeds: &mut Vec<Seed>) {
+    let e = &graph.edges()[a.edge as usize];
+    seeds.push(Seed {
+        node: e.from,
+        cost: a.before[m].saturating_add(a.leg[m]),
+        source,
+    });
+    if !e.oneway {
+        seeds.push(Seed {
+            node: e.to,
+            cost: a.after[m].saturating_add(a.leg[m]),
+            source,
+        });
+    }
+    // A point on a junction is reached by every road into it, not only along its edge.
+    if let Some(n) = a.node {
+        seeds.push(Seed {
+            node: n,
+            cost: a.leg[m],
+            source,
+        });
+    }
 }
 
 /// The best `(cost, service)` for a settlement at `a`: leave its edge forward (or backward on a
@@ -564,12 +600,11 @@ fn summarize(
     kind: ServiceKind,
     k: usize,
     options: &AnalysisOptions,
-    region: &Region,
+    (services, settlements): (&[ServicePoint], &[Settlement]),
     results: &[SettlementResult],
     service_snaps: &[Option<Snap>],
     members: &[usize],
 ) -> KindSummary {
-    let settlements: &[Settlement] = &region.settlements;
     let sum_population = |idx: &mut dyn Iterator<Item = usize>| {
         idx.filter_map(|i| settlements[i].population)
             .fold(0u64, u64::saturating_add)
@@ -595,8 +630,7 @@ fn summarize(
     KindSummary {
         kind,
         threshold: options.thresholds[k],
-        services: region
-            .services
+        services: services
             .iter()
             .zip(service_snaps)
             .filter(|(s, snap)| snap.is_some() && s.kinds.contains(kind))
@@ -623,7 +657,8 @@ pub fn summarize_group(
     members: &[usize],
 ) -> Vec<KindSummary> {
     summarize_kinds(
-        region,
+        &region.services,
+        &region.settlements,
         options,
         &analysis.settlements,
         &analysis.service_snaps,
@@ -631,8 +666,9 @@ pub fn summarize_group(
     )
 }
 
-fn summarize_kinds(
-    region: &Region,
+pub(crate) fn summarize_kinds(
+    services: &[ServicePoint],
+    settlements: &[Settlement],
     options: &AnalysisOptions,
     results: &[SettlementResult],
     service_snaps: &[Option<Snap>],
@@ -641,7 +677,10 @@ fn summarize_kinds(
     ServiceKind::ALL
         .iter()
         .enumerate()
-        .map(|(k, &kind)| summarize(kind, k, options, region, results, service_snaps, members))
+        .map(|(k, &kind)| {
+            let points = (services, settlements);
+            summarize(kind, k, options, points, results, service_snaps, members)
+        })
         .collect()
 }
 
