@@ -57,6 +57,7 @@ pub mod osm;
 pub mod profile;
 pub mod region;
 pub mod route;
+pub mod scenario;
 pub mod snap;
 
 pub use error::{Error, Result};

@@ -6,9 +6,7 @@
 
 mod common;
 
-use common::random_input;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use common::random_region;
 use servicegap::analysis::{analyze, AnalysisOptions, Status};
 use servicegap::coord::{distance_m, Coord};
 use servicegap::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
@@ -75,66 +73,6 @@ fn forward_dijkstra(g: &Graph, metric: usize, seeds: &[(NodeIdx, u64)]) -> Vec<u
         }
     }
     dist
-}
-
-fn random_region(seed: u64) -> (Region, AnalysisOptions) {
-    let input = random_input(seed);
-    let graph = Graph::build(&input);
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
-    // Points over a slightly larger box than the roads, so some lie beyond the snap limits.
-    let point = |rng: &mut ChaCha8Rng| {
-        Coord::from_degrees(
-            14.99 + rng.gen_range(0.0..0.07),
-            61.995 + rng.gen_range(0.0..0.04),
-        )
-    };
-    let services = (0..rng.gen_range(1..25))
-        .map(|j| {
-            let mut kinds = ServiceKinds::EMPTY;
-            for k in ServiceKind::ALL {
-                if rng.gen_bool(0.35) {
-                    kinds |= ServiceKinds::of(k);
-                }
-            }
-            ServicePoint {
-                id: OsmId {
-                    kind: ElementType::Node,
-                    id: j,
-                }
-                .into(),
-                name: None,
-                kinds,
-                coord: point(&mut rng),
-                form: None,
-                mobile: false,
-            }
-        })
-        .collect();
-    let settlements = (0..rng.gen_range(1..40))
-        .map(|i| Settlement {
-            id: OsmId {
-                kind: ElementType::Node,
-                id: 1000 + i,
-            }
-            .into(),
-            name: None,
-            place: Some(Place::Hamlet),
-            population: rng.gen_bool(0.7).then(|| rng.gen_range(0..500)),
-            coord: point(&mut rng),
-        })
-        .collect();
-    let mut options = AnalysisOptions::default();
-    options.snap.min_component_nodes = [1, 2, 5, 20][rng.gen_range(0..4)];
-    options.max_snap_m = rng.gen_range(100.0..1500.0);
-    options.max_service_snap_m = rng.gen_range(100.0..1500.0);
-    let region = Region {
-        graph,
-        services,
-        settlements,
-        read_stats: Default::default(),
-        timings: Vec::new(),
-    };
-    (region, options)
 }
 
 fn check(seed: u64) {

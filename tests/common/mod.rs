@@ -1,10 +1,17 @@
-//! Shared helpers of the integration tests: seeded random OSM-like road inputs.
+//! Shared helpers of the integration tests: seeded random OSM-like road inputs and regions.
+// Each test crate uses a part of these helpers.
+#![allow(dead_code)]
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use servicegap::analysis::AnalysisOptions;
 use servicegap::coord::Coord;
+use servicegap::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
+use servicegap::graph::Graph;
 use servicegap::graph::{RoadInput, RoadWay};
 use servicegap::profile::{Direction, RoadAttrs};
+use servicegap::region::Region;
+use servicegap::{ServiceKind, ServiceKinds};
 
 /// A random road network: nodes scattered over a few km, ways as random walks that reuse nodes
 /// (so junctions, loops and repeated nodes occur), mixed directions and speeds.
@@ -67,4 +74,66 @@ pub fn random_input(seed: u64) -> RoadInput {
         ways,
         refs,
     }
+}
+
+/// A random region on [`random_input`]: service points of random kinds and settlements over a
+/// slightly larger box than the roads, with random snapping limits.
+pub fn random_region(seed: u64) -> (Region, AnalysisOptions) {
+    let input = random_input(seed);
+    let graph = Graph::build(&input);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    // Points over a slightly larger box than the roads, so some lie beyond the snap limits.
+    let point = |rng: &mut ChaCha8Rng| {
+        Coord::from_degrees(
+            14.99 + rng.gen_range(0.0..0.07),
+            61.995 + rng.gen_range(0.0..0.04),
+        )
+    };
+    let services = (0..rng.gen_range(1..25))
+        .map(|j| {
+            let mut kinds = ServiceKinds::EMPTY;
+            for k in ServiceKind::ALL {
+                if rng.gen_bool(0.35) {
+                    kinds |= ServiceKinds::of(k);
+                }
+            }
+            ServicePoint {
+                id: OsmId {
+                    kind: ElementType::Node,
+                    id: j,
+                }
+                .into(),
+                name: None,
+                kinds,
+                coord: point(&mut rng),
+                form: None,
+                mobile: false,
+            }
+        })
+        .collect();
+    let settlements = (0..rng.gen_range(1..40))
+        .map(|i| Settlement {
+            id: OsmId {
+                kind: ElementType::Node,
+                id: 1000 + i,
+            }
+            .into(),
+            name: None,
+            place: Some(Place::Hamlet),
+            population: rng.gen_bool(0.7).then(|| rng.gen_range(0..500)),
+            coord: point(&mut rng),
+        })
+        .collect();
+    let mut options = AnalysisOptions::default();
+    options.snap.min_component_nodes = [1, 2, 5, 20][rng.gen_range(0..4)];
+    options.max_snap_m = rng.gen_range(100.0..1500.0);
+    options.max_service_snap_m = rng.gen_range(100.0..1500.0);
+    let region = Region {
+        graph,
+        services,
+        settlements,
+        read_stats: Default::default(),
+        timings: Vec::new(),
+    };
+    (region, options)
 }

@@ -1,0 +1,488 @@
+//! What-if scenarios: add or close service points and see what changes, evaluated
+//! incrementally on top of a baseline analysis.
+//!
+//! A [`Network`] holds what does not change between scenarios: the graph, the snap index and
+//! the settlements with their snaps. A [`State`] holds the service points and, for each of the
+//! ten fields (five kinds × length and time), every node's `(cost, source)` label and every
+//! settlement's value. [`State::add`] and [`State::remove`] update a state in place:
+//!
+//! - **Adding** a point runs a search from the new point only, continuing from a node only
+//!   where the new point beats the node's current label. The new point has the highest index, so
+//!   it wins no tie, and a node it does not improve cannot lead to one it does: the search
+//!   touches exactly the area the point takes over.
+//! - **Removing** a point resets the nodes whose label came from it (they form a tree around the
+//!   point along its shortest paths) and repairs only those: each starts from its best neighbour
+//!   outside the set and the other points' seeds, then a Dijkstra runs inside the set.
+//!
+//! Only settlements that touch a changed node or lie on the point's edge are evaluated again.
+//! The result equals a full [`crate::analysis::analyze`] of the changed point list exactly, with
+//! the same tie-breaking, because labels are compared as `(cost, source)` pairs everywhere
+//! (the tests check this on random sequences of adds and removes). Points keep their indices:
+//! a closed point stays in the list with no kinds, so ties resolve as in the baseline.
+
+use crate::analysis::{
+    anchor, assemble, point_seeds, settle, Analysis, AnalysisOptions, Anchor, METRICS,
+};
+use crate::feature::{ServiceKind, ServicePoint, Settlement};
+use crate::graph::{Graph, NodeIdx};
+use crate::region::Region;
+use crate::route::{nearest_sources, Seed, Workspace};
+use crate::snap::{Snap, SnapIndex};
+use rayon::prelude::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Label of a node that reaches no point.
+const UNREACHED: u64 = u64::MAX;
+
+fn pack(cost: u32, source: u32) -> u64 {
+    (u64::from(cost) << 32) | u64::from(source)
+}
+
+fn unpack(label: u64) -> Option<(u32, u32)> {
+    (label != UNREACHED).then_some(((label >> 32) as u32, label as u32))
+}
+
+/// The unchanging part of a scenario analysis: graph, snap index, settlements and their snaps.
+pub struct Network<'a> {
+    graph: &'a Graph,
+    settlements: &'a [Settlement],
+    options: &'a AnalysisOptions,
+    index: SnapIndex<'a>,
+    settlement_snaps: Vec<Option<Snap>>,
+    settlement_anchors: Vec<Option<Anchor>>,
+    /// Settlements whose value reads a node's label: `node_first[n]..node_first[n + 1]` in
+    /// `node_settlements`.
+    node_first: Vec<u32>,
+    node_settlements: Vec<u32>,
+    /// `(edge, settlement)` sorted, for settlements on the edge of an added or closed point.
+    edge_settlements: Vec<(u32, u32)>,
+}
+
+impl<'a> Network<'a> {
+    /// Indexes the roads and snaps the settlements of `region`.
+    pub fn new(region: &'a Region, options: &'a AnalysisOptions) -> Self {
+        let graph = &region.graph;
+        let index = SnapIndex::new(graph, options.snap);
+        let settlement_snaps: Vec<Option<Snap>> = region
+            .settlements
+            .par_iter()
+            .map(|s| index.snap(s.coord, options.max_snap_m))
+            .collect();
+        let settlement_anchors: Vec<Option<Anchor>> = settlement_snaps
+            .iter()
+            .map(|s| s.as_ref().map(|s| anchor(graph, s, options.access_kmh)))
+            .collect();
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut edge_settlements = Vec::new();
+        for (i, a) in settlement_anchors.iter().enumerate() {
+            let Some(a) = a else { continue };
+            let e = &graph.edges()[a.edge as usize];
+            let i = i as u32;
+            pairs.push((e.from.0, i));
+            pairs.push((e.to.0, i));
+            if let Some(n) = a.node {
+                pairs.push((n.0, i));
+            }
+            edge_settlements.push((a.edge, i));
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        edge_settlements.sort_unstable();
+        let mut node_first = vec![0u32; graph.node_count() + 1];
+        for &(n, _) in &pairs {
+            node_first[n as usize + 1] += 1;
+        }
+        for n in 0..graph.node_count() {
+            node_first[n + 1] += node_first[n];
+        }
+        Network {
+            graph,
+            settlements: &region.settlements,
+            options,
+            index,
+            settlement_snaps,
+            settlement_anchors,
+            node_first,
+            node_settlements: pairs.into_iter().map(|p| p.1).collect(),
+            edge_settlements,
+        }
+    }
+
+    /// The graph.
+    pub fn graph(&self) -> &Graph {
+        self.graph
+    }
+
+    /// The snap of a point as a service point, or `None` beyond `max_service_snap_m`; with it
+    /// the distance to the nearest eligible road (for messages), if there is any road.
+    pub fn snap_service(&self, point: crate::coord::Coord) -> (Option<Snap>, Option<f64>) {
+        let snap = self.index.snap(point, self.options.max_service_snap_m);
+        if snap.is_some() {
+            return (snap, snap.map(|s| s.snap_m));
+        }
+        (
+            None,
+            self.index.snap(point, f64::INFINITY).map(|s| s.snap_m),
+        )
+    }
+
+    fn settlements_at(&self, node: u32) -> &[u32] {
+        let n = node as usize;
+        &self.node_settlements[self.node_first[n] as usize..self.node_first[n + 1] as usize]
+    }
+
+    fn settlements_on(&self, edge: u32) -> impl Iterator<Item = u32> + '_ {
+        let first = self.edge_settlements.partition_point(|&(e, _)| e < edge);
+        self.edge_settlements[first..]
+            .iter()
+            .take_while(move |&&(e, _)| e == edge)
+            .map(|&(_, i)| i)
+    }
+}
+
+/// Why a point cannot be added.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AddError {
+    /// The point is farther than `max_service_snap_m` from every eligible road; the distance
+    /// to the nearest one, if any road exists.
+    OffRoad {
+        /// Metres to the nearest eligible road.
+        nearest_road_m: Option<f64>,
+    },
+    /// The point offers no kind.
+    NoKind,
+}
+
+/// Service points and the ten fields over them: the baseline or a scenario.
+#[derive(Clone, Debug)]
+pub struct State {
+    services: Vec<ServicePoint>,
+    service_snaps: Vec<Option<Snap>>,
+    anchors: Vec<Option<Anchor>>,
+    /// Per kind: `(edge, service)` of the snapped points offering it, sorted.
+    by_edge: Vec<Vec<(u32, u32)>>,
+    /// Per field `2 * kind + metric`: every node's packed label.
+    fields: Vec<Vec<u64>>,
+    /// Per field: every settlement's `(cost, service)`.
+    values: Vec<Vec<Option<(u32, u32)>>>,
+    /// Scratch marks for nodes and settlements, by epoch.
+    node_mark: Vec<u32>,
+    settlement_mark: Vec<u32>,
+    epoch: u32,
+}
+
+impl State {
+    /// The full analysis of `services` on `net`: the baseline.
+    pub fn new(net: &Network<'_>, services: &[ServicePoint]) -> State {
+        let graph = net.graph;
+        let options = net.options;
+        let service_snaps: Vec<Option<Snap>> = services
+            .par_iter()
+            .map(|s| net.index.snap(s.coord, options.max_service_snap_m))
+            .collect();
+        let anchors: Vec<Option<Anchor>> = service_snaps
+            .iter()
+            .map(|s| s.as_ref().map(|s| anchor(graph, s, options.access_kmh)))
+            .collect();
+        let by_edge = ServiceKind::ALL
+            .iter()
+            .map(|&k| {
+                let mut v: Vec<(u32, u32)> = anchors
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| services[*j].kinds.contains(k))
+                    .filter_map(|(j, a)| a.map(|a| (a.edge, j as u32)))
+                    .collect();
+                v.sort_unstable();
+                v
+            })
+            .collect();
+        let fields: Vec<Vec<u64>> = (0..10)
+            .into_par_iter()
+            .map_init(Workspace::new, |ws, f| {
+                let (k, m) = (f / 2, f % 2);
+                let mut seeds = Vec::new();
+                for (j, (s, a)) in services.iter().zip(&anchors).enumerate() {
+                    if let Some(a) = a.filter(|_| s.kinds.contains(ServiceKind::ALL[k])) {
+                        point_seeds(graph, &a, j as u32, m, &mut seeds);
+                    }
+                }
+                nearest_sources(graph, METRICS[m], &seeds, ws);
+                (0..graph.node_count() as u32)
+                    .map(|n| ws.label(NodeIdx(n)).map_or(UNREACHED, |(c, s)| pack(c, s)))
+                    .collect()
+            })
+            .collect();
+        let mut state = State {
+            services: services.to_vec(),
+            service_snaps,
+            anchors,
+            by_edge,
+            fields,
+            values: Vec::new(),
+            node_mark: vec![0; graph.node_count()],
+            settlement_mark: vec![0; net.settlements.len()],
+            epoch: 0,
+        };
+        state.values = (0..10)
+            .into_par_iter()
+            .map(|f| {
+                (0..net.settlements.len())
+                    .map(|i| state.settle(net, f, i))
+                    .collect()
+            })
+            .collect();
+        state
+    }
+
+    /// The service points, closed ones with no kinds.
+    pub fn services(&self) -> &[ServicePoint] {
+        &self.services
+    }
+
+    /// Per settlement, the `(cost, service)` of field `2 * kind + metric` (metric 0: length in
+    /// dm, 1: time in ds).
+    pub fn values(&self, field: usize) -> &[Option<(u32, u32)>] {
+        &self.values[field]
+    }
+
+    fn settle(&self, net: &Network<'_>, f: usize, i: usize) -> Option<(u32, u32)> {
+        let a = net.settlement_anchors[i].as_ref()?;
+        let field = &self.fields[f];
+        let label = |n: NodeIdx| unpack(field[n.index()]);
+        settle(
+            net.graph,
+            label,
+            a,
+            f % 2,
+            &self.by_edge[f / 2],
+            &self.anchors,
+        )
+    }
+
+    fn next_epoch(&mut self) -> u32 {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.node_mark.fill(0);
+            self.settlement_mark.fill(0);
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+
+    /// Adds a point; returns its index.
+    ///
+    /// # Errors
+    /// [`AddError`] if it offers no kind or lies off every road.
+    pub fn add(&mut self, net: &Network<'_>, point: ServicePoint) -> Result<usize, AddError> {
+        if point.kinds.is_empty() {
+            return Err(AddError::NoKind);
+        }
+        let (snap, nearest_road_m) = net.snap_service(point.coord);
+        let Some(snap) = snap else {
+            return Err(AddError::OffRoad { nearest_road_m });
+        };
+        let a = anchor(net.graph, &snap, net.options.access_kmh);
+        let j = self.services.len() as u32;
+        let kinds = point.kinds;
+        self.services.push(point);
+        self.service_snaps.push(Some(snap));
+        self.anchors.push(Some(a));
+        for kind in kinds.iter() {
+            let list = &mut self.by_edge[kind as usize];
+            let at = list.partition_point(|&e| e < (a.edge, j));
+            list.insert(at, (a.edge, j));
+            for m in 0..2 {
+                let f = 2 * kind as usize + m;
+                let mut seeds = Vec::new();
+                point_seeds(net.graph, &a, j, m, &mut seeds);
+                let changed = self.improve(net, f, &seeds);
+                self.refresh(net, f, &changed, a.edge);
+            }
+        }
+        Ok(j as usize)
+    }
+
+    /// Closes point `j`: it keeps its index but offers no kind any more. Closing a closed
+    /// point changes nothing.
+    pub fn remove(&mut self, net: &Network<'_>, j: usize) {
+        let Some(point) = self.services.get_mut(j) else {
+            return;
+        };
+        let kinds = std::mem::replace(&mut point.kinds, crate::ServiceKinds::EMPTY);
+        let Some(a) = self.anchors[j] else {
+            return;
+        };
+        for kind in kinds.iter() {
+            let k = kind as usize;
+            self.by_edge[k].retain(|&(_, s)| s != j as u32);
+            for m in 0..2 {
+                let f = 2 * k + m;
+                let changed = self.repair(net, f, j as u32, &a);
+                self.refresh(net, f, &changed, a.edge);
+            }
+        }
+    }
+
+    /// Seeds `seeds` into field `f` where they beat the current labels and spreads them as far
+    /// as they keep beating them. Returns the nodes whose label changed.
+    fn improve(&mut self, net: &Network<'_>, f: usize, seeds: &[Seed]) -> Vec<u32> {
+        let field = &mut self.fields[f];
+        let mut heap = BinaryHeap::new();
+        for s in seeds {
+            let label = pack(s.cost, s.source);
+            if label < field[s.node.index()] {
+                field[s.node.index()] = label;
+                heap.push(Reverse((label, s.node.0)));
+            }
+        }
+        let changed = dijkstra(net.graph, f % 2, field, heap);
+        let mut changed = changed;
+        changed.sort_unstable();
+        changed.dedup();
+        changed
+    }
+
+    /// Resets the nodes of field `f` whose label came from point `j` and computes them again
+    /// from their neighbours outside the set and the other points' seeds. Returns those nodes.
+    fn repair(&mut self, net: &Network<'_>, f: usize, j: u32, a: &Anchor) -> Vec<u32> {
+        let graph = net.graph;
+        let m = f % 2;
+        let epoch = self.next_epoch();
+        let field = &mut self.fields[f];
+        let from_j = |label: u64| label != UNREACHED && label as u32 == j;
+        // The nodes labelled from j: a tree grown from j's seeds along reverse arcs.
+        let mut seeds = Vec::new();
+        point_seeds(graph, a, j, m, &mut seeds);
+        let mut set: Vec<u32> = Vec::new();
+        for s in &seeds {
+            let n = s.node.0;
+            if from_j(field[n as usize]) && self.node_mark[n as usize] != epoch {
+                self.node_mark[n as usize] = epoch;
+                set.push(n);
+            }
+        }
+        let reverse = graph.reverse();
+        let mut next = 0;
+        while next < set.len() {
+            let u = set[next];
+            next += 1;
+            for &v in &reverse.heads()[reverse.range(NodeIdx(u))] {
+                if from_j(field[v.index()]) && self.node_mark[v.index()] != epoch {
+                    self.node_mark[v.index()] = epoch;
+                    set.push(v.0);
+                }
+            }
+        }
+        for &n in &set {
+            field[n as usize] = UNREACHED;
+        }
+        // Start values: the best neighbour outside the set, and the other points' seeds.
+        let forward = graph.forward();
+        let weights = match m {
+            0 => forward.lengths_dm(),
+            _ => forward.times_ds(),
+        };
+        let mut heap = BinaryHeap::new();
+        for &v in &set {
+            let mut best = UNREACHED;
+            for i in forward.range(NodeIdx(v)) {
+                if let Some((c, s)) = unpack(field[forward.heads()[i].index()]) {
+                    best = best.min(pack(c.saturating_add(weights[i]), s));
+                }
+            }
+            field[v as usize] = best;
+        }
+        let kind = f / 2;
+        let mut other = Vec::new();
+        for &(_, s) in &self.by_edge[kind] {
+            if let Some(sa) = &self.anchors[s as usize] {
+                point_seeds(graph, sa, s, m, &mut other);
+            }
+        }
+        for s in other {
+            if self.node_mark[s.node.index()] == epoch {
+                let label = pack(s.cost, s.source);
+                let slot = &mut field[s.node.index()];
+                *slot = (*slot).min(label);
+            }
+        }
+        for &v in &set {
+            if field[v as usize] != UNREACHED {
+                heap.push(Reverse((field[v as usize], v)));
+            }
+        }
+        dijkstra(graph, m, field, heap);
+        set.sort_unstable();
+        set
+    }
+
+    /// Evaluates again, in field `f`, the settlements that read a changed node or lie on
+    /// `edge`.
+    fn refresh(&mut self, net: &Network<'_>, f: usize, changed: &[u32], edge: u32) {
+        let epoch = self.next_epoch();
+        let mut touched = Vec::new();
+        let candidates = changed
+            .iter()
+            .flat_map(|&n| net.settlements_at(n).iter().copied())
+            .chain(net.settlements_on(edge));
+        for i in candidates {
+            if self.settlement_mark[i as usize] != epoch {
+                self.settlement_mark[i as usize] = epoch;
+                touched.push(i as usize);
+            }
+        }
+        for i in touched {
+            let v = self.settle(net, f, i);
+            self.values[f][i] = v;
+        }
+    }
+
+    /// The analysis of this state, as [`crate::analysis::analyze`] would give it for
+    /// [`State::services`].
+    pub fn analysis(&self, net: &Network<'_>) -> Analysis {
+        assemble(
+            net.graph,
+            &self.services,
+            net.settlements,
+            net.options,
+            &net.settlement_snaps,
+            self.service_snaps.clone(),
+            &self.values,
+        )
+    }
+}
+
+/// Dijkstra over the reverse graph from the queued labels, improving `field` in place; labels
+/// are exact `(cost, source)` minima. Returns every node popped with a current label.
+fn dijkstra(
+    graph: &Graph,
+    m: usize,
+    field: &mut [u64],
+    mut heap: BinaryHeap<Reverse<(u64, u32)>>,
+) -> Vec<u32> {
+    let reverse = graph.reverse();
+    let heads = reverse.heads();
+    let weights = match m {
+        0 => reverse.lengths_dm(),
+        _ => reverse.times_ds(),
+    };
+    let mut settled = Vec::new();
+    while let Some(Reverse((label, u))) = heap.pop() {
+        if field[u as usize] != label {
+            continue;
+        }
+        settled.push(u);
+        let (cost, source) = ((label >> 32) as u32, label as u32);
+        for i in reverse.range(NodeIdx(u)) {
+            let v = heads[i];
+            let new = pack(cost.saturating_add(weights[i]), source);
+            if new < field[v.index()] {
+                field[v.index()] = new;
+                heap.push(Reverse((new, v.0)));
+            }
+        }
+    }
+    settled
+}
