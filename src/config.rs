@@ -166,12 +166,7 @@ impl Config {
 
     /// Parses configuration text; errors carry the 1-based line where known.
     pub fn parse(text: &str) -> std::result::Result<Config, (Option<u64>, String)> {
-        let config: Config = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
-            (line, e.message().trim().to_owned())
-        })?;
+        let config: Config = parse_toml(text)?;
         config.settings().map_err(|e| (None, e))?;
         config
             .keyed_profile()
@@ -295,6 +290,19 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// Deserializes TOML text; errors carry the 1-based line where known. Every TOML file
+/// servicegap reads (settings, scenarios) goes through here.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> std::result::Result<T, (Option<u64>, String)> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
+        (line, e.message().trim().to_owned())
+    })
 }
 
 /// The 1-based line where `key` is set (`key =` at a line start), if it is.

@@ -10,6 +10,7 @@ use crate::analysis::{round2, Analysis, KindResult, SettlementResult};
 use crate::error::{Error, Result};
 use crate::feature::{Place, ServiceKind, ServicePoint, Settlement};
 use crate::region::Region;
+use crate::scenario::{KindChange, Outcome};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 use std::fs::File;
@@ -571,4 +572,243 @@ pub fn regions_geojson(w: &mut impl Write, groups: &RegionGroups<'_>) -> std::io
             json!({"type": "Feature", "geometry": geometry, "properties": p})
         }),
     )
+}
+
+// ---- Scenarios ----------------------------------------------------------------------------
+
+/// The kinds a set of scenarios touches (those of closed and added points), or all kinds when
+/// they touch none.
+pub fn scenario_kinds(baseline: &[ServicePoint], outcomes: &[Outcome]) -> Vec<ServiceKind> {
+    let mut touched = crate::ServiceKinds::EMPTY;
+    for o in outcomes {
+        for &j in &o.removed {
+            touched |= baseline[j].kinds;
+        }
+        for &j in &o.added {
+            touched |= o.services[j].kinds;
+        }
+    }
+    if touched.is_empty() {
+        ServiceKind::ALL.to_vec()
+    } else {
+        touched.iter().collect()
+    }
+}
+
+fn change_json(c: &KindChange) -> Value {
+    json!({
+        "shorter": {"settlements": c.shorter_settlements, "population": c.shorter_population},
+        "longer": {"settlements": c.longer_settlements, "population": c.longer_population},
+        "entered_gap": {"settlements": c.entered_gap_settlements, "population": c.entered_gap_population},
+        "left_gap": {"settlements": c.left_gap_settlements, "population": c.left_gap_population},
+    })
+}
+
+/// compare.json: the baseline's and every scenario's per-kind summary, with each scenario's
+/// closed and added points and its changes against the baseline.
+pub fn compare_json(
+    file: &str,
+    baseline_services: &[ServicePoint],
+    baseline: &Analysis,
+    outcomes: &[Outcome],
+) -> Value {
+    let scenarios: Vec<Value> = outcomes
+        .iter()
+        .map(|o| {
+            let mut kinds = kinds_json(&o.analysis.kinds);
+            if let Value::Object(map) = &mut kinds {
+                for (kind, c) in ServiceKind::ALL.iter().zip(&o.changes) {
+                    if let Some(Value::Object(k)) = map.get_mut(kind.name()) {
+                        k.insert("change".into(), change_json(c));
+                    }
+                }
+            }
+            let removed: Vec<Value> = o
+                .removed
+                .iter()
+                .map(|&j| json!(baseline_services[j].id.to_string()))
+                .collect();
+            let added: Vec<Value> = o
+                .added
+                .iter()
+                .map(|&j| {
+                    let s = &o.services[j];
+                    let snap = o.analysis.service_snaps[j];
+                    json!({
+                        "id": s.id.to_string(),
+                        "name": s.name,
+                        "kinds": s.kinds.iter().map(ServiceKind::name).collect::<Vec<_>>(),
+                        "mobile": s.mobile,
+                        "lon": s.coord.lon(),
+                        "lat": s.coord.lat(),
+                        "snap_m": snap.map(|sn| round2(sn.snap_m)),
+                    })
+                })
+                .collect();
+            json!({"name": o.name, "removed": removed, "added": added, "kinds": kinds})
+        })
+        .collect();
+    json!({
+        "file": file,
+        "baseline": {"kinds": kinds_json(&baseline.kinds)},
+        "scenarios": scenarios,
+    })
+}
+
+/// Writes compare.json.
+///
+/// # Errors
+/// Any error of `w`.
+pub fn compare_json_to(
+    w: &mut impl Write,
+    file: &str,
+    baseline_services: &[ServicePoint],
+    baseline: &Analysis,
+    outcomes: &[Outcome],
+) -> std::io::Result<()> {
+    let value = compare_json(file, baseline_services, baseline, outcomes);
+    serde_json::to_writer_pretty(&mut *w, &value)?;
+    w.write_all(b"\n")
+}
+
+/// Writes diff.geojson: one Point per scenario, settlement and kind whose distance, time,
+/// nearest point or gap changed, with the old and new values.
+///
+/// # Errors
+/// Any error of `w`.
+pub fn diff_geojson(
+    w: &mut impl Write,
+    settlements: &[Settlement],
+    baseline_services: &[ServicePoint],
+    baseline: &Analysis,
+    outcomes: &[Outcome],
+) -> std::io::Result<()> {
+    let id = |services: &[ServicePoint], j: Option<u32>| {
+        j.map_or(Value::Null, |j| json!(services[j as usize].id.to_string()))
+    };
+    let features = outcomes.iter().flat_map(|o| {
+        settlements.iter().enumerate().flat_map(move |(i, s)| {
+            ServiceKind::ALL.iter().filter_map(move |&kind| {
+                let k = kind as usize;
+                let old = &baseline.settlements[i].kinds[k];
+                let new = &o.analysis.settlements[i].kinds[k];
+                if old == new {
+                    return None;
+                }
+                let gap_change = match (old.gap, new.gap) {
+                    (false, true) => "entered",
+                    (true, false) => "left",
+                    _ => "none",
+                };
+                Some(json!({
+                    "type": "Feature",
+                    "geometry": point(s.coord.lon(), s.coord.lat()),
+                    "properties": {
+                        "scenario": o.name,
+                        "id": s.id.to_string(),
+                        "name": s.name,
+                        "population": s.population,
+                        "kind": kind.name(),
+                        "km_old": km(old.length_dm),
+                        "km_new": km(new.length_dm),
+                        "min_old": minutes(old.time_ds),
+                        "min_new": minutes(new.time_ds),
+                        "nearest_old": id(baseline_services, old.nearest_by_length),
+                        "nearest_new": id(&o.services, new.nearest_by_length),
+                        "gap_old": old.gap,
+                        "gap_new": new.gap,
+                        "gap_change": gap_change,
+                    },
+                }))
+            })
+        })
+    });
+    feature_collection(w, features)
+}
+
+/// The side-by-side comparison as a table: baseline and each scenario as columns, per kind
+/// the gap figures, quantiles and how many people got nearer or farther.
+pub fn compare_table(
+    file: &str,
+    baseline_services: &[ServicePoint],
+    baseline: &Analysis,
+    outcomes: &[Outcome],
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{file}: {} scenario(s) against the baseline",
+        outcomes.len()
+    );
+    for o in outcomes {
+        let _ = writeln!(
+            s,
+            "  {}: closes {}, adds {}",
+            o.name,
+            o.removed.len(),
+            o.added.len()
+        );
+    }
+    let mut header = vec![String::new(), "baseline".to_owned()];
+    header.extend(outcomes.iter().map(|o| o.name.clone()));
+    for kind in scenario_kinds(baseline_services, outcomes) {
+        let k = kind as usize;
+        let t = &baseline.kinds[k].threshold;
+        let mut rows: Vec<Vec<String>> = vec![header.clone()];
+        rows[0][0] = format!("{kind} (gap > {t})");
+        let summaries: Vec<&crate::analysis::KindSummary> = std::iter::once(&baseline.kinds[k])
+            .chain(outcomes.iter().map(|o| &o.analysis.kinds[k]))
+            .collect();
+        let mut row = |label: &str, f: &dyn Fn(&crate::analysis::KindSummary) -> String| {
+            let mut r = vec![label.to_owned()];
+            r.extend(summaries.iter().map(|x| f(x)));
+            rows.push(r);
+        };
+        row("points", &|x| x.services.to_string());
+        row("gap settlements", &|x| x.gap_settlements.to_string());
+        row("gap population", &|x| x.gap_population.to_string());
+        row("gap share %", &|x| {
+            fmt_opt(x.gap_share_population.map(|v| v * 100.0))
+        });
+        row("km p50", &|x| fmt_opt(x.km.p50));
+        row("km p90", &|x| fmt_opt(x.km.p90));
+        row("min p50", &|x| fmt_opt(x.min.p50));
+        row("min p90", &|x| fmt_opt(x.min.p90));
+        let changes: Vec<Option<&KindChange>> = std::iter::once(None)
+            .chain(outcomes.iter().map(|o| Some(&o.changes[k])))
+            .collect();
+        for (label, f) in [
+            (
+                "population nearer",
+                (|c: &KindChange| c.shorter_population) as fn(&KindChange) -> u64,
+            ),
+            ("population farther", |c: &KindChange| c.longer_population),
+            ("settlements nearer", |c: &KindChange| {
+                c.shorter_settlements as u64
+            }),
+            ("settlements farther", |c: &KindChange| {
+                c.longer_settlements as u64
+            }),
+        ] {
+            let mut r = vec![label.to_owned()];
+            r.extend(
+                changes
+                    .iter()
+                    .map(|c| c.map_or("-".to_owned(), |c| f(c).to_string())),
+            );
+            rows.push(r);
+        }
+        let widths: Vec<usize> = (0..header.len())
+            .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+            .collect();
+        let _ = writeln!(s);
+        for r in &rows {
+            let mut line = format!("{:<w$}", r[0], w = widths[0]);
+            for (c, cell) in r.iter().enumerate().skip(1) {
+                let _ = write!(line, "  {:>w$}", cell, w = widths[c]);
+            }
+            let _ = writeln!(s, "{}", line.trim_end());
+        }
+    }
+    s
 }

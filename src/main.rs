@@ -38,6 +38,9 @@ enum Command {
     },
     /// Print the default settings file, commented, to start a project's servicegap.toml from.
     Config,
+    /// Compare what-if scenarios (service points closed or added) with the baseline: prints
+    /// a side-by-side table; writes the comparison and the per-settlement changes on request.
+    Scenario(Box<ScenarioArgs>),
     /// Read an extract and report what it holds: road graph, service points, settlements.
     Inspect {
         /// The OpenStreetMap extract (.osm.pbf) or a graph cache from `servicegap build`.
@@ -59,8 +62,8 @@ enum OnOff {
 
 #[derive(clap::Args)]
 struct AnalyzeArgs {
-    /// The OpenStreetMap extract (.osm.pbf) or a graph cache from `servicegap build`.
-    file: PathBuf,
+    #[command(flatten)]
+    input: InputArgs,
     /// Write all five outputs into this folder under their usual names (settlements.geojson,
     /// settlements.csv, summary.json, network.geojson, services.geojson); the flags below
     /// override single names.
@@ -81,6 +84,32 @@ struct AnalyzeArgs {
     /// Write the service points with their snap distance as GeoJSON here.
     #[arg(long, value_name = "services.geojson")]
     services_out: Option<PathBuf>,
+    /// Write the region polygons with their gap figures as GeoJSON here (needs --regions).
+    #[arg(long, value_name = "regions.geojson")]
+    regions_out: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ScenarioArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The scenario file (TOML): [[scenario]] tables with a name, `remove` (service ids or
+    /// names) and [[scenario.add]] points (lon/lat or x/y + crs, kinds, mobile).
+    #[arg(long, value_name = "plan.toml")]
+    scenarios: PathBuf,
+    /// Write the baseline and every scenario's per-kind figures as JSON here.
+    #[arg(long, value_name = "compare.json")]
+    compare_out: Option<PathBuf>,
+    /// Write every settlement whose figures change in a scenario, per kind, as GeoJSON here.
+    #[arg(long, value_name = "diff.geojson")]
+    diff_out: Option<PathBuf>,
+}
+
+/// What every analysing command reads: the extract, planners' files and settings.
+#[derive(clap::Args)]
+struct InputArgs {
+    /// The OpenStreetMap extract (.osm.pbf) or a graph cache from `servicegap build`.
+    file: PathBuf,
     /// Service points from a planner's file: Pipos export (xlsx/CSV), CSV or GeoJSON
     /// (repeatable). Per kind, the files replace OSM: a kind present in any file comes only
     /// from the files.
@@ -105,9 +134,6 @@ struct AnalyzeArgs {
     /// The property holding the region name (default: name, kom_namn, NAME or namn).
     #[arg(long, value_name = "NAME")]
     region_field: Option<String>,
-    /// Write the region polygons with their gap figures as GeoJSON here (needs --regions).
-    #[arg(long, value_name = "regions.geojson")]
-    regions_out: Option<PathBuf>,
     /// Gap threshold per kind, e.g. `grocery=10min` or `payment=25km` (repeatable).
     /// Defaults: grocery 10km, fuel 20km, post 10km, pharmacy 20km, payment 25km.
     #[arg(long = "threshold", value_name = "KIND=VALUE{km|min}")]
@@ -160,16 +186,16 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
-    let mut args = *args;
-    if let Some(dir) = &args.out_dir {
-        let named = |name: &str| Some(dir.join(name));
-        args.output = args.output.or_else(|| named("settlements.geojson"));
-        args.csv = args.csv.or_else(|| named("settlements.csv"));
-        args.summary = args.summary.or_else(|| named("summary.json"));
-        args.network_out = args.network_out.or_else(|| named("network.geojson"));
-        args.services_out = args.services_out.or_else(|| named("services.geojson"));
-    }
+/// A region with planners' files applied, its options and region polygons.
+struct Loaded {
+    region: Region,
+    options: AnalysisOptions,
+    polygons: Option<servicegap::input::regions::Regions>,
+    file: String,
+}
+
+/// Reads settings, planners' files and the extract, as `analyze` and `scenario` do.
+fn load(args: &InputArgs) -> Result<Loaded, Failure> {
     let mut options = AnalysisOptions::default();
     let mut profile = Profile::default();
     if let Some(path) = &args.config {
@@ -212,9 +238,6 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
         .map(servicegap::input::crs::Crs::parse)
         .transpose()
         .map_err(|e| Failure::Error(format!("--crs: {e}")))?;
-    if args.regions_out.is_some() && args.regions.is_none() {
-        return Err(Failure::Error("--regions-out needs --regions".into()));
-    }
     // Planners' files are read before the extract, so their errors come without waiting.
     let service_files = args
         .services
@@ -247,6 +270,33 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
             places.join(", ")
         )));
     }
+    Ok(Loaded {
+        region,
+        options,
+        polygons,
+        file,
+    })
+}
+
+fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
+    let mut args = *args;
+    if let Some(dir) = &args.out_dir {
+        let named = |name: &str| Some(dir.join(name));
+        args.output = args.output.or_else(|| named("settlements.geojson"));
+        args.csv = args.csv.or_else(|| named("settlements.csv"));
+        args.summary = args.summary.or_else(|| named("summary.json"));
+        args.network_out = args.network_out.or_else(|| named("network.geojson"));
+        args.services_out = args.services_out.or_else(|| named("services.geojson"));
+    }
+    if args.regions_out.is_some() && args.input.regions.is_none() {
+        return Err(Failure::Error("--regions-out needs --regions".into()));
+    }
+    let Loaded {
+        region,
+        options,
+        polygons,
+        file,
+    } = load(&args.input)?;
     let result = analysis::analyze(&region, &options);
     let groups = polygons
         .as_ref()
@@ -280,6 +330,50 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
     outputs.commit()?;
     let mut out = std::io::stdout().lock();
     write!(out, "{}", export::summary_table(&file, &region, &result))?;
+    out.flush()?;
+    Ok(())
+}
+
+fn scenario(args: ScenarioArgs) -> Result<(), Failure> {
+    use servicegap::scenario::{evaluate, Network, State};
+    // The scenario file is checked before the extract is read.
+    let scenarios = servicegap::input::scenarios::read_scenarios(&args.scenarios)?;
+    let Loaded {
+        region,
+        options,
+        file,
+        ..
+    } = load(&args.input)?;
+    let net = Network::new(&region, &options);
+    let baseline = State::new(&net, &region.services);
+    let outcomes = evaluate(&net, &baseline, &scenarios).map_err(|e| {
+        Failure::Error(format!(
+            "{}: scenario {:?}: {}",
+            args.scenarios.display(),
+            e.scenario,
+            e.message
+        ))
+    })?;
+    let base = baseline.analysis(&net);
+    let services = baseline.services();
+    let mut outputs = export::OutputSet::new();
+    if let Some(path) = &args.compare_out {
+        outputs.write(path, |w| {
+            export::compare_json_to(w, &file, services, &base, &outcomes)
+        })?;
+    }
+    if let Some(path) = &args.diff_out {
+        outputs.write(path, |w| {
+            export::diff_geojson(w, &region.settlements, services, &base, &outcomes)
+        })?;
+    }
+    outputs.commit()?;
+    let mut out = std::io::stdout().lock();
+    write!(
+        out,
+        "{}",
+        export::compare_table(&file, services, &base, &outcomes)
+    )?;
     out.flush()?;
     Ok(())
 }
@@ -330,6 +424,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             output,
             config,
         } => build(&file, &output, config.as_deref()),
+        Command::Scenario(args) => scenario(*args),
         Command::Config => {
             let mut out = std::io::stdout().lock();
             write!(out, "{}", servicegap::config::DEFAULT_CONFIG)?;

@@ -486,3 +486,216 @@ fn dijkstra(
     }
     settled
 }
+
+/// The indices of the points `wanted` names, by id (as written in the outputs, e.g.
+/// `node/123`) or by name.
+///
+/// # Errors
+/// A message naming an id or name that matches no point (with the closest ids and names), or a
+/// name shared by several points (with their ids).
+pub fn resolve_removals(
+    services: &[ServicePoint],
+    wanted: &[String],
+) -> std::result::Result<Vec<usize>, String> {
+    let mut found = Vec::with_capacity(wanted.len());
+    for w in wanted {
+        let w = w.trim();
+        if let Some(j) = services.iter().position(|s| s.id.to_string() == w) {
+            found.push(j);
+            continue;
+        }
+        let named: Vec<usize> = services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.name.as_deref().is_some_and(|n| n.trim() == w))
+            .map(|(j, _)| j)
+            .collect();
+        match named.as_slice() {
+            [j] => found.push(*j),
+            [] => {
+                let close = close_matches(services, w);
+                let hint = if close.is_empty() {
+                    String::new()
+                } else {
+                    format!("; did you mean {}?", close.join(", "))
+                };
+                return Err(format!("no service point has the id or name {w:?}{hint}"));
+            }
+            many => {
+                let ids: Vec<String> = many.iter().map(|&j| services[j].id.to_string()).collect();
+                return Err(format!(
+                    "{} service points are named {w:?} ({}): remove them by id",
+                    many.len(),
+                    ids.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Up to three ids or names nearest to `wanted` by edit distance (ignoring case), quoted.
+fn close_matches(services: &[ServicePoint], wanted: &str) -> Vec<String> {
+    let wanted = wanted.to_lowercase();
+    let mut scored: Vec<(usize, String)> = services
+        .iter()
+        .flat_map(|s| std::iter::once(s.id.to_string()).chain(s.name.clone()))
+        .map(|c| (edit_distance(&c.to_lowercase(), &wanted), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(wanted.chars().count()) / 3).max(2))
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| format!("{c:?}"))
+        .collect()
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// How one kind changed in a scenario, against the baseline.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct KindChange {
+    /// Settlements whose road km to the nearest point got shorter (or became reachable).
+    pub shorter_settlements: usize,
+    /// Their known population.
+    pub shorter_population: u64,
+    /// Settlements whose road km got longer (or became unreachable).
+    pub longer_settlements: usize,
+    /// Their known population.
+    pub longer_population: u64,
+    /// Settlements that fell into gap.
+    pub entered_gap_settlements: usize,
+    /// Their known population.
+    pub entered_gap_population: u64,
+    /// Settlements that left the gap.
+    pub left_gap_settlements: usize,
+    /// Their known population.
+    pub left_gap_population: u64,
+}
+
+/// One evaluated scenario.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The scenario's name.
+    pub name: String,
+    /// Indices (in [`Outcome::services`]) of the points it closed.
+    pub removed: Vec<usize>,
+    /// Indices of the points it added.
+    pub added: Vec<usize>,
+    /// The point list of the scenario: the baseline's, closed ones without kinds, then the
+    /// added ones.
+    pub services: Vec<ServicePoint>,
+    /// Its analysis.
+    pub analysis: Analysis,
+    /// Per kind, in [`ServiceKind::ALL`] order.
+    pub changes: Vec<KindChange>,
+}
+
+/// Why a scenario cannot be evaluated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioError {
+    /// The scenario's name.
+    pub scenario: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Evaluates each scenario incrementally from `baseline` (which is left as it is).
+///
+/// # Errors
+/// [`ScenarioError`] for an unknown point in `remove` or an added point off every road.
+pub fn evaluate(
+    net: &Network<'_>,
+    baseline: &State,
+    scenarios: &[crate::input::scenarios::Scenario],
+) -> std::result::Result<Vec<Outcome>, ScenarioError> {
+    let base = baseline.analysis(net);
+    let mut outcomes = Vec::with_capacity(scenarios.len());
+    for sc in scenarios {
+        let fail = |message: String| ScenarioError {
+            scenario: sc.name.clone(),
+            message,
+        };
+        let removed = resolve_removals(baseline.services(), &sc.remove).map_err(fail)?;
+        let mut state = baseline.clone();
+        for &j in &removed {
+            state.remove(net, j);
+        }
+        let mut added = Vec::with_capacity(sc.add.len());
+        for point in &sc.add {
+            let label = point.name.clone().unwrap_or_else(|| point.id.to_string());
+            let j = state.add(net, point.clone()).map_err(|e| {
+                fail(match e {
+                    AddError::OffRoad {
+                        nearest_road_m: Some(m),
+                    } => format!(
+                        "added point {label:?} lies {m:.0} m from the nearest road, beyond the snap limit of {} m (max_service_snap_m)",
+                        net.options.max_service_snap_m
+                    ),
+                    AddError::OffRoad {
+                        nearest_road_m: None,
+                    } => format!("added point {label:?}: the network has no road to snap to"),
+                    AddError::NoKind => format!("added point {label:?} offers no kind"),
+                })
+            })?;
+            added.push(j);
+        }
+        let analysis = state.analysis(net);
+        let changes = ServiceKind::ALL
+            .iter()
+            .map(|&k| change(net.settlements, &base, &analysis, k as usize))
+            .collect();
+        outcomes.push(Outcome {
+            name: sc.name.clone(),
+            removed,
+            added,
+            services: state.services,
+            analysis,
+            changes,
+        });
+    }
+    Ok(outcomes)
+}
+
+fn change(settlements: &[Settlement], old: &Analysis, new: &Analysis, k: usize) -> KindChange {
+    let mut c = KindChange::default();
+    for (i, (o, n)) in old.settlements.iter().zip(&new.settlements).enumerate() {
+        let people = settlements[i].population.unwrap_or(0);
+        let (o, n) = (&o.kinds[k], &n.kinds[k]);
+        let as_cost = |v: Option<u32>| v.map_or(u64::MAX, u64::from);
+        let (before, after) = (as_cost(o.length_dm), as_cost(n.length_dm));
+        if after < before {
+            c.shorter_settlements += 1;
+            c.shorter_population += people;
+        } else if after > before {
+            c.longer_settlements += 1;
+            c.longer_population += people;
+        }
+        if n.gap && !o.gap {
+            c.entered_gap_settlements += 1;
+            c.entered_gap_population += people;
+        } else if o.gap && !n.gap {
+            c.left_gap_settlements += 1;
+            c.left_gap_population += people;
+        }
+    }
+    c
+}

@@ -6,6 +6,7 @@ pub mod crs;
 pub mod grid;
 pub mod points;
 pub mod regions;
+pub mod scenarios;
 pub mod services;
 pub mod settlements;
 pub mod table;

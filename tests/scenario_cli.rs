@@ -1,0 +1,223 @@
+//! `servicegap scenario` end to end on the demo region with the shipped scenario file: the
+//! comparison equals full analyses of each scenario's point list (pinned figures too), the diff
+//! lists exactly the changed settlements, and bad scenario files fail cleanly.
+
+use serde_json::Value;
+use servicegap::analysis::{analyze, AnalysisOptions};
+use servicegap::coord::Coord;
+use servicegap::feature::{FeatureId, ServicePoint};
+use servicegap::region::Region;
+use servicegap::{ServiceKind, ServiceKinds};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn bayreuth() -> PathBuf {
+    data("data/osm/de-north-bayreuth-rural.osm.pbf")
+}
+
+fn run(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_servicegap"))
+        .arg("scenario")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The point list of a scenario built by hand: closed points lose their kinds, added ones go
+/// at the end.
+fn scenario_services(region: &Region, remove: &[&str], add: &[ServicePoint]) -> Vec<ServicePoint> {
+    let mut services = region.services.clone();
+    for r in remove {
+        let s = services
+            .iter_mut()
+            .find(|s| s.id.to_string() == *r || s.name.as_deref() == Some(r))
+            .unwrap_or_else(|| panic!("{r} not in the region"));
+        s.kinds = ServiceKinds::EMPTY;
+    }
+    services.extend(add.iter().cloned());
+    services
+}
+
+fn point(id: &str, lon: f64, lat: f64, kinds: ServiceKinds, mobile: bool) -> ServicePoint {
+    ServicePoint {
+        id: FeatureId::File(id.into()),
+        name: None,
+        kinds,
+        coord: Coord::from_degrees(lon, lat),
+        form: None,
+        mobile,
+    }
+}
+
+#[test]
+fn the_shipped_plan_equals_full_analyses() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let compare = dir.path().join("compare.json");
+    let diff = dir.path().join("diff.geojson");
+    let plan = data("data/scenarios/bayreuth-plan.toml");
+    let out = run(&[
+        bayreuth().as_os_str(),
+        "--scenarios".as_ref(),
+        plan.as_os_str(),
+        "--compare-out".as_ref(),
+        compare.as_os_str(),
+        "--diff-out".as_ref(),
+        diff.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("Edeka closes") && table.contains("gap settlements"));
+
+    let region = Region::from_pbf(&bayreuth()).unwrap_or_else(|e| panic!("{e}"));
+    let options = AnalysisOptions::default();
+    let hand_made = [
+        scenario_services(&region, &["node/2023149558"], &[]),
+        scenario_services(
+            &region,
+            &["Edeka", "Lidl"],
+            &[point(
+                "van-roethelbach",
+                11.59405,
+                49.99151,
+                ServiceKinds::GROCERY,
+                true,
+            )],
+        ),
+        scenario_services(
+            &region,
+            &[],
+            &[point(
+                "shop-stoeckig",
+                11.59887,
+                49.97694,
+                ServiceKinds::GROCERY | ServiceKinds::POST,
+                false,
+            )],
+        ),
+    ];
+    let json = read_json(&compare);
+    let baseline = analyze(&region, &options);
+    let scenarios = json["scenarios"].as_array().cloned().unwrap_or_default();
+    assert_eq!(scenarios.len(), 3);
+    let diff_json = read_json(&diff);
+    let diff_features = diff_json["features"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut expected_diff = 0;
+    for (sc, services) in scenarios.iter().zip(&hand_made) {
+        let mut changed = region.clone();
+        changed.services = services.clone();
+        let full = analyze(&changed, &options);
+        for (k, kind) in ServiceKind::ALL.iter().enumerate() {
+            let got = &sc["kinds"][kind.name()];
+            let want = &full.kinds[k];
+            assert_eq!(
+                got["gap_settlements"].as_u64(),
+                Some(want.gap_settlements as u64),
+                "{} {kind}",
+                sc["name"]
+            );
+            assert_eq!(got["gap_population"].as_u64(), Some(want.gap_population));
+            assert_eq!(got["services"].as_u64(), Some(want.services as u64));
+            assert_eq!(got["km"]["p50"].as_f64(), want.km.p50);
+            assert_eq!(got["min"]["p90"].as_f64(), want.min.p90);
+            // Shorter/longer counted by hand from the two full analyses.
+            let (mut shorter, mut longer) = (0u64, 0u64);
+            for (o, n) in baseline.settlements.iter().zip(&full.settlements) {
+                let c = |v: Option<u32>| v.map_or(u64::MAX, u64::from);
+                let (o, n) = (c(o.kinds[k].length_dm), c(n.kinds[k].length_dm));
+                shorter += u64::from(n < o);
+                longer += u64::from(n > o);
+            }
+            assert_eq!(
+                got["change"]["shorter"]["settlements"].as_u64(),
+                Some(shorter)
+            );
+            assert_eq!(
+                got["change"]["longer"]["settlements"].as_u64(),
+                Some(longer)
+            );
+            expected_diff += baseline
+                .settlements
+                .iter()
+                .zip(&full.settlements)
+                .filter(|(o, n)| o.kinds[k] != n.kinds[k])
+                .count();
+        }
+    }
+    assert_eq!(diff_features.len(), expected_diff);
+    // Pinned: grocery gap settlements of baseline and the three scenarios.
+    let gap = |v: &Value| v["kinds"]["grocery"]["gap_settlements"].as_u64();
+    assert_eq!(gap(&json["baseline"]), Some(9));
+    let pinned: Vec<Option<u64>> = scenarios.iter().map(gap).collect();
+    assert_eq!(pinned, [Some(13), Some(18), Some(1)]);
+    assert_eq!(
+        scenarios[1]["added"][0]["mobile"].as_bool(),
+        Some(true),
+        "the van is mobile"
+    );
+}
+
+fn assert_fails(plan: &str, needles: &[&str]) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("plan.toml");
+    std::fs::write(&path, plan).unwrap_or_else(|e| panic!("{e}"));
+    let compare = dir.path().join("compare.json");
+    let out = run(&[
+        bayreuth().as_os_str(),
+        "--scenarios".as_ref(),
+        path.as_os_str(),
+        "--compare-out".as_ref(),
+        compare.as_os_str(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{plan}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("plan.toml"), "{stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "{plan}: expected {n:?} in {stderr}");
+    }
+    assert!(!compare.exists(), "nothing written");
+}
+
+#[test]
+fn bad_scenarios_fail_in_one_line() {
+    // Unknown id or name, with close matches.
+    assert_fails(
+        "[[scenario]]\nname = \"x\"\nremove = [\"node/2023149559\"]\n",
+        &["node/2023149559", "did you mean", "node/2023149558"],
+    );
+    assert_fails(
+        "[[scenario]]\nname = \"x\"\nremove = [\"Edekka\"]\n",
+        &["Edekka", "\"Edeka\""],
+    );
+    // A location off every road beyond the snap limit (the Atlantic).
+    assert_fails(
+        "[[scenario]]\nname = \"x\"\n[[scenario.add]]\nlon = -30\nlat = 45\nkinds = \"fuel\"\n",
+        &[
+            "scenario \"x\"",
+            "m from the nearest road",
+            "max_service_snap_m",
+        ],
+    );
+    // No name, duplicate names.
+    assert_fails("[[scenario]]\nremove = []\n", &["no name", ":1:"]);
+    assert_fails(
+        "[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"a\"\n",
+        &["unique", ":3:"],
+    );
+}
