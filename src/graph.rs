@@ -448,14 +448,15 @@ fn check_offsets(what: &str, first: &[u32], count: usize, len: usize) -> Result<
     }
 }
 
-/// The extent of a set of coordinates, for numbering nodes along a Hilbert curve.
-struct BoundingBox {
+/// The extent of a set of coordinates, for numbering nodes (and ordering the snapping index)
+/// along a Hilbert curve.
+pub(crate) struct BoundingBox {
     min: (i64, i64),
     span: i64,
 }
 
 impl BoundingBox {
-    fn of(coords: impl Iterator<Item = Coord>) -> Self {
+    pub(crate) fn of(coords: impl Iterator<Item = Coord>) -> Self {
         let (mut lo, mut hi) = ((i64::MAX, i64::MAX), (i64::MIN, i64::MIN));
         for c in coords {
             let (x, y) = (i64::from(c.lon_e7), i64::from(c.lat_e7));
@@ -477,7 +478,7 @@ impl BoundingBox {
 
     /// Position along a Hilbert curve of order 20 over the box (about 1 m cells for a region,
     /// tens of metres for a country).
-    fn hilbert_key(&self, c: Coord) -> u64 {
+    pub(crate) fn hilbert_key(&self, c: Coord) -> u64 {
         const ORDER: u32 = 20;
         let side = 1i64 << ORDER;
         let scale =
