@@ -112,23 +112,56 @@ pub struct Csr {
 }
 
 impl Csr {
-    fn build(node_count: usize, mut pairs: Vec<(u32, Arc)>) -> Self {
-        // Sorting by (node, edge) keeps edge order within a node: traversal is deterministic.
-        pairs.sort_unstable_by_key(|(n, a)| (*n, a.edge, a.node));
+    /// The arcs of `edges` out of each node (`reversed`: into each node): `from → to`, and
+    /// `to → from` for a two-way edge. A counting sort by node, filled in edge order, so the
+    /// arcs of one node are ordered by edge index and traversal is deterministic.
+    fn from_edges(node_count: usize, edges: &[Edge], reversed: bool) -> Self {
+        let ends = |e: &Edge| {
+            if reversed {
+                (e.to.index(), e.from)
+            } else {
+                (e.from.index(), e.to)
+            }
+        };
         let mut first = vec![0u32; node_count + 1];
-        for (n, _) in &pairs {
-            first[*n as usize + 1] += 1;
+        for e in edges {
+            let (tail, head) = ends(e);
+            first[tail + 1] += 1;
+            if !e.oneway {
+                first[head.index() + 1] += 1;
+            }
         }
         for i in 0..node_count {
             first[i + 1] += first[i];
         }
-        Csr {
-            first,
-            node: pairs.iter().map(|(_, a)| a.node).collect(),
-            length_dm: pairs.iter().map(|(_, a)| a.length_dm).collect(),
-            time_ds: pairs.iter().map(|(_, a)| a.time_ds).collect(),
-            edge: pairs.iter().map(|(_, a)| a.edge).collect(),
+        let arcs = first[node_count] as usize;
+        let mut next: Vec<u32> = first[..node_count].to_vec();
+        let mut csr = Csr {
+            node: vec![NodeIdx(0); arcs],
+            length_dm: vec![0; arcs],
+            time_ds: vec![0; arcs],
+            edge: vec![0; arcs],
+            first: Vec::new(),
+        };
+        for (i, e) in edges.iter().enumerate() {
+            let (tail, head) = ends(e);
+            let tail = NodeIdx(tail as u32);
+            for (from, to) in
+                [(tail, head), (head, tail)]
+                    .into_iter()
+                    .take(if e.oneway { 1 } else { 2 })
+            {
+                let slot = &mut next[from.index()];
+                let k = *slot as usize;
+                *slot += 1;
+                csr.node[k] = to;
+                csr.length_dm[k] = e.length_dm;
+                csr.time_ds[k] = e.time_ds;
+                csr.edge[k] = i as u32;
+            }
         }
+        csr.first = first;
+        csr
     }
 
     /// Positions of a node's arcs in [`Csr::heads`] and the weight arrays.
@@ -227,7 +260,7 @@ impl Graph {
             .collect();
         let bbox = BoundingBox::of(order.iter().map(|&i| input.coords[i as usize]));
         let mut keyed: Vec<(u64, u32)> = order
-            .iter()
+            .par_iter()
             .map(|&i| (bbox.hilbert_key(input.coords[i as usize]), i))
             .collect();
         keyed.par_sort_unstable();
@@ -247,9 +280,10 @@ impl Graph {
             .map(|way| split_way(input, way, &uses))
             .collect();
 
-        let mut edges = Vec::new();
-        let mut geometry = Vec::new();
-        let mut geometry_first = vec![0u32];
+        let mut edges = Vec::with_capacity(per_way.iter().map(|w| w.edges.len()).sum());
+        let mut geometry = Vec::with_capacity(per_way.iter().map(|w| w.geometry.len()).sum());
+        let mut geometry_first = Vec::with_capacity(edges.capacity() + 1);
+        geometry_first.push(0u32);
         for (way, built) in input.ways.iter().zip(per_way) {
             let attrs = &way.attrs;
             let way_length_m: f64 = built.edges.iter().map(|e| e.2).sum();
@@ -270,25 +304,9 @@ impl Graph {
             }
         }
 
-        let mut forward_pairs = Vec::with_capacity(edges.len() * 2);
-        let mut reverse_pairs = Vec::with_capacity(edges.len() * 2);
-        for (i, e) in edges.iter().enumerate() {
-            let arc = |node: NodeIdx| Arc {
-                node,
-                length_dm: e.length_dm,
-                time_ds: e.time_ds,
-                edge: i as u32,
-            };
-            forward_pairs.push((e.from.0, arc(e.to)));
-            reverse_pairs.push((e.to.0, arc(e.from)));
-            if !e.oneway {
-                forward_pairs.push((e.to.0, arc(e.from)));
-                reverse_pairs.push((e.from.0, arc(e.to)));
-            }
-        }
         let n = coords.len();
-        let forward = Csr::build(n, forward_pairs);
-        let reverse = Csr::build(n, reverse_pairs);
+        let forward = Csr::from_edges(n, &edges, false);
+        let reverse = Csr::from_edges(n, &edges, true);
         let (component, component_sizes) = strongly_connected(n, &forward);
         let mean = |w: &[u32]| {
             (w.iter().map(|&x| u64::from(x)).sum::<u64>() / w.len().max(1) as u64) as u32
@@ -448,14 +466,15 @@ fn check_offsets(what: &str, first: &[u32], count: usize, len: usize) -> Result<
     }
 }
 
-/// The extent of a set of coordinates, for numbering nodes along a Hilbert curve.
-struct BoundingBox {
+/// The extent of a set of coordinates, for numbering nodes (and ordering the snapping index)
+/// along a Hilbert curve.
+pub(crate) struct BoundingBox {
     min: (i64, i64),
     span: i64,
 }
 
 impl BoundingBox {
-    fn of(coords: impl Iterator<Item = Coord>) -> Self {
+    pub(crate) fn of(coords: impl Iterator<Item = Coord>) -> Self {
         let (mut lo, mut hi) = ((i64::MAX, i64::MAX), (i64::MIN, i64::MIN));
         for c in coords {
             let (x, y) = (i64::from(c.lon_e7), i64::from(c.lat_e7));
@@ -477,7 +496,7 @@ impl BoundingBox {
 
     /// Position along a Hilbert curve of order 20 over the box (about 1 m cells for a region,
     /// tens of metres for a country).
-    fn hilbert_key(&self, c: Coord) -> u64 {
+    pub(crate) fn hilbert_key(&self, c: Coord) -> u64 {
         const ORDER: u32 = 20;
         let side = 1i64 << ORDER;
         let scale =
@@ -570,34 +589,78 @@ fn time_ds(attrs: &RoadAttrs, length_m: f64, way_length_m: f64) -> u32 {
 }
 
 /// Strongly connected components, numbered by size (largest first, ties by lowest node index).
-/// Kosaraju: petgraph's Tarjan recurses once per node on a path and overflows the stack on
-/// large networks, its Kosaraju walks with an explicit stack.
+/// Tarjan's algorithm on the CSR arrays, with an explicit stack instead of recursion (a path
+/// through a national network is millions of nodes deep).
 fn strongly_connected(n: usize, forward: &Csr) -> (Vec<u32>, Vec<u32>) {
-    use petgraph::graph::{DiGraph, NodeIndex};
-    let mut g = DiGraph::<(), (), u32>::with_capacity(n, forward.len());
-    for _ in 0..n {
-        g.add_node(());
+    const UNSEEN: u32 = u32::MAX;
+    // Discovery order, lowest discovery order reachable, and component in order of completion.
+    let mut order = vec![UNSEEN; n];
+    let mut low = vec![0u32; n];
+    let mut found = vec![UNSEEN; n];
+    // Per found component: (size, lowest node index).
+    let mut components: Vec<(u32, u32)> = Vec::new();
+    let mut open: Vec<u32> = Vec::new();
+    // The walk: a node and the position of its next arc to follow.
+    let mut walk: Vec<(u32, u32)> = Vec::new();
+    let mut seen = 0u32;
+    macro_rules! visit {
+        ($v:expr) => {{
+            let v: u32 = $v;
+            order[v as usize] = seen;
+            low[v as usize] = seen;
+            seen += 1;
+            open.push(v);
+            walk.push((v, forward.first[v as usize]));
+        }};
     }
-    for tail in 0..n {
-        for arc in forward.arcs(NodeIdx(tail as u32)) {
-            g.add_edge(NodeIndex::new(tail), NodeIndex::new(arc.node.index()), ());
+    for root in 0..n as u32 {
+        if order[root as usize] != UNSEEN {
+            continue;
+        }
+        visit!(root);
+        while let Some(&mut (v, ref mut next)) = walk.last_mut() {
+            if *next < forward.first[v as usize + 1] {
+                let w = forward.node[*next as usize].0;
+                *next += 1;
+                if order[w as usize] == UNSEEN {
+                    visit!(w);
+                } else if found[w as usize] == UNSEEN {
+                    low[v as usize] = low[v as usize].min(order[w as usize]);
+                }
+                continue;
+            }
+            walk.pop();
+            if let Some(&(u, _)) = walk.last() {
+                low[u as usize] = low[u as usize].min(low[v as usize]);
+            }
+            if low[v as usize] == order[v as usize] {
+                let id = components.len() as u32;
+                let (mut size, mut lowest) = (0u32, u32::MAX);
+                while let Some(w) = open.pop() {
+                    found[w as usize] = id;
+                    size += 1;
+                    lowest = lowest.min(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                components.push((size, lowest));
+            }
         }
     }
-    let mut sccs: Vec<(u32, u32, Vec<NodeIndex<u32>>)> = petgraph::algo::kosaraju_scc(&g)
-        .into_iter()
-        .map(|c| {
-            let min = c.iter().map(|n| n.index() as u32).min().unwrap_or(u32::MAX);
-            (c.len() as u32, min, c)
-        })
-        .collect();
-    sccs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut component = vec![0u32; n];
-    let mut sizes = Vec::with_capacity(sccs.len());
-    for (id, (size, _, members)) in sccs.into_iter().enumerate() {
-        sizes.push(size);
-        for m in members {
-            component[m.index()] = id as u32;
-        }
+    drop((order, low));
+    let mut by_size: Vec<u32> = (0..components.len() as u32).collect();
+    by_size.sort_unstable_by_key(|&c| {
+        let (size, lowest) = components[c as usize];
+        (std::cmp::Reverse(size), lowest)
+    });
+    let mut rank = vec![0u32; components.len()];
+    for (r, &c) in by_size.iter().enumerate() {
+        rank[c as usize] = r as u32;
     }
-    (component, sizes)
+    for c in &mut found {
+        *c = rank[*c as usize];
+    }
+    let sizes = by_size.iter().map(|&c| components[c as usize].0).collect();
+    (found, sizes)
 }

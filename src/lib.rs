@@ -9,7 +9,7 @@
 //!
 //! `.osm.pbf` → [`osm`] (read) → [`profile`] (tags → road class, speed, access, ferries; tags →
 //! service kinds) → [`graph`] (CSR road graph) → [`region`] (graph + services + settlements) →
-//! [`snap`] (points onto roads, rstar) → [`route`] (multi-source Dijkstra) → [`analysis`]
+//! [`snap`] (points onto roads, packed R-tree) → [`route`] (multi-source Dijkstra) → [`analysis`]
 //! (nearest point of each kind per settlement, gaps, summary) → [`export`] (GeoJSON, CSV, JSON).
 //!
 //! - [`cache`]: a whole [`region::Region`] saved to a `.sgraph` file and loaded back, for

@@ -1,5 +1,5 @@
 //! Snapping points to the road network: the nearest point ON a road segment (not the nearest
-//! node), found with an R-tree over pieces of edge geometry.
+//! node), found with a packed R-tree over pieces of edge geometry.
 //!
 //! # What "nearest" means
 //! Candidates are compared in the plane tangent at the query point: `x = λ·cos φ₀`, `y = φ`,
@@ -13,7 +13,12 @@
 //! distance in the tree's plane is never more than the distance in the point's plane, so the
 //! search can visit candidates in tree order and stop as soon as the tree distance exceeds the
 //! best distance found in the point's plane (scaled down for a point beyond the network's
-//! latitudes).
+//! latitudes). The tree orders candidates by the distance to their bounding box, which is never
+//! more than the distance to the geometry inside, so stopping there is just as safe.
+//!
+//! The tree is built here rather than with `rstar`: it is static, so it can be packed into flat
+//! arrays of 8-byte entries and `f32` boxes (rounded outwards), which takes a fiftieth of the
+//! memory `rstar`'s bulk load needed for a national network and builds in a parallel sort.
 //! Exact ties (a point nearest to a junction shared by several edges) go to the lowest edge
 //! index, then the lowest segment, so snapping is deterministic.
 //!
@@ -23,11 +28,10 @@
 //! cannot capture a settlement, while a real island with its own roads keeps them.
 
 use crate::coord::{distance_m_f64, Coord};
-use crate::graph::Edge;
-use crate::graph::Graph;
-use rstar::{PointDistance, RTree, RTreeObject, AABB};
+use crate::graph::{BoundingBox, Edge, Graph};
+use rayon::prelude::*;
 
-/// Segments per R-tree entry: long rural edges are cut into pieces so that an entry's box stays
+/// Segments per tree entry: long rural edges are cut into pieces so that an entry's box stays
 /// tight, while the tree stays much smaller than one entry per segment.
 const SEGMENTS_PER_ENTRY: usize = 8;
 
@@ -82,17 +86,6 @@ impl Plane {
     }
 }
 
-/// A run of up to [`SEGMENTS_PER_ENTRY`] consecutive segments of one edge, borrowed from the
-/// graph's geometry (no allocation per entry).
-#[derive(Clone, Debug)]
-struct Piece<'g> {
-    edge: u32,
-    first_segment: u32,
-    points: &'g [Coord],
-    envelope: AABB<[f64; 2]>,
-    tree_plane: Plane,
-}
-
 /// Squared distance from `p` to segment `a`–`b` in the plane, and the parameter of the foot.
 fn segment_distance_2(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> (f64, f64) {
     let d = [b[0] - a[0], b[1] - a[1]];
@@ -122,27 +115,6 @@ fn nearest_segment(points: &[Coord], point: Coord, plane: Plane) -> (f64, u32, f
     best
 }
 
-impl RTreeObject for Piece<'_> {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        self.envelope
-    }
-}
-
-impl PointDistance for Piece<'_> {
-    /// Distance in the tree's plane; `point` is already in that plane.
-    fn distance_2(&self, point: &[f64; 2]) -> f64 {
-        let mut best = f64::INFINITY;
-        let mut a = self.tree_plane.project(self.points[0]);
-        for c in &self.points[1..] {
-            let b = self.tree_plane.project(*c);
-            best = best.min(segment_distance_2(*point, a, b).0);
-            a = b;
-        }
-        best
-    }
-}
-
 /// Whether an edge may take snaps: a road (not a ferry line) with both ends in a large enough
 /// component.
 fn eligible(graph: &Graph, e: &Edge, options: SnapOptions) -> bool {
@@ -152,74 +124,201 @@ fn eligible(graph: &Graph, e: &Edge, options: SnapOptions) -> bool {
         && sizes[graph.component(e.to) as usize] >= options.min_component_nodes
 }
 
-/// An R-tree over the geometry of the edges that may take snaps.
+/// Children per node of the packed tree: wide enough to keep the tree shallow and its upper
+/// levels small, narrow enough that a visited node adds few boxes to the queue.
+const NODE_SIZE: usize = 16;
+
+/// A run of up to [`SEGMENTS_PER_ENTRY`] consecutive segments of one edge: segments
+/// `first_segment..` of `edge`, read from the graph's geometry when the entry is visited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    edge: u32,
+    first_segment: u32,
+}
+
+/// A box in the tree's plane, `[min x, min y, max x, max y]`, rounded outwards to `f32` so
+/// that it still contains everything it bounds.
+type Bbox = [f32; 4];
+
+/// `x` rounded to an `f32` not above it.
+fn f32_down(x: f64) -> f32 {
+    let f = x as f32;
+    if f64::from(f) <= x {
+        f
+    } else {
+        next_toward_neg_infinity(f)
+    }
+}
+
+/// `x` rounded to an `f32` not below it.
+fn f32_up(x: f64) -> f32 {
+    -f32_down(-x)
+}
+
+/// The largest `f32` below a finite `f`.
+fn next_toward_neg_infinity(f: f32) -> f32 {
+    if f == 0.0 {
+        -f32::from_bits(1)
+    } else if f > 0.0 {
+        f32::from_bits(f.to_bits() - 1)
+    } else {
+        f32::from_bits(f.to_bits() + 1)
+    }
+}
+
+fn union(a: Bbox, b: Bbox) -> Bbox {
+    [
+        a[0].min(b[0]),
+        a[1].min(b[1]),
+        a[2].max(b[2]),
+        a[3].max(b[3]),
+    ]
+}
+
+/// Squared distance from `p` to the box (0 inside), in `f64`: never more than the distance to
+/// anything inside the box.
+fn box_distance_2(p: [f64; 2], b: &Bbox) -> f64 {
+    let dx = (f64::from(b[0]) - p[0])
+        .max(p[0] - f64::from(b[2]))
+        .max(0.0);
+    let dy = (f64::from(b[1]) - p[1])
+        .max(p[1] - f64::from(b[3]))
+        .max(0.0);
+    dx * dx + dy * dy
+}
+
+/// A static R-tree over the geometry of the edges that may take snaps.
+///
+/// The tree is packed once and never changed (as in flatbush): entries are sorted along a
+/// Hilbert curve and grouped [`NODE_SIZE`] at a time, each level's boxes bound groups of the
+/// level below. An entry is 8 bytes plus a 16-byte box, and a level above costs a sixteenth of
+/// the one below, so the whole index takes about 26 bytes per [`SEGMENTS_PER_ENTRY`] segments
+/// of road. A query visits entries and nodes in order of box distance (best first).
 pub struct SnapIndex<'g> {
     graph: &'g Graph,
-    tree: RTree<Piece<'g>>,
     tree_plane: Plane,
+    /// The entries, in Hilbert order.
+    entries: Vec<Entry>,
+    /// Boxes of all levels, the entries' first, then each level of nodes above; the last is the
+    /// root's.
+    boxes: Vec<Bbox>,
+    /// Where each level starts in `boxes`, with the end of the last level appended.
+    level_start: Vec<usize>,
 }
 
 impl<'g> SnapIndex<'g> {
     /// Indexes the eligible edges of `graph`.
     pub fn new(graph: &'g Graph, options: SnapOptions) -> Self {
-        let max_abs_lat = (0..graph.node_count() as u32)
-            .map(|n| graph.coord(crate::graph::NodeIdx(n)).lat().abs())
-            .chain(
-                graph
-                    .edges()
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, _)| graph.edge_geometry(i).iter().map(|c| c.lat().abs())),
-            )
-            .fold(0.0f64, f64::max);
+        // Every node is an end of an edge's geometry, so the geometry holds every coordinate.
+        let max_abs_lat = graph
+            .coords
+            .par_iter()
+            .chain(graph.geometry.par_iter())
+            .map(|c| c.lat().abs())
+            .reduce(|| 0.0f64, f64::max);
         let tree_plane = Plane {
             scale: max_abs_lat.min(89.9).to_radians().cos(),
         };
-        let mut pieces = Vec::new();
-        for (i, e) in graph.edges().iter().enumerate() {
-            if !eligible(graph, e, options) {
-                continue;
+        let curve = BoundingBox::of(graph.coords.iter().copied());
+        let mut keyed: Vec<(u64, Entry, Bbox)> = (0..graph.edges().len())
+            .into_par_iter()
+            .filter(|&i| eligible(graph, &graph.edges()[i], options))
+            .flat_map_iter(|i| {
+                let geom = graph.edge_geometry(i);
+                let segments = geom.len().saturating_sub(1);
+                let curve = &curve;
+                (0..segments).step_by(SEGMENTS_PER_ENTRY).map(move |first| {
+                    let points = &geom[first..=(first + SEGMENTS_PER_ENTRY).min(segments)];
+                    let mut lo = [f64::INFINITY; 2];
+                    let mut hi = [f64::NEG_INFINITY; 2];
+                    for c in points {
+                        let p = tree_plane.project(*c);
+                        lo = [lo[0].min(p[0]), lo[1].min(p[1])];
+                        hi = [hi[0].max(p[0]), hi[1].max(p[1])];
+                    }
+                    let bbox = [
+                        f32_down(lo[0]),
+                        f32_down(lo[1]),
+                        f32_up(hi[0]),
+                        f32_up(hi[1]),
+                    ];
+                    let entry = Entry {
+                        edge: i as u32,
+                        first_segment: first as u32,
+                    };
+                    (curve.hilbert_key(points[points.len() / 2]), entry, bbox)
+                })
+            })
+            .collect();
+        keyed.par_sort_unstable_by_key(|&(key, entry, _)| (key, entry));
+        let entries: Vec<Entry> = keyed.iter().map(|k| k.1).collect();
+        let mut boxes: Vec<Bbox> = Vec::with_capacity(entries.len() * 16 / 15 + NODE_SIZE);
+        boxes.extend(keyed.iter().map(|k| k.2));
+        drop(keyed);
+        let mut level_start = vec![0, boxes.len()];
+        while boxes.len() - level_start[level_start.len() - 2] > 1 {
+            let below = level_start[level_start.len() - 2]..boxes.len();
+            for first in below.clone().step_by(NODE_SIZE) {
+                let group = &boxes[first..(first + NODE_SIZE).min(below.end)];
+                let bbox = group[1..].iter().fold(group[0], |a, b| union(a, *b));
+                boxes.push(bbox);
             }
-            let geom = graph.edge_geometry(i);
-            let segments = geom.len().saturating_sub(1);
-            for first in (0..segments).step_by(SEGMENTS_PER_ENTRY) {
-                let points = &geom[first..=(first + SEGMENTS_PER_ENTRY).min(segments)];
-                let projected: Vec<[f64; 2]> =
-                    points.iter().map(|c| tree_plane.project(*c)).collect();
-                pieces.push(Piece {
-                    edge: i as u32,
-                    first_segment: first as u32,
-                    points,
-                    envelope: AABB::from_points(projected.iter()),
-                    tree_plane,
-                });
-            }
+            level_start.push(boxes.len());
         }
         SnapIndex {
             graph,
-            tree: RTree::bulk_load(pieces),
             tree_plane,
+            entries,
+            boxes,
+            level_start,
         }
     }
 
     /// Snaps a point, or `None` if no eligible edge exists or the nearest road is farther than
     /// `max_snap_m`.
     pub fn snap(&self, point: Coord, max_snap_m: f64) -> Option<Snap> {
+        use std::cmp::Reverse;
         let local = Plane::at(point);
         let query = self.tree_plane.project(point);
         // Local distances are at least `ratio` times tree distances (1 for any point within the
         // network's latitudes; smaller for a point farther from the equator than every road).
         let ratio = (local.scale / self.tree_plane.scale).min(1.0);
+        let levels = self.level_start.len() - 1;
+        let root = *self.boxes.last()?;
         let mut best: Option<(f64, u32, u32, f64)> = None;
-        for (piece, tree_d2) in self.tree.nearest_neighbor_iter_with_distance_2(&query) {
-            // The margin keeps rounding from ending the search before an exact tie is seen.
+        // (squared box distance as bits (non-negative, so ordered as the numbers), level,
+        // position in the level). Level 0 are the entries.
+        let mut queue = std::collections::BinaryHeap::new();
+        queue.push(Reverse((
+            box_distance_2(query, &root).to_bits(),
+            levels - 1,
+            0usize,
+        )));
+        while let Some(Reverse((bits, level, pos))) = queue.pop() {
+            let tree_d2 = f64::from_bits(bits);
+            // Everything still queued is at least this far in the tree's plane. The margin keeps
+            // rounding from ending the search before an exact tie is seen.
             if best.is_some_and(|b| tree_d2 * ratio * ratio > b.0 * (1.0 + 1e-9)) {
                 break;
             }
-            let (d2, segment, t) = nearest_segment(piece.points, point, local);
-            let candidate = (d2, piece.edge, piece.first_segment + segment, t);
-            if best.is_none_or(|b| (candidate.0, candidate.1, candidate.2) < (b.0, b.1, b.2)) {
-                best = Some(candidate);
+            if level == 0 {
+                let entry = self.entries[pos];
+                let geom = self.graph.edge_geometry(entry.edge as usize);
+                let first = entry.first_segment as usize;
+                let last = (first + SEGMENTS_PER_ENTRY).min(geom.len() - 1);
+                let (d2, segment, t) = nearest_segment(&geom[first..=last], point, local);
+                let candidate = (d2, entry.edge, entry.first_segment + segment, t);
+                if best.is_none_or(|b| (candidate.0, candidate.1, candidate.2) < (b.0, b.1, b.2)) {
+                    best = Some(candidate);
+                }
+                continue;
+            }
+            let below = self.level_start[level - 1]..self.level_start[level];
+            let children =
+                below.start + pos * NODE_SIZE..(below.start + (pos + 1) * NODE_SIZE).min(below.end);
+            for child in children {
+                let d2 = box_distance_2(query, &self.boxes[child]);
+                queue.push(Reverse((d2.to_bits(), level - 1, child - below.start)));
             }
         }
         let (_, edge, segment, t) = best?;
