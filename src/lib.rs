@@ -58,6 +58,8 @@ pub mod profile;
 pub mod region;
 pub mod route;
 pub mod snap;
+pub mod suggest;
+pub mod vulnerability;
 
 pub use error::{Error, Result};
 pub use feature::{ServiceKind, ServiceKinds};

@@ -38,6 +38,12 @@ enum Command {
     },
     /// Print the default settings file, commented, to start a project's servicegap.toml from.
     Config,
+    /// For every service point of one kind: the settlements and population it serves, and
+    /// who would end up beyond the threshold if it alone closed. Prints the top 20.
+    Vulnerable(Box<VulnerableArgs>),
+    /// Where up to k new service points of one kind would bring the most people within the
+    /// threshold (greedy maximal coverage). Prints the picks.
+    Suggest(Box<SuggestArgs>),
     /// Read an extract and report what it holds: road graph, service points, settlements.
     Inspect {
         /// The OpenStreetMap extract (.osm.pbf) or a graph cache from `servicegap build`.
@@ -126,6 +132,222 @@ struct AnalyzeArgs {
     config: Option<PathBuf>,
 }
 
+/// The inputs of an analysis, as `analyze` takes them, for the scenario commands.
+#[derive(clap::Args)]
+struct InputArgs {
+    /// The OpenStreetMap extract (.osm.pbf) or a graph cache from `servicegap build`.
+    file: PathBuf,
+    /// Service points from a planner's file (repeatable); see `analyze --help`.
+    #[arg(long = "services", value_name = "FILE")]
+    services: Vec<PathBuf>,
+    /// Whether service points of kinds not in any --services file still come from OSM.
+    #[arg(long, value_name = "on|off", default_value = "on")]
+    osm_services: OnOff,
+    /// Settlements from a file instead of OSM places (SCB grid CSV, CSV or GeoJSON points).
+    #[arg(long, value_name = "FILE")]
+    settlements: Option<PathBuf>,
+    /// Coordinate system of x/y columns in the input files (e.g. EPSG:3006).
+    #[arg(long, value_name = "CRS")]
+    crs: Option<String>,
+    /// Region polygons (GeoJSON, WGS 84), e.g. kommuner.
+    #[arg(long, value_name = "FILE")]
+    regions: Option<PathBuf>,
+    /// The property holding the region name (default: name, kom_namn, NAME or namn).
+    #[arg(long, value_name = "NAME")]
+    region_field: Option<String>,
+    /// Gap threshold per kind, e.g. `grocery=10min` (repeatable); its unit chooses km or
+    /// minutes.
+    #[arg(long = "threshold", value_name = "KIND=VALUE{km|min}")]
+    thresholds: Vec<String>,
+    /// Settlements farther than this from a road (metres) get status no_road [default: 5000].
+    #[arg(long)]
+    max_snap_m: Option<f64>,
+    /// Service points farther than this from a road (metres) are dropped [default: 1000].
+    #[arg(long)]
+    max_service_snap_m: Option<f64>,
+    /// Road components with fewer nodes take no snaps (broken fragments) [default: 50].
+    #[arg(long)]
+    min_component_nodes: Option<u32>,
+    /// Settings file (see `servicegap config`); flags given on the command line win.
+    #[arg(long, value_name = "servicegap.toml")]
+    config: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct VulnerableArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The kind of service: grocery, fuel, post, pharmacy or payment.
+    #[arg(long, value_name = "KIND")]
+    kind: String,
+    /// Write the ranked points as GeoJSON here.
+    #[arg(short = 'o', long = "output", value_name = "vulnerable.geojson")]
+    output: Option<PathBuf>,
+    /// Write the ranked points as CSV here.
+    #[arg(long, value_name = "vulnerable.csv")]
+    csv: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct SuggestArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The kind of service: grocery, fuel, post, pharmacy or payment.
+    #[arg(long, value_name = "KIND")]
+    kind: String,
+    /// How many new sites to pick (at least 1).
+    #[arg(short = 'k', value_name = "K", default_value = "3")]
+    k: String,
+    /// Candidate sites (CSV with lon/lat or x/y and --crs, or GeoJSON points; optional id
+    /// and name) instead of every node of the main road network.
+    #[arg(long, value_name = "FILE")]
+    candidates: Option<PathBuf>,
+    /// Write the picks as GeoJSON here.
+    #[arg(short = 'o', long = "output", value_name = "suggest.geojson")]
+    output: Option<PathBuf>,
+}
+
+/// A region with its planners' files applied, ready for a scenario command.
+struct Loaded {
+    file: String,
+    region: Region,
+    options: AnalysisOptions,
+    polygons: Option<servicegap::input::regions::Regions>,
+}
+
+/// A `--kind` value, or an error listing the kinds.
+fn parse_kind(name: &str) -> Result<servicegap::ServiceKind, Failure> {
+    servicegap::ServiceKind::from_name(name).ok_or_else(|| {
+        let kinds: Vec<&str> = servicegap::ServiceKind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect();
+        Failure::Error(format!(
+            "--kind: unknown kind `{name}` (kinds: {})",
+            kinds.join(", ")
+        ))
+    })
+}
+
+impl InputArgs {
+    fn crs(&self) -> Result<Option<servicegap::input::crs::Crs>, Failure> {
+        self.crs
+            .as_deref()
+            .map(servicegap::input::crs::Crs::parse)
+            .transpose()
+            .map_err(|e| Failure::Error(format!("--crs: {e}")))
+    }
+
+    /// Reads the settings and planners' files first (their errors come without waiting), then
+    /// the extract.
+    fn load(&self) -> Result<Loaded, Failure> {
+        let (options, profile) = settings(&Settings {
+            config: self.config.as_deref(),
+            thresholds: &self.thresholds,
+            max_snap_m: self.max_snap_m,
+            max_service_snap_m: self.max_service_snap_m,
+            min_component_nodes: self.min_component_nodes,
+        })?;
+        let crs = self.crs()?;
+        let service_files = self
+            .services
+            .iter()
+            .map(|p| servicegap::input::services::read_services(p, crs.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let settlements = self
+            .settlements
+            .as_deref()
+            .map(|p| servicegap::input::settlements::read_settlements(p, crs.as_ref()))
+            .transpose()?;
+        let polygons = self
+            .regions
+            .as_deref()
+            .map(|p| servicegap::input::regions::Regions::read(p, self.region_field.as_deref()))
+            .transpose()?;
+        let mut region = Region::open_with(&self.file, &profile)?;
+        if !service_files.is_empty() || self.osm_services == OnOff::Off {
+            region.use_service_files(&service_files, self.osm_services == OnOff::On);
+        }
+        if let Some(settlements) = settlements {
+            region.use_settlements(settlements);
+        }
+        let file = self.file.display().to_string();
+        if region.settlements.is_empty() {
+            let places: Vec<&str> = profile.places().iter().map(|p| p.name()).collect();
+            return Err(Failure::Error(format!(
+                "{file}: no settlements (place={}) in this extract; nothing to analyse",
+                places.join(", ")
+            )));
+        }
+        Ok(Loaded {
+            file,
+            region,
+            options,
+            polygons,
+        })
+    }
+}
+
+fn vulnerable(args: Box<VulnerableArgs>) -> Result<(), Failure> {
+    let kind = parse_kind(&args.kind)?;
+    let loaded = args.input.load()?;
+    let (region, polygons) = (&loaded.region, loaded.polygons.as_ref());
+    let result = servicegap::vulnerability::vulnerability(region, &loaded.options, kind, polygons);
+    let mut outputs = export::OutputSet::new();
+    if let Some(path) = &args.output {
+        outputs.write(path, |w| result.write_geojson(w, region, polygons))?;
+    }
+    if let Some(path) = &args.csv {
+        outputs.write(path, |w| result.write_csv(w, region, polygons))?;
+    }
+    outputs.commit()?;
+    let mut out = std::io::stdout().lock();
+    write!(out, "{}: {}", loaded.file, result.table(region, 20))?;
+    out.flush()?;
+    Ok(())
+}
+
+fn suggest(args: Box<SuggestArgs>) -> Result<(), Failure> {
+    use servicegap::suggest::Candidates;
+    let kind = parse_kind(&args.kind)?;
+    let k: usize = args
+        .k
+        .trim()
+        .parse()
+        .ok()
+        .filter(|&k| k > 0)
+        .ok_or_else(|| {
+            Failure::Error(format!(
+                "-k must be a whole number of sites, at least 1 (got `{}`)",
+                args.k
+            ))
+        })?;
+    let candidates = match &args.candidates {
+        Some(path) => Candidates::Sites(servicegap::suggest::read_sites(
+            path,
+            args.input.crs()?.as_ref(),
+        )?),
+        None => Candidates::MainNetworkNodes,
+    };
+    let loaded = args.input.load()?;
+    let region = &loaded.region;
+    let result = servicegap::suggest::suggest(region, &loaded.options, kind, k, &candidates);
+    let mut outputs = export::OutputSet::new();
+    if let Some(path) = &args.output {
+        outputs.write(path, |w| result.write_geojson(w, region, &candidates))?;
+    }
+    outputs.commit()?;
+    let mut out = std::io::stdout().lock();
+    write!(
+        out,
+        "{}: {}",
+        loaded.file,
+        result.table(region, &candidates)
+    )?;
+    out.flush()?;
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -160,36 +382,37 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
-    let mut args = *args;
-    if let Some(dir) = &args.out_dir {
-        let named = |name: &str| Some(dir.join(name));
-        args.output = args.output.or_else(|| named("settlements.geojson"));
-        args.csv = args.csv.or_else(|| named("settlements.csv"));
-        args.summary = args.summary.or_else(|| named("summary.json"));
-        args.network_out = args.network_out.or_else(|| named("network.geojson"));
-        args.services_out = args.services_out.or_else(|| named("services.geojson"));
-    }
+/// The flags that make the analysis settings, shared by every command that analyses.
+struct Settings<'a> {
+    config: Option<&'a std::path::Path>,
+    thresholds: &'a [String],
+    max_snap_m: Option<f64>,
+    max_service_snap_m: Option<f64>,
+    min_component_nodes: Option<u32>,
+}
+
+/// The analysis options and reading rules: the settings file's, then the flags'.
+fn settings(flags: &Settings<'_>) -> Result<(AnalysisOptions, Profile), Failure> {
     let mut options = AnalysisOptions::default();
     let mut profile = Profile::default();
-    if let Some(path) = &args.config {
+    if let Some(path) = flags.config {
         let config = servicegap::config::Config::read(path)?;
         let in_file = |e: String| Failure::Error(format!("{}: {e}", path.display()));
         config.apply(&mut options).map_err(in_file)?;
         profile = config.profile().map_err(in_file)?;
     }
-    let settings = args
+    let thresholds = flags
         .thresholds
         .iter()
         .map(|t| t.parse::<ThresholdSetting>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(Failure::Error)?;
-    options.set_thresholds(&settings);
+    options.set_thresholds(&thresholds);
     for (name, v, into) in [
-        ("--max-snap-m", args.max_snap_m, &mut options.max_snap_m),
+        ("--max-snap-m", flags.max_snap_m, &mut options.max_snap_m),
         (
             "--max-service-snap-m",
-            args.max_service_snap_m,
+            flags.max_service_snap_m,
             &mut options.max_service_snap_m,
         ),
     ] {
@@ -202,9 +425,29 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
             *into = v;
         }
     }
-    if let Some(n) = args.min_component_nodes {
+    if let Some(n) = flags.min_component_nodes {
         options.snap.min_component_nodes = n;
     }
+    Ok((options, profile))
+}
+
+fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
+    let mut args = *args;
+    if let Some(dir) = &args.out_dir {
+        let named = |name: &str| Some(dir.join(name));
+        args.output = args.output.or_else(|| named("settlements.geojson"));
+        args.csv = args.csv.or_else(|| named("settlements.csv"));
+        args.summary = args.summary.or_else(|| named("summary.json"));
+        args.network_out = args.network_out.or_else(|| named("network.geojson"));
+        args.services_out = args.services_out.or_else(|| named("services.geojson"));
+    }
+    let (options, profile) = settings(&Settings {
+        config: args.config.as_deref(),
+        thresholds: &args.thresholds,
+        max_snap_m: args.max_snap_m,
+        max_service_snap_m: args.max_service_snap_m,
+        min_component_nodes: args.min_component_nodes,
+    })?;
 
     let crs = args
         .crs
@@ -325,6 +568,8 @@ fn build(
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Analyze(args) => analyze(args),
+        Command::Vulnerable(args) => vulnerable(args),
+        Command::Suggest(args) => suggest(args),
         Command::Build {
             file,
             output,
