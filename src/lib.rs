@@ -12,6 +12,10 @@
 //! [`snap`] (points onto roads, packed R-tree) → [`route`] (multi-source Dijkstra) → [`analysis`]
 //! (nearest point of each kind per settlement, gaps, summary) → [`export`] (GeoJSON, CSV, JSON).
 //!
+//! - [`vulnerability`]: per service point, who it serves and who would be stranded if it alone
+//!   closed (one nearest-and-second-nearest search), for `servicegap vulnerable`.
+//! - [`suggest`]: where up to k new points bring the most people within the threshold (greedy
+//!   maximal coverage over bounded searches), for `servicegap suggest`.
 //! - [`cache`]: a whole [`region::Region`] saved to a `.sgraph` file and loaded back, for
 //!   `servicegap build`; [`region::Region::open`] takes either kind of file.
 //! - [`inspect`]: what an extract holds, for `servicegap inspect`.
@@ -59,6 +63,8 @@ pub mod region;
 pub mod route;
 pub mod scenario;
 pub mod snap;
+pub mod suggest;
+pub mod vulnerability;
 
 pub use error::{Error, Result};
 pub use feature::{ServiceKind, ServiceKinds};

@@ -41,6 +41,12 @@ enum Command {
     /// Compare what-if scenarios (service points closed or added) with the baseline: prints
     /// a side-by-side table; writes the comparison and the per-settlement changes on request.
     Scenario(Box<ScenarioArgs>),
+    /// For every service point of one kind: the settlements and population it serves, and
+    /// who would end up beyond the threshold if it alone closed. Prints the top 20.
+    Vulnerable(Box<VulnerableArgs>),
+    /// Where up to k new service points of one kind would bring the most people within the
+    /// threshold (greedy maximal coverage). Prints the picks.
+    Suggest(Box<SuggestArgs>),
     /// Read an extract and report what it holds: road graph, service points, settlements.
     Inspect {
         /// The OpenStreetMap extract (.osm.pbf) or a graph cache from `servicegap build`.
@@ -103,6 +109,40 @@ struct ScenarioArgs {
     /// Write every settlement whose figures change in a scenario, per kind, as GeoJSON here.
     #[arg(long, value_name = "diff.geojson")]
     diff_out: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct VulnerableArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The kind of service: grocery, fuel, post, pharmacy or payment.
+    #[arg(long, value_name = "KIND")]
+    kind: String,
+    /// Write the ranked points as GeoJSON here.
+    #[arg(short = 'o', long = "output", value_name = "vulnerable.geojson")]
+    output: Option<PathBuf>,
+    /// Write the ranked points as CSV here.
+    #[arg(long, value_name = "vulnerable.csv")]
+    csv: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct SuggestArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The kind of service: grocery, fuel, post, pharmacy or payment.
+    #[arg(long, value_name = "KIND")]
+    kind: String,
+    /// How many new sites to pick (at least 1).
+    #[arg(short = 'k', value_name = "K", default_value = "3")]
+    k: String,
+    /// Candidate sites (CSV with lon/lat or x/y and --crs, or GeoJSON points; optional id
+    /// and name) instead of every node of the main road network.
+    #[arg(long, value_name = "FILE")]
+    candidates: Option<PathBuf>,
+    /// Write the picks as GeoJSON here.
+    #[arg(short = 'o', long = "output", value_name = "suggest.geojson")]
+    output: Option<PathBuf>,
 }
 
 /// What every analysing command reads: the extract, planners' files and settings.
@@ -278,6 +318,90 @@ fn load(args: &InputArgs) -> Result<Loaded, Failure> {
     })
 }
 
+/// A `--kind` value, or an error listing the kinds.
+fn parse_kind(name: &str) -> Result<servicegap::ServiceKind, Failure> {
+    servicegap::ServiceKind::from_name(name).ok_or_else(|| {
+        let kinds: Vec<&str> = servicegap::ServiceKind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect();
+        Failure::Error(format!(
+            "--kind: unknown kind `{name}` (kinds: {})",
+            kinds.join(", ")
+        ))
+    })
+}
+
+impl InputArgs {
+    fn crs(&self) -> Result<Option<servicegap::input::crs::Crs>, Failure> {
+        self.crs
+            .as_deref()
+            .map(servicegap::input::crs::Crs::parse)
+            .transpose()
+            .map_err(|e| Failure::Error(format!("--crs: {e}")))
+    }
+}
+
+fn vulnerable(args: Box<VulnerableArgs>) -> Result<(), Failure> {
+    let kind = parse_kind(&args.kind)?;
+    let loaded = load(&args.input)?;
+    let (region, polygons) = (&loaded.region, loaded.polygons.as_ref());
+    let result = servicegap::vulnerability::vulnerability(region, &loaded.options, kind, polygons);
+    let mut outputs = export::OutputSet::new();
+    if let Some(path) = &args.output {
+        outputs.write(path, |w| result.write_geojson(w, region, polygons))?;
+    }
+    if let Some(path) = &args.csv {
+        outputs.write(path, |w| result.write_csv(w, region, polygons))?;
+    }
+    outputs.commit()?;
+    let mut out = std::io::stdout().lock();
+    write!(out, "{}: {}", loaded.file, result.table(region, 20))?;
+    out.flush()?;
+    Ok(())
+}
+
+fn suggest(args: Box<SuggestArgs>) -> Result<(), Failure> {
+    use servicegap::suggest::Candidates;
+    let kind = parse_kind(&args.kind)?;
+    let k: usize = args
+        .k
+        .trim()
+        .parse()
+        .ok()
+        .filter(|&k| k > 0)
+        .ok_or_else(|| {
+            Failure::Error(format!(
+                "-k must be a whole number of sites, at least 1 (got `{}`)",
+                args.k
+            ))
+        })?;
+    let candidates = match &args.candidates {
+        Some(path) => Candidates::Sites(servicegap::suggest::read_sites(
+            path,
+            args.input.crs()?.as_ref(),
+        )?),
+        None => Candidates::MainNetworkNodes,
+    };
+    let loaded = load(&args.input)?;
+    let region = &loaded.region;
+    let result = servicegap::suggest::suggest(region, &loaded.options, kind, k, &candidates);
+    let mut outputs = export::OutputSet::new();
+    if let Some(path) = &args.output {
+        outputs.write(path, |w| result.write_geojson(w, region, &candidates))?;
+    }
+    outputs.commit()?;
+    let mut out = std::io::stdout().lock();
+    write!(
+        out,
+        "{}: {}",
+        loaded.file,
+        result.table(region, &candidates)
+    )?;
+    out.flush()?;
+    Ok(())
+}
+
 fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
     let mut args = *args;
     if let Some(dir) = &args.out_dir {
@@ -425,6 +549,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             config,
         } => build(&file, &output, config.as_deref()),
         Command::Scenario(args) => scenario(*args),
+        Command::Vulnerable(args) => vulnerable(args),
+        Command::Suggest(args) => suggest(args),
         Command::Config => {
             let mut out = std::io::stdout().lock();
             write!(out, "{}", servicegap::config::DEFAULT_CONFIG)?;
