@@ -58,6 +58,7 @@ pub mod profile;
 pub mod region;
 pub mod route;
 pub mod snap;
+pub mod straight_line;
 
 pub use error::{Error, Result};
 pub use feature::{ServiceKind, ServiceKinds};

@@ -61,9 +61,9 @@ enum OnOff {
 struct AnalyzeArgs {
     /// The OpenStreetMap extract (.osm.pbf) or a graph cache from `servicegap build`.
     file: PathBuf,
-    /// Write all five outputs into this folder under their usual names (settlements.geojson,
-    /// settlements.csv, summary.json, network.geojson, services.geojson); the flags below
-    /// override single names.
+    /// Write all six outputs into this folder under their usual names (settlements.geojson,
+    /// settlements.csv, summary.json, network.geojson, services.geojson, catchments.geojson);
+    /// the flags below override single names.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
     /// Write the settlements as GeoJSON here.
@@ -81,6 +81,10 @@ struct AnalyzeArgs {
     /// Write the service points with their snap distance as GeoJSON here.
     #[arg(long, value_name = "services.geojson")]
     services_out: Option<PathBuf>,
+    /// Write each service point's catchment as GeoJSON here: per kind, the settlements and
+    /// population whose nearest point (by km, and by minutes) it is.
+    #[arg(long, value_name = "catchments.geojson")]
+    catchments_out: Option<PathBuf>,
     /// Service points from a planner's file: Pipos export (xlsx/CSV), CSV or GeoJSON
     /// (repeatable). Per kind, the files replace OSM: a kind present in any file comes only
     /// from the files.
@@ -169,6 +173,7 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
         args.summary = args.summary.or_else(|| named("summary.json"));
         args.network_out = args.network_out.or_else(|| named("network.geojson"));
         args.services_out = args.services_out.or_else(|| named("services.geojson"));
+        args.catchments_out = args.catchments_out.or_else(|| named("catchments.geojson"));
     }
     let mut options = AnalysisOptions::default();
     let mut profile = Profile::default();
@@ -276,6 +281,9 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
     }
     if let Some(path) = &args.services_out {
         outputs.write(path, |w| export::services_geojson(w, &region, &result))?;
+    }
+    if let Some(path) = &args.catchments_out {
+        outputs.write(path, |w| export::catchments_geojson(w, &region, &result))?;
     }
     outputs.commit()?;
     let mut out = std::io::stdout().lock();
