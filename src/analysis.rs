@@ -269,10 +269,11 @@ pub struct Quantiles {
     pub max: Option<f64>,
 }
 
-/// Gap figures of one kind computed without mobile points.
+/// The gap figures of one kind from one set of its points: [`KindSummary::without_mobile`]
+/// holds them for the points that are not mobile.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GapFigures {
-    /// Snapped service points of the kind that are not mobile.
+    /// Snapped service points of the kind in the set.
     pub services: usize,
     /// Settlements in gap.
     pub gap_settlements: usize,
@@ -482,12 +483,12 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
                 .collect()
         })
         .collect();
-    let field = |set: usize, k: usize, m: usize| {
-        fields
-            .iter()
-            .position(|&f| f == (set, k, m))
-            .map(|i| &results[i])
-    };
+    // Where each (anchor set, kind, metric) field's results are, if it was computed.
+    let mut slot = [[[None; 2]; 5]; 2];
+    for (i, &(set, k, m)) in fields.iter().enumerate() {
+        slot[set][k][m] = Some(i);
+    }
+    let field = |set: usize, k: usize, m: usize| slot[set][k][m].map(|i| &results[i]);
     timings.push(("route", clock.elapsed()));
     clock = Instant::now();
 

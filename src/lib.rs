@@ -14,6 +14,8 @@
 //!
 //! - [`cache`]: a whole [`region::Region`] saved to a `.sgraph` file and loaded back, for
 //!   `servicegap build`; [`region::Region::open`] takes either kind of file.
+//! - [`straight_line`]: the nearest point as the crow flies (rstar over earth-centred
+//!   coordinates), for the straight-line distance and detour factor of [`analysis`].
 //! - [`inspect`]: what an extract holds, for `servicegap inspect`.
 //! - [`coord`]: (lon, lat) fixed-point coordinates and ellipsoidal distances.
 //! - [`feature`]: service kinds, service points, settlements, OSM ids.

@@ -6,7 +6,7 @@
 //! measure the road lengths are built from. Candidates live in an R-tree over their
 //! earth-centred 3-D coordinates ([`crate::coord::ecef_m`]); it hands them out by increasing
 //! chord length, and the chord is never longer than [`crate::coord::distance_m`] (with a margin
-//! of [`CHORD_MARGIN`] for rounding), so the search stops once the chord exceeds the best
+//! of 0.1 % for rounding), so the search stops once the chord exceeds the best
 //! distance found and the answer is exact. Ties go to the point with the lower index, as in the
 //! road analysis.
 
