@@ -19,15 +19,26 @@
 //!   when no service of the kind can be reached (`unreachable`: an island without a link), or
 //!   when it has no road (`no_road`); the last two have no value.
 //!
+//! - **Mobile points** ([`ServicePoint::mobile`]: a shop van's or library bus's stop) count
+//!   like any other. For each kind that has a mobile point, the fields are computed a second
+//!   time without mobile points ([`SettlementResult::without_mobile`],
+//!   [`KindSummary::without_mobile`]), so planners see what the gaps are on the days the van
+//!   does not come.
+//! - **Straight line** ([`SettlementResult::line`]): the ellipsoidal distance to the nearest
+//!   point of each kind as the crow flies ([`crate::straight_line`]), over the same points as
+//!   the road fields (those that snapped); computed for every settlement, also those without a
+//!   road.
+//!
 //! Partial edges are integers like whole ones: the part of an edge before a projection is its
 //! length (and time) times the fraction of the way along, rounded; the part after is the rest,
 //! so the two always add up to the edge exactly.
 
-use crate::feature::{ServiceKind, ServicePoint, Settlement};
+use crate::feature::{ServiceKind, ServiceKinds, ServicePoint, Settlement};
 use crate::graph::{Edge, Graph, NodeIdx};
 use crate::region::Region;
 use crate::route::{nearest_sources, Metric, Seed, Workspace};
 use crate::snap::{Snap, SnapIndex, SnapOptions};
+use crate::straight_line::StraightLineIndex;
 use rayon::prelude::*;
 use std::fmt;
 use std::str::FromStr;
@@ -208,6 +219,15 @@ pub struct KindResult {
     pub gap: bool,
 }
 
+/// The nearest point of a kind as the crow flies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StraightLine {
+    /// Ellipsoidal distance in decimetres.
+    pub length_dm: u32,
+    /// Index (into the region's services) of the nearest point.
+    pub nearest: u32,
+}
+
 /// The result for one settlement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SettlementResult {
@@ -219,6 +239,23 @@ pub struct SettlementResult {
     pub island: bool,
     /// Per kind, in [`ServiceKind::ALL`] order.
     pub kinds: [KindResult; 5],
+    /// Per kind, the result without mobile points: `Some` exactly for the kinds in
+    /// [`Analysis::mobile_kinds`].
+    pub without_mobile: [Option<KindResult>; 5],
+    /// Per kind, the nearest snapped point in a straight line (`None` when the kind has no
+    /// snapped point).
+    pub line: [Option<StraightLine>; 5],
+}
+
+impl SettlementResult {
+    /// Road distance over straight-line distance to the nearest point of kind index `k`
+    /// (each to its own nearest point), unrounded; `None` without a road value or when the
+    /// straight line is 0.
+    pub fn detour(&self, k: usize) -> Option<f64> {
+        let road = self.kinds[k].length_dm?;
+        let line = self.line[k]?.length_dm;
+        (line > 0).then(|| f64::from(road) / f64::from(line))
+    }
 }
 
 /// Quantiles of the reached settlements' values (nearest rank), in km or minutes.
@@ -230,6 +267,28 @@ pub struct Quantiles {
     pub p90: Option<f64>,
     /// Largest value.
     pub max: Option<f64>,
+}
+
+/// The gap figures of one kind from one set of its points: [`KindSummary::without_mobile`]
+/// holds them for the points that are not mobile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GapFigures {
+    /// Snapped service points of the kind in the set.
+    pub services: usize,
+    /// Settlements in gap.
+    pub gap_settlements: usize,
+    /// Known population of the settlements in gap.
+    pub gap_population: u64,
+    /// `gap_population / population` (`None` without known population).
+    pub gap_share_population: Option<f64>,
+    /// `gap_settlements / settlements`.
+    pub gap_share_settlements: Option<f64>,
+    /// Settlements on the network that reach no point.
+    pub unreachable: usize,
+    /// Road km to the nearest point.
+    pub km: Quantiles,
+    /// Car minutes to the nearest point.
+    pub min: Quantiles,
 }
 
 /// Summary figures of one kind.
@@ -261,6 +320,11 @@ pub struct KindSummary {
     pub km: Quantiles,
     /// Car minutes to the nearest point.
     pub min: Quantiles,
+    /// Straight-line km to the nearest point, over the settlements that have one (those
+    /// without a road too).
+    pub line_km: Quantiles,
+    /// The gap figures without mobile points, for a kind that has mobile points.
+    pub without_mobile: Option<GapFigures>,
 }
 
 /// Everything an analysis produced.
@@ -276,6 +340,9 @@ pub struct Analysis {
     pub island_settlements: usize,
     /// Service points dropped for lying too far from an eligible road.
     pub services_dropped: usize,
+    /// Kinds offered by at least one mobile service point (snapped or not): the kinds with
+    /// results without mobile points.
+    pub mobile_kinds: ServiceKinds,
     /// Time per phase.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -367,27 +434,21 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         .iter()
         .map(|s| s.as_ref().map(|s| anchor(graph, s, access)))
         .collect();
-    // Services of each kind by edge, for the same-edge case: (edge, service index), sorted.
     let by_edge: Vec<Vec<(u32, u32)>> = ServiceKind::ALL
         .iter()
-        .map(|&k| {
-            let mut v: Vec<(u32, u32)> = service_anchors
-                .iter()
-                .enumerate()
-                .filter(|(j, a)| a.is_some() && region.services[*j].kinds.contains(k))
-                .filter_map(|(j, a)| a.map(|a| (a.edge, j as u32)))
-                .collect();
-            v.sort_unstable();
-            v
-        })
+        .map(|&k| services_by_edge(&region.services, &service_anchors, k))
         .collect();
-
     let fields: Vec<(usize, usize)> = (0..5).flat_map(|k| (0..2).map(move |m| (k, m))).collect();
     let results: Vec<Vec<Option<(u32, u32)>>> = fields
         .par_iter()
         .map_init(Workspace::new, |ws, &(k, m)| {
-            let kind = ServiceKind::ALL[k];
-            let seeds = seeds_for(graph, &region.services, &service_anchors, kind, m);
+            let seeds = seeds_for(
+                graph,
+                &region.services,
+                &service_anchors,
+                ServiceKind::ALL[k],
+                m,
+            );
             nearest_sources(graph, METRICS[m], &seeds, ws);
             settlement_anchors
                 .iter()
@@ -414,8 +475,10 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     analysis
 }
 
-/// Builds the results and summaries from the per-field values: `results[2 * k + m][i]` is the
-/// `(cost, service)` of settlement `i` for kind `k` by metric `m` (0 length, 1 time).
+/// Builds the results and summaries from the per-field values of all points:
+/// `results[2 * k + m][i]` is the `(cost, service)` of settlement `i` for kind `k` by metric
+/// `m` (0 length, 1 time). Adds the fields without mobile points (for kinds that have some)
+/// and the straight-line nearest points.
 pub(crate) fn assemble(
     graph: &Graph,
     services: &[ServicePoint],
@@ -425,12 +488,119 @@ pub(crate) fn assemble(
     service_snaps: Vec<Option<Snap>>,
     results: &[Vec<Option<(u32, u32)>>],
 ) -> Analysis {
-    let clock = Instant::now();
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let access = options.access_kmh;
+    let service_anchors: Vec<Option<Anchor>> = service_snaps
+        .iter()
+        .map(|s| s.as_ref().map(|s| anchor(graph, s, access)))
+        .collect();
+    let settlement_anchors: Vec<Option<Anchor>> = settlement_snaps
+        .iter()
+        .map(|s| s.as_ref().map(|s| anchor(graph, s, access)))
+        .collect();
+    let mobile_kinds = services
+        .iter()
+        .filter(|s| s.mobile)
+        .fold(ServiceKinds::EMPTY, |acc, s| acc | s.kinds);
+    // The same anchors with mobile points left out, for the fields without them.
+    let fixed_anchors: Vec<Option<Anchor>> = service_anchors
+        .iter()
+        .zip(services)
+        .map(|(a, s)| a.filter(|_| !s.mobile))
+        .collect();
+    let fixed_by_edge: Vec<Vec<(u32, u32)>> = ServiceKind::ALL
+        .iter()
+        .map(|&k| services_by_edge(services, &fixed_anchors, k))
+        .collect();
+    // (kind, metric) of the kinds with mobile points, computed without them.
+    let fixed_fields: Vec<(usize, usize)> = (0..5)
+        .filter(|&k| mobile_kinds.contains(ServiceKind::ALL[k]))
+        .flat_map(|k| (0..2).map(move |m| (k, m)))
+        .collect();
+    let fixed_results: Vec<Vec<Option<(u32, u32)>>> = fixed_fields
+        .par_iter()
+        .map_init(Workspace::new, |ws, &(k, m)| {
+            let kind = ServiceKind::ALL[k];
+            let seeds = seeds_for(graph, services, &fixed_anchors, kind, m);
+            nearest_sources(graph, METRICS[m], &seeds, ws);
+            settlement_anchors
+                .iter()
+                .map(|a| {
+                    a.as_ref().and_then(|a| {
+                        settle(
+                            graph,
+                            |n| ws.label(n),
+                            a,
+                            m,
+                            &fixed_by_edge[k],
+                            &fixed_anchors,
+                        )
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let field = |set: usize, k: usize, m: usize| -> Option<&Vec<Option<(u32, u32)>>> {
+        if set == 0 {
+            return results.get(2 * k + m);
+        }
+        let i = fixed_fields.iter().position(|&f| f == (k, m))?;
+        fixed_results.get(i)
+    };
+    if !fixed_fields.is_empty() {
+        timings.push(("route_without_mobile", clock.elapsed()));
+        clock = Instant::now();
+    }
+
+    let line_indices: Vec<StraightLineIndex> = ServiceKind::ALL
+        .iter()
+        .map(|&kind| {
+            StraightLineIndex::new(
+                services
+                    .iter()
+                    .zip(&service_snaps)
+                    .enumerate()
+                    .filter(|(_, (s, snap))| snap.is_some() && s.kinds.contains(kind))
+                    .map(|(j, (s, _))| (j as u32, s.coord)),
+            )
+        })
+        .collect();
+    let lines: Vec<[Option<StraightLine>; 5]> = region_settlements
+        .par_iter()
+        .map(|s| {
+            std::array::from_fn(|k| {
+                line_indices[k].nearest(s.coord).map(|(m, j)| StraightLine {
+                    length_dm: (m * 10.0).round() as u32,
+                    nearest: j,
+                })
+            })
+        })
+        .collect();
+    timings.push(("straight_line", clock.elapsed()));
+    clock = Instant::now();
+
     let main_component = 0;
+    let kind_result = |set: usize, k: usize, i: usize| {
+        let by_length = field(set, k, 0)?[i];
+        let by_time = field(set, k, 1)?[i];
+        let value = match options.thresholds[k].unit {
+            Unit::Km => by_length.map(|(dm, _)| f64::from(dm) / 10_000.0),
+            Unit::Min => by_time.map(|(ds, _)| f64::from(ds) / 600.0),
+        };
+        Some(KindResult {
+            length_dm: by_length.map(|l| l.0),
+            nearest_by_length: by_length.map(|l| l.1),
+            time_ds: by_time.map(|t| t.0),
+            nearest_by_time: by_time.map(|t| t.1),
+            gap: value.is_none_or(|v| v > options.thresholds[k].value),
+        })
+    };
     let settlements: Vec<SettlementResult> = settlement_snaps
         .iter()
+        .zip(lines)
         .enumerate()
-        .map(|(i, snap)| {
+        .map(|(i, (snap, line))| {
             let status = if snap.is_some() {
                 Status::Ok
             } else {
@@ -440,26 +610,13 @@ pub(crate) fn assemble(
                 let e = &graph.edges()[s.edge as usize];
                 graph.component(e.from) != main_component || graph.component(e.to) != main_component
             });
-            let kinds = std::array::from_fn(|k| {
-                let by_length = results[2 * k][i];
-                let by_time = results[2 * k + 1][i];
-                let value = match options.thresholds[k].unit {
-                    Unit::Km => by_length.map(|(dm, _)| f64::from(dm) / 10_000.0),
-                    Unit::Min => by_time.map(|(ds, _)| f64::from(ds) / 600.0),
-                };
-                KindResult {
-                    length_dm: by_length.map(|l| l.0),
-                    nearest_by_length: by_length.map(|l| l.1),
-                    time_ds: by_time.map(|t| t.0),
-                    nearest_by_time: by_time.map(|t| t.1),
-                    gap: value.is_none_or(|v| v > options.thresholds[k].value),
-                }
-            });
             SettlementResult {
                 status,
                 snap: *snap,
                 island,
-                kinds,
+                kinds: std::array::from_fn(|k| kind_result(0, k, i).unwrap_or_default()),
+                without_mobile: std::array::from_fn(|k| kind_result(1, k, i)),
+                line,
             }
         })
         .collect();
@@ -472,15 +629,33 @@ pub(crate) fn assemble(
         &service_snaps,
         &everyone,
     );
-    let timings = vec![("summary", clock.elapsed())];
+    timings.push(("summary", clock.elapsed()));
     Analysis {
         island_settlements: settlements.iter().filter(|s| s.island).count(),
         services_dropped: service_snaps.iter().filter(|s| s.is_none()).count(),
+        mobile_kinds,
         settlements,
         service_snaps,
         kinds,
         timings,
     }
+}
+
+/// The snapped services of `kind` by edge, for the same-edge case: (edge, service index),
+/// sorted.
+fn services_by_edge(
+    services: &[ServicePoint],
+    anchors: &[Option<Anchor>],
+    kind: ServiceKind,
+) -> Vec<(u32, u32)> {
+    let mut v: Vec<(u32, u32)> = anchors
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| services[*j].kinds.contains(kind))
+        .filter_map(|(j, a)| a.map(|a| (a.edge, j as u32)))
+        .collect();
+    v.sort_unstable();
+    v
 }
 
 /// Seeds of one (kind, metric) field: each snapped point of the kind starts the search at its
@@ -600,52 +775,153 @@ fn summarize(
     kind: ServiceKind,
     k: usize,
     options: &AnalysisOptions,
-    (services, settlements): (&[ServicePoint], &[Settlement]),
+    (services_list, settlements): (&[ServicePoint], &[Settlement]),
     results: &[SettlementResult],
     service_snaps: &[Option<Snap>],
     members: &[usize],
 ) -> KindSummary {
-    let sum_population = |idx: &mut dyn Iterator<Item = usize>| {
-        idx.filter_map(|i| settlements[i].population)
-            .fold(0u64, u64::saturating_add)
-    };
-    let population = sum_population(&mut members.iter().copied());
-    let gap: Vec<usize> = members
+    let population = members
         .iter()
-        .copied()
-        .filter(|&i| results[i].kinds[k].gap)
-        .collect();
-    let gap_population = sum_population(&mut gap.iter().copied());
-    let reached = |f: fn(&KindResult) -> Option<f64>| {
-        quantiles(
-            members
-                .iter()
-                .filter_map(|&i| f(&results[i].kinds[k]))
-                .collect(),
-        )
+        .filter_map(|&i| settlements[i].population)
+        .fold(0u64, u64::saturating_add);
+    let services = |fixed: bool| {
+        services_list
+            .iter()
+            .zip(service_snaps)
+            .filter(|(s, snap)| snap.is_some() && s.kinds.contains(kind) && !(fixed && s.mobile))
+            .count()
     };
+    let all = gap_figures(
+        settlements,
+        results,
+        members,
+        population,
+        services(false),
+        |r| Some(&r.kinds[k]),
+    );
+    let without_mobile = results
+        .first()
+        .is_some_and(|r| r.without_mobile[k].is_some())
+        .then(|| {
+            gap_figures(
+                settlements,
+                results,
+                members,
+                population,
+                services(true),
+                |r| r.without_mobile[k].as_ref(),
+            )
+        });
     let n = members.len();
-    let count =
-        |f: &dyn Fn(&SettlementResult) -> bool| members.iter().filter(|&&i| f(&results[i])).count();
     KindSummary {
         kind,
         threshold: options.thresholds[k],
-        services: services
-            .iter()
-            .zip(service_snaps)
-            .filter(|(s, snap)| snap.is_some() && s.kinds.contains(kind))
-            .count(),
+        services: all.services,
         settlements: n,
         population,
+        gap_settlements: all.gap_settlements,
+        gap_population: all.gap_population,
+        gap_share_population: all.gap_share_population,
+        gap_share_settlements: all.gap_share_settlements,
+        unreachable: all.unreachable,
+        no_road: members
+            .iter()
+            .filter(|&&i| results[i].status == Status::NoRoad)
+            .count(),
+        km: all.km,
+        min: all.min,
+        line_km: quantiles(
+            members
+                .iter()
+                .filter_map(|&i| results[i].line[k])
+                .map(|l| f64::from(l.length_dm) / 10_000.0)
+                .collect(),
+        ),
+        without_mobile,
+    }
+}
+
+/// The gap figures of the `members` from the kind's result that `pick` takes out of each
+/// settlement's (the one with all points, or the one without mobile points).
+fn gap_figures(
+    settlements: &[Settlement],
+    results: &[SettlementResult],
+    members: &[usize],
+    population: u64,
+    services: usize,
+    pick: impl Fn(&SettlementResult) -> Option<&KindResult>,
+) -> GapFigures {
+    let of = |i: usize| pick(&results[i]).copied().unwrap_or_default();
+    let gap: Vec<usize> = members.iter().copied().filter(|&i| of(i).gap).collect();
+    let gap_population = gap
+        .iter()
+        .filter_map(|&i| settlements[i].population)
+        .fold(0u64, u64::saturating_add);
+    let reached = |f: fn(&KindResult) -> Option<f64>| {
+        quantiles(members.iter().filter_map(|&i| f(&of(i))).collect())
+    };
+    let n = members.len();
+    GapFigures {
+        services,
         gap_settlements: gap.len(),
         gap_population,
         gap_share_population: (population > 0).then(|| gap_population as f64 / population as f64),
         gap_share_settlements: (n > 0).then(|| gap.len() as f64 / n as f64),
-        unreachable: count(&|r| r.status == Status::Ok && r.kinds[k].length_dm.is_none()),
-        no_road: count(&|r| r.status == Status::NoRoad),
+        unreachable: members
+            .iter()
+            .filter(|&&i| results[i].status == Status::Ok && of(i).length_dm.is_none())
+            .count(),
         km: reached(|r| r.length_dm.map(|dm| f64::from(dm) / 10_000.0)),
         min: reached(|r| r.time_ds.map(|ds| f64::from(ds) / 600.0)),
     }
+}
+
+/// What one service point is the nearest point of, for one kind it offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Catchment {
+    /// Settlements whose nearest point of the kind by road length it is.
+    pub settlements_km: usize,
+    /// Their known population.
+    pub population_km: u64,
+    /// Settlements whose nearest point of the kind by car time it is.
+    pub settlements_min: usize,
+    /// Their known population.
+    pub population_min: u64,
+}
+
+/// The catchment of every service point of the region, in the region's order: per kind (in
+/// [`ServiceKind::ALL`] order) `Some` for each kind the point offers if it snapped, `None` for
+/// other kinds and for dropped points. Per kind, the catchments split the settlements that
+/// reach a point of the kind (and their population) exactly: each counts once, at its nearest
+/// point.
+pub fn catchments(region: &Region, analysis: &Analysis) -> Vec<[Option<Catchment>; 5]> {
+    let mut out: Vec<[Option<Catchment>; 5]> = region
+        .services
+        .iter()
+        .zip(&analysis.service_snaps)
+        .map(|(s, snap)| {
+            std::array::from_fn(|k| {
+                (snap.is_some() && s.kinds.contains(ServiceKind::ALL[k])).then(Catchment::default)
+            })
+        })
+        .collect();
+    for (settlement, r) in region.settlements.iter().zip(&analysis.settlements) {
+        let population = settlement.population.unwrap_or(0);
+        for (k, kr) in r.kinds.iter().enumerate() {
+            if let Some(c) = kr
+                .nearest_by_length
+                .and_then(|j| out[j as usize][k].as_mut())
+            {
+                c.settlements_km += 1;
+                c.population_km = c.population_km.saturating_add(population);
+            }
+            if let Some(c) = kr.nearest_by_time.and_then(|j| out[j as usize][k].as_mut()) {
+                c.settlements_min += 1;
+                c.population_min = c.population_min.saturating_add(population);
+            }
+        }
+    }
+    out
 }
 
 /// The per-kind summaries of a group of settlements (e.g. those of one kommun), given by their

@@ -73,6 +73,21 @@ pub fn distance_m_f64(a: (f64, f64), b: (f64, f64)) -> f64 {
     north.hypot(east)
 }
 
+/// Earth-centred, earth-fixed coordinates (x, y, z) in metres of a point on the WGS 84
+/// ellipsoid. The straight 3-D chord between two such points is never longer than
+/// [`distance_m`] between them (checked in the tests below), which lets a 3-D R-tree find the
+/// nearest point by [`distance_m`] exactly.
+pub fn ecef_m(c: Coord) -> [f64; 3] {
+    let (lon, lat) = (c.lon().to_radians(), c.lat().to_radians());
+    let s = lat.sin();
+    let n = WGS84_A / (1.0 - WGS84_E2 * s * s).sqrt();
+    [
+        n * lat.cos() * lon.cos(),
+        n * lat.cos() * lon.sin(),
+        n * (1.0 - WGS84_E2) * s,
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +111,39 @@ mod tests {
                 "{a:?} {b:?}: {ours} vs {reference}"
             );
         }
+    }
+
+    #[test]
+    fn chord_is_never_longer_than_distance() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let chord = |a: Coord, b: Coord| {
+            let (p, q) = (ecef_m(a), ecef_m(b));
+            ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2)).sqrt()
+        };
+        let mut worst = f64::INFINITY;
+        for i in 0..200_000 {
+            let a = Coord::from_degrees(
+                rng.gen_range(-180.0..180.0),
+                rng.gen_range(-1.0f64..1.0).asin().to_degrees(),
+            );
+            let b = if i % 2 == 0 {
+                Coord::from_degrees(
+                    a.lon() + rng.gen_range(-3.0..3.0),
+                    (a.lat() + rng.gen_range(-3.0..3.0)).clamp(-90.0, 90.0),
+                )
+            } else {
+                Coord::from_degrees(
+                    rng.gen_range(-180.0..180.0),
+                    rng.gen_range(-1.0f64..1.0).asin().to_degrees(),
+                )
+            };
+            let c = chord(a, b);
+            if c > 1.0 {
+                worst = worst.min(distance_m(a, b) / c);
+            }
+        }
+        // crate::straight_line relies on distance ≥ 0.999 × chord.
+        assert!(worst > 0.999_9, "distance / chord down to {worst}");
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! Writing results: settlements as GeoJSON and CSV, the summary as JSON and as a table, the
-//! network and the service points as GeoJSON.
+//! network, the service points and their catchments as GeoJSON.
 //!
 //! Files are written through an [`OutputSet`]: to temporary files first, renamed into place
 //! together only when all are complete, so a failed run leaves no output behind. GeoJSON follows
 //! RFC 7946: a FeatureCollection in WGS 84, coordinates as (lon, lat). Numbers are rounded to
 //! 0.01 (km, minutes, metres); missing values are `null` (empty in CSV).
 
-use crate::analysis::{round2, Analysis, KindResult, SettlementResult};
+use crate::analysis::{round2, Analysis, KindResult, Quantiles, SettlementResult};
 use crate::error::{Error, Result};
 use crate::feature::{Place, ServiceKind, ServicePoint, Settlement};
 use crate::region::Region;
@@ -167,7 +167,10 @@ fn service_id(region: &Region, index: Option<u32>) -> Value {
     })
 }
 
-/// The properties of one settlement, in output order.
+/// The properties of one settlement, in output order: per kind `K_km`, `K_min`, `K_nearest`
+/// (by length), `K_gap`, `K_line_km` (straight line to the nearest point), `K_detour` (road km
+/// over straight km), and for a kind with mobile points `K_km_fixed`, `K_min_fixed`,
+/// `K_gap_fixed` (the same without mobile points).
 pub fn settlement_properties(
     region: &Region,
     s: &Settlement,
@@ -189,14 +192,14 @@ pub fn settlement_properties(
         p.insert("region".into(), name);
     }
     let mut gaps = Vec::new();
-    for (kind, k) in ServiceKind::ALL.iter().zip(&r.kinds) {
+    for (k, (kind, kr)) in ServiceKind::ALL.iter().zip(&r.kinds).enumerate() {
         let KindResult {
             length_dm,
             time_ds,
             nearest_by_length,
             gap,
             ..
-        } = *k;
+        } = *kr;
         p.insert(format!("{kind}_km"), km(length_dm));
         p.insert(format!("{kind}_min"), minutes(time_ds));
         p.insert(
@@ -204,6 +207,16 @@ pub fn settlement_properties(
             service_id(region, nearest_by_length),
         );
         p.insert(format!("{kind}_gap"), json!(gap));
+        p.insert(
+            format!("{kind}_line_km"),
+            km(r.line[k].map(|l| l.length_dm)),
+        );
+        p.insert(format!("{kind}_detour"), json!(r.detour(k).map(round2)));
+        if let Some(fixed) = &r.without_mobile[k] {
+            p.insert(format!("{kind}_km_fixed"), km(fixed.length_dm));
+            p.insert(format!("{kind}_min_fixed"), minutes(fixed.time_ds));
+            p.insert(format!("{kind}_gap_fixed"), json!(fixed.gap));
+        }
         if gap {
             gaps.push(kind.name());
         }
@@ -337,13 +350,15 @@ pub fn summary_json(
     summary
 }
 
+fn quantiles_json(q: &Quantiles) -> Value {
+    json!({"p50": q.p50, "p90": q.p90, "max": q.max})
+}
+
 fn kinds_json(summaries: &[crate::analysis::KindSummary]) -> Value {
     let mut kinds = Map::new();
     for k in summaries {
-        let q = |q: &crate::analysis::Quantiles| json!({"p50": q.p50, "p90": q.p90, "max": q.max});
-        kinds.insert(
-            k.kind.name().into(),
-            json!({
+        let q = quantiles_json;
+        let mut row = json!({
                 "threshold": {"value": k.threshold.value, "unit": k.threshold.unit.name()},
                 "services": k.services,
                 "settlements": k.settlements,
@@ -358,8 +373,23 @@ fn kinds_json(summaries: &[crate::analysis::KindSummary]) -> Value {
                 "no_road": k.no_road,
                 "km": q(&k.km),
                 "min": q(&k.min),
-            }),
-        );
+                "line_km": q(&k.line_km),
+        });
+        if let Some(f) = &k.without_mobile {
+            row["without_mobile"] = json!({
+                "services": f.services,
+                "gap_settlements": f.gap_settlements,
+                "gap_population": f.gap_population,
+                "gap_share": {
+                    "population": f.gap_share_population.map(round6),
+                    "settlements": f.gap_share_settlements.map(round6),
+                },
+                "unreachable": f.unreachable,
+                "km": q(&f.km),
+                "min": q(&f.min),
+            });
+        }
+        kinds.insert(k.kind.name().into(), row);
     }
     Value::Object(kinds)
 }
@@ -433,29 +463,50 @@ pub fn summary_table(file: &str, region: &Region, analysis: &Analysis) -> String
         "min p90"
     );
     for k in &analysis.kinds {
-        let _ = writeln!(
-            s,
-            "{:<9} {:>9} {:>7} {:>8} {:>9} {:>8} {:>6} {:>7} {:>7} {:>7} {:>7} {:>7}",
-            k.kind.name(),
-            k.threshold.to_string(),
-            k.services,
-            format!("{}/{}", k.gap_settlements, k.settlements),
-            k.gap_population,
-            k.gap_share_population
-                .map_or("-".into(), |x| format!("{:.2}", x * 100.0)),
-            k.unreachable,
-            fmt_opt(k.km.p50),
-            fmt_opt(k.km.p90),
-            fmt_opt(k.km.max),
-            fmt_opt(k.min.p50),
-            fmt_opt(k.min.p90),
-        );
+        let all = crate::analysis::GapFigures {
+            services: k.services,
+            gap_settlements: k.gap_settlements,
+            gap_population: k.gap_population,
+            gap_share_population: k.gap_share_population,
+            gap_share_settlements: k.gap_share_settlements,
+            unreachable: k.unreachable,
+            km: k.km,
+            min: k.min,
+        };
+        let rows = std::iter::once((k.kind.name(), &all))
+            .chain(k.without_mobile.as_ref().map(|f| (" fixed", f)));
+        for (label, f) in rows {
+            let _ = writeln!(
+                s,
+                "{:<9} {:>9} {:>7} {:>8} {:>9} {:>8} {:>6} {:>7} {:>7} {:>7} {:>7} {:>7}",
+                label,
+                k.threshold.to_string(),
+                f.services,
+                format!("{}/{}", f.gap_settlements, k.settlements),
+                f.gap_population,
+                f.gap_share_population
+                    .map_or("-".into(), |x| format!("{:.2}", x * 100.0)),
+                f.unreachable,
+                fmt_opt(f.km.p50),
+                fmt_opt(f.km.p90),
+                fmt_opt(f.km.max),
+                fmt_opt(f.min.p50),
+                fmt_opt(f.min.p90),
+            );
+        }
     }
     let _ = writeln!(
         s,
         "\nin gap: beyond the threshold, or no point of the kind reachable (unreach), or no road;\n\
          gap pop and %pop count tagged population only; km and min are to the nearest point"
     );
+    if !analysis.mobile_kinds.is_empty() {
+        let _ = writeln!(
+            s,
+            "fixed: the same without mobile points (shop vans, library bus stops), for the kinds \
+             that have them"
+        );
+    }
     for k in analysis.kinds.iter().filter(|k| k.services == 0) {
         let _ = writeln!(
             s,
@@ -503,22 +554,31 @@ pub fn network_geojson(w: &mut impl Write, region: &Region) -> std::io::Result<(
     }
 }
 
-fn service_feature(s: &ServicePoint, snap_m: Option<f64>) -> Value {
+/// The properties a service point has in services.geojson and catchments.geojson: `id`,
+/// `name`, `kinds`, `form`, `mobile`, `snap_m`.
+fn service_properties(s: &ServicePoint, snap_m: Option<f64>) -> Map<String, Value> {
     let kinds: Vec<&str> = s.kinds.iter().map(ServiceKind::name).collect();
+    let mut p = Map::new();
+    p.insert("id".into(), json!(s.id.to_string()));
+    p.insert("name".into(), json!(s.name));
+    p.insert("kinds".into(), json!(kinds));
+    p.insert("form".into(), json!(s.form));
+    p.insert("mobile".into(), json!(s.mobile));
+    p.insert("snap_m".into(), json!(snap_m.map(round2)));
+    p
+}
+
+fn service_feature(s: &ServicePoint, snap_m: Option<f64>) -> Value {
     json!({
         "type": "Feature",
         "geometry": point(s.coord.lon(), s.coord.lat()),
-        "properties": {
-            "id": s.id.to_string(),
-            "name": s.name,
-            "kinds": kinds,
-            "snap_m": snap_m.map(round2),
-        }
+        "properties": service_properties(s, snap_m),
     })
 }
 
-/// Writes services.geojson: every service point with `id`, `name`, `kinds` and `snap_m`
-/// (`null` for points dropped as too far from a road).
+/// Writes services.geojson: every service point with `id`, `name`, `kinds`, `form` (a
+/// planner's list's form of service, else `null`), `mobile` and `snap_m` (`null` for points
+/// dropped as too far from a road).
 ///
 /// # Errors
 /// Any error of `w`.
@@ -571,6 +631,59 @@ pub fn regions_geojson(w: &mut impl Write, groups: &RegionGroups<'_>) -> std::io
             let geometry = geojson::Geometry::from(groups.regions.polygon(r));
             json!({"type": "Feature", "geometry": geometry, "properties": p})
         }),
+    )
+}
+
+/// Writes catchments.geojson: one Point per service point at its own location, with the
+/// properties of services.geojson, then `status` (`ok`, or `dropped` for a point too far from a
+/// road), then per kind K: `K_settlements_km` and `K_population_km` (the settlements, and their
+/// known population, whose nearest point of K by road length it is), `K_settlements_min` and
+/// `K_population_min` (the same by car time). The four are `null` for a kind the point does not
+/// offer, and for every kind of a dropped point. See [`crate::analysis::catchments`].
+///
+/// # Errors
+/// Any error of `w`.
+pub fn catchments_geojson(
+    w: &mut impl Write,
+    region: &Region,
+    analysis: &Analysis,
+) -> std::io::Result<()> {
+    let catchments = crate::analysis::catchments(region, analysis);
+    feature_collection(
+        w,
+        region
+            .services
+            .iter()
+            .zip(&analysis.service_snaps)
+            .zip(&catchments)
+            .map(|((s, snap), per_kind)| {
+                let mut p = service_properties(s, snap.map(|sn| sn.snap_m));
+                let status = if snap.is_some() { "ok" } else { "dropped" };
+                p.insert("status".into(), json!(status));
+                for (kind, c) in ServiceKind::ALL.iter().zip(per_kind) {
+                    p.insert(
+                        format!("{kind}_settlements_km"),
+                        json!(c.map(|c| c.settlements_km)),
+                    );
+                    p.insert(
+                        format!("{kind}_population_km"),
+                        json!(c.map(|c| c.population_km)),
+                    );
+                    p.insert(
+                        format!("{kind}_settlements_min"),
+                        json!(c.map(|c| c.settlements_min)),
+                    );
+                    p.insert(
+                        format!("{kind}_population_min"),
+                        json!(c.map(|c| c.population_min)),
+                    );
+                }
+                json!({
+                    "type": "Feature",
+                    "geometry": point(s.coord.lon(), s.coord.lat()),
+                    "properties": p,
+                })
+            }),
     )
 }
 

@@ -18,6 +18,8 @@
 //!   maximal coverage over bounded searches), for `servicegap suggest`.
 //! - [`cache`]: a whole [`region::Region`] saved to a `.sgraph` file and loaded back, for
 //!   `servicegap build`; [`region::Region::open`] takes either kind of file.
+//! - [`straight_line`]: the nearest point as the crow flies (rstar over earth-centred
+//!   coordinates), for the straight-line distance and detour factor of [`analysis`].
 //! - [`inspect`]: what an extract holds, for `servicegap inspect`.
 //! - [`coord`]: (lon, lat) fixed-point coordinates and ellipsoidal distances.
 //! - [`feature`]: service kinds, service points, settlements, OSM ids.
@@ -63,6 +65,7 @@ pub mod region;
 pub mod route;
 pub mod scenario;
 pub mod snap;
+pub mod straight_line;
 pub mod suggest;
 pub mod vulnerability;
 

@@ -70,9 +70,9 @@ enum OnOff {
 struct AnalyzeArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Write all five outputs into this folder under their usual names (settlements.geojson,
-    /// settlements.csv, summary.json, network.geojson, services.geojson); the flags below
-    /// override single names.
+    /// Write all six outputs into this folder under their usual names (settlements.geojson,
+    /// settlements.csv, summary.json, network.geojson, services.geojson, catchments.geojson);
+    /// the flags below override single names.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
     /// Write the settlements as GeoJSON here.
@@ -90,6 +90,10 @@ struct AnalyzeArgs {
     /// Write the service points with their snap distance as GeoJSON here.
     #[arg(long, value_name = "services.geojson")]
     services_out: Option<PathBuf>,
+    /// Write each service point's catchment as GeoJSON here: per kind, the settlements and
+    /// population whose nearest point (by km, and by minutes) it is.
+    #[arg(long, value_name = "catchments.geojson")]
+    catchments_out: Option<PathBuf>,
     /// Write the region polygons with their gap figures as GeoJSON here (needs --regions).
     #[arg(long, value_name = "regions.geojson")]
     regions_out: Option<PathBuf>,
@@ -411,6 +415,7 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
         args.summary = args.summary.or_else(|| named("summary.json"));
         args.network_out = args.network_out.or_else(|| named("network.geojson"));
         args.services_out = args.services_out.or_else(|| named("services.geojson"));
+        args.catchments_out = args.catchments_out.or_else(|| named("catchments.geojson"));
     }
     if args.regions_out.is_some() && args.input.regions.is_none() {
         return Err(Failure::Error("--regions-out needs --regions".into()));
@@ -450,6 +455,9 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
     }
     if let Some(path) = &args.services_out {
         outputs.write(path, |w| export::services_geojson(w, &region, &result))?;
+    }
+    if let Some(path) = &args.catchments_out {
+        outputs.write(path, |w| export::catchments_geojson(w, &region, &result))?;
     }
     outputs.commit()?;
     let mut out = std::io::stdout().lock();

@@ -1089,3 +1089,135 @@ fn km_and_minutes_pick_different_services() {
     assert!(to_y(T) < 1200);
     assert!(!analyze(&r, &opts).settlements[0].kinds[0].gap);
 }
+
+// =============================================================================================
+// Straight lines, mobile points and catchments
+// =============================================================================================
+
+/// A road around a lake: the settlements S (west shore) and T (east shore) are a kilometre
+/// apart as the crow flies but about five by road. The grocery van V stops on the east shore;
+/// the fixed shop F is a little farther east.
+///
+/// ```text
+///   S                 T V   F          (lat 62.0005)
+/// L1--L2             R1-------R2       (lat 62.0)
+///      |    lake     |
+///      |             |
+///     SW ----------- SE                (lat 61.98)
+/// ```
+#[test]
+fn straight_line_detour_mobile_and_catchments_around_a_lake() {
+    let geometry = [
+        c(14.999, 62.0),
+        c(15.001, 62.0),
+        c(15.001, 61.98),
+        c(15.017, 61.98),
+        c(15.017, 62.0),
+        c(15.03, 62.0),
+    ];
+    let mut net = Net::default();
+    let nodes: Vec<u32> = geometry.iter().map(|&g| net.node(g)).collect();
+    net.way(&nodes, road(50.0, Direction::Both));
+    let graph = net.graph();
+    let edge = hand_road(&geometry, 50.0);
+    assert_edge(&graph, 0, &edge);
+
+    let (s, t, v, f) = (
+        c(15.0, 62.0005),
+        c(15.0183, 62.0005),
+        c(15.0201, 62.0005),
+        c(15.0252, 62.0005),
+    );
+    let foot = |p: Coord| c(p.lon(), 62.0);
+    let (hs, ht) = (
+        hand_snap(&edge, 0, foot(s), s),
+        hand_snap(&edge, 4, foot(t), t),
+    );
+    let (hv, hf) = (
+        hand_snap(&edge, 4, foot(v), v),
+        hand_snap(&edge, 4, foot(f), f),
+    );
+    let mut van = service(1, ServiceKinds::GROCERY, v);
+    van.mobile = true;
+    let shop = service(2, ServiceKinds::GROCERY | ServiceKinds::POST, f);
+    let r = region(
+        graph,
+        vec![van, shop],
+        vec![settlement(10, s, Some(40)), settlement(11, t, Some(25))],
+    );
+    let an = analyze(&r, &options());
+    let g = kind_index(ServiceKind::Grocery);
+    let post = kind_index(ServiceKind::Post);
+    let road =
+        |from: &HandSnap, to: &HandSnap| from.leg[L] + (to.before[L] - from.before[L]) + to.leg[L];
+
+    // Both settlements are nearest to the van, by road and in a straight line.
+    assert_eq!(an.settlements[0].kinds[g].length_dm, Some(road(&hs, &hv)));
+    assert_eq!(an.settlements[1].kinds[g].length_dm, Some(road(&ht, &hv)));
+    for (i, p) in [s, t].into_iter().enumerate() {
+        let line = an.settlements[i].line[g].unwrap_or_else(|| panic!("{i}: no line"));
+        assert_eq!(line.nearest, 0, "{i}");
+        assert_eq!(
+            line.length_dm,
+            round_checked(distance_m(p, v) * 10.0),
+            "{i}"
+        );
+        // Post is offered by the shop only.
+        let line = an.settlements[i].line[post].unwrap_or_else(|| panic!("{i}: no line"));
+        assert_eq!(
+            (line.nearest, line.length_dm),
+            (1, round_checked(distance_m(p, f) * 10.0))
+        );
+    }
+    // The lake: S's road is about five times its straight line.
+    let detour_s = an.settlements[0]
+        .detour(g)
+        .unwrap_or_else(|| panic!("detour"));
+    assert_eq!(
+        detour_s,
+        f64::from(road(&hs, &hv)) / f64::from(round_checked(distance_m(s, v) * 10.0))
+    );
+    assert!(detour_s > 4.0, "{detour_s}");
+    let detour_t = an.settlements[1]
+        .detour(g)
+        .unwrap_or_else(|| panic!("detour"));
+    assert_eq!(
+        detour_t,
+        f64::from(road(&ht, &hv)) / f64::from(round_checked(distance_m(t, v) * 10.0))
+    );
+    // T's detour is only the two 55 m snap legs on a 94 m straight line.
+    assert!((2.0..2.5).contains(&detour_t), "{detour_t}");
+
+    // Without the van, both go to the shop; only grocery has figures without mobile points.
+    assert_eq!(an.mobile_kinds, ServiceKinds::GROCERY);
+    for (i, h) in [hs, ht].iter().enumerate() {
+        let fixed = an.settlements[i].without_mobile[g].unwrap_or_else(|| panic!("{i}"));
+        assert_eq!(
+            (fixed.length_dm, fixed.nearest_by_length),
+            (Some(road(h, &hf)), Some(1))
+        );
+        assert_eq!(fixed.gap, road(h, &hf) > 100_000, "{i}");
+        assert!(an.settlements[i].without_mobile[post].is_none());
+    }
+    let summary = &an.kinds[g];
+    let fixed = summary
+        .without_mobile
+        .as_ref()
+        .unwrap_or_else(|| panic!("summary"));
+    assert_eq!((summary.services, fixed.services), (2, 1));
+    assert!(an.kinds[post].without_mobile.is_none());
+
+    // Catchments: the van serves both settlements (65 people), the shop none for grocery and
+    // both for post.
+    let catchments = servicegap::analysis::catchments(&r, &an);
+    let both = servicegap::analysis::Catchment {
+        settlements_km: 2,
+        population_km: 65,
+        settlements_min: 2,
+        population_min: 65,
+    };
+    assert_eq!(catchments[0][g], Some(both));
+    assert_eq!(catchments[0][post], None);
+    assert_eq!(catchments[1][g], Some(Default::default()));
+    assert_eq!(catchments[1][post], Some(both));
+}

@@ -7,6 +7,8 @@
 mod common;
 
 use common::random_region;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use servicegap::analysis::{analyze, AnalysisOptions, Status};
 use servicegap::coord::{distance_m, Coord};
 use servicegap::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
@@ -315,5 +317,190 @@ fn junction_snaps_use_every_road_of_the_junction() {
             at.kinds[grocery].length_dm.is_some_and(|d| d < 10_200),
             "{order:?}"
         );
+    }
+}
+
+// =============================================================================================
+// Straight lines, mobile points and catchments
+// =============================================================================================
+
+/// The straight-line nearest point of each kind equals a brute-force search over the snapped
+/// points of the kind (ellipsoidal distance, ties to the lower index), for every settlement,
+/// also those without a road.
+#[test]
+fn straight_line_equals_brute_force_on_random_regions() {
+    for seed in 0..120 {
+        let (region, options) = random_region(seed);
+        let result = analyze(&region, &options);
+        for (i, settlement) in region.settlements.iter().enumerate() {
+            for (k, kind) in ServiceKind::ALL.iter().enumerate() {
+                let best = region
+                    .services
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, s)| result.service_snaps[*j].is_some() && s.kinds.contains(*kind))
+                    .map(|(j, s)| (distance_m(settlement.coord, s.coord), j as u32))
+                    .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let got = result.settlements[i].line[k];
+                assert_eq!(
+                    got.map(|l| (l.length_dm, l.nearest)),
+                    best.map(|(m, j)| ((m * 10.0).round() as u32, j)),
+                    "seed {seed}: settlement {i}, {kind}"
+                );
+                // The road is never shorter than the straight line, up to the rounding of
+                // each edge and partial edge to whole decimetres.
+                if let (Some(road), Some(line)) = (result.settlements[i].kinds[k].length_dm, got) {
+                    assert!(
+                        f64::from(road) + 20.0 >= f64::from(line.length_dm),
+                        "seed {seed}: {i} {kind}: road {road} dm, line {} dm",
+                        line.length_dm
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// With some points marked mobile, the results without mobile points equal an analysis of the
+/// same region with the mobile points removed: per settlement (the nearest point mapped back
+/// to the full list) and in the summary.
+#[test]
+fn without_mobile_equals_an_analysis_without_the_mobile_points() {
+    let mut kinds_seen = 0;
+    for seed in 0..120 {
+        let (mut region, options) = random_region(seed);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0b11e);
+        for s in &mut region.services {
+            s.mobile = rng.gen_bool(0.3);
+        }
+        let mobile_kinds = region
+            .services
+            .iter()
+            .filter(|s| s.mobile)
+            .fold(ServiceKinds::EMPTY, |acc, s| acc | s.kinds);
+        let result = analyze(&region, &options);
+        assert_eq!(result.mobile_kinds, mobile_kinds, "seed {seed}");
+
+        let kept: Vec<u32> = (0..region.services.len() as u32)
+            .filter(|&j| !region.services[j as usize].mobile)
+            .collect();
+        let mut fixed_region = region.clone();
+        fixed_region.services.retain(|s| !s.mobile);
+        let fixed = analyze(&fixed_region, &options);
+        let back = |j: Option<u32>| j.map(|j| kept[j as usize]);
+
+        for (k, kind) in ServiceKind::ALL.iter().enumerate() {
+            let has_mobile = mobile_kinds.contains(*kind);
+            kinds_seen += usize::from(has_mobile);
+            for (i, r) in result.settlements.iter().enumerate() {
+                let Some(ours) = r.without_mobile[k] else {
+                    assert!(!has_mobile, "seed {seed}: {i} {kind}: missing");
+                    continue;
+                };
+                assert!(has_mobile, "seed {seed}: {i} {kind}: not expected");
+                let mut reference = fixed.settlements[i].kinds[k];
+                reference.nearest_by_length = back(reference.nearest_by_length);
+                reference.nearest_by_time = back(reference.nearest_by_time);
+                assert_eq!(ours, reference, "seed {seed}: settlement {i}, {kind}");
+            }
+            let (ours, reference) = (&result.kinds[k], &fixed.kinds[k]);
+            match &ours.without_mobile {
+                None => assert!(!has_mobile, "seed {seed}: {kind}: no summary"),
+                Some(f) => {
+                    assert!(has_mobile, "seed {seed}: {kind}");
+                    assert_eq!(
+                        (
+                            f.services,
+                            f.gap_settlements,
+                            f.gap_population,
+                            f.gap_share_population,
+                            f.gap_share_settlements,
+                            f.unreachable,
+                            f.km,
+                            f.min
+                        ),
+                        (
+                            reference.services,
+                            reference.gap_settlements,
+                            reference.gap_population,
+                            reference.gap_share_population,
+                            reference.gap_share_settlements,
+                            reference.unreachable,
+                            reference.km,
+                            reference.min
+                        ),
+                        "seed {seed}: {kind} summary"
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        kinds_seen > 100,
+        "too few kinds with mobile points: {kinds_seen}"
+    );
+}
+
+/// Per kind, the catchments split the settlements that reach a point of the kind, and their
+/// population, exactly; each point's catchment is the set of settlements naming it nearest.
+#[test]
+fn catchments_split_the_reached_settlements() {
+    for seed in 0..120 {
+        let (region, options) = random_region(seed);
+        let result = analyze(&region, &options);
+        let catchments = servicegap::analysis::catchments(&region, &result);
+        assert_eq!(catchments.len(), region.services.len());
+        for (k, kind) in ServiceKind::ALL.iter().enumerate() {
+            for (j, (s, c)) in region.services.iter().zip(&catchments).enumerate() {
+                let offered = s.kinds.contains(*kind) && result.service_snaps[j].is_some();
+                assert_eq!(c[k].is_some(), offered, "seed {seed}: point {j} {kind}");
+                let Some(c) = c[k] else { continue };
+                let served = |by_time: bool| {
+                    let members: Vec<usize> = result
+                        .settlements
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| {
+                            let n = if by_time {
+                                r.kinds[k].nearest_by_time
+                            } else {
+                                r.kinds[k].nearest_by_length
+                            };
+                            n == Some(j as u32)
+                        })
+                        .map(|(i, _)| i)
+                        .collect();
+                    let population: u64 = members
+                        .iter()
+                        .filter_map(|&i| region.settlements[i].population)
+                        .sum();
+                    (members.len(), population)
+                };
+                assert_eq!(
+                    (c.settlements_km, c.population_km),
+                    served(false),
+                    "seed {seed}: {j} {kind}"
+                );
+                assert_eq!(
+                    (c.settlements_min, c.population_min),
+                    served(true),
+                    "seed {seed}: {j} {kind}"
+                );
+            }
+            let reached: Vec<usize> = (0..region.settlements.len())
+                .filter(|&i| result.settlements[i].kinds[k].length_dm.is_some())
+                .collect();
+            let reached_population: u64 = reached
+                .iter()
+                .filter_map(|&i| region.settlements[i].population)
+                .sum();
+            let sum = |f: fn(&servicegap::analysis::Catchment) -> u64| -> u64 {
+                catchments.iter().filter_map(|c| c[k].as_ref()).map(f).sum()
+            };
+            assert_eq!(sum(|c| c.settlements_km as u64), reached.len() as u64);
+            assert_eq!(sum(|c| c.settlements_min as u64), reached.len() as u64);
+            assert_eq!(sum(|c| c.population_km), reached_population);
+            assert_eq!(sum(|c| c.population_min), reached_population);
+        }
     }
 }

@@ -61,13 +61,14 @@ fn assert_success(out: &Output, what: &str) {
     );
 }
 
-/// The five output files of one run, in `dir`.
+/// The six output files of one run, in `dir`.
 struct Files {
     settlements: PathBuf,
     csv: PathBuf,
     summary: PathBuf,
     network: PathBuf,
     services: PathBuf,
+    catchments: PathBuf,
 }
 
 impl Files {
@@ -78,20 +79,23 @@ impl Files {
             summary: dir.join("summary.json"),
             network: dir.join("n.geojson"),
             services: dir.join("svc.geojson"),
+            catchments: dir.join("c.geojson"),
         }
     }
 
-    fn all(&self) -> [&PathBuf; 5] {
+    fn all(&self) -> [&PathBuf; 6] {
         [
             &self.settlements,
             &self.csv,
             &self.summary,
             &self.network,
             &self.services,
+            &self.catchments,
         ]
     }
 
-    /// `analyze FILE -o .. --csv .. --summary .. --network-out .. --services-out ..` + `extra`.
+    /// `analyze FILE -o .. --csv .. --summary .. --network-out .. --services-out ..
+    /// --catchments-out ..` + `extra`.
     fn args(&self, file: &Path, extra: &[&str]) -> Vec<PathBuf> {
         let mut args: Vec<PathBuf> = vec!["analyze".into(), file.into()];
         for (flag, path) in [
@@ -100,6 +104,7 @@ impl Files {
             ("--summary", &self.summary),
             ("--network-out", &self.network),
             ("--services-out", &self.services),
+            ("--catchments-out", &self.catchments),
         ] {
             args.push(flag.into());
             args.push(path.clone());
@@ -109,7 +114,7 @@ impl Files {
     }
 }
 
-/// Runs `analyze` on `region` writing all five files into `dir`.
+/// Runs `analyze` on `region` writing all six files into `dir`.
 fn analyze_into(region: &str, dir: &Path, extra: &[&str], threads: Option<usize>) -> Files {
     let files = Files::in_dir(dir);
     let out = run(files.args(&data(region), extra), threads);
@@ -266,12 +271,37 @@ fn settlement_keys() -> Vec<String> {
     .map(String::from)
     .to_vec();
     for k in KINDS {
-        for suffix in ["km", "min", "nearest", "gap"] {
+        for suffix in ["km", "min", "nearest", "gap", "line_km", "detour"] {
             keys.push(format!("{k}_{suffix}"));
         }
     }
     keys.push("gaps".into());
     keys
+}
+
+/// The property names of services.geojson, in order.
+const SERVICE_KEYS: [&str; 6] = ["id", "name", "kinds", "form", "mobile", "snap_m"];
+
+/// The property names of catchments.geojson, in order.
+fn catchment_keys() -> Vec<String> {
+    let mut keys: Vec<String> = SERVICE_KEYS.map(String::from).to_vec();
+    keys.push("status".into());
+    for k in KINDS {
+        for suffix in [
+            "settlements_km",
+            "population_km",
+            "settlements_min",
+            "population_min",
+        ] {
+            keys.push(format!("{k}_{suffix}"));
+        }
+    }
+    keys
+}
+
+/// Rounds to 0.01 as the outputs do.
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 fn is_osm_id(s: &str) -> bool {
@@ -347,6 +377,7 @@ fn check_region(region: &str, extent: Extent) {
     assert_eq!(
         entries(dir.path()),
         [
+            "c.geojson",
             "n.geojson",
             "s.csv",
             "s.geojson",
@@ -366,19 +397,26 @@ fn check_region(region: &str, extent: Extent) {
     let svc = features(&svc_json, "services.geojson");
     assert_eq!(Some(svc.len() as u64), inspect["service_points"].as_u64());
     let mut services: BTreeMap<String, ServiceInfo> = BTreeMap::new();
+    let mut service_order: Vec<String> = Vec::new();
     let mut per_kind = [0u64; 5];
     for f in svc {
         let (lon, lat) = point(f, extent, "services.geojson");
         let p = obj(&f["properties"], "services.geojson properties");
         assert_eq!(
             p.keys().collect::<Vec<_>>(),
-            ["id", "name", "kinds", "snap_m"],
+            SERVICE_KEYS,
             "services.geojson property names"
         );
         let id = p["id"]
             .as_str()
             .unwrap_or_else(|| panic!("service id: {}", p["id"]));
         assert!(is_osm_id(id), "{id}");
+        // OSM gives neither a form of service nor mobile points.
+        assert_eq!(
+            (&p["form"], &p["mobile"]),
+            (&Value::Null, &Value::Bool(false))
+        );
+        service_order.push(id.to_owned());
         assert!(p["name"].is_string() || p["name"].is_null(), "{id}");
         let kinds: Vec<String> = p["kinds"]
             .as_array()
@@ -487,6 +525,9 @@ fn check_region(region: &str, extent: Extent) {
             let m = num(&p["snap_m"], id);
             assert!((0.0..=5000.0).contains(&m), "{id}: snap_m {m}");
             assert!(p["island"].is_boolean(), "{id}");
+        }
+        for kind in KINDS {
+            check_straight_line(p, kind, (lon, lat), &services);
         }
         let mut gaps = Vec::new();
         for (k, kind) in KINDS.iter().enumerate() {
@@ -640,7 +681,8 @@ fn check_region(region: &str, extent: Extent) {
             "{what}: unreachable"
         );
         assert_eq!(s["no_road"].as_u64(), Some(no_road), "{what}: no_road");
-        for (key, unit) in [(&km_key, "km"), (&min_key, "min")] {
+        let line_key = format!("{kind}_line_km");
+        for (key, unit) in [(&km_key, "km"), (&min_key, "min"), (&line_key, "line_km")] {
             let values: Vec<f64> = props.iter().filter_map(|p| p[key].as_f64()).collect();
             assert_eq!(
                 s[unit],
@@ -652,7 +694,14 @@ fn check_region(region: &str, extent: Extent) {
                 "{what}: {unit} quantiles"
             );
         }
+        assert!(
+            s.get("without_mobile").is_none(),
+            "{what}: no mobile point, no without_mobile"
+        );
     }
+
+    // --- catchments.geojson -------------------------------------------------------------------
+    check_catchments(&files.catchments, &service_order, &services, &props, extent);
 
     // --- network.geojson ----------------------------------------------------------------------
     let n_json = read_json(&files.network);
@@ -752,6 +801,126 @@ fn andorra_outputs_are_complete_and_consistent() {
 #[test]
 fn kotka_outputs_are_complete_and_consistent() {
     check_region(KOTKA, ((26.7, 27.2), (60.3, 60.7)));
+}
+
+/// `K_line_km` is the straight line to the nearest snapped point of the kind (brute force over
+/// services.geojson), `K_detour` the road km over it.
+fn check_straight_line(
+    p: &Map<String, Value>,
+    kind: &str,
+    at: (f64, f64),
+    services: &BTreeMap<String, ServiceInfo>,
+) {
+    let id = &p["id"];
+    let line = &p[&format!("{kind}_line_km")];
+    let detour = &p[&format!("{kind}_detour")];
+    let nearest_m = services
+        .values()
+        .filter(|s| s.snapped && s.kinds.iter().any(|k| k == kind))
+        .map(|s| distance_m_f64(at, (s.lon, s.lat)))
+        .min_by(f64::total_cmp);
+    let Some(m) = nearest_m else {
+        assert!(line.is_null() && detour.is_null(), "{id}: {kind}: no point");
+        return;
+    };
+    let expected = round2((m * 10.0).round() / 10_000.0);
+    assert_eq!(line.as_f64(), Some(expected), "{id}: {kind}_line_km");
+    match p[&format!("{kind}_km")].as_f64() {
+        None => assert!(detour.is_null(), "{id}: {kind}: detour without a road"),
+        Some(_) if (m * 10.0).round() == 0.0 => assert!(detour.is_null(), "{id}: {kind}"),
+        Some(km) => {
+            let d = num(detour, &format!("{id}: {kind}_detour"));
+            assert!(at_most_2_decimals(detour), "{id}: {kind}_detour {detour}");
+            // Both km figures are rounded to 0.01 in the file.
+            if expected >= 1.0 {
+                let ratio = km / expected;
+                assert!(
+                    (d - ratio).abs() <= 0.02 * ratio.max(1.0),
+                    "{id}: {kind}: detour {d}, {km} km / {expected} km"
+                );
+                assert!(d >= 0.99, "{id}: {kind}: detour {d} below 1");
+            }
+        }
+    }
+}
+
+/// catchments.geojson: one feature per service point in the order of services.geojson; per
+/// kind the point offers, the settlements naming it nearest (by km) and their population; the
+/// catchments of a kind add up to the settlements that reach it (by km and by minutes).
+fn check_catchments(
+    path: &Path,
+    order: &[String],
+    services: &BTreeMap<String, ServiceInfo>,
+    settlements: &[&Map<String, Value>],
+    extent: Extent,
+) {
+    let json = read_json(path);
+    let feats = features(&json, "catchments.geojson");
+    assert_eq!(feats.len(), order.len(), "one catchment per service point");
+    let keys = catchment_keys();
+    let mut sums = [[0u64; 4]; 5];
+    for (f, id) in feats.iter().zip(order) {
+        let (lon, lat) = point(f, extent, "catchments.geojson");
+        let p = obj(&f["properties"], "catchments.geojson properties");
+        assert_eq!(
+            p.keys().collect::<Vec<_>>(),
+            keys.iter().collect::<Vec<_>>()
+        );
+        assert_eq!(p["id"].as_str(), Some(id.as_str()), "catchment order");
+        let s = &services[id];
+        assert_eq!((lon, lat), (s.lon, s.lat), "{id}: at the point");
+        let status = if s.snapped { "ok" } else { "dropped" };
+        assert_eq!(p["status"], status, "{id}");
+        for (k, kind) in KINDS.iter().enumerate() {
+            let values: Vec<&Value> = [
+                "settlements_km",
+                "population_km",
+                "settlements_min",
+                "population_min",
+            ]
+            .iter()
+            .map(|suffix| &p[&format!("{kind}_{suffix}")])
+            .collect();
+            if !(s.snapped && s.kinds.iter().any(|x| x == kind)) {
+                assert!(
+                    values.iter().all(|v| v.is_null()),
+                    "{id}: {kind}: {values:?}"
+                );
+                continue;
+            }
+            let served: Vec<&&Map<String, Value>> = settlements
+                .iter()
+                .filter(|x| x[&format!("{kind}_nearest")] == id.as_str())
+                .collect();
+            let population: u64 = served.iter().filter_map(|x| x["population"].as_u64()).sum();
+            assert_eq!(
+                values[0].as_u64(),
+                Some(served.len() as u64),
+                "{id}: {kind}"
+            );
+            assert_eq!(values[1].as_u64(), Some(population), "{id}: {kind}");
+            for (sum, v) in sums[k].iter_mut().zip(&values) {
+                *sum += v.as_u64().unwrap_or_else(|| panic!("{id}: {kind}: {v}"));
+            }
+        }
+    }
+    for (k, kind) in KINDS.iter().enumerate() {
+        for (i, unit) in [(0, "km"), (2, "min")] {
+            let reached: Vec<&&Map<String, Value>> = settlements
+                .iter()
+                .filter(|x| !x[&format!("{kind}_{unit}")].is_null())
+                .collect();
+            let population: u64 = reached
+                .iter()
+                .filter_map(|x| x["population"].as_u64())
+                .sum();
+            assert_eq!(
+                (sums[k][i], sums[k][i + 1]),
+                (reached.len() as u64, population),
+                "{kind}: catchments by {unit} add up to the reached settlements"
+            );
+        }
+    }
 }
 
 // =============================================================================================
@@ -1089,4 +1258,207 @@ fn a_failing_later_output_leaves_no_earlier_output() {
             "{flag} unwritable: files left behind"
         );
     }
+}
+
+// =============================================================================================
+// Mobile service points
+// =============================================================================================
+
+/// A grocery list for Bayreuth: a shop in the south-east (A) and, with `van`, a shop van's stop
+/// in the north-west (B) on the road by the fuel station.
+fn grocery_list(dir: &Path, van: Option<&str>) -> PathBuf {
+    let mut text = String::from("id,name,kinds,lon,lat,mobile\nA,Laden,grocery,11.58,49.98,no\n");
+    if let Some(mobile) = van {
+        text.push_str(&format!(
+            "B,Verkaufswagen,grocery,11.4905793,50.0372422,{mobile}\n"
+        ));
+    }
+    let path = dir.join(if van.is_some() {
+        "with_van.csv"
+    } else {
+        "without_van.csv"
+    });
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+/// With a mobile grocery point, summary.json, the printed table and every settlement also carry
+/// the grocery figures without it, and those equal a second run on a list without the van.
+/// The van matters here: without it many more settlements are in the grocery gap.
+#[test]
+fn mobile_points_give_gap_figures_without_them() {
+    let dir = tempdir();
+    let with_van = grocery_list(dir.path(), Some("yes"));
+    let without_van = grocery_list(dir.path(), None);
+    let run_with = |list: &Path, name: &str| {
+        let out_dir = dir.path().join(name);
+        let files = Files::in_dir(&out_dir);
+        let list = list.display().to_string();
+        let out = run(files.args(&data(BAYREUTH), &["--services", &list]), None);
+        assert_success(&out, name);
+        (files, String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (mobile, table) = run_with(&with_van, "mobile");
+    let (fixed, _) = run_with(&without_van, "fixed");
+
+    // summary.json: grocery has `without_mobile`, equal to the run without the van.
+    let (s_mobile, s_fixed) = (read_json(&mobile.summary), read_json(&fixed.summary));
+    let g = &s_mobile["kinds"]["grocery"];
+    let reference = &s_fixed["kinds"]["grocery"];
+    let w = obj(&g["without_mobile"], "without_mobile");
+    assert_eq!(
+        w.keys().collect::<Vec<_>>(),
+        [
+            "services",
+            "gap_settlements",
+            "gap_population",
+            "gap_share",
+            "unreachable",
+            "km",
+            "min"
+        ]
+    );
+    for key in w.keys() {
+        assert_eq!(w[key], reference[key], "without_mobile.{key}");
+    }
+    assert_eq!(
+        (g["services"].as_u64(), w["services"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let gap = |v: &Value| {
+        v["gap_settlements"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{v}"))
+    };
+    assert!(
+        gap(g) < gap(&g["without_mobile"]),
+        "the van closes gaps: {} vs {}",
+        gap(g),
+        gap(&g["without_mobile"])
+    );
+    for kind in &KINDS[1..] {
+        assert!(
+            s_mobile["kinds"][kind].get("without_mobile").is_none(),
+            "{kind}"
+        );
+        assert!(
+            s_fixed["kinds"][kind].get("without_mobile").is_none(),
+            "{kind}"
+        );
+    }
+    assert!(s_fixed["kinds"]["grocery"].get("without_mobile").is_none());
+
+    // The printed table: a `fixed` row under grocery with the same figures.
+    let lines: Vec<&str> = table.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("grocery "))
+        .unwrap_or_else(|| panic!("{table}"));
+    let fixed_row = lines[at + 1];
+    assert!(fixed_row.starts_with(" fixed "), "{table}");
+    assert!(
+        fixed_row.contains(&format!(" {}/71 ", gap(&g["without_mobile"]))),
+        "{fixed_row}"
+    );
+    assert_eq!(table.matches(" fixed ").count(), 1, "{table}");
+
+    // Settlements: grocery_*_fixed after grocery_detour, equal to the run without the van.
+    let mut keys = settlement_keys();
+    let after = keys
+        .iter()
+        .position(|k| k == "grocery_detour")
+        .unwrap_or_else(|| panic!("grocery_detour"));
+    for (i, key) in ["grocery_km_fixed", "grocery_min_fixed", "grocery_gap_fixed"]
+        .into_iter()
+        .enumerate()
+    {
+        keys.insert(after + 1 + i, key.into());
+    }
+    let (a, b) = (
+        read_json(&mobile.settlements),
+        read_json(&fixed.settlements),
+    );
+    let (a, b) = (features(&a, "mobile"), features(&b, "fixed"));
+    assert_eq!(a.len(), b.len());
+    let mut changed = 0;
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (&x["properties"], &y["properties"]);
+        assert_eq!(
+            obj(x, "properties").keys().collect::<Vec<_>>(),
+            keys.iter().collect::<Vec<_>>()
+        );
+        for unit in ["km", "min", "gap"] {
+            assert_eq!(
+                x[&format!("grocery_{unit}_fixed")],
+                y[&format!("grocery_{unit}")],
+                "{}: grocery_{unit}_fixed",
+                x["id"]
+            );
+        }
+        changed += usize::from(x["grocery_km"] != y["grocery_km"]);
+    }
+    assert!(changed > 0);
+
+    // services.geojson and catchments.geojson carry the flag.
+    for path in [&mobile.services, &mobile.catchments] {
+        let json = read_json(path);
+        let flags: Vec<(&Value, &Value)> = features(&json, "services")
+            .iter()
+            .map(|f| (&f["properties"]["id"], &f["properties"]["mobile"]))
+            .filter(|(id, _)| *id == "A" || *id == "B")
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                (&Value::from("A"), &Value::Bool(false)),
+                (&Value::from("B"), &Value::Bool(true))
+            ]
+        );
+    }
+
+    // The same list with the van marked `no`: the same figures with all points, and none
+    // without mobile points.
+    let no_dir = dir.path().join("no");
+    std::fs::create_dir(&no_dir).unwrap_or_else(|e| panic!("{e}"));
+    let (not_mobile, _) = run_with(&grocery_list(&no_dir, Some("no")), "not_mobile");
+    let s = read_json(&not_mobile.summary);
+    let mut g_all = g.clone();
+    if let Some(o) = g_all.as_object_mut() {
+        o.remove("without_mobile");
+    }
+    assert_eq!(s["kinds"]["grocery"], g_all);
+}
+
+/// A `mobile` value that is not yes/no, true/false, 1/0 or empty fails with the file, the line
+/// (or feature) and the value, exit code 2, nothing written.
+#[test]
+fn bad_mobile_values_fail_without_output() {
+    let dir = tempdir();
+    let csv = dir.path().join("vans.csv");
+    std::fs::write(
+        &csv,
+        "id,name,kinds,lon,lat,mobile\nA,Laden,grocery,11.58,49.98,no\nB,Wagen,grocery,11.49,50.03,sometimes\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let name = csv.display().to_string();
+    assert_fails_without_output(
+        BAYREUTH,
+        &["--services", &name],
+        &[&format!("{name}:3"), "`sometimes`", "mobile"],
+    );
+
+    let geojson = dir.path().join("vans.geojson");
+    std::fs::write(
+        &geojson,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","geometry":{"type":"Point","coordinates":[11.58,49.98]},"properties":{"id":"A","kinds":"grocery","mobile":true}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[11.49,50.03]},"properties":{"id":"B","kinds":"grocery","mobile":2}}]}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let name = geojson.display().to_string();
+    assert_fails_without_output(
+        BAYREUTH,
+        &["--services", &name],
+        &[&name, "feature 2", "`2`", "mobile"],
+    );
 }

@@ -179,6 +179,112 @@ fn bad_service_files_name_file_and_line() {
     assert!(err.contains(":2: unknown Servicetyp `Bageri`"), "{err}");
 }
 
+/// The `mobile` column (CSV, semicolon CSV with a Pipos layout) and property (GeoJSON): every
+/// accepted spelling, an empty cell, a missing column, and JSON booleans.
+#[test]
+fn mobile_points_from_files() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let csv = write(
+        dir.path(),
+        "vans.csv",
+        "id,kinds,lon,lat,mobile
+\
+         a,grocery,15,62,yes
+b,grocery,15,62,No
+c,grocery,15,62,TRUE
+d,grocery,15,62,false
+\
+         e,grocery,15,62,1
+f,grocery,15,62,0
+g,grocery,15,62,
+",
+    );
+    let f = read_services(&csv, None).unwrap_or_else(|e| panic!("{e}"));
+    let flags: Vec<bool> = f.points.iter().map(|p| p.mobile).collect();
+    assert_eq!(flags, [true, false, true, false, true, false, false]);
+
+    let without = write(
+        dir.path(),
+        "shops.csv",
+        "id,kinds,lon,lat
+a,grocery,15,62
+",
+    );
+    let f = read_services(&without, None).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!f.points[0].mobile);
+
+    let pipos = write(
+        dir.path(),
+        "pipos.csv",
+        "Servicetyp;Serviceform;Serviceplatsid;Namn;X;Y;mobile
+\
+         Dagligvaror;Butiksbil;1;Bilen;682175;6915480;ja
+",
+    );
+    let err = error_of(read_services(&pipos, None));
+    assert!(err.contains(":2: `mobile` is `ja`"), "{err}");
+    let pipos = write(
+        dir.path(),
+        "pipos_ok.csv",
+        "Servicetyp;Serviceform;Serviceplatsid;Namn;X;Y;mobile
+\
+         Dagligvaror;Butiksbil;1;Bilen;682175;6915480;yes
+",
+    );
+    let f = read_services(&pipos, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(f.format, "pipos");
+    assert!(f.points[0].mobile);
+
+    let geojson = write(
+        dir.path(),
+        "vans.geojson",
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","geometry":{"type":"Point","coordinates":[15,62]},"properties":{"kinds":"grocery","mobile":true}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[15,62]},"properties":{"kinds":"grocery","mobile":false}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[15,62]},"properties":{"kinds":"grocery","mobile":"yes"}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[15,62]},"properties":{"kinds":"grocery","mobile":null}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[15,62]},"properties":{"kinds":"grocery"}}]}"#,
+    );
+    let f = read_services(&geojson, None).unwrap_or_else(|e| panic!("{e}"));
+    let flags: Vec<bool> = f.points.iter().map(|p| p.mobile).collect();
+    assert_eq!(flags, [true, false, true, false, false]);
+}
+
+#[test]
+fn bad_mobile_values_name_file_line_and_value() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for (i, bad) in ["sometimes", "y", "2", "ja"].into_iter().enumerate() {
+        let path = write(
+            dir.path(),
+            &format!("bad{i}.csv"),
+            &format!(
+                "id,kinds,lon,lat,mobile
+a,grocery,15,62,no
+b,grocery,15,62,{bad}
+"
+            ),
+        );
+        let err = error_of(read_services(&path, None));
+        assert!(err.starts_with(&format!("{}:3: ", path.display())), "{err}");
+        assert!(err.contains(&format!("`mobile` is `{bad}`")), "{err}");
+    }
+    for (i, bad) in [r#""maybe""#, "1", "[true]"].into_iter().enumerate() {
+        let path = write(
+            dir.path(),
+            &format!("bad{i}.geojson"),
+            &format!(
+                r#"{{"type":"FeatureCollection","features":[
+{{"type":"Feature","geometry":{{"type":"Point","coordinates":[15,62]}},"properties":{{"kinds":"grocery"}}}},
+{{"type":"Feature","geometry":{{"type":"Point","coordinates":[15,62]}},"properties":{{"kinds":"grocery","mobile":{bad}}}}}]}}"#
+            ),
+        );
+        let err = error_of(read_services(&path, None));
+        assert!(err.starts_with(&path.display().to_string()), "{err}");
+        assert!(err.contains("feature 2: `mobile` is"), "{err}");
+        assert!(err.contains(bad.trim_matches('"')), "{err}");
+    }
+}
+
 /// A planner's service list and settlement list holding exactly the OSM points of the demo
 /// region give exactly the results of the OSM points themselves.
 #[test]

@@ -11,6 +11,11 @@
 //!   CRS given with `--crs`. A missing `id` becomes `FILE:LINE`.
 //! - **GeoJSON**: Point features (WGS 84, as RFC 7946 requires) with `id`, `name`, `kinds`
 //!   properties (`kinds` a list or a `;`-separated string).
+//! - **Mobile points** (a shop van's or library bus's stop): an optional `mobile` column (in
+//!   any of the table formats) or property, `yes`/`no`, `true`/`false`, `1`/`0` or empty (=
+//!   no), case-insensitive; a GeoJSON property may also be a JSON boolean. Anything else is an
+//!   error naming the file, line and value. OSM has no reliable tag for this, so OSM points
+//!   are never mobile.
 //!
 //! Coordinates that are obviously in another system than the one assumed are an error that
 //! says what to set, never a guess.
@@ -75,6 +80,18 @@ pub fn read_services(path: &Path, crs: Option<&Crs>) -> Result<ServiceFile> {
     }
 }
 
+/// Parses a `mobile` value: `yes`/`no`, `true`/`false`, `1`/`0` (case-insensitive) or empty
+/// (= not mobile).
+pub fn parse_mobile(text: &str) -> std::result::Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" | "1" => Ok(true),
+        "no" | "false" | "0" | "" => Ok(false),
+        _ => Err(format!(
+            "`mobile` is `{text}`: use yes/no, true/false, 1/0 or leave it empty"
+        )),
+    }
+}
+
 /// Parses kind names (`grocery;post`, `grocery post`, `grocery,post`).
 pub fn parse_kinds(text: &str) -> std::result::Result<ServiceKinds, String> {
     let mut kinds = ServiceKinds::EMPTY;
@@ -109,6 +126,12 @@ fn from_table(
     .iter()
     .all(|c| table.column(&[c]).is_some());
     let mut points = Vec::with_capacity(table.rows.len());
+    let mobile_col = table.column(&["mobile"]);
+    let mobile = |line: u64, row: &[String]| {
+        mobile_col.map_or(Ok(false), |c| {
+            parse_mobile(&cell(row, c)).map_err(|e| Error::input(path, Some(line), e))
+        })
+    };
     if pipos {
         let col = |c: &str| table.column(&[c]).ok_or_else(|| missing(c));
         let (typ, form, id, name, x, y) = (
@@ -145,7 +168,7 @@ fn from_table(
                 kinds: ServiceKinds::of(kind),
                 coord: points_at.coord(path, *line, row)?,
                 form: Some(cell(row, form)).filter(|f| !f.is_empty()),
-                mobile: false,
+                mobile: mobile(*line, row)?,
             });
         }
         return Ok(ServiceFile {
@@ -173,7 +196,7 @@ fn from_table(
             kinds,
             coord: points_at.coord(path, *line, row)?,
             form: form_col.map(|c| cell(row, c)).filter(|f| !f.is_empty()),
-            mobile: false,
+            mobile: mobile(*line, row)?,
         });
     }
     Ok(ServiceFile { points, format })
@@ -201,13 +224,22 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
                 .text("id")
                 .or(feature_id)
                 .unwrap_or_else(|| format!("{}:{}", path.display(), f.record));
+            let mobile = match prop("mobile") {
+                None | Some(serde_json::Value::Null) => Ok(false),
+                Some(serde_json::Value::Bool(b)) => Ok(*b),
+                Some(serde_json::Value::String(s)) => parse_mobile(s),
+                Some(other) => Err(format!(
+                    "`mobile` is `{other}`: use true/false, yes/no, 1/0 or leave it out"
+                )),
+            }
+            .map_err(|e| f.error(path, e))?;
             Ok(ServicePoint {
                 id: FeatureId::File(id),
                 name: f.text("name"),
                 kinds,
                 coord: f.coord,
                 form: f.text("form"),
-                mobile: false,
+                mobile,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -233,5 +265,21 @@ mod tests {
         );
         assert!(parse_kinds("bakery").is_err_and(|e| e.contains("unknown kind `bakery`")));
         assert!(parse_kinds(" ").is_err());
+    }
+
+    #[test]
+    fn mobile_values() {
+        for yes in ["yes", "YES", "true", "True", "1", " yes "] {
+            assert_eq!(parse_mobile(yes), Ok(true), "{yes}");
+        }
+        for no in ["no", "No", "false", "FALSE", "0", ""] {
+            assert_eq!(parse_mobile(no), Ok(false), "{no}");
+        }
+        for bad in ["ja", "y", "2", "mobile", "1.0"] {
+            assert!(
+                parse_mobile(bad).is_err_and(|e| e.contains(&format!("`{bad}`"))),
+                "{bad}"
+            );
+        }
     }
 }
