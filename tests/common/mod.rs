@@ -79,6 +79,17 @@ pub fn random_input(seed: u64) -> RoadInput {
 /// A random region on [`random_input`]: service points of random kinds and settlements over a
 /// slightly larger box than the roads, with random snapping limits.
 pub fn random_region(seed: u64) -> (Region, AnalysisOptions) {
+    random_region_with(seed, 24, 0.35, 0.7)
+}
+
+/// [`random_region`] with up to `max_services` points, each offering each kind with
+/// probability `kind_p`, and settlements with a population with probability `population_p`.
+pub fn random_region_with(
+    seed: u64,
+    max_services: usize,
+    kind_p: f64,
+    population_p: f64,
+) -> (Region, AnalysisOptions) {
     let input = random_input(seed);
     let graph = Graph::build(&input);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
@@ -89,18 +100,18 @@ pub fn random_region(seed: u64) -> (Region, AnalysisOptions) {
             61.995 + rng.gen_range(0.0..0.04),
         )
     };
-    let services = (0..rng.gen_range(1..25))
+    let services = (0..rng.gen_range(1..=max_services))
         .map(|j| {
             let mut kinds = ServiceKinds::EMPTY;
             for k in ServiceKind::ALL {
-                if rng.gen_bool(0.35) {
+                if rng.gen_bool(kind_p) {
                     kinds |= ServiceKinds::of(k);
                 }
             }
             ServicePoint {
                 id: OsmId {
                     kind: ElementType::Node,
-                    id: j,
+                    id: j as i64,
                 }
                 .into(),
                 name: None,
@@ -120,7 +131,7 @@ pub fn random_region(seed: u64) -> (Region, AnalysisOptions) {
             .into(),
             name: None,
             place: Some(Place::Hamlet),
-            population: rng.gen_bool(0.7).then(|| rng.gen_range(0..500)),
+            population: rng.gen_bool(population_p).then(|| rng.gen_range(0..500)),
             coord: point(&mut rng),
         })
         .collect();
