@@ -643,7 +643,7 @@ pub(crate) fn assemble(
 
 /// The snapped services of `kind` by edge, for the same-edge case: (edge, service index),
 /// sorted.
-fn services_by_edge(
+pub(crate) fn services_by_edge(
     services: &[ServicePoint],
     anchors: &[Option<Anchor>],
     kind: ServiceKind,

@@ -21,7 +21,8 @@
 //! a closed point stays in the list with no kinds, so ties resolve as in the baseline.
 
 use crate::analysis::{
-    anchor, assemble, point_seeds, settle, Analysis, AnalysisOptions, Anchor, METRICS,
+    anchor, assemble, point_seeds, services_by_edge, settle, Analysis, AnalysisOptions, Anchor,
+    METRICS,
 };
 use crate::feature::{ServiceKind, ServicePoint, Settlement};
 use crate::graph::{Graph, NodeIdx};
@@ -187,16 +188,7 @@ impl State {
             .collect();
         let by_edge = ServiceKind::ALL
             .iter()
-            .map(|&k| {
-                let mut v: Vec<(u32, u32)> = anchors
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| services[*j].kinds.contains(k))
-                    .filter_map(|(j, a)| a.map(|a| (a.edge, j as u32)))
-                    .collect();
-                v.sort_unstable();
-                v
-            })
+            .map(|&k| services_by_edge(services, &anchors, k))
             .collect();
         let fields: Vec<Vec<u64>> = (0..10)
             .into_par_iter()
