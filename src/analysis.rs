@@ -723,24 +723,38 @@ pub(crate) fn settle(
     if let Some(n) = a.node {
         best = min_label(best, via(n, 0));
     }
-    let first = by_edge.partition_point(|&(edge, _)| edge < a.edge);
-    for &(edge, j) in &by_edge[first..] {
-        if edge != a.edge {
-            break;
-        }
-        let Some(s) = services[j as usize] else {
-            continue;
-        };
-        let direct = if s.before[m] >= a.before[m] {
-            Some(s.before[m] - a.before[m])
-        } else if !e.oneway {
-            Some(a.before[m] - s.before[m])
-        } else {
-            None
-        };
-        best = min_label(best, direct.map(|d| (d.saturating_add(s.leg[m]), j)));
+    for offer in same_edge(graph, a, m, by_edge, services) {
+        best = min_label(best, Some(offer));
     }
     best.map(|(c, s)| (c.saturating_add(a.leg[m]), s))
+}
+
+/// The points on the settlement's own edge (from `by_edge`, `(edge, index)` sorted, with their
+/// anchors in `points`) reached directly along it, forward or, on a two-way edge, backward:
+/// `(cost along the edge + the point's snap leg, index)`, without the settlement's own leg.
+pub(crate) fn same_edge<'p>(
+    graph: &Graph,
+    a: &'p Anchor,
+    m: usize,
+    by_edge: &'p [(u32, u32)],
+    points: &'p [Option<Anchor>],
+) -> impl Iterator<Item = (u32, u32)> + 'p {
+    let oneway = graph.edges()[a.edge as usize].oneway;
+    let first = by_edge.partition_point(|&(edge, _)| edge < a.edge);
+    by_edge[first..]
+        .iter()
+        .take_while(move |&&(edge, _)| edge == a.edge)
+        .filter_map(move |&(_, j)| {
+            let s = points[j as usize]?;
+            let direct = if s.before[m] >= a.before[m] {
+                s.before[m] - a.before[m]
+            } else if !oneway {
+                a.before[m] - s.before[m]
+            } else {
+                return None;
+            };
+            Some((direct.saturating_add(s.leg[m]), j))
+        })
 }
 
 pub(crate) fn min_label(a: Option<(u32, u32)>, b: Option<(u32, u32)>) -> Option<(u32, u32)> {

@@ -214,23 +214,11 @@ impl Search {
             }
         }
         // Sites on the settlement's own edge, reached along it (as the analysis's `settle`).
-        let first = on_edge.partition_point(|&(edge, _)| edge < a.edge);
-        for &(edge, c) in &on_edge[first..] {
-            if edge != a.edge {
-                break;
-            }
-            let Some(s) = sites[c as usize] else { continue };
-            let direct = if s.before[m] >= a.before[m] {
-                Some(s.before[m] - a.before[m])
-            } else if !e.oneway {
-                Some(a.before[m] - s.before[m])
-            } else {
-                None
-            };
-            if direct.is_some_and(|d| d.saturating_add(s.leg[m]) <= budget) {
-                found.push(c);
-            }
-        }
+        found.extend(
+            crate::analysis::same_edge(graph, a, m, on_edge, sites)
+                .filter(|&(cost, _)| cost <= budget)
+                .map(|(_, c)| c),
+        );
         found.sort_unstable();
         found.dedup();
         found
