@@ -17,7 +17,7 @@
 use servicegap::analysis::{analyze, AnalysisOptions};
 use servicegap::graph::NodeIdx;
 use servicegap::region::Region;
-use servicegap::route::{single_source, Metric, Workspace};
+use servicegap::route::{single_source, Core, Metric, Workspace};
 use servicegap::snap::SnapIndex;
 use std::error::Error;
 use std::path::PathBuf;
@@ -37,7 +37,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let runs = runs.max(1);
     let rss_start = status_kb("VmRSS")?;
     let clock = Instant::now();
-    let region = Region::from_pbf(&path)?;
+    let region = Region::open(&path)?;
     let read = clock.elapsed();
     let rss_region = status_kb("VmRSS")?;
     let peak_read = status_kb("VmHWM")?;
@@ -78,6 +78,11 @@ fn main() -> Result<(), Box<dyn Error>> {
                 .find(|&n| g.component(n) == 0)
         })
         .collect();
+    let clock = Instant::now();
+    let core = Core::new(g);
+    let core_build = clock.elapsed();
+    let core_sizes = (core.core_nodes(), core.chain_nodes(), core.tree_nodes());
+    drop(core);
     let mut ws = Workspace::new();
     let mut sweeps = Vec::new();
     let mut reached = 0u64;
@@ -120,6 +125,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         "analysis_phases_ms": phase_map(&phases),
         "analysis_runs_ms": analyses.iter().map(|(t, _)| ms(*t)).collect::<Vec<_>>(),
         "sweep_ms": ms(sweep),
+        "search_core_nodes": core_sizes.0,
+        "chain_nodes": core_sizes.1,
+        "tree_nodes": core_sizes.2,
+        "core_build_ms": ms(core_build),
         "sweep_sources": picks.iter().map(|n| n.0).collect::<Vec<_>>(),
         "sweep_cost_sum_dm": reached,
         "ratio_analysis_to_sweep": ratio(analysis),

@@ -36,7 +36,7 @@
 use crate::feature::{ServiceKind, ServiceKinds, ServicePoint, Settlement};
 use crate::graph::{Edge, Graph, NodeIdx};
 use crate::region::Region;
-use crate::route::{nearest_sources, Metric, Seed, Workspace};
+use crate::route::{nearest_sources, Core, Metric, Seed, Workspace};
 use crate::snap::{Snap, SnapIndex, SnapOptions};
 use crate::straight_line::StraightLineIndex;
 use rayon::prelude::*;
@@ -422,7 +422,11 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         .par_iter()
         .map(|s| index.snap(s.coord, options.max_snap_m))
         .collect();
+    drop(index);
     timings.push(("snap", clock.elapsed()));
+    clock = Instant::now();
+    let core = Core::new(graph);
+    timings.push(("core", clock.elapsed()));
     clock = Instant::now();
 
     let access = options.access_kmh;
@@ -449,7 +453,7 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
                 ServiceKind::ALL[k],
                 m,
             );
-            nearest_sources(graph, METRICS[m], &seeds, ws);
+            core.nearest_sources(METRICS[m], &seeds, ws);
             settlement_anchors
                 .iter()
                 .map(|a| {
