@@ -28,7 +28,7 @@
 //! cannot capture a settlement, while a real island with its own roads keeps them.
 
 use crate::coord::{distance_m_f64, Coord};
-use crate::graph::{BoundingBox, Edge, Graph};
+use crate::graph::{Edge, Graph};
 use rayon::prelude::*;
 
 /// Segments per tree entry: long rural edges are cut into pieces so that an entry's box stays
@@ -219,42 +219,69 @@ impl<'g> SnapIndex<'g> {
         let tree_plane = Plane {
             scale: max_abs_lat.min(89.9).to_radians().cos(),
         };
-        let curve = BoundingBox::of(graph.coords.iter().copied());
-        let mut keyed: Vec<(u64, Entry, Bbox)> = (0..graph.edges().len())
+        // Entries in the order of their edge's lower end node: graph nodes are numbered along a
+        // Hilbert curve, so neighbouring entries lie close together, without sorting anything.
+        // (The order only shapes the tree; ties between edges go to the lowest edge index
+        // whatever it is.)
+        let edges = graph.edges();
+        let eligible_edges: Vec<u32> = (0..edges.len() as u32)
             .into_par_iter()
-            .filter(|&i| eligible(graph, &graph.edges()[i], options))
-            .flat_map_iter(|i| {
-                let geom = graph.edge_geometry(i);
-                let segments = geom.len().saturating_sub(1);
-                let curve = &curve;
-                (0..segments).step_by(SEGMENTS_PER_ENTRY).map(move |first| {
-                    let points = &geom[first..=(first + SEGMENTS_PER_ENTRY).min(segments)];
-                    let mut lo = [f64::INFINITY; 2];
-                    let mut hi = [f64::NEG_INFINITY; 2];
-                    for c in points {
-                        let p = tree_plane.project(*c);
-                        lo = [lo[0].min(p[0]), lo[1].min(p[1])];
-                        hi = [hi[0].max(p[0]), hi[1].max(p[1])];
-                    }
-                    let bbox = [
-                        f32_down(lo[0]),
-                        f32_down(lo[1]),
-                        f32_up(hi[0]),
-                        f32_up(hi[1]),
-                    ];
-                    let entry = Entry {
-                        edge: i as u32,
+            .filter(|&i| eligible(graph, &edges[i as usize], options))
+            .collect();
+        let lower = |i: u32| {
+            let e = &edges[i as usize];
+            e.from.index().min(e.to.index())
+        };
+        let mut next = vec![0u32; graph.node_count() + 1];
+        for &i in &eligible_edges {
+            next[lower(i) + 1] += 1;
+        }
+        for k in 1..next.len() {
+            next[k] += next[k - 1];
+        }
+        let mut ordered = vec![0u32; eligible_edges.len()];
+        for &i in &eligible_edges {
+            let slot = &mut next[lower(i)];
+            ordered[*slot as usize] = i;
+            *slot += 1;
+        }
+        drop(next);
+        drop(eligible_edges);
+        let entries: Vec<Entry> = ordered
+            .par_iter()
+            .flat_map_iter(|&i| {
+                let segments = graph.edge_geometry(i as usize).len().saturating_sub(1);
+                (0..segments)
+                    .step_by(SEGMENTS_PER_ENTRY)
+                    .map(move |first| Entry {
+                        edge: i,
                         first_segment: first as u32,
-                    };
-                    (curve.hilbert_key(points[points.len() / 2]), entry, bbox)
-                })
+                    })
             })
             .collect();
-        keyed.par_sort_unstable_by_key(|&(key, entry, _)| (key, entry));
-        let entries: Vec<Entry> = keyed.iter().map(|k| k.1).collect();
+        drop(ordered);
         let mut boxes: Vec<Bbox> = Vec::with_capacity(entries.len() * 16 / 15 + NODE_SIZE);
-        boxes.extend(keyed.iter().map(|k| k.2));
-        drop(keyed);
+        entries
+            .par_iter()
+            .map(|entry| {
+                let geom = graph.edge_geometry(entry.edge as usize);
+                let first = entry.first_segment as usize;
+                let points = &geom[first..=(first + SEGMENTS_PER_ENTRY).min(geom.len() - 1)];
+                let mut lo = [f64::INFINITY; 2];
+                let mut hi = [f64::NEG_INFINITY; 2];
+                for c in points {
+                    let p = tree_plane.project(*c);
+                    lo = [lo[0].min(p[0]), lo[1].min(p[1])];
+                    hi = [hi[0].max(p[0]), hi[1].max(p[1])];
+                }
+                [
+                    f32_down(lo[0]),
+                    f32_down(lo[1]),
+                    f32_up(hi[0]),
+                    f32_up(hi[1]),
+                ]
+            })
+            .collect_into_vec(&mut boxes);
         let mut level_start = vec![0, boxes.len()];
         while boxes.len() - level_start[level_start.len() - 2] > 1 {
             let below = level_start[level_start.len() - 2]..boxes.len();
