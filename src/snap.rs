@@ -267,13 +267,17 @@ impl<'g> SnapIndex<'g> {
                 let geom = graph.edge_geometry(entry.edge as usize);
                 let first = entry.first_segment as usize;
                 let points = &geom[first..=(first + SEGMENTS_PER_ENTRY).min(geom.len() - 1)];
-                let mut lo = [f64::INFINITY; 2];
-                let mut hi = [f64::NEG_INFINITY; 2];
-                for c in points {
-                    let p = tree_plane.project(*c);
-                    lo = [lo[0].min(p[0]), lo[1].min(p[1])];
-                    hi = [hi[0].max(p[0]), hi[1].max(p[1])];
+                // The projection is increasing in each coordinate, so the box of the projected
+                // points is the projection of the corners of the box in whole 1e-7 degrees.
+                let mut lo = points[0];
+                let mut hi = points[0];
+                for c in &points[1..] {
+                    lo.lon_e7 = lo.lon_e7.min(c.lon_e7);
+                    lo.lat_e7 = lo.lat_e7.min(c.lat_e7);
+                    hi.lon_e7 = hi.lon_e7.max(c.lon_e7);
+                    hi.lat_e7 = hi.lat_e7.max(c.lat_e7);
                 }
+                let (lo, hi) = (tree_plane.project(lo), tree_plane.project(hi));
                 [
                     f32_down(lo[0]),
                     f32_down(lo[1]),
