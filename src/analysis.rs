@@ -407,27 +407,34 @@ pub(crate) fn anchor(graph: &Graph, snap: &Snap, access_kmh: f64) -> Anchor {
 pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let graph = &region.graph;
     let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let index = SnapIndex::new(graph, options.snap);
-    timings.push(("snap_index", clock.elapsed()));
-    clock = Instant::now();
-
-    let service_snaps: Vec<Option<Snap>> = region
-        .services
-        .par_iter()
-        .map(|s| index.snap(s.coord, options.max_service_snap_m))
-        .collect();
-    let settlement_snaps: Vec<Option<Snap>> = region
-        .settlements
-        .par_iter()
-        .map(|s| index.snap(s.coord, options.max_snap_m))
-        .collect();
-    drop(index);
-    timings.push(("snap", clock.elapsed()));
-    clock = Instant::now();
-    let core = Core::new(graph);
-    timings.push(("core", clock.elapsed()));
-    clock = Instant::now();
+    // The search graph does not depend on the snaps: it is built beside the snapping, which
+    // leaves a core idle in its sequential parts.
+    let ((service_snaps, settlement_snaps), (core, core_time)) = rayon::join(
+        || {
+            let clock = Instant::now();
+            let index = SnapIndex::new(graph, options.snap);
+            timings.push(("snap_index", clock.elapsed()));
+            let clock = Instant::now();
+            let service_snaps: Vec<Option<Snap>> = region
+                .services
+                .par_iter()
+                .map(|s| index.snap(s.coord, options.max_service_snap_m))
+                .collect();
+            let settlement_snaps: Vec<Option<Snap>> = region
+                .settlements
+                .par_iter()
+                .map(|s| index.snap(s.coord, options.max_snap_m))
+                .collect();
+            timings.push(("snap", clock.elapsed()));
+            (service_snaps, settlement_snaps)
+        },
+        || {
+            let clock = Instant::now();
+            (Core::new(graph), clock.elapsed())
+        },
+    );
+    timings.push(("core (beside snapping)", core_time));
+    let clock = Instant::now();
 
     let access = options.access_kmh;
     let service_anchors: Vec<Option<Anchor>> = service_snaps
@@ -557,28 +564,31 @@ pub(crate) fn assemble(
         clock = Instant::now();
     }
 
-    let line_indices: Vec<StraightLineIndex> = ServiceKind::ALL
-        .iter()
-        .map(|&kind| {
-            StraightLineIndex::new(
-                services
-                    .iter()
-                    .zip(&service_snaps)
-                    .enumerate()
-                    .filter(|(_, (s, snap))| snap.is_some() && s.kinds.contains(kind))
-                    .map(|(j, (s, _))| (j as u32, s.coord)),
-            )
-        })
-        .collect();
+    let line_index = StraightLineIndex::with_classes(
+        services
+            .iter()
+            .zip(&service_snaps)
+            .enumerate()
+            .filter(|(_, (_, snap))| snap.is_some())
+            .map(|(j, (s, _))| {
+                let classes = (0..5).fold(0u8, |a, k| {
+                    a | (u8::from(s.kinds.contains(ServiceKind::ALL[k])) << k)
+                });
+                (j as u32, s.coord, classes)
+            })
+            .filter(|&(_, _, classes)| classes != 0),
+    );
     let lines: Vec<[Option<StraightLine>; 5]> = region_settlements
         .par_iter()
         .map(|s| {
-            std::array::from_fn(|k| {
-                line_indices[k].nearest(s.coord).map(|(m, j)| StraightLine {
-                    length_dm: (m * 10.0).round() as u32,
-                    nearest: j,
+            line_index
+                .nearest_by_class::<5>(s.coord)
+                .map(|nearest| {
+                    nearest.map(|(m, j)| StraightLine {
+                        length_dm: (m * 10.0).round() as u32,
+                        nearest: j,
+                    })
                 })
-            })
         })
         .collect();
     timings.push(("straight_line", clock.elapsed()));

@@ -9,6 +9,9 @@
 //! of 0.1 % for rounding), so the search stops once the chord exceeds the best
 //! distance found and the answer is exact. Ties go to the point with the lower index, as in the
 //! road analysis.
+//!
+//! Points may belong to up to eight classes (the service kinds): one walk through the tree then
+//! answers for every class at once, going on until each class that has points is settled.
 
 use crate::coord::{distance_m, ecef_m, Coord};
 use rstar::primitives::GeomWithData;
@@ -22,13 +25,26 @@ const CHORD_MARGIN: f64 = 0.999;
 pub struct StraightLineIndex {
     tree: RTree<GeomWithData<[f64; 3], u32>>,
     coords: Vec<(u32, Coord)>,
+    /// The classes of each point, one bit each.
+    classes: Vec<u8>,
+    /// The classes that have at least one point.
+    present: u8,
 }
 
 impl StraightLineIndex {
     /// An index over `points`, each given with the id the queries return (e.g. its index among
     /// the region's service points).
     pub fn new(points: impl IntoIterator<Item = (u32, Coord)>) -> Self {
-        let coords: Vec<(u32, Coord)> = points.into_iter().collect();
+        Self::with_classes(points.into_iter().map(|(id, c)| (id, c, 1)))
+    }
+
+    /// An index over `points`, each with its id and its classes (bit `k` set: the point is of
+    /// class `k`), for [`StraightLineIndex::nearest_by_class`].
+    pub fn with_classes(points: impl IntoIterator<Item = (u32, Coord, u8)>) -> Self {
+        let (coords, classes): (Vec<(u32, Coord)>, Vec<u8>) = points
+            .into_iter()
+            .map(|(id, c, classes)| ((id, c), classes))
+            .unzip();
         // The payload is the position in `coords`, so the exact coordinate is at hand.
         let entries = coords
             .iter()
@@ -37,7 +53,9 @@ impl StraightLineIndex {
             .collect();
         StraightLineIndex {
             tree: RTree::bulk_load(entries),
+            present: classes.iter().fold(0, |a, b| a | b),
             coords,
+            classes,
         }
     }
 
@@ -64,6 +82,47 @@ impl StraightLineIndex {
             };
             if better {
                 best = Some((d, id));
+            }
+        }
+        best
+    }
+
+    /// For each of the first `K` classes, the nearest point of that class to `at`, as from
+    /// [`StraightLineIndex::nearest`] on an index of that class's points alone; `None` for a
+    /// class without points.
+    pub fn nearest_by_class<const K: usize>(&self, at: Coord) -> [Option<(f64, u32)>; K] {
+        let mut best: [Option<(f64, u32)>; K] = [None; K];
+        let wanted = (0..K.min(8)).fold(0u8, |a, k| a | (1 << k)) & self.present;
+        if wanted == 0 {
+            return best;
+        }
+        for (entry, chord2) in self.tree.nearest_neighbor_iter_with_distance_2(&ecef_m(at)) {
+            // A class is settled once no point farther along can be nearer than its best.
+            let chord = chord2.sqrt() * CHORD_MARGIN;
+            let settled = (0..K).all(|k| {
+                wanted & (1 << k) == 0 || best[k].is_some_and(|(best_m, _)| chord > best_m)
+            });
+            if settled {
+                break;
+            }
+            let position = entry.data as usize;
+            let classes = self.classes[position] & wanted;
+            if classes == 0 {
+                continue;
+            }
+            let (id, c) = self.coords[position];
+            let d = distance_m(at, c);
+            for (k, slot) in best.iter_mut().enumerate() {
+                if classes & (1 << k) == 0 {
+                    continue;
+                }
+                let better = match *slot {
+                    None => true,
+                    Some((best_m, best_id)) => d < best_m || (d == best_m && id < best_id),
+                };
+                if better {
+                    *slot = Some((d, id));
+                }
             }
         }
         best
@@ -114,6 +173,53 @@ mod tests {
                     )
                 };
                 assert_eq!(index.nearest(at), brute_force(&points, at), "seed {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn by_class_equals_one_index_per_class() {
+        for seed in 0..40u64 {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xc1a55);
+            let n = rng.gen_range(0..300);
+            let spread: f64 = [0.02, 0.5, 8.0][seed as usize % 3];
+            // Classes 0..5, some rare, some empty; points repeated to make ties.
+            let mut points: Vec<(u32, Coord, u8)> = Vec::new();
+            for i in 0..n {
+                let c = if i > 0 && rng.gen_bool(0.1) {
+                    points[rng.gen_range(0..points.len())].1
+                } else {
+                    Coord::from_degrees(
+                        15.0 + rng.gen_range(0.0..spread),
+                        62.0 + rng.gen_range(0.0..spread / 2.0),
+                    )
+                };
+                let classes = (0..5).fold(0u8, |a, k| {
+                    let p = [0.5, 0.2, 0.02, 0.0, 0.3][k];
+                    a | (u8::from(rng.gen_bool(p)) << k)
+                });
+                points.push((i as u32 * 3, c, classes));
+            }
+            let all = StraightLineIndex::with_classes(points.iter().copied());
+            let single: Vec<StraightLineIndex> = (0..5)
+                .map(|k| {
+                    StraightLineIndex::new(
+                        points
+                            .iter()
+                            .filter(|p| p.2 & (1 << k) != 0)
+                            .map(|&(id, c, _)| (id, c)),
+                    )
+                })
+                .collect();
+            for _ in 0..200 {
+                let at = Coord::from_degrees(
+                    14.5 + rng.gen_range(0.0..spread + 1.0),
+                    61.8 + rng.gen_range(0.0..spread / 2.0 + 0.4),
+                );
+                let got: [Option<(f64, u32)>; 5] = all.nearest_by_class(at);
+                for k in 0..5 {
+                    assert_eq!(got[k], single[k].nearest(at), "seed {seed} class {k}");
+                }
             }
         }
     }
