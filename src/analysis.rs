@@ -403,6 +403,14 @@ pub(crate) fn anchor(graph: &Graph, snap: &Snap, access_kmh: f64) -> Anchor {
     a
 }
 
+/// The anchors of snapped points, computed in parallel (each sums its edge's geometry).
+pub(crate) fn anchors(graph: &Graph, snaps: &[Option<Snap>], access_kmh: f64) -> Vec<Option<Anchor>> {
+    snaps
+        .par_iter()
+        .map(|s| s.as_ref().map(|s| anchor(graph, s, access_kmh)))
+        .collect()
+}
+
 /// Runs the analysis on a region.
 pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let graph = &region.graph;
@@ -437,14 +445,8 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let clock = Instant::now();
 
     let access = options.access_kmh;
-    let service_anchors: Vec<Option<Anchor>> = service_snaps
-        .iter()
-        .map(|s| s.as_ref().map(|s| anchor(graph, s, access)))
-        .collect();
-    let settlement_anchors: Vec<Option<Anchor>> = settlement_snaps
-        .iter()
-        .map(|s| s.as_ref().map(|s| anchor(graph, s, access)))
-        .collect();
+    let service_anchors = anchors(graph, &service_snaps, access);
+    let settlement_anchors = anchors(graph, &settlement_snaps, access);
     let by_edge: Vec<Vec<(u32, u32)>> = ServiceKind::ALL
         .iter()
         .map(|&k| services_by_edge(&region.services, &service_anchors, k))
@@ -486,37 +488,20 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     analysis
 }
 
-/// Builds the results and summaries from the per-field values of all points:
-/// `results[2 * k + m][i]` is the `(cost, service)` of settlement `i` for kind `k` by metric
-/// `m` (0 length, 1 time). Adds the fields without mobile points (for kinds that have some)
-/// and the straight-line nearest points.
-pub(crate) fn assemble(
+/// The `(kind, metric)` fields of `fields` with the mobile service points left out, as
+/// `assemble` reads them: one vector per field, a value per settlement.
+fn fields_without_mobile(
     graph: &Graph,
     services: &[ServicePoint],
-    region_settlements: &[Settlement],
     options: &AnalysisOptions,
     settlement_snaps: &[Option<Snap>],
-    service_snaps: Vec<Option<Snap>>,
-    results: &[Vec<Option<(u32, u32)>>],
-) -> Analysis {
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
+    service_snaps: &[Option<Snap>],
+    fields: &[(usize, usize)],
+) -> Vec<Vec<Option<(u32, u32)>>> {
     let access = options.access_kmh;
-    let service_anchors: Vec<Option<Anchor>> = service_snaps
-        .iter()
-        .map(|s| s.as_ref().map(|s| anchor(graph, s, access)))
-        .collect();
-    let settlement_anchors: Vec<Option<Anchor>> = settlement_snaps
-        .iter()
-        .map(|s| s.as_ref().map(|s| anchor(graph, s, access)))
-        .collect();
-    let mobile_kinds = services
-        .iter()
-        .filter(|s| s.mobile)
-        .fold(ServiceKinds::EMPTY, |acc, s| acc | s.kinds);
-    // The same anchors with mobile points left out, for the fields without them.
-    let fixed_anchors: Vec<Option<Anchor>> = service_anchors
-        .iter()
+    let settlement_anchors = anchors(graph, settlement_snaps, access);
+    let fixed_anchors: Vec<Option<Anchor>> = anchors(graph, service_snaps, access)
+        .into_iter()
         .zip(services)
         .map(|(a, s)| a.filter(|_| !s.mobile))
         .collect();
@@ -524,12 +509,7 @@ pub(crate) fn assemble(
         .iter()
         .map(|&k| services_by_edge(services, &fixed_anchors, k))
         .collect();
-    // (kind, metric) of the kinds with mobile points, computed without them.
-    let fixed_fields: Vec<(usize, usize)> = (0..5)
-        .filter(|&k| mobile_kinds.contains(ServiceKind::ALL[k]))
-        .flat_map(|k| (0..2).map(move |m| (k, m)))
-        .collect();
-    let fixed_results: Vec<Vec<Option<(u32, u32)>>> = fixed_fields
+    fields
         .par_iter()
         .map_init(Workspace::new, |ws, &(k, m)| {
             let kind = ServiceKind::ALL[k];
@@ -551,7 +531,45 @@ pub(crate) fn assemble(
                 })
                 .collect()
         })
+        .collect()
+}
+
+/// Builds the results and summaries from the per-field values of all points:
+/// `results[2 * k + m][i]` is the `(cost, service)` of settlement `i` for kind `k` by metric
+/// `m` (0 length, 1 time). Adds the fields without mobile points (for kinds that have some)
+/// and the straight-line nearest points.
+pub(crate) fn assemble(
+    graph: &Graph,
+    services: &[ServicePoint],
+    region_settlements: &[Settlement],
+    options: &AnalysisOptions,
+    settlement_snaps: &[Option<Snap>],
+    service_snaps: Vec<Option<Snap>>,
+    results: &[Vec<Option<(u32, u32)>>],
+) -> Analysis {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mobile_kinds = services
+        .iter()
+        .filter(|s| s.mobile)
+        .fold(ServiceKinds::EMPTY, |acc, s| acc | s.kinds);
+    // (kind, metric) of the kinds with mobile points, computed without them.
+    let fixed_fields: Vec<(usize, usize)> = (0..5)
+        .filter(|&k| mobile_kinds.contains(ServiceKind::ALL[k]))
+        .flat_map(|k| (0..2).map(move |m| (k, m)))
         .collect();
+    let fixed_results = if fixed_fields.is_empty() {
+        Vec::new()
+    } else {
+        fields_without_mobile(
+            graph,
+            services,
+            options,
+            settlement_snaps,
+            &service_snaps,
+            &fixed_fields,
+        )
+    };
     let field = |set: usize, k: usize, m: usize| -> Option<&Vec<Option<(u32, u32)>>> {
         if set == 0 {
             return results.get(2 * k + m);

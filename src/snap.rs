@@ -349,6 +349,10 @@ impl<'g> SnapIndex<'g> {
                 below.start + pos * NODE_SIZE..(below.start + (pos + 1) * NODE_SIZE).min(below.end);
             for child in children {
                 let d2 = box_distance_2(query, &self.boxes[child]);
+                // A box farther than the best so far would only be popped to end the search.
+                if best.is_some_and(|b| d2 * ratio * ratio > b.0 * (1.0 + 1e-9)) {
+                    continue;
+                }
                 queue.push(Reverse((d2.to_bits(), level - 1, child - below.start)));
             }
         }
