@@ -125,12 +125,27 @@ struct Area {
     members: Vec<(i64, bool)>,
 }
 
-/// A road way as read: its id, what the profile said, its refs.
+/// A road way as read: its id, what the profile said, where its refs are in its block's
+/// [`RoadBlock::refs`].
 #[derive(Clone, Debug)]
 struct RawRoad {
     id: i64,
     attrs: RoadAttrs,
+    start: u32,
+    end: u32,
+}
+
+/// The road ways of one block, their refs in one array (no allocation per way).
+#[derive(Default)]
+struct RoadBlock {
+    roads: Vec<RawRoad>,
     refs: Vec<i64>,
+}
+
+impl RoadBlock {
+    fn refs(&self, road: &RawRoad) -> &[i64] {
+        &self.refs[road.start as usize..road.end as usize]
+    }
 }
 
 /// What one block contributed to the way/relation pass.
@@ -143,7 +158,7 @@ struct WayBlock {
     decoded: Option<PrimitiveBlock>,
     ways: u64,
     relations: u64,
-    roads: Vec<RawRoad>,
+    roads: RoadBlock,
     areas: Vec<Area>,
 }
 
@@ -213,7 +228,7 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
     };
     // Blocks before the first one the way pass decoded hold only nodes (checked below).
     let first_way_pass_block = way_blocks.first().map_or(0, |b| b.0);
-    let mut roads = Vec::new();
+    let mut roads: Vec<RoadBlock> = Vec::new();
     let mut areas = Vec::new();
     let mut way_id_ranges = Vec::new();
     let mut node_blocks: Vec<(usize, Option<PrimitiveBlock>)> = if use_sort_order {
@@ -230,7 +245,9 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
         if block.has_nodes {
             node_blocks.push((index, block.decoded));
         }
-        roads.extend(block.roads);
+        if !block.roads.roads.is_empty() {
+            roads.push(block.roads);
+        }
         areas.extend(block.areas);
     }
     lap(&mut stats, "ways");
@@ -238,18 +255,14 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
     let member_refs = pbf.member_ways(&areas, &way_id_ranges)?;
     lap(&mut stats, "members");
 
-    let mut needed: Vec<i64> = roads
+    let ref_lists: Vec<&[i64]> = roads
         .iter()
-        .flat_map(|r| r.refs.iter().copied())
-        .chain(areas.iter().flat_map(|a| a.refs.iter().copied()))
-        .chain(
-            member_refs
-                .iter()
-                .flat_map(|(_, refs)| refs.iter().copied()),
-        )
+        .map(|b| b.refs.as_slice())
+        .chain(areas.iter().map(|a| a.refs.as_slice()))
+        .chain(member_refs.iter().map(|(_, refs)| refs.as_slice()))
         .collect();
-    needed.par_sort_unstable();
-    needed.dedup();
+    let needed = NodeIndex::new(&ref_lists);
+    drop(ref_lists);
     let coords: Vec<AtomicU64> = (0..needed.len()).map(|_| AtomicU64::new(MISSING)).collect();
     let node_results = pbf.node_pass(node_blocks, &needed, &coords)?;
     let unread_ways = node_results
@@ -271,9 +284,10 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
         ids: &needed,
         coords: &coords,
     };
-    let road_input = assemble_roads(&roads, &lookup, &mut stats);
     let (services, settlements) =
         assemble_features(node_features, &areas, &member_refs, &lookup, &mut stats);
+    drop(areas);
+    let road_input = assemble_roads(&roads, needed, coords, &mut stats);
     lap(&mut stats, "assemble");
     Ok(OsmData {
         roads: road_input,
@@ -297,19 +311,145 @@ fn unpack(v: u64) -> Option<Coord> {
     })
 }
 
-/// Needed node ids (sorted) and their packed coordinates.
+/// The ids of the nodes that roads and areas use, each with its input node number: its rank
+/// among them in id order.
+enum NodeIndex {
+    /// Ids spread over a range not much wider than their count (as in files renumbered from 1):
+    /// one bit per id of the range, and the number of set bits before each 64-bit word, so a
+    /// lookup is two reads and no search.
+    Dense {
+        min: i64,
+        bits: Vec<u64>,
+        rank: Vec<u32>,
+        len: usize,
+    },
+    /// Any other ids: sorted, looked up by binary search.
+    Sparse(Vec<i64>),
+}
+
+impl NodeIndex {
+    /// The index of the distinct ids in `lists`.
+    fn new(lists: &[&[i64]]) -> Self {
+        let total: usize = lists.iter().map(|l| l.len()).sum();
+        let (min, max) = lists
+            .par_iter()
+            .map(|l| {
+                l.iter()
+                    .fold((i64::MAX, i64::MIN), |(lo, hi), &id| (lo.min(id), hi.max(id)))
+            })
+            .reduce(
+                || (i64::MAX, i64::MIN),
+                |a, b| (a.0.min(b.0), a.1.max(b.1)),
+            );
+        // The bitmap is used when it is no larger than the ids would be as a list.
+        let span = (max as i128) - (min as i128) + 1;
+        if total > 0 && span <= 64 * total as i128 && span <= i128::from(u32::MAX) {
+            let words = (span as usize).div_ceil(64);
+            let mut bits = vec![0u64; words];
+            for list in lists {
+                for &id in *list {
+                    let o = (id - min) as usize;
+                    bits[o / 64] |= 1 << (o % 64);
+                }
+            }
+            let mut rank = Vec::with_capacity(words);
+            let mut len = 0u32;
+            for w in &bits {
+                rank.push(len);
+                len += w.count_ones();
+            }
+            return NodeIndex::Dense {
+                min,
+                bits,
+                rank,
+                len: len as usize,
+            };
+        }
+        let mut ids: Vec<i64> = Vec::with_capacity(total);
+        for list in lists {
+            ids.extend_from_slice(list);
+        }
+        ids.par_sort_unstable();
+        ids.dedup();
+        NodeIndex::Sparse(ids)
+    }
+
+    /// Number of distinct ids.
+    fn len(&self) -> usize {
+        match self {
+            NodeIndex::Dense { len, .. } => *len,
+            NodeIndex::Sparse(ids) => ids.len(),
+        }
+    }
+
+    /// The input node number of `id`, if it is one of the ids.
+    fn index(&self, id: i64) -> Option<usize> {
+        match self {
+            NodeIndex::Dense {
+                min, bits, rank, ..
+            } => {
+                let o = usize::try_from(id.checked_sub(*min)?).ok()?;
+                let word = *bits.get(o / 64)?;
+                let bit = 1u64 << (o % 64);
+                (word & bit != 0)
+                    .then(|| rank[o / 64] as usize + (word & (bit - 1)).count_ones() as usize)
+            }
+            NodeIndex::Sparse(ids) => ids.binary_search(&id).ok(),
+        }
+    }
+
+    /// The ids in increasing order (input node number order).
+    fn into_ids(self) -> Vec<i64> {
+        match self {
+            NodeIndex::Dense { min, bits, len, .. } => {
+                let mut ids = Vec::with_capacity(len);
+                for (w, &word) in bits.iter().enumerate() {
+                    let mut word = word;
+                    while word != 0 {
+                        let b = word.trailing_zeros() as usize;
+                        ids.push(min + (w * 64 + b) as i64);
+                        word &= word - 1;
+                    }
+                }
+                ids
+            }
+            NodeIndex::Sparse(ids) => ids,
+        }
+    }
+
+    /// A lookup for one block's nodes, which come in increasing id order.
+    fn finder(&self) -> Finder<'_> {
+        match self {
+            NodeIndex::Dense { .. } => Finder::Direct(self),
+            NodeIndex::Sparse(ids) => Finder::Cursor(Cursor { ids, pos: 0 }),
+        }
+    }
+}
+
+/// See [`NodeIndex::finder`].
+enum Finder<'a> {
+    Direct(&'a NodeIndex),
+    Cursor(Cursor<'a>),
+}
+
+impl Finder<'_> {
+    fn find(&mut self, id: i64) -> Option<usize> {
+        match self {
+            Finder::Direct(index) => index.index(id),
+            Finder::Cursor(cursor) => cursor.find(id),
+        }
+    }
+}
+
+/// Needed node ids and their packed coordinates.
 struct NodeLookup<'a> {
-    ids: &'a [i64],
+    ids: &'a NodeIndex,
     coords: &'a [u64],
 }
 
 impl NodeLookup<'_> {
-    fn index(&self, id: i64) -> Option<usize> {
-        self.ids.binary_search(&id).ok()
-    }
-
     fn coord(&self, id: i64) -> Option<Coord> {
-        self.index(id).and_then(|i| unpack(self.coords[i]))
+        self.ids.index(id).and_then(|i| unpack(self.coords[i]))
     }
 }
 
@@ -543,7 +683,7 @@ impl PbfFile {
     fn node_pass(
         &self,
         blocks: Vec<(usize, Option<PrimitiveBlock>)>,
-        needed: &[i64],
+        needed: &NodeIndex,
         coords: &[AtomicU64],
     ) -> Result<Vec<(usize, NodeBlock)>> {
         blocks
@@ -610,10 +750,13 @@ fn scan_ways(block: &PrimitiveBlock, profile: &Profile) -> WayBlock {
             );
             let road_tags = WayTags::from_pairs(way.tags());
             if let Some(attrs) = profile.road_attrs(&road_tags) {
-                out.roads.push(RawRoad {
+                let start = out.roads.refs.len() as u32;
+                out.roads.refs.extend(way.refs());
+                out.roads.roads.push(RawRoad {
                     id: way.id(),
                     attrs,
-                    refs: way.refs().collect(),
+                    start,
+                    end: out.roads.refs.len() as u32,
                 });
             }
             if let Some(tags) = FeatureTags::read(profile, way.tags()) {
@@ -695,14 +838,11 @@ impl Cursor<'_> {
 fn scan_nodes(
     block: &PrimitiveBlock,
     profile: &Profile,
-    needed: &[i64],
+    needed: &NodeIndex,
     coords: &[AtomicU64],
 ) -> NodeBlock {
     let mut out = NodeBlock::default();
-    let mut cursor = Cursor {
-        ids: needed,
-        pos: 0,
-    };
+    let mut cursor = needed.finder();
     for element in block.elements() {
         let (id, coord, tags) = match element {
             Element::DenseNode(n) => (
@@ -744,72 +884,124 @@ fn scan_nodes(
     out
 }
 
+/// Road ways of one block turned into graph input, with what happened to them.
+#[derive(Default)]
+struct RoadPart {
+    refs: Vec<u32>,
+    ways: Vec<RoadWay>,
+    road_ways: u64,
+    ferry_ways: u64,
+    missing_node_refs: u64,
+    ways_with_missing_nodes: u64,
+    road_pieces_dropped: u64,
+}
+
 /// Turns road ways into graph input: node ids become input node numbers, ways are split where
-/// nodes are missing.
-fn assemble_roads(roads: &[RawRoad], lookup: &NodeLookup<'_>, stats: &mut ReadStats) -> RoadInput {
-    let mut input = RoadInput {
-        coords: Vec::with_capacity(lookup.ids.len()),
-        osm_ids: lookup.ids.to_vec(),
-        ways: Vec::with_capacity(roads.len()),
-        refs: Vec::new(),
-    };
-    // Input node numbers are positions in the needed-id array; missing nodes keep a dummy
-    // coordinate but no way piece ever refers to them.
-    input.coords = lookup
-        .coords
-        .iter()
-        .map(|&v| unpack(v).unwrap_or_default())
-        .collect();
-    let indexed: Vec<Vec<Option<u32>>> = roads
+/// nodes are missing. Blocks are done in parallel and joined in order.
+fn assemble_roads(
+    blocks: &[RoadBlock],
+    needed: NodeIndex,
+    coords: Vec<u64>,
+    stats: &mut ReadStats,
+) -> RoadInput {
+    let parts: Vec<RoadPart> = blocks
         .par_iter()
-        .map(|r| {
-            r.refs
-                .iter()
-                .map(|&id| {
-                    lookup
-                        .index(id)
-                        .filter(|&i| lookup.coords[i] != MISSING)
-                        .map(|i| i as u32)
-                })
-                .collect()
-        })
+        .map(|block| assemble_block(block, &needed, &coords))
         .collect();
-    for (road, refs) in roads.iter().zip(indexed) {
-        stats.road_ways += 1;
+    let mut input = RoadInput {
+        coords: Vec::new(),
+        osm_ids: Vec::new(),
+        ways: Vec::with_capacity(parts.iter().map(|p| p.ways.len()).sum()),
+        refs: Vec::with_capacity(parts.iter().map(|p| p.refs.len()).sum()),
+    };
+    for part in parts {
+        stats.road_ways += part.road_ways;
+        stats.ferry_ways += part.ferry_ways;
+        stats.missing_node_refs += part.missing_node_refs;
+        stats.ways_with_missing_nodes += part.ways_with_missing_nodes;
+        stats.road_pieces_dropped += part.road_pieces_dropped;
+        let offset = input.refs.len() as u32;
+        input.refs.extend_from_slice(&part.refs);
+        input.ways.extend(part.ways.into_iter().map(|w| RoadWay {
+            start: w.start + offset,
+            end: w.end + offset,
+            ..w
+        }));
+    }
+    // Input node numbers are positions among the needed ids; missing nodes keep a dummy
+    // coordinate but no way piece ever refers to them.
+    input.coords = coords
+        .into_iter()
+        .map(|v| unpack(v).unwrap_or_default())
+        .collect();
+    input.osm_ids = needed.into_ids();
+    input
+}
+
+/// One block's part of [`assemble_roads`].
+fn assemble_block(block: &RoadBlock, needed: &NodeIndex, coords: &[u64]) -> RoadPart {
+    let mut out = RoadPart {
+        refs: Vec::with_capacity(block.refs.len()),
+        ways: Vec::with_capacity(block.roads.len()),
+        ..RoadPart::default()
+    };
+    for road in &block.roads {
+        out.road_ways += 1;
         if road.attrs.is_ferry() {
-            stats.ferry_ways += 1;
+            out.ferry_ways += 1;
         }
-        let missing = refs.iter().filter(|r| r.is_none()).count();
-        stats.missing_node_refs += missing as u64;
-        let pieces: Vec<&[Option<u32>]> = refs
-            .split(|r| r.is_none())
-            .filter(|p| !p.is_empty())
-            .collect();
-        if missing > 0 {
-            stats.ways_with_missing_nodes += 1;
-        }
-        for piece in &pieces {
-            let start = input.refs.len() as u32;
-            input.refs.extend(piece.iter().flatten());
-            let mut distinct = input.refs[start as usize..].to_vec();
-            distinct.dedup();
-            if distinct.len() < 2 {
-                input.refs.truncate(start as usize);
-                stats.road_pieces_dropped += 1;
-                continue;
+        let (mut missing, mut pieces) = (0u64, 0u64);
+        // The current piece: where it starts in `out.refs`, and whether it has two distinct
+        // nodes yet.
+        let mut start = out.refs.len();
+        let mut distinct = false;
+        let mut close = |out: &mut RoadPart, start: usize, distinct: bool| {
+            if out.refs.len() == start {
+                return;
             }
-            input.ways.push(RoadWay {
-                osm_id: road.id,
-                attrs: road.attrs,
-                start,
-                end: input.refs.len() as u32,
-            });
+            pieces += 1;
+            if distinct {
+                out.ways.push(RoadWay {
+                    osm_id: road.id,
+                    attrs: road.attrs,
+                    start: start as u32,
+                    end: out.refs.len() as u32,
+                });
+            } else {
+                out.refs.truncate(start);
+                out.road_pieces_dropped += 1;
+            }
+        };
+        for &id in block.refs(road) {
+            let found = needed
+                .index(id)
+                .filter(|&i| coords[i] != MISSING)
+                .map(|i| i as u32);
+            match found {
+                Some(i) => {
+                    if out.refs.len() > start && out.refs[start] != i {
+                        distinct = true;
+                    }
+                    out.refs.push(i);
+                }
+                None => {
+                    missing += 1;
+                    close(&mut out, start, distinct);
+                    start = out.refs.len();
+                    distinct = false;
+                }
+            }
         }
-        if pieces.is_empty() {
-            stats.road_pieces_dropped += 1;
+        close(&mut out, start, distinct);
+        out.missing_node_refs += missing;
+        if missing > 0 {
+            out.ways_with_missing_nodes += 1;
+        }
+        if pieces == 0 {
+            out.road_pieces_dropped += 1;
         }
     }
-    input
+    out
 }
 
 /// Builds service points and settlements from tagged nodes and located areas.
