@@ -14,8 +14,10 @@
 //!    previous pass did not keep: one more pass over the way blocks, only when such relations
 //!    exist.
 //! 4. **Nodes**, in parallel over the node blocks: the coordinates of the nodes that roads and
-//!    areas use (looked up in one sorted id array, no hash map of all nodes), and the tagged nodes
-//!    that are service points or settlements.
+//!    areas use (looked up in a bitmap over the id range when the ids are dense, as in renumbered
+//!    files, else in one sorted id array; never a hash map of all nodes), and the tagged nodes
+//!    that are service points or settlements. Blocks of dense nodes alone are decoded directly
+//!    from their bytes (the `dense` module below); any other block goes through `osmpbf`.
 //!
 //! Ways that use nodes missing from the file (bbox-cut extracts) are split at the gaps; pieces
 //! with fewer than two nodes are dropped, and both are counted in [`ReadStats`].
@@ -578,10 +580,20 @@ impl PbfFile {
     /// Decodes data block `index` and hands it to `f`. A panic inside the decoder (which only
     /// damaged data can cause) becomes a [`Error::CorruptBlock`].
     fn with_block<T>(&self, index: usize, f: impl FnOnce(PrimitiveBlock) -> T) -> Result<T> {
+        let bytes = self.read_bytes(self.blocks[index])?;
+        self.decode_block(index, &bytes, f)
+    }
+
+    /// [`PbfFile::with_block`] for a block already read into `bytes`.
+    fn decode_block<T>(
+        &self,
+        index: usize,
+        bytes: &[u8],
+        f: impl FnOnce(PrimitiveBlock) -> T,
+    ) -> Result<T> {
         let extent = self.blocks[index];
-        let bytes = self.read_bytes(extent)?;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let blob = BlobReader::new(bytes.as_slice())
+            let blob = BlobReader::new(bytes)
                 .next()
                 .ok_or_else(|| "no block at this offset".to_owned())?
                 .map_err(|e| describe(&e))?;
@@ -693,7 +705,13 @@ impl PbfFile {
                     |block: PrimitiveBlock| (i, scan_nodes(&block, &self.profile, needed, coords));
                 match decoded {
                     Some(block) => Ok(scan(block)),
-                    None => self.with_block(i, scan),
+                    None => {
+                        let bytes = self.read_bytes(self.blocks[i])?;
+                        match dense::scan(&bytes, &self.profile, needed, coords) {
+                            Some(block) => Ok((i, block)),
+                            None => self.decode_block(i, &bytes, scan),
+                        }
+                    }
                 }
             })
             .collect()
@@ -1168,6 +1186,229 @@ fn join_rings(ways: &[&[i64]]) -> Vec<Vec<i64>> {
     rings
 }
 
+/// The node pass's reader for the common block: only dense nodes, zlib or raw. It decodes the
+/// ids, coordinates and tags straight from the bytes, without building `osmpbf`'s message
+/// structs or the string table as owned strings, and skips the metadata (`DenseInfo`). Anything
+/// else (plain nodes, ways, relations, unknown compression, a field in an unexpected encoding,
+/// a bad string) returns `None`, and the block is read by `osmpbf` as before, which also
+/// reports any damage.
+mod dense {
+    use super::{FeatureTags, NodeBlock, NodeIndex};
+    use crate::coord::Coord;
+    use crate::feature::{ElementType, OsmId};
+    use crate::profile::Profile;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// Largest inflated block the format allows (as `osmpbf`).
+    const MAX_BLOCK: usize = 32 * 1024 * 1024;
+
+    /// The value of a protobuf field.
+    enum Value<'a> {
+        Varint(u64),
+        Bytes(&'a [u8]),
+    }
+
+    struct Reader<'a> {
+        buf: &'a [u8],
+        pos: usize,
+    }
+
+    impl<'a> Reader<'a> {
+        fn new(buf: &'a [u8]) -> Self {
+            Reader { buf, pos: 0 }
+        }
+
+        fn at_end(&self) -> bool {
+            self.pos >= self.buf.len()
+        }
+
+        fn varint(&mut self) -> Option<u64> {
+            let mut v = 0u64;
+            let mut shift = 0;
+            loop {
+                let b = *self.buf.get(self.pos)?;
+                self.pos += 1;
+                v |= u64::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    return Some(v);
+                }
+                shift += 7;
+                if shift > 63 {
+                    return None;
+                }
+            }
+        }
+
+        /// The next field; `None` at the end or for a field that is neither a varint nor
+        /// length-delimited (no field the node pass reads is anything else).
+        fn field(&mut self) -> Option<(u64, Value<'a>)> {
+            let key = self.varint()?;
+            let (number, wire) = (key >> 3, key & 7);
+            let value = match wire {
+                0 => Value::Varint(self.varint()?),
+                2 => {
+                    let len = usize::try_from(self.varint()?).ok()?;
+                    let end = self.pos.checked_add(len)?;
+                    let bytes = self.buf.get(self.pos..end)?;
+                    self.pos = end;
+                    Value::Bytes(bytes)
+                }
+                _ => return None,
+            };
+            Some((number, value))
+        }
+    }
+
+    fn zigzag(v: u64) -> i64 {
+        ((v >> 1) as i64) ^ -((v & 1) as i64)
+    }
+
+    /// Inflates the block in `file_bytes` (4-byte header length, `BlobHeader`, `Blob`).
+    fn inflate(file_bytes: &[u8]) -> Option<Vec<u8>> {
+        let header_len = u32::from_be_bytes(file_bytes.get(..4)?.try_into().ok()?) as usize;
+        let blob = file_bytes.get(4usize.checked_add(header_len)?..)?;
+        let (mut raw, mut raw_size, mut zlib) = (None, None, None);
+        let mut r = Reader::new(blob);
+        while !r.at_end() {
+            match r.field()? {
+                (1, Value::Bytes(b)) => raw = Some(b),
+                (2, Value::Varint(v)) => raw_size = Some(usize::try_from(v).ok()?),
+                (3, Value::Bytes(b)) => zlib = Some(b),
+                _ => return None,
+            }
+        }
+        match (raw, zlib) {
+            (Some(raw), None) if raw.len() < MAX_BLOCK => Some(raw.to_vec()),
+            (None, Some(zlib)) => {
+                let size = raw_size.filter(|&s| s < MAX_BLOCK)?;
+                let mut out = Vec::with_capacity(size);
+                let mut z = flate2::Decompress::new(true);
+                let status = z
+                    .decompress_vec(zlib, &mut out, flate2::FlushDecompress::Finish)
+                    .ok()?;
+                (status == flate2::Status::StreamEnd && out.len() == size).then_some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// Reads a block of dense nodes; see the module docs.
+    pub(super) fn scan(
+        file_bytes: &[u8],
+        profile: &Profile,
+        needed: &NodeIndex,
+        coords: &[AtomicU64],
+    ) -> Option<NodeBlock> {
+        let block = inflate(file_bytes)?;
+        let mut strings: Vec<&[u8]> = Vec::new();
+        let mut groups: Vec<&[u8]> = Vec::new();
+        let (mut granularity, mut lat_offset, mut lon_offset) = (100i64, 0i64, 0i64);
+        let mut r = Reader::new(&block);
+        while !r.at_end() {
+            match r.field()? {
+                (1, Value::Bytes(table)) => {
+                    let mut t = Reader::new(table);
+                    while !t.at_end() {
+                        match t.field()? {
+                            (1, Value::Bytes(s)) => strings.push(s),
+                            _ => return None,
+                        }
+                    }
+                }
+                (2, Value::Bytes(g)) => groups.push(g),
+                (17, Value::Varint(v)) => granularity = i64::from(v as i32),
+                (18, Value::Varint(_)) => {}
+                (19, Value::Varint(v)) => lat_offset = v as i64,
+                (20, Value::Varint(v)) => lon_offset = v as i64,
+                _ => return None,
+            }
+        }
+        let mut out = NodeBlock::default();
+        let mut finder = needed.finder();
+        for group in groups {
+            let mut dense = None;
+            let mut g = Reader::new(group);
+            while !g.at_end() {
+                match g.field()? {
+                    (2, Value::Bytes(d)) if dense.is_none() => dense = Some(d),
+                    _ => return None,
+                }
+            }
+            let Some(dense) = dense else { continue };
+            let (mut ids, mut lats, mut lons, mut keys_vals) = (None, None, None, None);
+            let mut d = Reader::new(dense);
+            while !d.at_end() {
+                match d.field()? {
+                    (1, Value::Bytes(b)) if ids.is_none() => ids = Some(b),
+                    (5, Value::Bytes(_)) => {}
+                    (8, Value::Bytes(b)) if lats.is_none() => lats = Some(b),
+                    (9, Value::Bytes(b)) if lons.is_none() => lons = Some(b),
+                    (10, Value::Bytes(b)) if keys_vals.is_none() => keys_vals = Some(b),
+                    _ => return None,
+                }
+            }
+            let (mut ids, mut lats, mut lons) = (
+                Reader::new(ids.unwrap_or_default()),
+                Reader::new(lats.unwrap_or_default()),
+                Reader::new(lons.unwrap_or_default()),
+            );
+            let mut keys_vals = keys_vals.map(Reader::new);
+            let (mut id, mut lat, mut lon) = (0i64, 0i64, 0i64);
+            let mut tags: Vec<(&str, &str)> = Vec::new();
+            loop {
+                let (did, dlat, dlon) = match (ids.at_end(), lats.at_end(), lons.at_end()) {
+                    (true, true, true) => break,
+                    (false, false, false) => (ids.varint()?, lats.varint()?, lons.varint()?),
+                    // Arrays of different lengths: leave the block to osmpbf.
+                    _ => return None,
+                };
+                id = id.wrapping_add(zigzag(did));
+                lat = lat.wrapping_add(zigzag(dlat));
+                lon = lon.wrapping_add(zigzag(dlon));
+                tags.clear();
+                if let Some(kv) = keys_vals.as_mut() {
+                    loop {
+                        let key = kv.varint()? as i32;
+                        if key == 0 {
+                            break;
+                        }
+                        let value = kv.varint()? as i32;
+                        let text = |i: i32| {
+                            let s = strings.get(usize::try_from(i).ok()?)?;
+                            std::str::from_utf8(s).ok()
+                        };
+                        tags.push((text(key)?, text(value)?));
+                    }
+                }
+                let coord = Coord {
+                    lon_e7: (lon_offset.wrapping_add(granularity.wrapping_mul(lon)) / 100) as i32,
+                    lat_e7: (lat_offset.wrapping_add(granularity.wrapping_mul(lat)) / 100) as i32,
+                };
+                out.nodes += 1;
+                if let Some(i) = finder.find(id) {
+                    coords[i].store(super::pack(coord), Ordering::Relaxed);
+                }
+                if !tags.is_empty() {
+                    if let Some(t) = FeatureTags::read(profile, tags.iter().copied()) {
+                        out.features.push((
+                            OsmId {
+                                kind: ElementType::Node,
+                                id,
+                            },
+                            coord,
+                            t,
+                        ));
+                    }
+                }
+            }
+            if keys_vals.is_some_and(|kv| !kv.at_end()) {
+                return None;
+            }
+        }
+        Some(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1193,6 +1434,80 @@ mod tests {
                 Some(5)
             ]
         );
+    }
+
+    #[test]
+    fn node_index_dense_and_sparse_agree() {
+        let lists: [&[i64]; 3] = [&[5, 3, 9, 3, 200, -4], &[7, 5, 130], &[]];
+        let mut ids: Vec<i64> = lists.concat();
+        ids.sort_unstable();
+        ids.dedup();
+        let dense = NodeIndex::new(&lists);
+        assert!(matches!(dense, NodeIndex::Dense { .. }));
+        let sparse = NodeIndex::Sparse(ids.clone());
+        for id in -70..270 {
+            assert_eq!(dense.index(id), sparse.index(id), "id {id}");
+        }
+        assert_eq!(dense.len(), ids.len());
+        assert_eq!(dense.into_ids(), ids);
+        // Ids far apart keep the sorted array.
+        let far: [&[i64]; 1] = [&[1, 1 << 40, 3]];
+        let far = NodeIndex::new(&far);
+        assert!(matches!(far, NodeIndex::Sparse(_)));
+        assert_eq!(far.index(1 << 40), Some(2));
+    }
+
+    /// The direct reader of dense-node blocks gives what `osmpbf` gives, block by block, on a
+    /// real extract (with metadata, several string tables, tagged nodes).
+    #[test]
+    fn dense_reader_matches_osmpbf() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/osm/li-liechtenstein-2021.osm.pbf");
+        let pbf = PbfFile::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let profile = Profile::default();
+        let mut fast_blocks = 0;
+        for i in 0..pbf.blocks.len() {
+            let bytes = pbf
+                .read_bytes(pbf.blocks[i])
+                .unwrap_or_else(|e| panic!("{e}"));
+            let mut ids: Vec<i64> = pbf
+                .decode_block(i, &bytes, |b| {
+                    b.elements()
+                        .filter_map(|e| match e {
+                            Element::DenseNode(n) => Some(n.id()),
+                            Element::Node(n) => Some(n.id()),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+            // Every other node is needed.
+            ids.sort_unstable();
+            let index = NodeIndex::Sparse(ids.iter().copied().step_by(2).collect());
+            let empty = || -> Vec<AtomicU64> {
+                (0..index.len()).map(|_| AtomicU64::new(MISSING)).collect()
+            };
+            let (fast_coords, slow_coords) = (empty(), empty());
+            let slow = pbf
+                .decode_block(i, &bytes, |b| scan_nodes(&b, &profile, &index, &slow_coords))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let Some(fast) = dense::scan(&bytes, &profile, &index, &fast_coords) else {
+                assert!(slow.has_ways_or_relations, "block {i} holds only nodes");
+                continue;
+            };
+            fast_blocks += 1;
+            assert_eq!(fast.nodes, slow.nodes, "block {i}");
+            assert_eq!(
+                format!("{:?}", fast.features),
+                format!("{:?}", slow.features),
+                "block {i}"
+            );
+            let values = |c: &[AtomicU64]| -> Vec<u64> {
+                c.iter().map(|v| v.load(Ordering::Relaxed)).collect()
+            };
+            assert_eq!(values(&fast_coords), values(&slow_coords), "block {i}");
+        }
+        assert!(fast_blocks > 30, "{fast_blocks} blocks read directly");
     }
 
     #[test]
