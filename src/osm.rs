@@ -16,8 +16,10 @@
 //! 4. **Nodes**, in parallel over the node blocks: the coordinates of the nodes that roads and
 //!    areas use (looked up in a bitmap over the id range when the ids are dense, as in renumbered
 //!    files, else in one sorted id array; never a hash map of all nodes), and the tagged nodes
-//!    that are service points or settlements. Blocks of dense nodes alone are decoded directly
-//!    from their bytes (the `dense` module below); any other block goes through `osmpbf`.
+//!    that are service points or settlements.
+//!
+//! Blocks of dense nodes alone (node pass) and of ways alone (way pass) are decoded directly from
+//! their bytes (the `direct` module below); any other block goes through `osmpbf`.
 //!
 //! Ways that use nodes missing from the file (bbox-cut extracts) are split at the gaps; pieces
 //! with fewer than two nodes are dropped, and both are counted in [`ReadStats`].
@@ -610,7 +612,11 @@ impl PbfFile {
     /// Decodes a block for the way pass. A block that also holds nodes is kept decoded, so the
     /// node pass does not decode it again.
     fn way_block(&self, index: usize, keep_node_blocks: bool) -> Result<WayBlock> {
-        self.with_block(index, |block| {
+        let bytes = self.read_bytes(self.blocks[index])?;
+        if let Some(block) = direct::scan_ways(&bytes, &self.profile) {
+            return Ok(block);
+        }
+        self.decode_block(index, &bytes, |block| {
             let mut out = scan_ways(&block, &self.profile);
             if out.has_nodes && keep_node_blocks {
                 out.decoded = Some(block);
@@ -707,7 +713,7 @@ impl PbfFile {
                     Some(block) => Ok(scan(block)),
                     None => {
                         let bytes = self.read_bytes(self.blocks[i])?;
-                        match dense::scan(&bytes, &self.profile, needed, coords) {
+                        match direct::scan_nodes(&bytes, &self.profile, needed, coords) {
                             Some(block) => Ok((i, block)),
                             None => self.decode_block(i, &bytes, scan),
                         }
@@ -1186,17 +1192,17 @@ fn join_rings(ways: &[&[i64]]) -> Vec<Vec<i64>> {
     rings
 }
 
-/// The node pass's reader for the common block: only dense nodes, zlib or raw. It decodes the
-/// ids, coordinates and tags straight from the bytes, without building `osmpbf`'s message
-/// structs or the string table as owned strings, and skips the metadata (`DenseInfo`). Anything
-/// else (plain nodes, ways, relations, unknown compression, a field in an unexpected encoding,
-/// a bad string) returns `None`, and the block is read by `osmpbf` as before, which also
-/// reports any damage.
-mod dense {
-    use super::{FeatureTags, NodeBlock, NodeIndex};
+/// Readers for the two common kinds of block: dense nodes only (node pass) and ways only (way
+/// pass), zlib or raw. They decode ids, coordinates, tags and refs straight from the bytes,
+/// without building `osmpbf`'s message structs or the string table as owned strings, and skip
+/// the metadata (`Info`, `DenseInfo`). Anything else (plain nodes, a mix of kinds, relations,
+/// unknown compression, a field in an unexpected encoding, a bad string) returns `None`, and
+/// the block is read by `osmpbf` as before, which also reports any damage.
+mod direct {
+    use super::{FeatureTags, NodeBlock, NodeIndex, RawRoad, WayBlock};
     use crate::coord::Coord;
     use crate::feature::{ElementType, OsmId};
-    use crate::profile::Profile;
+    use crate::profile::{Profile, WayTags};
     use std::sync::atomic::{AtomicU64, Ordering};
 
     /// Largest inflated block the format allows (as `osmpbf`).
@@ -1292,37 +1298,61 @@ mod dense {
         }
     }
 
-    /// Reads a block of dense nodes; see the module docs.
-    pub(super) fn scan(
-        file_bytes: &[u8],
-        profile: &Profile,
-        needed: &NodeIndex,
-        coords: &[AtomicU64],
-    ) -> Option<NodeBlock> {
-        let block = inflate(file_bytes)?;
-        let mut strings: Vec<&[u8]> = Vec::new();
-        let mut groups: Vec<&[u8]> = Vec::new();
-        let (mut granularity, mut lat_offset, mut lon_offset) = (100i64, 0i64, 0i64);
-        let mut r = Reader::new(&block);
+    /// The fields of an inflated `PrimitiveBlock` that the readers use.
+    struct Parts<'a> {
+        strings: Vec<&'a [u8]>,
+        groups: Vec<&'a [u8]>,
+        granularity: i64,
+        lat_offset: i64,
+        lon_offset: i64,
+    }
+
+    fn parts(block: &[u8]) -> Option<Parts<'_>> {
+        let mut p = Parts {
+            strings: Vec::new(),
+            groups: Vec::new(),
+            granularity: 100,
+            lat_offset: 0,
+            lon_offset: 0,
+        };
+        let mut r = Reader::new(block);
         while !r.at_end() {
             match r.field()? {
                 (1, Value::Bytes(table)) => {
                     let mut t = Reader::new(table);
                     while !t.at_end() {
                         match t.field()? {
-                            (1, Value::Bytes(s)) => strings.push(s),
+                            (1, Value::Bytes(s)) => p.strings.push(s),
                             _ => return None,
                         }
                     }
                 }
-                (2, Value::Bytes(g)) => groups.push(g),
-                (17, Value::Varint(v)) => granularity = i64::from(v as i32),
+                (2, Value::Bytes(g)) => p.groups.push(g),
+                (17, Value::Varint(v)) => p.granularity = i64::from(v as i32),
                 (18, Value::Varint(_)) => {}
-                (19, Value::Varint(v)) => lat_offset = v as i64,
-                (20, Value::Varint(v)) => lon_offset = v as i64,
+                (19, Value::Varint(v)) => p.lat_offset = v as i64,
+                (20, Value::Varint(v)) => p.lon_offset = v as i64,
                 _ => return None,
             }
         }
+        Some(p)
+    }
+
+    /// Reads a block of dense nodes for the node pass; see the module docs.
+    pub(super) fn scan_nodes(
+        file_bytes: &[u8],
+        profile: &Profile,
+        needed: &NodeIndex,
+        coords: &[AtomicU64],
+    ) -> Option<NodeBlock> {
+        let block = inflate(file_bytes)?;
+        let Parts {
+            strings,
+            groups,
+            granularity,
+            lat_offset,
+            lon_offset,
+        } = parts(&block)?;
         let mut out = NodeBlock::default();
         let mut finder = needed.finder();
         for group in groups {
@@ -1403,6 +1433,97 @@ mod dense {
             }
             if keys_vals.is_some_and(|kv| !kv.at_end()) {
                 return None;
+            }
+        }
+        Some(out)
+    }
+
+    /// Reads a block of ways for the way pass; see the module docs.
+    pub(super) fn scan_ways(file_bytes: &[u8], profile: &Profile) -> Option<WayBlock> {
+        let block = inflate(file_bytes)?;
+        let p = parts(&block)?;
+        // Each string is checked once per block, not once per use.
+        let strings: Vec<Option<&str>> = p
+            .strings
+            .iter()
+            .map(|s| std::str::from_utf8(s).ok())
+            .collect();
+        let text = |i: u64| -> Option<&str> { *strings.get(usize::try_from(i).ok()?)? };
+        let mut out = WayBlock::default();
+        let mut tags: Vec<(&str, &str)> = Vec::new();
+        for group in &p.groups {
+            let mut g = Reader::new(group);
+            while !g.at_end() {
+                let (3, Value::Bytes(way)) = g.field()? else {
+                    return None;
+                };
+                let (mut id, mut keys, mut vals, mut refs) = (None, None, None, None);
+                let mut w = Reader::new(way);
+                while !w.at_end() {
+                    match w.field()? {
+                        (1, Value::Varint(v)) if id.is_none() => id = Some(v as i64),
+                        (2, Value::Bytes(b)) if keys.is_none() => keys = Some(b),
+                        (3, Value::Bytes(b)) if vals.is_none() => vals = Some(b),
+                        (4, Value::Bytes(_)) => {}
+                        (8, Value::Bytes(b)) if refs.is_none() => refs = Some(b),
+                        _ => return None,
+                    }
+                }
+                let id = id?;
+                tags.clear();
+                let (mut keys, mut vals) = (
+                    Reader::new(keys.unwrap_or_default()),
+                    Reader::new(vals.unwrap_or_default()),
+                );
+                loop {
+                    match (keys.at_end(), vals.at_end()) {
+                        (true, true) => break,
+                        (false, false) => {
+                            let k = keys.varint()? as u32;
+                            let v = vals.varint()? as u32;
+                            tags.push((text(u64::from(k))?, text(u64::from(v))?));
+                        }
+                        _ => return None,
+                    }
+                }
+                out.ways += 1;
+                out.way_ids = Some(
+                    out.way_ids
+                        .map_or((id, id), |(lo, hi)| (lo.min(id), hi.max(id))),
+                );
+                let start = out.roads.refs.len();
+                let mut r = Reader::new(refs.unwrap_or_default());
+                let mut node = 0i64;
+                while !r.at_end() {
+                    node = node.wrapping_add(zigzag(r.varint()?));
+                    out.roads.refs.push(node);
+                }
+                let way_refs = &out.roads.refs[start..];
+                let is_road = profile
+                    .road_attrs(&WayTags::from_pairs(tags.iter().copied()))
+                    .map(|attrs| RawRoad {
+                        id,
+                        attrs,
+                        start: start as u32,
+                        end: out.roads.refs.len() as u32,
+                    });
+                if let Some(feature) = FeatureTags::read(profile, tags.iter().copied()) {
+                    if way_refs.len() >= 4 && way_refs.first() == way_refs.last() {
+                        out.areas.push(super::Area {
+                            id: OsmId {
+                                kind: ElementType::Way,
+                                id,
+                            },
+                            tags: feature,
+                            refs: way_refs.to_vec(),
+                            members: Vec::new(),
+                        });
+                    }
+                }
+                match is_road {
+                    Some(road) => out.roads.roads.push(road),
+                    None => out.roads.refs.truncate(start),
+                }
             }
         }
         Some(out)
@@ -1491,7 +1612,7 @@ mod tests {
             let slow = pbf
                 .decode_block(i, &bytes, |b| scan_nodes(&b, &profile, &index, &slow_coords))
                 .unwrap_or_else(|e| panic!("{e}"));
-            let Some(fast) = dense::scan(&bytes, &profile, &index, &fast_coords) else {
+            let Some(fast) = direct::scan_nodes(&bytes, &profile, &index, &fast_coords) else {
                 assert!(slow.has_ways_or_relations, "block {i} holds only nodes");
                 continue;
             };
@@ -1508,6 +1629,51 @@ mod tests {
             assert_eq!(values(&fast_coords), values(&slow_coords), "block {i}");
         }
         assert!(fast_blocks > 30, "{fast_blocks} blocks read directly");
+    }
+
+    /// The direct reader of way blocks gives what `osmpbf` gives, block by block, on the real
+    /// extracts (metadata, roads, areas, several string tables).
+    #[test]
+    fn way_reader_matches_osmpbf() {
+        for name in ["li-liechtenstein-2021", "ad-andorra-2021"] {
+            let path =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("data/osm/{name}.osm.pbf"));
+            let pbf = PbfFile::open(&path).unwrap_or_else(|e| panic!("{e}"));
+            let profile = Profile::default();
+            let mut direct_blocks = 0;
+            for i in 0..pbf.blocks.len() {
+                let bytes = pbf
+                    .read_bytes(pbf.blocks[i])
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let slow = pbf
+                    .decode_block(i, &bytes, |b| scan_ways(&b, &profile))
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let Some(fast) = direct::scan_ways(&bytes, &profile) else {
+                    assert!(slow.has_nodes || slow.relations > 0, "{name} block {i}");
+                    continue;
+                };
+                direct_blocks += 1;
+                let roads = |b: &WayBlock| -> Vec<(String, Vec<i64>)> {
+                    b.roads
+                        .roads
+                        .iter()
+                        .map(|r| (format!("{} {:?}", r.id, r.attrs), b.roads.refs(r).to_vec()))
+                        .collect()
+                };
+                assert_eq!(
+                    (fast.ways, fast.relations, fast.way_ids),
+                    (slow.ways, slow.relations, slow.way_ids),
+                    "{name} block {i}"
+                );
+                assert_eq!(roads(&fast), roads(&slow), "{name} block {i}");
+                assert_eq!(
+                    format!("{:?}", fast.areas),
+                    format!("{:?}", slow.areas),
+                    "{name} block {i}"
+                );
+            }
+            assert!(direct_blocks > 0, "{name}: no block read directly");
+        }
     }
 
     #[test]
