@@ -179,7 +179,16 @@ mod tests {
                 (x, y)
             })
             .collect();
-        for v in [0.0, 1e-310, 1e-200, 3.0, 1e200, 1e308, f64::INFINITY, f64::NAN] {
+        for v in [
+            0.0,
+            1e-310,
+            1e-200,
+            3.0,
+            1e200,
+            1e308,
+            f64::INFINITY,
+            f64::NAN,
+        ] {
             cases.extend([(v, 1.0), (1.0, v), (v, v), (-v, 2e-300), (4e300, v)]);
         }
         for (x, y) in cases {
@@ -189,7 +198,10 @@ mod tests {
             } else if exact {
                 assert_eq!(ours.to_bits(), theirs.to_bits(), "hypot({x:e}, {y:e})");
             } else {
-                assert!(ours.to_bits().abs_diff(theirs.to_bits()) <= 1, "hypot({x:e}, {y:e})");
+                assert!(
+                    ours.to_bits().abs_diff(theirs.to_bits()) <= 1,
+                    "hypot({x:e}, {y:e})"
+                );
             }
         }
     }

@@ -550,8 +550,8 @@ fn cut_ways(input: &RoadInput, uses: &[u8], node_of: &[u32]) -> (Vec<Edge>, Vec<
         jobs.push((*ways, edge_part, first_part, geometry_part, geometry_start));
         geometry_start += g;
     }
-    jobs.into_par_iter()
-        .for_each(|(ways, edge_part, first_part, geometry_part, geometry_start)| {
+    jobs.into_par_iter().for_each(
+        |(ways, edge_part, first_part, geometry_part, geometry_start)| {
             let mut out = EdgeWriter {
                 edges: edge_part,
                 geometry_first: first_part,
@@ -569,7 +569,8 @@ fn cut_ways(input: &RoadInput, uses: &[u8], node_of: &[u32]) -> (Vec<Edge>, Vec<
                     out.cut_way(input, way, refs.iter().copied(), uses, node_of);
                 }
             }
-        });
+        },
+    );
     (edges, geometry, geometry_first)
 }
 

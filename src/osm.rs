@@ -338,13 +338,11 @@ impl NodeIndex {
         let (min, max) = lists
             .par_iter()
             .map(|l| {
-                l.iter()
-                    .fold((i64::MAX, i64::MIN), |(lo, hi), &id| (lo.min(id), hi.max(id)))
+                l.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &id| {
+                    (lo.min(id), hi.max(id))
+                })
             })
-            .reduce(
-                || (i64::MAX, i64::MIN),
-                |a, b| (a.0.min(b.0), a.1.max(b.1)),
-            );
+            .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
         // The bitmap is used when it is no larger than the ids would be as a list.
         let span = (max as i128) - (min as i128) + 1;
         if total > 0 && span <= 64 * total as i128 && span <= i128::from(u32::MAX) {
@@ -1582,8 +1580,8 @@ mod tests {
     /// real extract (with metadata, several string tables, tagged nodes).
     #[test]
     fn dense_reader_matches_osmpbf() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/osm/li-liechtenstein-2021.osm.pbf");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osm/li-liechtenstein-2021.osm.pbf");
         let pbf = PbfFile::open(&path).unwrap_or_else(|e| panic!("{e}"));
         let profile = Profile::default();
         let mut fast_blocks = 0;
@@ -1610,7 +1608,9 @@ mod tests {
             };
             let (fast_coords, slow_coords) = (empty(), empty());
             let slow = pbf
-                .decode_block(i, &bytes, |b| scan_nodes(&b, &profile, &index, &slow_coords))
+                .decode_block(i, &bytes, |b| {
+                    scan_nodes(&b, &profile, &index, &slow_coords)
+                })
                 .unwrap_or_else(|e| panic!("{e}"));
             let Some(fast) = direct::scan_nodes(&bytes, &profile, &index, &fast_coords) else {
                 assert!(slow.has_ways_or_relations, "block {i} holds only nodes");
