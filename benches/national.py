@@ -2,7 +2,7 @@
 """National scale, measured: servicegap on a Sweden-shaped extract of 3.3 million graph nodes.
 
 Usage (from the repository root; one command does everything):
-    python3 benches/national.py [--runs 3] [--file out/sweden-synthetic.osm.pbf]
+    python3 benches/national.py [--runs 3] [--file out/sweden-synthetic.osm.pbf] [--only p2]
 
 Builds the release binary and the two examples, writes the national extract with
 `cargo run --release --example gen_sweden` if the file is missing (about 10 s, deterministic),
@@ -14,7 +14,8 @@ then measures, each figure the median of --runs runs:
 - P3 ratio: `examples/national_ratio.rs` reads the file once, times the analysis and plain
   single-source Dijkstra sweeps on the same graph, and reports phase timings and memory per
   graph node.
-Prints Markdown tables ready for BENCHMARKS.md. Needs osmium-tool and GNU time
+With --only p2, measures P2 alone and prints inspect's own phase timings (median of --runs
+further runs) instead of P3. Prints Markdown tables ready for BENCHMARKS.md. Needs osmium-tool and GNU time
 (`apt-get install -y osmium-tool time`). Python standard library only.
 """
 import argparse
@@ -68,6 +69,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--file", default=DEFAULT_FILE, help="the national extract")
+    parser.add_argument("--only", choices=["p2"], help="measure P2 alone, with inspect's phases")
     args = parser.parse_args()
     if shutil.which("osmium") is None or not os.path.exists("/usr/bin/time"):
         sys.exit("needs osmium and GNU time: apt-get install -y osmium-tool time")
@@ -115,6 +117,21 @@ def main():
     print(f"| `servicegap inspect --json` | {o:.2f} | {max_peak(ours):.0f} |")
     print(f"| `osmium fileinfo -e` | {t:.2f} | {max_peak(theirs):.0f} |")
     print(f"| ratio (floor <= 1.5) | {o / t:.2f}x | |")
+    if args.only == "p2":
+        # Phases as `inspect --json` reports them (in process), median of --runs more runs.
+        phases = {}
+        for _ in range(args.runs):
+            report = json.loads(subprocess.run(
+                ours_cmd, capture_output=True, text=True, check=True
+            ).stdout)
+            for name, ms in report["timings_ms"].items():
+                phases.setdefault(name, []).append(ms)
+        print("\n### P2: where the time goes (`inspect --json` timings, median ms)\n")
+        print("| phase | ms |")
+        print("|---|---:|")
+        for name, values in phases.items():
+            print(f"| {name} | {statistics.median(values):.0f} |")
+        return
 
     # P3: analyze, whole process, 2 threads against 1, alternating.
     analyze_cmd = [BIN, "analyze", f]

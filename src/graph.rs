@@ -224,13 +224,6 @@ pub struct Graph {
     pub(crate) mean_arc: (u32, u32),
 }
 
-/// Per-way output of the parallel edge builder.
-#[derive(Default)]
-struct WayEdges {
-    edges: Vec<(u32, u32, f64, u32)>, // from input node, to input node, length m, geometry len
-    geometry: Vec<Coord>,
-}
-
 impl Graph {
     /// Builds the graph from road ways: finds the graph nodes, merges the chains between them
     /// into edges, computes lengths and times, the CSR arrays and the components.
@@ -274,40 +267,21 @@ impl Graph {
             osm_ids.push(input.osm_ids.get(i as usize).copied().unwrap_or_default());
         }
 
-        let per_way: Vec<WayEdges> = input
-            .ways
-            .par_iter()
-            .map(|way| split_way(input, way, &uses))
-            .collect();
-
-        let mut edges = Vec::with_capacity(per_way.iter().map(|w| w.edges.len()).sum());
-        let mut geometry = Vec::with_capacity(per_way.iter().map(|w| w.geometry.len()).sum());
-        let mut geometry_first = Vec::with_capacity(edges.capacity() + 1);
-        geometry_first.push(0u32);
-        for (way, built) in input.ways.iter().zip(per_way) {
-            let attrs = &way.attrs;
-            let way_length_m: f64 = built.edges.iter().map(|e| e.2).sum();
-            let mut offset = 0usize;
-            for &(from, to, length_m, geom_len) in &built.edges {
-                geometry.extend_from_slice(&built.geometry[offset..offset + geom_len as usize]);
-                offset += geom_len as usize;
-                geometry_first.push(geometry.len() as u32);
-                edges.push(Edge {
-                    from: NodeIdx(node_of[from as usize]),
-                    to: NodeIdx(node_of[to as usize]),
-                    length_dm: to_tenths(length_m),
-                    time_ds: time_ds(attrs, length_m, way_length_m),
-                    oneway: attrs.direction != Direction::Both,
-                    class: attrs.class,
-                    way_id: way.osm_id,
-                });
-            }
-        }
+        let (edges, geometry, geometry_first) = cut_ways(input, &uses, &node_of);
+        drop(node_of);
+        drop(uses);
 
         let n = coords.len();
-        let forward = Csr::from_edges(n, &edges, false);
-        let reverse = Csr::from_edges(n, &edges, true);
-        let (component, component_sizes) = strongly_connected(n, &forward);
+        // The reverse arcs do not depend on the forward ones or the components: build them
+        // alongside.
+        let ((forward, (component, component_sizes)), reverse) = rayon::join(
+            || {
+                let forward = Csr::from_edges(n, &edges, false);
+                let components = strongly_connected(n, &forward);
+                (forward, components)
+            },
+            || Csr::from_edges(n, &edges, true),
+        );
         let mean = |w: &[u32]| {
             (w.iter().map(|&x| u64::from(x)).sum::<u64>() / w.len().max(1) as u64) as u32
         };
@@ -529,39 +503,185 @@ fn way_refs<'a>(input: &'a RoadInput, way: &RoadWay) -> &'a [u32] {
     &input.refs[way.start as usize..way.end as usize]
 }
 
-/// Cuts one way at its graph nodes. Oneways against the node order are walked backwards so
-/// every stored edge runs in its allowed direction.
-fn split_way(input: &RoadInput, way: &RoadWay, uses: &[u8]) -> WayEdges {
-    let mut refs: Vec<u32> = way_refs(input, way).to_vec();
-    refs.dedup();
-    if way.attrs.direction == Direction::Backward {
-        refs.reverse();
+/// Ways per parallel work unit when cutting ways into edges.
+const WAYS_PER_CHUNK: usize = 2048;
+
+/// Cuts every way at its graph nodes into edges, written straight into the final arrays: a
+/// first pass counts each chunk's edges and geometry points from `uses` alone, so every chunk
+/// knows where its output goes before any is built. Returns the edges, their geometry and the
+/// geometry offsets, in way order.
+fn cut_ways(input: &RoadInput, uses: &[u8], node_of: &[u32]) -> (Vec<Edge>, Vec<Coord>, Vec<u32>) {
+    let chunks: Vec<&[RoadWay]> = input.ways.chunks(WAYS_PER_CHUNK).collect();
+    let sizes: Vec<(usize, usize)> = chunks
+        .par_iter()
+        .map(|ways| {
+            ways.iter().fold((0, 0), |(e, g), way| {
+                let (we, wg) = count_way(way_refs(input, way), uses);
+                (e + we, g + wg)
+            })
+        })
+        .collect();
+    let edge_total: usize = sizes.iter().map(|s| s.0).sum();
+    let geometry_total: usize = sizes.iter().map(|s| s.1).sum();
+    let placeholder = Edge {
+        from: NodeIdx(0),
+        to: NodeIdx(0),
+        length_dm: 0,
+        time_ds: 0,
+        oneway: false,
+        class: 0,
+        way_id: 0,
+    };
+    let mut edges = vec![placeholder; edge_total];
+    let mut geometry = vec![Coord::default(); geometry_total];
+    let mut geometry_first = vec![0u32; edge_total + 1];
+    // Hand every chunk its own part of the three arrays.
+    let mut jobs = Vec::with_capacity(chunks.len());
+    let (mut edges_left, mut geometry_left) = (edges.as_mut_slice(), geometry.as_mut_slice());
+    let mut first_left = &mut geometry_first[1..];
+    let mut geometry_start = 0usize;
+    for (ways, &(e, g)) in chunks.iter().zip(&sizes) {
+        let (edge_part, rest) = std::mem::take(&mut edges_left).split_at_mut(e);
+        edges_left = rest;
+        let (first_part, rest) = std::mem::take(&mut first_left).split_at_mut(e);
+        first_left = rest;
+        let (geometry_part, rest) = std::mem::take(&mut geometry_left).split_at_mut(g);
+        geometry_left = rest;
+        jobs.push((*ways, edge_part, first_part, geometry_part, geometry_start));
+        geometry_start += g;
     }
-    let mut out = WayEdges::default();
-    if refs.len() < 2 {
-        return out;
+    jobs.into_par_iter().for_each(
+        |(ways, edge_part, first_part, geometry_part, geometry_start)| {
+            let mut out = EdgeWriter {
+                edges: edge_part,
+                geometry_first: first_part,
+                geometry: geometry_part,
+                geometry_start,
+                edge_count: 0,
+                geometry_len: 0,
+                lengths_m: Vec::new(),
+            };
+            for way in ways {
+                let refs = way_refs(input, way);
+                if way.attrs.direction == Direction::Backward {
+                    out.cut_way(input, way, refs.iter().rev().copied(), uses, node_of);
+                } else {
+                    out.cut_way(input, way, refs.iter().copied(), uses, node_of);
+                }
+            }
+        },
+    );
+    (edges, geometry, geometry_first)
+}
+
+/// Edges and geometry points of one way: `(edges, points)`. Consecutive repeats are ignored;
+/// a way cut into `e` edges at `m` distinct nodes has `m + e - 1` geometry points, as every
+/// inner cut point is stored twice (last of one edge, first of the next).
+fn count_way(refs: &[u32], uses: &[u8]) -> (usize, usize) {
+    let (mut nodes, mut edges) = (0usize, 0usize);
+    let mut prev = u32::MAX;
+    for &r in refs {
+        if r != prev {
+            nodes += 1;
+            if nodes > 1 && uses[r as usize] >= 2 {
+                edges += 1;
+            }
+        }
+        prev = r;
     }
-    let mut start = refs[0];
-    let mut length_m = 0.0;
-    let mut geom_len = 1u32;
-    out.geometry.push(input.coords[start as usize]);
-    for pair in refs.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        let cb = input.coords[b as usize];
-        length_m += distance_m(input.coords[a as usize], cb);
-        out.geometry.push(cb);
-        geom_len += 1;
-        if uses[b as usize] >= 2 {
-            out.edges.push((start, b, length_m, geom_len));
-            start = b;
-            length_m = 0.0;
-            out.geometry.push(cb);
-            geom_len = 1;
+    if nodes < 2 {
+        (0, 0)
+    } else {
+        (edges, nodes + edges - 1)
+    }
+}
+
+/// One chunk's part of the edge, geometry-offset and geometry arrays, filled way by way.
+struct EdgeWriter<'a> {
+    edges: &'a mut [Edge],
+    geometry_first: &'a mut [u32],
+    geometry: &'a mut [Coord],
+    /// Position of `geometry[0]` in the whole geometry array.
+    geometry_start: usize,
+    edge_count: usize,
+    geometry_len: usize,
+    /// Scratch: the unrounded lengths of the current way's edges.
+    lengths_m: Vec<f64>,
+}
+
+impl EdgeWriter<'_> {
+    /// Cuts one way at its graph nodes. `refs` walks the way in its allowed direction (oneways
+    /// against the node order backwards), so every stored edge runs that way.
+    fn cut_way(
+        &mut self,
+        input: &RoadInput,
+        way: &RoadWay,
+        mut refs: impl Iterator<Item = u32>,
+        uses: &[u8],
+        node_of: &[u32],
+    ) {
+        let Some(mut start) = refs.next() else {
+            return;
+        };
+        let first_edge = self.edge_count;
+        let first_point = self.geometry_len;
+        let mut prev = start;
+        let mut ca = input.coords[start as usize];
+        let mut length_m = 0.0;
+        self.lengths_m.clear();
+        self.push_point(ca);
+        for b in refs {
+            if b == prev {
+                continue;
+            }
+            prev = b;
+            let cb = input.coords[b as usize];
+            length_m += distance_m(ca, cb);
+            ca = cb;
+            self.push_point(cb);
+            if uses[b as usize] >= 2 {
+                self.edges[self.edge_count] = Edge {
+                    from: NodeIdx(node_of[start as usize]),
+                    to: NodeIdx(node_of[b as usize]),
+                    length_dm: to_tenths(length_m),
+                    time_ds: 0,
+                    oneway: way.attrs.direction != Direction::Both,
+                    class: way.attrs.class,
+                    way_id: way.osm_id,
+                };
+                self.lengths_m.push(length_m);
+                self.edge_count += 1;
+                self.geometry_first[self.edge_count - 1] =
+                    (self.geometry_start + self.geometry_len) as u32;
+                start = b;
+                length_m = 0.0;
+                self.push_point(cb);
+            }
+        }
+        if self.edge_count == first_edge {
+            // A single distinct node: no edge, no geometry.
+            self.geometry_len = first_point;
+            return;
+        }
+        // The last node is always a graph node, so the final push left one dangling start point.
+        self.geometry_len -= 1;
+        let way_length_m: f64 = self.lengths_m.iter().sum();
+        for (edge, &length_m) in self.edges[first_edge..self.edge_count]
+            .iter_mut()
+            .zip(&self.lengths_m)
+        {
+            edge.time_ds = time_ds(&way.attrs, length_m, way_length_m);
         }
     }
-    // The last node is always a graph node, so the final push left one dangling start point.
-    out.geometry.pop();
-    out
+
+    fn push_point(&mut self, c: Coord) {
+        // The last point of a way is written here and then dropped, so it may fall one past the
+        // chunk's share.
+        if let Some(slot) = self.geometry.get_mut(self.geometry_len) {
+            *slot = c;
+        }
+        self.geometry_len += 1;
+    }
 }
 
 /// Rounds a non-negative quantity in units to tenths (decimetres, deciseconds).

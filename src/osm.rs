@@ -14,8 +14,12 @@
 //!    previous pass did not keep: one more pass over the way blocks, only when such relations
 //!    exist.
 //! 4. **Nodes**, in parallel over the node blocks: the coordinates of the nodes that roads and
-//!    areas use (looked up in one sorted id array, no hash map of all nodes), and the tagged nodes
+//!    areas use (looked up in a bitmap over the id range when the ids are dense, as in renumbered
+//!    files, else in one sorted id array; never a hash map of all nodes), and the tagged nodes
 //!    that are service points or settlements.
+//!
+//! Blocks of dense nodes alone (node pass) and of ways alone (way pass) are decoded directly from
+//! their bytes (the `direct` module below); any other block goes through `osmpbf`.
 //!
 //! Ways that use nodes missing from the file (bbox-cut extracts) are split at the gaps; pieces
 //! with fewer than two nodes are dropped, and both are counted in [`ReadStats`].
@@ -125,12 +129,27 @@ struct Area {
     members: Vec<(i64, bool)>,
 }
 
-/// A road way as read: its id, what the profile said, its refs.
+/// A road way as read: its id, what the profile said, where its refs are in its block's
+/// [`RoadBlock::refs`].
 #[derive(Clone, Debug)]
 struct RawRoad {
     id: i64,
     attrs: RoadAttrs,
+    start: u32,
+    end: u32,
+}
+
+/// The road ways of one block, their refs in one array (no allocation per way).
+#[derive(Default)]
+struct RoadBlock {
+    roads: Vec<RawRoad>,
     refs: Vec<i64>,
+}
+
+impl RoadBlock {
+    fn refs(&self, road: &RawRoad) -> &[i64] {
+        &self.refs[road.start as usize..road.end as usize]
+    }
 }
 
 /// What one block contributed to the way/relation pass.
@@ -143,7 +162,7 @@ struct WayBlock {
     decoded: Option<PrimitiveBlock>,
     ways: u64,
     relations: u64,
-    roads: Vec<RawRoad>,
+    roads: RoadBlock,
     areas: Vec<Area>,
 }
 
@@ -213,7 +232,7 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
     };
     // Blocks before the first one the way pass decoded hold only nodes (checked below).
     let first_way_pass_block = way_blocks.first().map_or(0, |b| b.0);
-    let mut roads = Vec::new();
+    let mut roads: Vec<RoadBlock> = Vec::new();
     let mut areas = Vec::new();
     let mut way_id_ranges = Vec::new();
     let mut node_blocks: Vec<(usize, Option<PrimitiveBlock>)> = if use_sort_order {
@@ -230,7 +249,9 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
         if block.has_nodes {
             node_blocks.push((index, block.decoded));
         }
-        roads.extend(block.roads);
+        if !block.roads.roads.is_empty() {
+            roads.push(block.roads);
+        }
         areas.extend(block.areas);
     }
     lap(&mut stats, "ways");
@@ -238,18 +259,14 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
     let member_refs = pbf.member_ways(&areas, &way_id_ranges)?;
     lap(&mut stats, "members");
 
-    let mut needed: Vec<i64> = roads
+    let ref_lists: Vec<&[i64]> = roads
         .iter()
-        .flat_map(|r| r.refs.iter().copied())
-        .chain(areas.iter().flat_map(|a| a.refs.iter().copied()))
-        .chain(
-            member_refs
-                .iter()
-                .flat_map(|(_, refs)| refs.iter().copied()),
-        )
+        .map(|b| b.refs.as_slice())
+        .chain(areas.iter().map(|a| a.refs.as_slice()))
+        .chain(member_refs.iter().map(|(_, refs)| refs.as_slice()))
         .collect();
-    needed.par_sort_unstable();
-    needed.dedup();
+    let needed = NodeIndex::new(&ref_lists);
+    drop(ref_lists);
     let coords: Vec<AtomicU64> = (0..needed.len()).map(|_| AtomicU64::new(MISSING)).collect();
     let node_results = pbf.node_pass(node_blocks, &needed, &coords)?;
     let unread_ways = node_results
@@ -271,9 +288,10 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
         ids: &needed,
         coords: &coords,
     };
-    let road_input = assemble_roads(&roads, &lookup, &mut stats);
     let (services, settlements) =
         assemble_features(node_features, &areas, &member_refs, &lookup, &mut stats);
+    drop(areas);
+    let road_input = assemble_roads(&roads, needed, coords, &mut stats);
     lap(&mut stats, "assemble");
     Ok(OsmData {
         roads: road_input,
@@ -297,19 +315,143 @@ fn unpack(v: u64) -> Option<Coord> {
     })
 }
 
-/// Needed node ids (sorted) and their packed coordinates.
+/// The ids of the nodes that roads and areas use, each with its input node number: its rank
+/// among them in id order.
+enum NodeIndex {
+    /// Ids spread over a range not much wider than their count (as in files renumbered from 1):
+    /// one bit per id of the range, and the number of set bits before each 64-bit word, so a
+    /// lookup is two reads and no search.
+    Dense {
+        min: i64,
+        bits: Vec<u64>,
+        rank: Vec<u32>,
+        len: usize,
+    },
+    /// Any other ids: sorted, looked up by binary search.
+    Sparse(Vec<i64>),
+}
+
+impl NodeIndex {
+    /// The index of the distinct ids in `lists`.
+    fn new(lists: &[&[i64]]) -> Self {
+        let total: usize = lists.iter().map(|l| l.len()).sum();
+        let (min, max) = lists
+            .par_iter()
+            .map(|l| {
+                l.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &id| {
+                    (lo.min(id), hi.max(id))
+                })
+            })
+            .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
+        // The bitmap is used when it is no larger than the ids would be as a list.
+        let span = (max as i128) - (min as i128) + 1;
+        if total > 0 && span <= 64 * total as i128 && span <= i128::from(u32::MAX) {
+            let words = (span as usize).div_ceil(64);
+            let mut bits = vec![0u64; words];
+            for list in lists {
+                for &id in *list {
+                    let o = (id - min) as usize;
+                    bits[o / 64] |= 1 << (o % 64);
+                }
+            }
+            let mut rank = Vec::with_capacity(words);
+            let mut len = 0u32;
+            for w in &bits {
+                rank.push(len);
+                len += w.count_ones();
+            }
+            return NodeIndex::Dense {
+                min,
+                bits,
+                rank,
+                len: len as usize,
+            };
+        }
+        let mut ids: Vec<i64> = Vec::with_capacity(total);
+        for list in lists {
+            ids.extend_from_slice(list);
+        }
+        ids.par_sort_unstable();
+        ids.dedup();
+        NodeIndex::Sparse(ids)
+    }
+
+    /// Number of distinct ids.
+    fn len(&self) -> usize {
+        match self {
+            NodeIndex::Dense { len, .. } => *len,
+            NodeIndex::Sparse(ids) => ids.len(),
+        }
+    }
+
+    /// The input node number of `id`, if it is one of the ids.
+    fn index(&self, id: i64) -> Option<usize> {
+        match self {
+            NodeIndex::Dense {
+                min, bits, rank, ..
+            } => {
+                let o = usize::try_from(id.checked_sub(*min)?).ok()?;
+                let word = *bits.get(o / 64)?;
+                let bit = 1u64 << (o % 64);
+                (word & bit != 0)
+                    .then(|| rank[o / 64] as usize + (word & (bit - 1)).count_ones() as usize)
+            }
+            NodeIndex::Sparse(ids) => ids.binary_search(&id).ok(),
+        }
+    }
+
+    /// The ids in increasing order (input node number order).
+    fn into_ids(self) -> Vec<i64> {
+        match self {
+            NodeIndex::Dense { min, bits, len, .. } => {
+                let mut ids = Vec::with_capacity(len);
+                for (w, &word) in bits.iter().enumerate() {
+                    let mut word = word;
+                    while word != 0 {
+                        let b = word.trailing_zeros() as usize;
+                        ids.push(min + (w * 64 + b) as i64);
+                        word &= word - 1;
+                    }
+                }
+                ids
+            }
+            NodeIndex::Sparse(ids) => ids,
+        }
+    }
+
+    /// A lookup for one block's nodes, which come in increasing id order.
+    fn finder(&self) -> Finder<'_> {
+        match self {
+            NodeIndex::Dense { .. } => Finder::Direct(self),
+            NodeIndex::Sparse(ids) => Finder::Cursor(Cursor { ids, pos: 0 }),
+        }
+    }
+}
+
+/// See [`NodeIndex::finder`].
+enum Finder<'a> {
+    Direct(&'a NodeIndex),
+    Cursor(Cursor<'a>),
+}
+
+impl Finder<'_> {
+    fn find(&mut self, id: i64) -> Option<usize> {
+        match self {
+            Finder::Direct(index) => index.index(id),
+            Finder::Cursor(cursor) => cursor.find(id),
+        }
+    }
+}
+
+/// Needed node ids and their packed coordinates.
 struct NodeLookup<'a> {
-    ids: &'a [i64],
+    ids: &'a NodeIndex,
     coords: &'a [u64],
 }
 
 impl NodeLookup<'_> {
-    fn index(&self, id: i64) -> Option<usize> {
-        self.ids.binary_search(&id).ok()
-    }
-
     fn coord(&self, id: i64) -> Option<Coord> {
-        self.index(id).and_then(|i| unpack(self.coords[i]))
+        self.ids.index(id).and_then(|i| unpack(self.coords[i]))
     }
 }
 
@@ -438,10 +580,20 @@ impl PbfFile {
     /// Decodes data block `index` and hands it to `f`. A panic inside the decoder (which only
     /// damaged data can cause) becomes a [`Error::CorruptBlock`].
     fn with_block<T>(&self, index: usize, f: impl FnOnce(PrimitiveBlock) -> T) -> Result<T> {
+        let bytes = self.read_bytes(self.blocks[index])?;
+        self.decode_block(index, &bytes, f)
+    }
+
+    /// [`PbfFile::with_block`] for a block already read into `bytes`.
+    fn decode_block<T>(
+        &self,
+        index: usize,
+        bytes: &[u8],
+        f: impl FnOnce(PrimitiveBlock) -> T,
+    ) -> Result<T> {
         let extent = self.blocks[index];
-        let bytes = self.read_bytes(extent)?;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let blob = BlobReader::new(bytes.as_slice())
+            let blob = BlobReader::new(bytes)
                 .next()
                 .ok_or_else(|| "no block at this offset".to_owned())?
                 .map_err(|e| describe(&e))?;
@@ -458,7 +610,11 @@ impl PbfFile {
     /// Decodes a block for the way pass. A block that also holds nodes is kept decoded, so the
     /// node pass does not decode it again.
     fn way_block(&self, index: usize, keep_node_blocks: bool) -> Result<WayBlock> {
-        self.with_block(index, |block| {
+        let bytes = self.read_bytes(self.blocks[index])?;
+        if let Some(block) = direct::scan_ways(&bytes, &self.profile) {
+            return Ok(block);
+        }
+        self.decode_block(index, &bytes, |block| {
             let mut out = scan_ways(&block, &self.profile);
             if out.has_nodes && keep_node_blocks {
                 out.decoded = Some(block);
@@ -543,7 +699,7 @@ impl PbfFile {
     fn node_pass(
         &self,
         blocks: Vec<(usize, Option<PrimitiveBlock>)>,
-        needed: &[i64],
+        needed: &NodeIndex,
         coords: &[AtomicU64],
     ) -> Result<Vec<(usize, NodeBlock)>> {
         blocks
@@ -553,7 +709,13 @@ impl PbfFile {
                     |block: PrimitiveBlock| (i, scan_nodes(&block, &self.profile, needed, coords));
                 match decoded {
                     Some(block) => Ok(scan(block)),
-                    None => self.with_block(i, scan),
+                    None => {
+                        let bytes = self.read_bytes(self.blocks[i])?;
+                        match direct::scan_nodes(&bytes, &self.profile, needed, coords) {
+                            Some(block) => Ok((i, block)),
+                            None => self.decode_block(i, &bytes, scan),
+                        }
+                    }
                 }
             })
             .collect()
@@ -610,10 +772,13 @@ fn scan_ways(block: &PrimitiveBlock, profile: &Profile) -> WayBlock {
             );
             let road_tags = WayTags::from_pairs(way.tags());
             if let Some(attrs) = profile.road_attrs(&road_tags) {
-                out.roads.push(RawRoad {
+                let start = out.roads.refs.len() as u32;
+                out.roads.refs.extend(way.refs());
+                out.roads.roads.push(RawRoad {
                     id: way.id(),
                     attrs,
-                    refs: way.refs().collect(),
+                    start,
+                    end: out.roads.refs.len() as u32,
                 });
             }
             if let Some(tags) = FeatureTags::read(profile, way.tags()) {
@@ -695,14 +860,11 @@ impl Cursor<'_> {
 fn scan_nodes(
     block: &PrimitiveBlock,
     profile: &Profile,
-    needed: &[i64],
+    needed: &NodeIndex,
     coords: &[AtomicU64],
 ) -> NodeBlock {
     let mut out = NodeBlock::default();
-    let mut cursor = Cursor {
-        ids: needed,
-        pos: 0,
-    };
+    let mut cursor = needed.finder();
     for element in block.elements() {
         let (id, coord, tags) = match element {
             Element::DenseNode(n) => (
@@ -744,72 +906,124 @@ fn scan_nodes(
     out
 }
 
+/// Road ways of one block turned into graph input, with what happened to them.
+#[derive(Default)]
+struct RoadPart {
+    refs: Vec<u32>,
+    ways: Vec<RoadWay>,
+    road_ways: u64,
+    ferry_ways: u64,
+    missing_node_refs: u64,
+    ways_with_missing_nodes: u64,
+    road_pieces_dropped: u64,
+}
+
 /// Turns road ways into graph input: node ids become input node numbers, ways are split where
-/// nodes are missing.
-fn assemble_roads(roads: &[RawRoad], lookup: &NodeLookup<'_>, stats: &mut ReadStats) -> RoadInput {
-    let mut input = RoadInput {
-        coords: Vec::with_capacity(lookup.ids.len()),
-        osm_ids: lookup.ids.to_vec(),
-        ways: Vec::with_capacity(roads.len()),
-        refs: Vec::new(),
-    };
-    // Input node numbers are positions in the needed-id array; missing nodes keep a dummy
-    // coordinate but no way piece ever refers to them.
-    input.coords = lookup
-        .coords
-        .iter()
-        .map(|&v| unpack(v).unwrap_or_default())
-        .collect();
-    let indexed: Vec<Vec<Option<u32>>> = roads
+/// nodes are missing. Blocks are done in parallel and joined in order.
+fn assemble_roads(
+    blocks: &[RoadBlock],
+    needed: NodeIndex,
+    coords: Vec<u64>,
+    stats: &mut ReadStats,
+) -> RoadInput {
+    let parts: Vec<RoadPart> = blocks
         .par_iter()
-        .map(|r| {
-            r.refs
-                .iter()
-                .map(|&id| {
-                    lookup
-                        .index(id)
-                        .filter(|&i| lookup.coords[i] != MISSING)
-                        .map(|i| i as u32)
-                })
-                .collect()
-        })
+        .map(|block| assemble_block(block, &needed, &coords))
         .collect();
-    for (road, refs) in roads.iter().zip(indexed) {
-        stats.road_ways += 1;
+    let mut input = RoadInput {
+        coords: Vec::new(),
+        osm_ids: Vec::new(),
+        ways: Vec::with_capacity(parts.iter().map(|p| p.ways.len()).sum()),
+        refs: Vec::with_capacity(parts.iter().map(|p| p.refs.len()).sum()),
+    };
+    for part in parts {
+        stats.road_ways += part.road_ways;
+        stats.ferry_ways += part.ferry_ways;
+        stats.missing_node_refs += part.missing_node_refs;
+        stats.ways_with_missing_nodes += part.ways_with_missing_nodes;
+        stats.road_pieces_dropped += part.road_pieces_dropped;
+        let offset = input.refs.len() as u32;
+        input.refs.extend_from_slice(&part.refs);
+        input.ways.extend(part.ways.into_iter().map(|w| RoadWay {
+            start: w.start + offset,
+            end: w.end + offset,
+            ..w
+        }));
+    }
+    // Input node numbers are positions among the needed ids; missing nodes keep a dummy
+    // coordinate but no way piece ever refers to them.
+    input.coords = coords
+        .into_iter()
+        .map(|v| unpack(v).unwrap_or_default())
+        .collect();
+    input.osm_ids = needed.into_ids();
+    input
+}
+
+/// One block's part of [`assemble_roads`].
+fn assemble_block(block: &RoadBlock, needed: &NodeIndex, coords: &[u64]) -> RoadPart {
+    let mut out = RoadPart {
+        refs: Vec::with_capacity(block.refs.len()),
+        ways: Vec::with_capacity(block.roads.len()),
+        ..RoadPart::default()
+    };
+    for road in &block.roads {
+        out.road_ways += 1;
         if road.attrs.is_ferry() {
-            stats.ferry_ways += 1;
+            out.ferry_ways += 1;
         }
-        let missing = refs.iter().filter(|r| r.is_none()).count();
-        stats.missing_node_refs += missing as u64;
-        let pieces: Vec<&[Option<u32>]> = refs
-            .split(|r| r.is_none())
-            .filter(|p| !p.is_empty())
-            .collect();
-        if missing > 0 {
-            stats.ways_with_missing_nodes += 1;
-        }
-        for piece in &pieces {
-            let start = input.refs.len() as u32;
-            input.refs.extend(piece.iter().flatten());
-            let mut distinct = input.refs[start as usize..].to_vec();
-            distinct.dedup();
-            if distinct.len() < 2 {
-                input.refs.truncate(start as usize);
-                stats.road_pieces_dropped += 1;
-                continue;
+        let (mut missing, mut pieces) = (0u64, 0u64);
+        // The current piece: where it starts in `out.refs`, and whether it has two distinct
+        // nodes yet.
+        let mut start = out.refs.len();
+        let mut distinct = false;
+        let mut close = |out: &mut RoadPart, start: usize, distinct: bool| {
+            if out.refs.len() == start {
+                return;
             }
-            input.ways.push(RoadWay {
-                osm_id: road.id,
-                attrs: road.attrs,
-                start,
-                end: input.refs.len() as u32,
-            });
+            pieces += 1;
+            if distinct {
+                out.ways.push(RoadWay {
+                    osm_id: road.id,
+                    attrs: road.attrs,
+                    start: start as u32,
+                    end: out.refs.len() as u32,
+                });
+            } else {
+                out.refs.truncate(start);
+                out.road_pieces_dropped += 1;
+            }
+        };
+        for &id in block.refs(road) {
+            let found = needed
+                .index(id)
+                .filter(|&i| coords[i] != MISSING)
+                .map(|i| i as u32);
+            match found {
+                Some(i) => {
+                    if out.refs.len() > start && out.refs[start] != i {
+                        distinct = true;
+                    }
+                    out.refs.push(i);
+                }
+                None => {
+                    missing += 1;
+                    close(&mut out, start, distinct);
+                    start = out.refs.len();
+                    distinct = false;
+                }
+            }
         }
-        if pieces.is_empty() {
-            stats.road_pieces_dropped += 1;
+        close(&mut out, start, distinct);
+        out.missing_node_refs += missing;
+        if missing > 0 {
+            out.ways_with_missing_nodes += 1;
+        }
+        if pieces == 0 {
+            out.road_pieces_dropped += 1;
         }
     }
-    input
+    out
 }
 
 /// Builds service points and settlements from tagged nodes and located areas.
@@ -976,6 +1190,344 @@ fn join_rings(ways: &[&[i64]]) -> Vec<Vec<i64>> {
     rings
 }
 
+/// Readers for the two common kinds of block: dense nodes only (node pass) and ways only (way
+/// pass), zlib or raw. They decode ids, coordinates, tags and refs straight from the bytes,
+/// without building `osmpbf`'s message structs or the string table as owned strings, and skip
+/// the metadata (`Info`, `DenseInfo`). Anything else (plain nodes, a mix of kinds, relations,
+/// unknown compression, a field in an unexpected encoding, a bad string) returns `None`, and
+/// the block is read by `osmpbf` as before, which also reports any damage.
+mod direct {
+    use super::{FeatureTags, NodeBlock, NodeIndex, RawRoad, WayBlock};
+    use crate::coord::Coord;
+    use crate::feature::{ElementType, OsmId};
+    use crate::profile::{Profile, WayTags};
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// Largest inflated block the format allows (as `osmpbf`).
+    const MAX_BLOCK: usize = 32 * 1024 * 1024;
+
+    /// The value of a protobuf field.
+    enum Value<'a> {
+        Varint(u64),
+        Bytes(&'a [u8]),
+    }
+
+    struct Reader<'a> {
+        buf: &'a [u8],
+        pos: usize,
+    }
+
+    impl<'a> Reader<'a> {
+        fn new(buf: &'a [u8]) -> Self {
+            Reader { buf, pos: 0 }
+        }
+
+        fn at_end(&self) -> bool {
+            self.pos >= self.buf.len()
+        }
+
+        fn varint(&mut self) -> Option<u64> {
+            let mut v = 0u64;
+            let mut shift = 0;
+            loop {
+                let b = *self.buf.get(self.pos)?;
+                self.pos += 1;
+                v |= u64::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    return Some(v);
+                }
+                shift += 7;
+                if shift > 63 {
+                    return None;
+                }
+            }
+        }
+
+        /// The next field; `None` at the end or for a field that is neither a varint nor
+        /// length-delimited (no field the node pass reads is anything else).
+        fn field(&mut self) -> Option<(u64, Value<'a>)> {
+            let key = self.varint()?;
+            let (number, wire) = (key >> 3, key & 7);
+            let value = match wire {
+                0 => Value::Varint(self.varint()?),
+                2 => {
+                    let len = usize::try_from(self.varint()?).ok()?;
+                    let end = self.pos.checked_add(len)?;
+                    let bytes = self.buf.get(self.pos..end)?;
+                    self.pos = end;
+                    Value::Bytes(bytes)
+                }
+                _ => return None,
+            };
+            Some((number, value))
+        }
+    }
+
+    fn zigzag(v: u64) -> i64 {
+        ((v >> 1) as i64) ^ -((v & 1) as i64)
+    }
+
+    /// Inflates the block in `file_bytes` (4-byte header length, `BlobHeader`, `Blob`).
+    fn inflate(file_bytes: &[u8]) -> Option<Vec<u8>> {
+        let header_len = u32::from_be_bytes(file_bytes.get(..4)?.try_into().ok()?) as usize;
+        let blob = file_bytes.get(4usize.checked_add(header_len)?..)?;
+        let (mut raw, mut raw_size, mut zlib) = (None, None, None);
+        let mut r = Reader::new(blob);
+        while !r.at_end() {
+            match r.field()? {
+                (1, Value::Bytes(b)) => raw = Some(b),
+                (2, Value::Varint(v)) => raw_size = Some(usize::try_from(v).ok()?),
+                (3, Value::Bytes(b)) => zlib = Some(b),
+                _ => return None,
+            }
+        }
+        match (raw, zlib) {
+            (Some(raw), None) if raw.len() < MAX_BLOCK => Some(raw.to_vec()),
+            (None, Some(zlib)) => {
+                let size = raw_size.filter(|&s| s < MAX_BLOCK)?;
+                let mut out = Vec::with_capacity(size);
+                let mut z = flate2::Decompress::new(true);
+                let status = z
+                    .decompress_vec(zlib, &mut out, flate2::FlushDecompress::Finish)
+                    .ok()?;
+                (status == flate2::Status::StreamEnd && out.len() == size).then_some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// The fields of an inflated `PrimitiveBlock` that the readers use.
+    struct Parts<'a> {
+        strings: Vec<&'a [u8]>,
+        groups: Vec<&'a [u8]>,
+        granularity: i64,
+        lat_offset: i64,
+        lon_offset: i64,
+    }
+
+    fn parts(block: &[u8]) -> Option<Parts<'_>> {
+        let mut p = Parts {
+            strings: Vec::new(),
+            groups: Vec::new(),
+            granularity: 100,
+            lat_offset: 0,
+            lon_offset: 0,
+        };
+        let mut r = Reader::new(block);
+        while !r.at_end() {
+            match r.field()? {
+                (1, Value::Bytes(table)) => {
+                    let mut t = Reader::new(table);
+                    while !t.at_end() {
+                        match t.field()? {
+                            (1, Value::Bytes(s)) => p.strings.push(s),
+                            _ => return None,
+                        }
+                    }
+                }
+                (2, Value::Bytes(g)) => p.groups.push(g),
+                (17, Value::Varint(v)) => p.granularity = i64::from(v as i32),
+                (18, Value::Varint(_)) => {}
+                (19, Value::Varint(v)) => p.lat_offset = v as i64,
+                (20, Value::Varint(v)) => p.lon_offset = v as i64,
+                _ => return None,
+            }
+        }
+        Some(p)
+    }
+
+    /// Reads a block of dense nodes for the node pass; see the module docs.
+    pub(super) fn scan_nodes(
+        file_bytes: &[u8],
+        profile: &Profile,
+        needed: &NodeIndex,
+        coords: &[AtomicU64],
+    ) -> Option<NodeBlock> {
+        let block = inflate(file_bytes)?;
+        let Parts {
+            strings,
+            groups,
+            granularity,
+            lat_offset,
+            lon_offset,
+        } = parts(&block)?;
+        let mut out = NodeBlock::default();
+        let mut finder = needed.finder();
+        for group in groups {
+            let mut dense = None;
+            let mut g = Reader::new(group);
+            while !g.at_end() {
+                match g.field()? {
+                    (2, Value::Bytes(d)) if dense.is_none() => dense = Some(d),
+                    _ => return None,
+                }
+            }
+            let Some(dense) = dense else { continue };
+            let (mut ids, mut lats, mut lons, mut keys_vals) = (None, None, None, None);
+            let mut d = Reader::new(dense);
+            while !d.at_end() {
+                match d.field()? {
+                    (1, Value::Bytes(b)) if ids.is_none() => ids = Some(b),
+                    (5, Value::Bytes(_)) => {}
+                    (8, Value::Bytes(b)) if lats.is_none() => lats = Some(b),
+                    (9, Value::Bytes(b)) if lons.is_none() => lons = Some(b),
+                    (10, Value::Bytes(b)) if keys_vals.is_none() => keys_vals = Some(b),
+                    _ => return None,
+                }
+            }
+            let (mut ids, mut lats, mut lons) = (
+                Reader::new(ids.unwrap_or_default()),
+                Reader::new(lats.unwrap_or_default()),
+                Reader::new(lons.unwrap_or_default()),
+            );
+            let mut keys_vals = keys_vals.map(Reader::new);
+            let (mut id, mut lat, mut lon) = (0i64, 0i64, 0i64);
+            let mut tags: Vec<(&str, &str)> = Vec::new();
+            loop {
+                let (did, dlat, dlon) = match (ids.at_end(), lats.at_end(), lons.at_end()) {
+                    (true, true, true) => break,
+                    (false, false, false) => (ids.varint()?, lats.varint()?, lons.varint()?),
+                    // Arrays of different lengths: leave the block to osmpbf.
+                    _ => return None,
+                };
+                id = id.wrapping_add(zigzag(did));
+                lat = lat.wrapping_add(zigzag(dlat));
+                lon = lon.wrapping_add(zigzag(dlon));
+                tags.clear();
+                if let Some(kv) = keys_vals.as_mut() {
+                    loop {
+                        let key = kv.varint()? as i32;
+                        if key == 0 {
+                            break;
+                        }
+                        let value = kv.varint()? as i32;
+                        let text = |i: i32| {
+                            let s = strings.get(usize::try_from(i).ok()?)?;
+                            std::str::from_utf8(s).ok()
+                        };
+                        tags.push((text(key)?, text(value)?));
+                    }
+                }
+                let coord = Coord {
+                    lon_e7: (lon_offset.wrapping_add(granularity.wrapping_mul(lon)) / 100) as i32,
+                    lat_e7: (lat_offset.wrapping_add(granularity.wrapping_mul(lat)) / 100) as i32,
+                };
+                out.nodes += 1;
+                if let Some(i) = finder.find(id) {
+                    coords[i].store(super::pack(coord), Ordering::Relaxed);
+                }
+                if !tags.is_empty() {
+                    if let Some(t) = FeatureTags::read(profile, tags.iter().copied()) {
+                        out.features.push((
+                            OsmId {
+                                kind: ElementType::Node,
+                                id,
+                            },
+                            coord,
+                            t,
+                        ));
+                    }
+                }
+            }
+            if keys_vals.is_some_and(|kv| !kv.at_end()) {
+                return None;
+            }
+        }
+        Some(out)
+    }
+
+    /// Reads a block of ways for the way pass; see the module docs.
+    pub(super) fn scan_ways(file_bytes: &[u8], profile: &Profile) -> Option<WayBlock> {
+        let block = inflate(file_bytes)?;
+        let p = parts(&block)?;
+        // Each string is checked once per block, not once per use.
+        let strings: Vec<Option<&str>> = p
+            .strings
+            .iter()
+            .map(|s| std::str::from_utf8(s).ok())
+            .collect();
+        let text = |i: u64| -> Option<&str> { *strings.get(usize::try_from(i).ok()?)? };
+        let mut out = WayBlock::default();
+        let mut tags: Vec<(&str, &str)> = Vec::new();
+        for group in &p.groups {
+            let mut g = Reader::new(group);
+            while !g.at_end() {
+                let (3, Value::Bytes(way)) = g.field()? else {
+                    return None;
+                };
+                let (mut id, mut keys, mut vals, mut refs) = (None, None, None, None);
+                let mut w = Reader::new(way);
+                while !w.at_end() {
+                    match w.field()? {
+                        (1, Value::Varint(v)) if id.is_none() => id = Some(v as i64),
+                        (2, Value::Bytes(b)) if keys.is_none() => keys = Some(b),
+                        (3, Value::Bytes(b)) if vals.is_none() => vals = Some(b),
+                        (4, Value::Bytes(_)) => {}
+                        (8, Value::Bytes(b)) if refs.is_none() => refs = Some(b),
+                        _ => return None,
+                    }
+                }
+                let id = id?;
+                tags.clear();
+                let (mut keys, mut vals) = (
+                    Reader::new(keys.unwrap_or_default()),
+                    Reader::new(vals.unwrap_or_default()),
+                );
+                loop {
+                    match (keys.at_end(), vals.at_end()) {
+                        (true, true) => break,
+                        (false, false) => {
+                            let k = keys.varint()? as u32;
+                            let v = vals.varint()? as u32;
+                            tags.push((text(u64::from(k))?, text(u64::from(v))?));
+                        }
+                        _ => return None,
+                    }
+                }
+                out.ways += 1;
+                out.way_ids = Some(
+                    out.way_ids
+                        .map_or((id, id), |(lo, hi)| (lo.min(id), hi.max(id))),
+                );
+                let start = out.roads.refs.len();
+                let mut r = Reader::new(refs.unwrap_or_default());
+                let mut node = 0i64;
+                while !r.at_end() {
+                    node = node.wrapping_add(zigzag(r.varint()?));
+                    out.roads.refs.push(node);
+                }
+                let way_refs = &out.roads.refs[start..];
+                let is_road = profile
+                    .road_attrs(&WayTags::from_pairs(tags.iter().copied()))
+                    .map(|attrs| RawRoad {
+                        id,
+                        attrs,
+                        start: start as u32,
+                        end: out.roads.refs.len() as u32,
+                    });
+                if let Some(feature) = FeatureTags::read(profile, tags.iter().copied()) {
+                    if way_refs.len() >= 4 && way_refs.first() == way_refs.last() {
+                        out.areas.push(super::Area {
+                            id: OsmId {
+                                kind: ElementType::Way,
+                                id,
+                            },
+                            tags: feature,
+                            refs: way_refs.to_vec(),
+                            members: Vec::new(),
+                        });
+                    }
+                }
+                match is_road {
+                    Some(road) => out.roads.roads.push(road),
+                    None => out.roads.refs.truncate(start),
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1001,6 +1553,127 @@ mod tests {
                 Some(5)
             ]
         );
+    }
+
+    #[test]
+    fn node_index_dense_and_sparse_agree() {
+        let lists: [&[i64]; 3] = [&[5, 3, 9, 3, 200, -4], &[7, 5, 130], &[]];
+        let mut ids: Vec<i64> = lists.concat();
+        ids.sort_unstable();
+        ids.dedup();
+        let dense = NodeIndex::new(&lists);
+        assert!(matches!(dense, NodeIndex::Dense { .. }));
+        let sparse = NodeIndex::Sparse(ids.clone());
+        for id in -70..270 {
+            assert_eq!(dense.index(id), sparse.index(id), "id {id}");
+        }
+        assert_eq!(dense.len(), ids.len());
+        assert_eq!(dense.into_ids(), ids);
+        // Ids far apart keep the sorted array.
+        let far: [&[i64]; 1] = [&[1, 1 << 40, 3]];
+        let far = NodeIndex::new(&far);
+        assert!(matches!(far, NodeIndex::Sparse(_)));
+        assert_eq!(far.index(1 << 40), Some(2));
+    }
+
+    /// The direct reader of dense-node blocks gives what `osmpbf` gives, block by block, on a
+    /// real extract (with metadata, several string tables, tagged nodes).
+    #[test]
+    fn dense_reader_matches_osmpbf() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osm/li-liechtenstein-2021.osm.pbf");
+        let pbf = PbfFile::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let profile = Profile::default();
+        let mut fast_blocks = 0;
+        for i in 0..pbf.blocks.len() {
+            let bytes = pbf
+                .read_bytes(pbf.blocks[i])
+                .unwrap_or_else(|e| panic!("{e}"));
+            let mut ids: Vec<i64> = pbf
+                .decode_block(i, &bytes, |b| {
+                    b.elements()
+                        .filter_map(|e| match e {
+                            Element::DenseNode(n) => Some(n.id()),
+                            Element::Node(n) => Some(n.id()),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+            // Every other node is needed.
+            ids.sort_unstable();
+            let index = NodeIndex::Sparse(ids.iter().copied().step_by(2).collect());
+            let empty = || -> Vec<AtomicU64> {
+                (0..index.len()).map(|_| AtomicU64::new(MISSING)).collect()
+            };
+            let (fast_coords, slow_coords) = (empty(), empty());
+            let slow = pbf
+                .decode_block(i, &bytes, |b| {
+                    scan_nodes(&b, &profile, &index, &slow_coords)
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+            let Some(fast) = direct::scan_nodes(&bytes, &profile, &index, &fast_coords) else {
+                assert!(slow.has_ways_or_relations, "block {i} holds only nodes");
+                continue;
+            };
+            fast_blocks += 1;
+            assert_eq!(fast.nodes, slow.nodes, "block {i}");
+            assert_eq!(
+                format!("{:?}", fast.features),
+                format!("{:?}", slow.features),
+                "block {i}"
+            );
+            let values = |c: &[AtomicU64]| -> Vec<u64> {
+                c.iter().map(|v| v.load(Ordering::Relaxed)).collect()
+            };
+            assert_eq!(values(&fast_coords), values(&slow_coords), "block {i}");
+        }
+        assert!(fast_blocks > 30, "{fast_blocks} blocks read directly");
+    }
+
+    /// The direct reader of way blocks gives what `osmpbf` gives, block by block, on the real
+    /// extracts (metadata, roads, areas, several string tables).
+    #[test]
+    fn way_reader_matches_osmpbf() {
+        for name in ["li-liechtenstein-2021", "ad-andorra-2021"] {
+            let path =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("data/osm/{name}.osm.pbf"));
+            let pbf = PbfFile::open(&path).unwrap_or_else(|e| panic!("{e}"));
+            let profile = Profile::default();
+            let mut direct_blocks = 0;
+            for i in 0..pbf.blocks.len() {
+                let bytes = pbf
+                    .read_bytes(pbf.blocks[i])
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let slow = pbf
+                    .decode_block(i, &bytes, |b| scan_ways(&b, &profile))
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let Some(fast) = direct::scan_ways(&bytes, &profile) else {
+                    assert!(slow.has_nodes || slow.relations > 0, "{name} block {i}");
+                    continue;
+                };
+                direct_blocks += 1;
+                let roads = |b: &WayBlock| -> Vec<(String, Vec<i64>)> {
+                    b.roads
+                        .roads
+                        .iter()
+                        .map(|r| (format!("{} {:?}", r.id, r.attrs), b.roads.refs(r).to_vec()))
+                        .collect()
+                };
+                assert_eq!(
+                    (fast.ways, fast.relations, fast.way_ids),
+                    (slow.ways, slow.relations, slow.way_ids),
+                    "{name} block {i}"
+                );
+                assert_eq!(roads(&fast), roads(&slow), "{name} block {i}");
+                assert_eq!(
+                    format!("{:?}", fast.areas),
+                    format!("{:?}", slow.areas),
+                    "{name} block {i}"
+                );
+            }
+            assert!(direct_blocks > 0, "{name}: no block read directly");
+        }
     }
 
     #[test]
