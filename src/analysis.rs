@@ -629,7 +629,7 @@ pub(crate) fn assemble(
         })
     };
     let settlements: Vec<SettlementResult> = settlement_snaps
-        .iter()
+        .par_iter()
         .zip(lines)
         .enumerate()
         .map(|(i, (snap, line))| {
@@ -996,11 +996,11 @@ pub(crate) fn summarize_kinds(
     service_snaps: &[Option<Snap>],
     members: &[usize],
 ) -> Vec<KindSummary> {
-    ServiceKind::ALL
-        .iter()
-        .enumerate()
-        .map(|(k, &kind)| {
+    (0..ServiceKind::ALL.len())
+        .into_par_iter()
+        .map(|k| {
             let points = (services, settlements);
+            let kind = ServiceKind::ALL[k];
             summarize(kind, k, options, points, results, service_snaps, members)
         })
         .collect()
