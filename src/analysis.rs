@@ -36,7 +36,7 @@
 use crate::feature::{ServiceKind, ServiceKinds, ServicePoint, Settlement};
 use crate::graph::{Edge, Graph, NodeIdx};
 use crate::region::Region;
-use crate::route::{nearest_sources, Core, Metric, Seed, Workspace};
+use crate::route::{nearest_sources, Core, Metric, Seed, Workspace, WorkspacePool};
 use crate::snap::{Snap, SnapIndex, SnapOptions};
 use crate::straight_line::StraightLineIndex;
 use rayon::prelude::*;
@@ -452,9 +452,10 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         .map(|&k| services_by_edge(&region.services, &service_anchors, k))
         .collect();
     let fields: Vec<(usize, usize)> = (0..5).flat_map(|k| (0..2).map(move |m| (k, m))).collect();
+    let pool = WorkspacePool::new();
     let results: Vec<Vec<Option<(u32, u32)>>> = fields
         .par_iter()
-        .map_init(Workspace::new, |ws, &(k, m)| {
+        .map(|&(k, m)| {
             let seeds = seeds_for(
                 graph,
                 &region.services,
@@ -462,17 +463,20 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
                 ServiceKind::ALL[k],
                 m,
             );
-            core.nearest_sources(METRICS[m], &seeds, ws);
-            settlement_anchors
-                .iter()
-                .map(|a| {
-                    a.as_ref().and_then(|a| {
-                        settle(graph, |n| ws.label(n), a, m, &by_edge[k], &service_anchors)
+            pool.with(|ws| {
+                core.nearest_sources(METRICS[m], &seeds, ws);
+                settlement_anchors
+                    .iter()
+                    .map(|a| {
+                        a.as_ref().and_then(|a| {
+                            settle(graph, |n| ws.label(n), a, m, &by_edge[k], &service_anchors)
+                        })
                     })
-                })
-                .collect()
+                    .collect()
+            })
         })
         .collect();
+    drop(pool);
     timings.push(("route", clock.elapsed()));
     let mut analysis = assemble(
         graph,

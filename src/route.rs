@@ -133,6 +133,30 @@ impl RadixHeap {
     }
 }
 
+/// Workspaces shared by the tasks of a parallel loop: a task takes one (or a new one if all
+/// are in use) and gives it back, so a loop over many searches allocates and first touches
+/// only as many graph-sized arrays as there are threads.
+#[derive(Debug, Default)]
+pub struct WorkspacePool(std::sync::Mutex<Vec<Workspace>>);
+
+impl WorkspacePool {
+    /// An empty pool.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Runs `f` with a workspace of the pool.
+    pub fn with<R>(&self, f: impl FnOnce(&mut Workspace) -> R) -> R {
+        let taken = self.0.lock().map(|mut v| v.pop()).unwrap_or(None);
+        let mut ws = taken.unwrap_or_default();
+        let result = f(&mut ws);
+        if let Ok(mut v) = self.0.lock() {
+            v.push(ws);
+        }
+        result
+    }
+}
+
 impl Workspace {
     /// An empty workspace; it grows to the graph on first use.
     pub fn new() -> Self {
