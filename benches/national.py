@@ -13,7 +13,9 @@ then measures, each figure the median of --runs runs:
   RAYON_NUM_THREADS=2 and =1 alternating (thread scaling);
 - P3 ratio: `examples/national_ratio.rs` reads the file once, times the analysis and plain
   single-source Dijkstra sweeps on the same graph, and reports phase timings and memory per
-  graph node.
+  graph node;
+- P4: `examples/national_scenarios.rs` times one added and one closed point incrementally, and
+  the vulnerability and site-suggestion searches, against a whole analysis on the same graph.
 With --only p2, measures P2 alone and prints inspect's own phase timings (median of --runs
 further runs) instead of P3. Prints Markdown tables ready for BENCHMARKS.md. Needs osmium-tool and GNU time
 (`apt-get install -y osmium-tool time`). Python standard library only.
@@ -31,7 +33,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "servicegap")
 EXAMPLES = os.path.join(ROOT, "target", "release", "examples")
 DEFAULT_FILE = os.path.join(ROOT, "out", "sweden-synthetic.osm.pbf")
-FLOORS = "P2 <= 1.5x osmium; P3 <= 6 sweeps; <= 150 B per graph node beyond the parsed input"
+FLOORS = ("P2 <= 1.5x osmium; P3 <= 6 sweeps; <= 150 B per graph node beyond the parsed input; "
+          "P4 added point <= 1 % of an analysis")
 
 
 def timed(cmd, env=None):
@@ -75,10 +78,11 @@ def main():
         sys.exit("needs osmium and GNU time: apt-get install -y osmium-tool time")
 
     print("building (cargo build --release --bin servicegap --example gen_sweden "
-          "--example national_ratio) ...", file=sys.stderr)
+          "--example national_ratio --example national_scenarios) ...", file=sys.stderr)
     subprocess.run(
         ["cargo", "build", "--release", "--bin", "servicegap",
-         "--example", "gen_sweden", "--example", "national_ratio"],
+         "--example", "gen_sweden", "--example", "national_ratio",
+         "--example", "national_scenarios"],
         cwd=ROOT, check=True,
     )
     if not os.path.exists(args.file):
@@ -163,6 +167,9 @@ def main():
         ("analysis ms (median)", ratio["analysis_ms"]),
         ("one sweep ms (median)", ratio["sweep_ms"]),
         ("analysis / sweep (floor <= 6)", f"{ratio['ratio_analysis_to_sweep']}x"),
+        ("search graph: core / chain / tree nodes",
+         f"{ratio['search_core_nodes']} / {ratio['chain_nodes']} / {ratio['tree_nodes']}"),
+        ("search graph build alone ms", ratio["core_build_ms"]),
         ("routing phase (ten fields) / sweep", f"{ratio['ratio_route_to_sweep']}x"),
         ("resident after read, MB", ratio["rss_after_read_mb"]),
         ("region bytes per graph node", ratio["region_bytes_per_node"]),
@@ -179,6 +186,28 @@ def main():
         print(f"| read: {name} | {ms:.0f} |")
     for name, ms in ratio["analysis_phases_ms"].items():
         print(f"| analysis: {name} | {ms:.0f} |")
+
+    # P4 and the other scenario searches on the same graph.
+    scen = json.loads(subprocess.run(
+        [os.path.join(EXAMPLES, "national_scenarios"), f, "--runs", str(args.runs)],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    ).stdout)
+    print("\n### P4 and scenario searches (in process, median ms)\n")
+    print("| figure | ms | / analysis |")
+    print("|---|---:|---:|")
+    print(f"| analysis | {scen['analyze_ms']:.0f} | 1 |")
+    print(f"| baseline scenario state (once) | {scen['baseline_state_ms']:.0f} | |")
+    print(f"| add one point, all five kinds (minus the state copy, "
+          f"{scen['clone_state_ms']:.0f} ms) | "
+          f"{scen['add_point_ms_including_clone'] - scen['clone_state_ms']:.1f} "
+          f"| {scen['add_to_analysis']:.4f} |")
+    print(f"| close the busiest grocery point (same) | "
+          f"{scen['close_point_ms_including_clone'] - scen['clone_state_ms']:.1f} "
+          f"| {scen['close_to_analysis']:.4f} |")
+    print(f"| `vulnerable --kind grocery` search | {scen['vulnerability_grocery_ms']:.0f} "
+          f"| {scen['vulnerability_to_analysis']:.2f} |")
+    print(f"| `suggest --kind grocery -k 3` search | {scen['suggest_grocery_k3_ms']:.0f} "
+          f"| {scen['suggest_to_analysis']:.2f} |")
     print(f"\nfloors: {FLOORS}")
 
 

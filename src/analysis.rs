@@ -404,7 +404,11 @@ pub(crate) fn anchor(graph: &Graph, snap: &Snap, access_kmh: f64) -> Anchor {
 }
 
 /// The anchors of snapped points, computed in parallel (each sums its edge's geometry).
-pub(crate) fn anchors(graph: &Graph, snaps: &[Option<Snap>], access_kmh: f64) -> Vec<Option<Anchor>> {
+pub(crate) fn anchors(
+    graph: &Graph,
+    snaps: &[Option<Snap>],
+    access_kmh: f64,
+) -> Vec<Option<Anchor>> {
     snaps
         .par_iter()
         .map(|s| s.as_ref().map(|s| anchor(graph, s, access_kmh)))
@@ -603,14 +607,12 @@ pub(crate) fn assemble(
     let lines: Vec<[Option<StraightLine>; 5]> = region_settlements
         .par_iter()
         .map(|s| {
-            line_index
-                .nearest_by_class::<5>(s.coord)
-                .map(|nearest| {
-                    nearest.map(|(m, j)| StraightLine {
-                        length_dm: (m * 10.0).round() as u32,
-                        nearest: j,
-                    })
+            line_index.nearest_by_class::<5>(s.coord).map(|nearest| {
+                nearest.map(|(m, j)| StraightLine {
+                    length_dm: (m * 10.0).round() as u32,
+                    nearest: j,
                 })
+            })
         })
         .collect();
     timings.push(("straight_line", clock.elapsed()));
