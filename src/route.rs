@@ -264,8 +264,20 @@ fn settle_windows(
     }
 }
 
-/// No arc (in a [`TreeNode`] or a [`ChainNode`]).
+/// No arc (from [`single_arc`]).
 const NO_ARC: u32 = u32::MAX;
+
+/// An arc set aside with a tree or chain node, by its weights `[length dm, time ds]`, kept
+/// beside the node so that filling in labels reads no other array.
+type Link = Option<[u32; 2]>;
+
+/// The [`Link`] of the arc at `position` in `reverse` ([`NO_ARC`]: none).
+fn link(reverse: &Csr, position: u32) -> Link {
+    (position != NO_ARC).then(|| {
+        let i = position as usize;
+        [reverse.lengths_dm()[i], reverse.times_ds()[i]]
+    })
+}
 
 /// Tags of [`Core::place`]: the rest of the value is a position in [`Core::chain_nodes`] or
 /// [`Core::tree`]; an untagged value is a core index.
@@ -279,20 +291,20 @@ const TAGS: u32 = 3 << 30;
 struct TreeNode {
     node: u32,
     parent: u32,
-    /// Position in the reverse graph's arrays of the arc `node → parent`, or [`NO_ARC`].
-    to_parent: u32,
-    /// Position of the arc `parent → node`, or [`NO_ARC`].
-    from_parent: u32,
+    /// The arc `node → parent`, if any.
+    to_parent: Link,
+    /// The arc `parent → node`, if any.
+    from_parent: Link,
 }
 
 /// A node inside a chain: linked only to the node before it and the node after it.
 #[derive(Clone, Copy, Debug)]
 struct ChainNode {
     node: u32,
-    /// Position in the reverse graph's arrays of the arc to the node before, or [`NO_ARC`].
-    to_prev: u32,
-    /// Position of the arc from the node before, or [`NO_ARC`].
-    from_prev: u32,
+    /// The arc to the node before, if any.
+    to_prev: Link,
+    /// The arc from the node before, if any.
+    from_prev: Link,
 }
 
 /// A chain of nodes of two neighbours each between two core nodes `ends` (the same node for a
@@ -302,10 +314,10 @@ struct Chain {
     ends: [u32; 2],
     first: u32,
     len: u32,
-    /// Arc from the last node to `ends[1]`, or [`NO_ARC`].
-    to_end: u32,
-    /// Arc from `ends[1]` to the last node, or [`NO_ARC`].
-    from_end: u32,
+    /// The arc from the last node to `ends[1]`, if any.
+    to_end: Link,
+    /// The arc from `ends[1]` to the last node, if any.
+    from_end: Link,
 }
 
 /// The graph with its dead-end trees and its chains set aside, for running many nearest-source
@@ -353,9 +365,9 @@ fn single_arc(reverse: &Csr, into: u32, from: u32) -> Option<u32> {
     }
 }
 
-/// `weights[arc]`, or `None` for [`NO_ARC`].
-fn weight(weights: &[u32], arc: u32) -> Option<u32> {
-    (arc != NO_ARC).then(|| weights[arc as usize])
+/// The weight by metric `m` (0 length, 1 time) of a set-aside arc.
+fn weight(m: usize, link: Link) -> Option<u32> {
+    link.map(|w| w[m])
 }
 
 /// `label` carried over one arc of weight `w`, if there is an arc and a label.
@@ -426,8 +438,8 @@ impl<'g> Core<'g> {
             tree.push(TreeNode {
                 node: x,
                 parent,
-                to_parent,
-                from_parent,
+                to_parent: link(reverse, to_parent),
+                from_parent: link(reverse, from_parent),
             });
             neighbours[parent as usize] -= 1;
             if neighbours[parent as usize] == 1 {
@@ -496,8 +508,8 @@ impl<'g> Core<'g> {
                 in_chain[x as usize] = true;
                 chain_nodes.push(ChainNode {
                     node: x,
-                    to_prev: single_arc(reverse, before, x).unwrap_or(NO_ARC),
-                    from_prev: single_arc(reverse, x, before).unwrap_or(NO_ARC),
+                    to_prev: link(reverse, single_arc(reverse, before, x).unwrap_or(NO_ARC)),
+                    from_prev: link(reverse, single_arc(reverse, x, before).unwrap_or(NO_ARC)),
                 });
                 before = x;
             }
@@ -505,8 +517,8 @@ impl<'g> Core<'g> {
                 ends: [start, end],
                 first: first_node,
                 len: walk.len() as u32,
-                to_end: single_arc(reverse, end, before).unwrap_or(NO_ARC),
-                from_end: single_arc(reverse, before, end).unwrap_or(NO_ARC),
+                to_end: link(reverse, single_arc(reverse, end, before).unwrap_or(NO_ARC)),
+                from_end: link(reverse, single_arc(reverse, before, end).unwrap_or(NO_ARC)),
             });
         }
         drop(links);
@@ -529,19 +541,19 @@ impl<'g> Core<'g> {
         }
 
         // Shortcuts: (into, from, length, time) in core indices, sorted by `into`.
-        let path_weight = |weights: &[u32], chain: &Chain, forward: bool| -> Option<u32> {
+        let path_weight = |m: usize, chain: &Chain, forward: bool| -> Option<u32> {
             let nodes = &chain_nodes[chain.first as usize..(chain.first + chain.len) as usize];
             let mut total = 0u32;
             for c in nodes {
                 let arc = if forward { c.from_prev } else { c.to_prev };
-                total = total.saturating_add(weight(weights, arc)?);
+                total = total.saturating_add(weight(m, arc)?);
             }
             let last = if forward {
                 chain.to_end
             } else {
                 chain.from_end
             };
-            Some(total.saturating_add(weight(weights, last)?))
+            Some(total.saturating_add(weight(m, last)?))
         };
         let mut shortcuts: Vec<(u32, u32, u32, u32)> = Vec::new();
         for chain in &chains {
@@ -550,17 +562,11 @@ impl<'g> Core<'g> {
                 continue;
             }
             let (a, b) = (place[a as usize], place[b as usize]);
-            let (lengths, times) = (reverse.lengths_dm(), reverse.times_ds());
-            if let (Some(l), Some(t)) = (
-                path_weight(lengths, chain, true),
-                path_weight(times, chain, true),
-            ) {
+            if let (Some(l), Some(t)) = (path_weight(0, chain, true), path_weight(1, chain, true)) {
                 shortcuts.push((b, a, l, t));
             }
-            if let (Some(l), Some(t)) = (
-                path_weight(lengths, chain, false),
-                path_weight(times, chain, false),
-            ) {
+            if let (Some(l), Some(t)) = (path_weight(0, chain, false), path_weight(1, chain, false))
+            {
                 shortcuts.push((a, b, l, t));
             }
         }
@@ -651,9 +657,9 @@ impl<'g> Core<'g> {
         ws.core_label.resize(self.original.len(), UNREACHED);
         ws.chains.clear();
         let shift = window_shift(graph, metric);
-        let weights = match metric {
-            Metric::Length => graph.reverse().lengths_dm(),
-            Metric::Time => graph.reverse().times_ds(),
+        let m = match metric {
+            Metric::Length => 0,
+            Metric::Time => 1,
         };
         // Seeds; a seed in a tree is carried up towards the core as far as it improves labels.
         for s in seeds {
@@ -673,7 +679,7 @@ impl<'g> Core<'g> {
                     break;
                 }
                 let t = self.tree[(place & !TAGS) as usize];
-                label = extend(label, weight(weights, t.from_parent));
+                label = extend(label, weight(m, t.from_parent));
                 v = t.parent;
             }
         }
@@ -693,18 +699,18 @@ impl<'g> Core<'g> {
             // Into the first end: from it to the first node, then along the chain.
             let mut best = UNREACHED;
             for (i, x) in nodes.iter().enumerate().rev() {
-                let to_next = nodes.get(i + 1).map_or(NO_ARC, |next| next.from_prev);
-                best = extend(best, weight(weights, to_next)).min(ws.label[x.node as usize]);
+                let to_next = nodes.get(i + 1).map_or(None, |next| next.from_prev);
+                best = extend(best, weight(m, to_next)).min(ws.label[x.node as usize]);
             }
-            let into_first = extend(best, weight(weights, nodes[0].from_prev));
+            let into_first = extend(best, weight(m, nodes[0].from_prev));
             let slot = self.slot(ws, chain.ends[0]);
             *slot = (*slot).min(into_first);
             // Into the last end: from it to the last node, then back along the chain.
             let mut best = UNREACHED;
             for x in nodes {
-                best = extend(best, weight(weights, x.to_prev)).min(ws.label[x.node as usize]);
+                best = extend(best, weight(m, x.to_prev)).min(ws.label[x.node as usize]);
             }
-            let into_last = extend(best, weight(weights, chain.from_end));
+            let into_last = extend(best, weight(m, chain.from_end));
             let slot = self.slot(ws, chain.ends[1]);
             *slot = (*slot).min(into_last);
         }
@@ -739,21 +745,21 @@ impl<'g> Core<'g> {
             let mut best = ws.label[chain.ends[0] as usize];
             for x in nodes {
                 let slot = &mut ws.label[x.node as usize];
-                best = extend(best, weight(weights, x.to_prev)).min(*slot);
+                best = extend(best, weight(m, x.to_prev)).min(*slot);
                 *slot = best;
             }
             let mut best = ws.label[chain.ends[1] as usize];
             let mut to_next = chain.to_end;
             for x in nodes.iter().rev() {
                 let slot = &mut ws.label[x.node as usize];
-                best = extend(best, weight(weights, to_next)).min(*slot);
+                best = extend(best, weight(m, to_next)).min(*slot);
                 *slot = best;
                 to_next = x.from_prev;
             }
         }
         // Trees, parents before children: every tree node may leave through its parent.
         for t in self.tree.iter().rev() {
-            let through_parent = extend(ws.label[t.parent as usize], weight(weights, t.to_parent));
+            let through_parent = extend(ws.label[t.parent as usize], weight(m, t.to_parent));
             let slot = &mut ws.label[t.node as usize];
             *slot = (*slot).min(through_parent);
         }
