@@ -699,7 +699,7 @@ impl<'g> Core<'g> {
             // Into the first end: from it to the first node, then along the chain.
             let mut best = UNREACHED;
             for (i, x) in nodes.iter().enumerate().rev() {
-                let to_next = nodes.get(i + 1).map_or(None, |next| next.from_prev);
+                let to_next = nodes.get(i + 1).and_then(|next| next.from_prev);
                 best = extend(best, weight(m, to_next)).min(ws.label[x.node as usize]);
             }
             let into_first = extend(best, weight(m, nodes[0].from_prev));

@@ -187,6 +187,14 @@ fn box_distance_2(p: [f64; 2], b: &Bbox) -> f64 {
     dx * dx + dy * dy
 }
 
+/// A queue of `(squared box distance as bits, level, position)` for [`SnapIndex::snap`].
+type Queue = std::collections::BinaryHeap<std::cmp::Reverse<(u64, usize, usize)>>;
+
+thread_local! {
+    /// Each thread's snapping queue, kept between queries so that they allocate nothing.
+    static QUEUE: std::cell::RefCell<Queue> = const { std::cell::RefCell::new(Queue::new()) };
+}
+
 /// A static R-tree over the geometry of the edges that may take snaps.
 ///
 /// The tree is packed once and never changed (as in flatbush): entries are sorted along a
@@ -319,7 +327,8 @@ impl<'g> SnapIndex<'g> {
         let mut best: Option<(f64, u32, u32, f64)> = None;
         // (squared box distance as bits (non-negative, so ordered as the numbers), level,
         // position in the level). Level 0 are the entries.
-        let mut queue = std::collections::BinaryHeap::new();
+        let mut queue = QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));
+        queue.clear();
         queue.push(Reverse((
             box_distance_2(query, &root).to_bits(),
             levels - 1,
@@ -356,6 +365,7 @@ impl<'g> SnapIndex<'g> {
                 queue.push(Reverse((d2.to_bits(), level - 1, child - below.start)));
             }
         }
+        QUEUE.with(|q| *q.borrow_mut() = queue);
         let (_, edge, segment, t) = best?;
         let snap = locate_on_edge(self.graph, point, edge, segment, t);
         (snap.snap_m <= max_snap_m).then_some(snap)
