@@ -386,7 +386,18 @@ impl<'g> Core<'g> {
     pub fn new(graph: &'g Graph) -> Self {
         let n = graph.node_count();
         let (forward, reverse) = (graph.forward(), graph.reverse());
-        let whole = n >= CHAIN as usize;
+        if n >= CHAIN as usize {
+            // Core indices would collide with the tags: search the whole graph instead.
+            return Core {
+                graph,
+                place: Vec::new(),
+                original: Vec::new(),
+                reverse: Csr::default(),
+                chains: Vec::new(),
+                chain_nodes: Vec::new(),
+                tree: Vec::new(),
+            };
+        }
         // The distinct neighbours of `v` other than itself and the `removed` nodes.
         let neighbours_of = |v: u32, removed: &[bool], buffer: &mut Vec<u32>| {
             buffer.clear();
@@ -413,14 +424,10 @@ impl<'g> Core<'g> {
         // Peel leaves.
         let mut removed = vec![false; n];
         let mut tree: Vec<TreeNode> = Vec::new();
-        let mut stack: Vec<u32> = if whole {
-            Vec::new()
-        } else {
-            (0..n as u32)
-                .rev()
-                .filter(|&v| neighbours[v as usize] == 1)
-                .collect()
-        };
+        let mut stack: Vec<u32> = (0..n as u32)
+            .rev()
+            .filter(|&v| neighbours[v as usize] == 1)
+            .collect();
         let mut buffer = Vec::new();
         while let Some(x) = stack.pop() {
             if removed[x as usize] || neighbours[x as usize] != 1 {
@@ -452,7 +459,7 @@ impl<'g> Core<'g> {
         let links: Vec<Option<[u32; 2]>> = (0..n as u32)
             .into_par_iter()
             .map_init(Vec::new, |buffer, v| {
-                if whole || removed[v as usize] || neighbours[v as usize] != 2 {
+                if removed[v as usize] || neighbours[v as usize] != 2 {
                     return None;
                 }
                 neighbours_of(v, &removed, buffer);
@@ -625,7 +632,11 @@ impl<'g> Core<'g> {
 
     /// Number of nodes the search proper runs on.
     pub fn core_nodes(&self) -> usize {
-        self.original.len()
+        if self.place.is_empty() {
+            self.graph.node_count()
+        } else {
+            self.original.len()
+        }
     }
 
     /// Number of nodes set aside inside chains.
@@ -652,6 +663,9 @@ impl<'g> Core<'g> {
     /// The same labels as [`nearest_sources`] on the whole graph (see [`Core`]).
     pub fn nearest_sources(&self, metric: Metric, seeds: &[Seed], ws: &mut Workspace) {
         let graph = self.graph;
+        if self.place.is_empty() {
+            return nearest_sources(graph, metric, seeds, ws);
+        }
         ws.reset(graph.node_count());
         ws.core_label.clear();
         ws.core_label.resize(self.original.len(), UNREACHED);
