@@ -21,13 +21,13 @@
 //! a closed point stays in the list with no kinds, so ties resolve as in the baseline.
 
 use crate::analysis::{
-    anchor, assemble, point_seeds, services_by_edge, settle, Analysis, AnalysisOptions, Anchor,
-    METRICS,
+    anchor, anchors, assemble, point_seeds, seeds_for, services_by_edge, settle, Analysis,
+    AnalysisOptions, Anchor, METRICS,
 };
 use crate::feature::{ServiceKind, ServicePoint, Settlement};
 use crate::graph::{Graph, NodeIdx};
 use crate::region::Region;
-use crate::route::{nearest_sources, Seed, Workspace};
+use crate::route::{Core, Seed, WorkspacePool};
 use crate::snap::{Snap, SnapIndex};
 use rayon::prelude::*;
 use std::cmp::Reverse;
@@ -70,10 +70,7 @@ impl<'a> Network<'a> {
             .par_iter()
             .map(|s| index.snap(s.coord, options.max_snap_m))
             .collect();
-        let settlement_anchors: Vec<Option<Anchor>> = settlement_snaps
-            .iter()
-            .map(|s| s.as_ref().map(|s| anchor(graph, s, options.access_kmh)))
-            .collect();
+        let settlement_anchors = anchors(graph, &settlement_snaps, options.access_kmh);
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         let mut edge_settlements = Vec::new();
         for (i, a) in settlement_anchors.iter().enumerate() {
@@ -182,30 +179,27 @@ impl State {
             .par_iter()
             .map(|s| net.index.snap(s.coord, options.max_service_snap_m))
             .collect();
-        let anchors: Vec<Option<Anchor>> = service_snaps
-            .iter()
-            .map(|s| s.as_ref().map(|s| anchor(graph, s, options.access_kmh)))
-            .collect();
+        let anchors = anchors(graph, &service_snaps, options.access_kmh);
         let by_edge = ServiceKind::ALL
             .iter()
             .map(|&k| services_by_edge(services, &anchors, k))
             .collect();
+        let core = Core::new(graph);
+        let pool = WorkspacePool::new();
         let fields: Vec<Vec<u64>> = (0..10)
             .into_par_iter()
-            .map_init(Workspace::new, |ws, f| {
+            .map(|f| {
                 let (k, m) = (f / 2, f % 2);
-                let mut seeds = Vec::new();
-                for (j, (s, a)) in services.iter().zip(&anchors).enumerate() {
-                    if let Some(a) = a.filter(|_| s.kinds.contains(ServiceKind::ALL[k])) {
-                        point_seeds(graph, &a, j as u32, m, &mut seeds);
-                    }
-                }
-                nearest_sources(graph, METRICS[m], &seeds, ws);
-                (0..graph.node_count() as u32)
-                    .map(|n| ws.label(NodeIdx(n)).map_or(UNREACHED, |(c, s)| pack(c, s)))
-                    .collect()
+                let seeds = seeds_for(graph, services, &anchors, ServiceKind::ALL[k], m);
+                pool.with(|ws| {
+                    core.nearest_sources(METRICS[m], &seeds, ws);
+                    (0..graph.node_count() as u32)
+                        .map(|n| ws.label(NodeIdx(n)).map_or(UNREACHED, |(c, s)| pack(c, s)))
+                        .collect()
+                })
             })
             .collect();
+        drop(core);
         let mut state = State {
             services: services.to_vec(),
             service_snaps,
