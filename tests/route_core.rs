@@ -5,11 +5,13 @@
 //!
 //! Every node's `(cost, source)` label must be equal, ties included.
 
+mod common;
+
+use common::random_way;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use servicegap::coord::Coord;
-use servicegap::graph::{Graph, NodeIdx, RoadInput, RoadWay};
-use servicegap::profile::{Direction, RoadAttrs};
+use servicegap::graph::{Graph, NodeIdx, RoadInput};
 use servicegap::route::{nearest_sources, Core, Metric, Seed, Workspace};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -85,22 +87,12 @@ fn random_network(seed: u64) -> RoadInput {
     for (i, p) in paths.iter().enumerate() {
         let start = refs.len() as u32;
         refs.extend(p);
-        let direction = match rng.gen_range(0..5) {
-            0 => Direction::Forward,
-            1 => Direction::Backward,
-            _ => Direction::Both,
-        };
-        ways.push(RoadWay {
-            osm_id: i as i64 + 1,
-            attrs: RoadAttrs {
-                class: rng.gen_range(0..15),
-                speed_kmh: [30.0, 50.0, 70.0, 90.0][rng.gen_range(0..4)],
-                direction,
-                ferry_s: None,
-            },
-            start,
-            end: refs.len() as u32,
-        });
+        ways.push(random_way(
+            &mut rng,
+            i as i64 + 1,
+            start..refs.len() as u32,
+            5,
+        ));
     }
     RoadInput {
         osm_ids: (0..coords.len() as i64).map(|i| 1000 + i).collect(),

@@ -45,22 +45,12 @@ pub fn random_input(seed: u64) -> RoadInput {
         if rng.gen_bool(0.1) {
             refs.push(refs[start as usize]); // closed way
         }
-        let direction = match rng.gen_range(0..4) {
-            0 => Direction::Forward,
-            1 => Direction::Backward,
-            _ => Direction::Both,
-        };
-        ways.push(RoadWay {
-            osm_id: w as i64 + 1,
-            attrs: RoadAttrs {
-                class: rng.gen_range(0..15),
-                speed_kmh: [30.0, 50.0, 70.0, 90.0][rng.gen_range(0..4)],
-                direction,
-                ferry_s: None,
-            },
-            start,
-            end: refs.len() as u32,
-        });
+        ways.push(random_way(
+            &mut rng,
+            w as i64 + 1,
+            start..refs.len() as u32,
+            4,
+        ));
     }
     // Ways whose nodes collapse to one distinct node are not valid input (the reader drops them).
     ways.retain(|w| {
@@ -73,6 +63,32 @@ pub fn random_input(seed: u64) -> RoadInput {
         coords,
         ways,
         refs,
+    }
+}
+
+/// A way over `refs` positions `span` with a random class and speed, one way forward or
+/// backward with a chance of one in `directions` each, else two-way.
+pub fn random_way(
+    rng: &mut ChaCha8Rng,
+    osm_id: i64,
+    span: std::ops::Range<u32>,
+    directions: u32,
+) -> RoadWay {
+    let direction = match rng.gen_range(0..directions) {
+        0 => Direction::Forward,
+        1 => Direction::Backward,
+        _ => Direction::Both,
+    };
+    RoadWay {
+        osm_id,
+        attrs: RoadAttrs {
+            class: rng.gen_range(0..15),
+            speed_kmh: [30.0, 50.0, 70.0, 90.0][rng.gen_range(0..4)],
+            direction,
+            ferry_s: None,
+        },
+        start: span.start,
+        end: span.end,
     }
 }
 
