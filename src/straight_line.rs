@@ -67,24 +67,9 @@ impl StraightLineIndex {
     /// The nearest point to `at`: `(distance in metres, id)`, `None` if the index is empty.
     /// Among points at the same distance, the lowest id wins.
     pub fn nearest(&self, at: Coord) -> Option<(f64, u32)> {
-        let mut best: Option<(f64, u32)> = None;
-        for (entry, chord2) in self.tree.nearest_neighbor_iter_with_distance_2(&ecef_m(at)) {
-            if let Some((best_m, _)) = best {
-                if chord2.sqrt() * CHORD_MARGIN > best_m {
-                    break;
-                }
-            }
-            let (id, c) = self.coords[entry.data as usize];
-            let d = distance_m(at, c);
-            let better = match best {
-                None => true,
-                Some((best_m, best_id)) => d < best_m || (d == best_m && id < best_id),
-            };
-            if better {
-                best = Some((d, id));
-            }
-        }
-        best
+        // Points of `new` are all of class 0; `with_classes` points answer for any class.
+        let [nearest] = self.nearest_by_class::<1>(at);
+        nearest
     }
 
     /// For each of the first `K` classes, the nearest point of that class to `at`, as from
@@ -141,36 +126,49 @@ mod tests {
             .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
     }
 
+    /// From a village's few shops to a county's worth, spread over a few km up to several
+    /// degrees (`spread`); about one in ten repeats an earlier point exactly, to make ties.
+    fn random_coords(rng: &mut rand_chacha::ChaCha8Rng, spread: f64) -> Vec<Coord> {
+        let mut coords: Vec<Coord> = Vec::new();
+        for i in 0..rng.gen_range(0..300) {
+            let c = if i > 0 && rng.gen_bool(0.1) {
+                coords[rng.gen_range(0..coords.len())]
+            } else {
+                Coord::from_degrees(
+                    15.0 + rng.gen_range(0.0..spread),
+                    62.0 + rng.gen_range(0.0..spread / 2.0),
+                )
+            };
+            coords.push(c);
+        }
+        coords
+    }
+
+    /// A query point over a somewhat larger box than [`random_coords`]'s.
+    fn random_query(rng: &mut rand_chacha::ChaCha8Rng, spread: f64) -> Coord {
+        Coord::from_degrees(
+            14.5 + rng.gen_range(0.0..spread + 1.0),
+            61.8 + rng.gen_range(0.0..spread / 2.0 + 0.4),
+        )
+    }
+
     #[test]
     fn equals_brute_force_on_random_points() {
         for seed in 0..40u64 {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-            // From a village's few shops to a county's worth, spread over a few km up to
-            // several degrees; some points repeated exactly, to exercise ties.
-            let n = rng.gen_range(0..300);
             let spread: f64 = [0.02, 0.5, 8.0][seed as usize % 3];
-            let mut points: Vec<(u32, Coord)> = Vec::new();
-            for i in 0..n {
-                let c = if i > 0 && rng.gen_bool(0.1) {
-                    points[rng.gen_range(0..points.len())].1
-                } else {
-                    Coord::from_degrees(
-                        15.0 + rng.gen_range(0.0..spread),
-                        62.0 + rng.gen_range(0.0..spread / 2.0),
-                    )
-                };
-                points.push((i as u32, c));
-            }
+            let points: Vec<(u32, Coord)> = random_coords(&mut rng, spread)
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| (i as u32, c))
+                .collect();
             let index = StraightLineIndex::new(points.iter().copied());
             assert_eq!(index.is_empty(), points.is_empty());
             for _ in 0..200 {
                 let at = if !points.is_empty() && rng.gen_bool(0.05) {
                     points[rng.gen_range(0..points.len())].1
                 } else {
-                    Coord::from_degrees(
-                        14.5 + rng.gen_range(0.0..spread + 1.0),
-                        61.8 + rng.gen_range(0.0..spread / 2.0 + 0.4),
-                    )
+                    random_query(&mut rng, spread)
                 };
                 assert_eq!(index.nearest(at), brute_force(&points, at), "seed {seed}");
             }
@@ -181,19 +179,10 @@ mod tests {
     fn by_class_equals_one_index_per_class() {
         for seed in 0..40u64 {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xc1a55);
-            let n = rng.gen_range(0..300);
             let spread: f64 = [0.02, 0.5, 8.0][seed as usize % 3];
             // Classes 0..5, some rare, some empty; points repeated to make ties.
             let mut points: Vec<(u32, Coord, u8)> = Vec::new();
-            for i in 0..n {
-                let c = if i > 0 && rng.gen_bool(0.1) {
-                    points[rng.gen_range(0..points.len())].1
-                } else {
-                    Coord::from_degrees(
-                        15.0 + rng.gen_range(0.0..spread),
-                        62.0 + rng.gen_range(0.0..spread / 2.0),
-                    )
-                };
+            for (i, c) in random_coords(&mut rng, spread).into_iter().enumerate() {
                 let classes = (0..5).fold(0u8, |a, k| {
                     let p = [0.5, 0.2, 0.02, 0.0, 0.3][k];
                     a | (u8::from(rng.gen_bool(p)) << k)
@@ -212,10 +201,7 @@ mod tests {
                 })
                 .collect();
             for _ in 0..200 {
-                let at = Coord::from_degrees(
-                    14.5 + rng.gen_range(0.0..spread + 1.0),
-                    61.8 + rng.gen_range(0.0..spread / 2.0 + 0.4),
-                );
+                let at = random_query(&mut rng, spread);
                 let got: [Option<(f64, u32)>; 5] = all.nearest_by_class(at);
                 for k in 0..5 {
                     assert_eq!(got[k], single[k].nearest(at), "seed {seed} class {k}");
