@@ -14,9 +14,9 @@ mod grid;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use grid::grid_region;
 use servicegap::analysis::{analyze, AnalysisOptions};
-use servicegap::coord::Coord;
-use servicegap::feature::{FeatureId, ServicePoint};
-use servicegap::scenario::{Network, State};
+use servicegap::base::coord::Coord;
+use servicegap::base::feature::{FeatureId, ServicePoint};
+use servicegap::whatif::scenario::{Network, State};
 use servicegap::ServiceKinds;
 use std::hint::black_box;
 

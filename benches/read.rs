@@ -12,10 +12,9 @@
 mod grid;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use servicegap::cache;
-use servicegap::graph::Graph;
-use servicegap::osm::read_pbf;
-use servicegap::region::Region;
+use servicegap::network::graph::Graph;
+use servicegap::read::osm::read_pbf;
+use servicegap::store::cache;
 use std::hint::black_box;
 use std::path::PathBuf;
 
@@ -38,7 +37,15 @@ fn read(c: &mut Criterion) {
             b.iter(|| black_box(Graph::build(&data.roads).node_count()))
         });
         group.bench_function(format!("region/{name}"), |b| {
-            b.iter(|| black_box(Region::from_pbf(&path).map(|r| r.graph.node_count())))
+            b.iter(|| {
+                black_box(
+                    servicegap::open::read_pbf(
+                        &path,
+                        &servicegap::read::profile::Profile::default(),
+                    )
+                    .map(|r| r.graph.node_count()),
+                )
+            })
         });
     }
     group.finish();
@@ -48,14 +55,20 @@ fn cache(c: &mut Criterion) {
     let mut group = c.benchmark_group("cache");
     group.sample_size(30);
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let fingerprint = cache::settings_fingerprint(&servicegap::profile::Profile::default());
+    let fingerprint = cache::settings_fingerprint(&servicegap::read::profile::Profile::default());
     let name = "li-liechtenstein-2021";
     let path = extract(name);
     let cached = dir.path().join(format!("{name}.sgraph"));
-    let region = Region::from_pbf(&path).unwrap_or_else(|e| panic!("{e}"));
+    let region = servicegap::open::read_pbf(&path, &servicegap::read::profile::Profile::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     cache::write(&cached, &region, fingerprint).unwrap_or_else(|e| panic!("{e}"));
     group.bench_function(format!("from_pbf/{name}"), |b| {
-        b.iter(|| black_box(Region::from_pbf(&path).map(|r| r.graph.node_count())))
+        b.iter(|| {
+            black_box(
+                servicegap::open::read_pbf(&path, &servicegap::read::profile::Profile::default())
+                    .map(|r| r.graph.node_count()),
+            )
+        })
     });
     group.bench_function(format!("load/{name}"), |b| {
         b.iter(|| black_box(cache::read(&cached, fingerprint).map(|r| r.graph.node_count())))

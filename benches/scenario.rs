@@ -16,8 +16,8 @@ mod grid;
 use criterion::{criterion_group, criterion_main, Criterion};
 use grid::grid_region;
 use servicegap::analysis::{analyze, AnalysisOptions, ThresholdSetting};
-use servicegap::suggest::{suggest, Candidates};
-use servicegap::vulnerability::vulnerability;
+use servicegap::whatif::suggest::{suggest, Candidates};
+use servicegap::whatif::vulnerability::vulnerability;
 use servicegap::ServiceKind;
 use std::hint::black_box;
 

@@ -5,7 +5,7 @@ mod grid;
 
 use grid::grid_region;
 use servicegap::analysis::{analyze, AnalysisOptions};
-use servicegap::region::Region;
+use servicegap::network::region::Region;
 
 fn main() {
     let side: usize = std::env::args()
@@ -31,7 +31,7 @@ fn main() {
 
 #[allow(dead_code)]
 fn probe(region: &Region) {
-    use servicegap::graph::NodeIdx;
+    use servicegap::network::graph::NodeIdx;
     use servicegap::route::*;
     let g = &region.graph;
     let mut ws = Workspace::new();

@@ -15,10 +15,9 @@
 //! reset after reading through `/proc/self/clear_refs`), per graph node beyond the region.
 
 use servicegap::analysis::{analyze, AnalysisOptions};
-use servicegap::graph::NodeIdx;
-use servicegap::region::Region;
+use servicegap::network::graph::NodeIdx;
+use servicegap::network::snap::SnapIndex;
 use servicegap::route::{single_source, Core, Metric, Workspace};
-use servicegap::snap::SnapIndex;
 use std::error::Error;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -37,7 +36,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let runs = runs.max(1);
     let rss_start = status_kb("VmRSS")?;
     let clock = Instant::now();
-    let region = Region::open(&path)?;
+    let region = servicegap::open::open(&path, &servicegap::read::profile::Profile::default())?;
     let read = clock.elapsed();
     let rss_region = status_kb("VmRSS")?;
     let peak_read = status_kb("VmHWM")?;

@@ -12,11 +12,10 @@
 //! of medians and of the ratios to the analysis.
 
 use servicegap::analysis::{analyze, AnalysisOptions};
-use servicegap::feature::{FeatureId, ServicePoint};
-use servicegap::region::Region;
-use servicegap::scenario::{Network, State};
-use servicegap::suggest::{suggest, Candidates};
-use servicegap::vulnerability::vulnerability;
+use servicegap::base::feature::{FeatureId, ServicePoint};
+use servicegap::whatif::scenario::{Network, State};
+use servicegap::whatif::suggest::{suggest, Candidates};
+use servicegap::whatif::vulnerability::vulnerability;
 use servicegap::{ServiceKind, ServiceKinds};
 use std::error::Error;
 use std::path::PathBuf;
@@ -33,7 +32,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
     let runs = runs.max(1);
-    let region = Region::open(&path)?;
+    let region = servicegap::open::open(&path, &servicegap::read::profile::Profile::default())?;
     let options = AnalysisOptions::default();
     let median = |mut v: Vec<Duration>| {
         v.sort();

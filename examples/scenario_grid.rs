@@ -5,8 +5,8 @@ mod grid;
 
 use grid::grid_region;
 use servicegap::analysis::{analyze, AnalysisOptions, ThresholdSetting};
-use servicegap::suggest::{suggest, Candidates};
-use servicegap::vulnerability::vulnerability;
+use servicegap::whatif::suggest::{suggest, Candidates};
+use servicegap::whatif::vulnerability::vulnerability;
 use servicegap::ServiceKind;
 use std::time::Instant;
 

@@ -5,41 +5,49 @@
 //! region or country from an OpenStreetMap extract, fast enough to run on a laptop.
 //!
 //! ## Code map
-//! The data flows through one module per stage:
+//! One folder per stage, in the order the data flows (nothing imports a later stage):
 //!
-//! `.osm.pbf` → [`osm`] (read) → [`profile`] (tags → road class, speed, access, ferries; tags →
-//! service kinds) → [`graph`] (CSR road graph) → [`region`] (graph + services + settlements) →
-//! [`snap`] (points onto roads, packed R-tree) → [`route`] (multi-source Dijkstra) → [`analysis`]
-//! (nearest point of each kind per settlement, gaps, summary) → [`export`] (GeoJSON, CSV, JSON).
+//! - [`base`]: coordinates and ellipsoidal distances, service kinds, service points,
+//!   settlements, OSM ids, the error type.
+//! - [`read`]: the tag rules ([`read::profile`]) and the `.osm.pbf` reader ([`read::osm`]),
+//!   which yields road ways ([`read::roads`]), service points and settlements.
+//! - [`input`]: planners' files: Pipos exports, CSV, xlsx, GeoJSON, SCB grids, region
+//!   polygons, scenario files, coordinate systems, TOML.
+//! - [`network`]: the CSR road graph, snapping onto it, the nearest point as the crow flies,
+//!   and a [`network::region::Region`] (graph + service points + settlements) as plain data.
+//! - [`store`]: the graph cache (`servicegap build`) and the all-or-nothing set of output
+//!   files.
+//! - [`open`]: an extract or a cache opened into a region, planners' files applied over it.
+//! - [`route`]: multi-source Dijkstra with `(cost, source)` labels, on the whole graph or on
+//!   its core.
+//! - [`analysis`]: per settlement the nearest point of each kind by km and minutes, gaps,
+//!   straight-line distances, summaries, region groups.
+//! - [`whatif`]: scenarios (closed and added points), vulnerability, site suggestion.
+//! - [`settings`]: the settings file (`servicegap.toml`) read and checked.
+//! - [`report`]: GeoJSON, CSV, JSON and the printed tables; `inspect`'s report.
 //!
-//! - [`vulnerability`]: per service point, who it serves and who would be stranded if it alone
-//!   closed (one nearest-and-second-nearest search), for `servicegap vulnerable`.
-//! - [`suggest`]: where up to k new points bring the most people within the threshold (greedy
-//!   maximal coverage over bounded searches), for `servicegap suggest`.
-//! - [`cache`]: a whole [`region::Region`] saved to a `.sgraph` file and loaded back, for
-//!   `servicegap build`; [`region::Region::open`] takes either kind of file.
-//! - [`straight_line`]: the nearest point as the crow flies (rstar over earth-centred
-//!   coordinates), for the straight-line distance and detour factor of [`analysis`].
-//! - [`inspect`]: what an extract holds, for `servicegap inspect`.
-//! - [`coord`]: (lon, lat) fixed-point coordinates and ellipsoidal distances.
-//! - [`feature`]: service kinds, service points, settlements, OSM ids.
-//! - [`error`]: the library's error type; every error names its file.
+//! ## Invariants the layout keeps
+//! - Only the binary (`src/main.rs`) knows flag names, prints, reads argv and decides exit
+//!   codes; the library's errors name files, lines and settings, never a flag.
+//! - Only [`store`] and [`report`] write files, and every command writes through
+//!   [`store::output::OutputSet`]: all outputs or none.
+//! - Labels compare as (cost, source), so no output depends on the number of threads.
 //!
 //! ## Conventions
 //! - Coordinates are **(lon, lat)** everywhere, as in GeoJSON, stored in 1e-7 degrees.
 //! - Lengths on the graph are integer **decimetres**, car times integer **deciseconds**;
 //!   kilometres and minutes appear only at the edges (reports, files).
-//! - Node indices are [`graph::NodeIdx`] (`u32`), never OSM ids.
-//! - The library never prints and never exits; per-feature problems (a way cut by the extract
-//!   boundary, an area without nodes) are counted in the results, not raised as errors.
-//! - Output never depends on the number of threads.
+//! - Node indices are [`network::graph::NodeIdx`] (`u32`), never OSM ids.
+//! - Per-feature problems (a way cut by the extract boundary, an area without nodes, a
+//!   settlement too far from a road) are counted in the results, not raised as errors.
 //!
 //! ## Example
 //! ```no_run
 //! use servicegap::analysis::{analyze, AnalysisOptions};
-//! use servicegap::{region::Region, ServiceKind};
+//! use servicegap::read::profile::Profile;
+//! use servicegap::ServiceKind;
 //! let path = std::path::Path::new("data/osm/de-north-bayreuth-rural.osm.pbf");
-//! let region = Region::from_pbf(path)?;
+//! let region = servicegap::open::read_pbf(path, &Profile::default())?;
 //! let result = analyze(&region, &AnalysisOptions::default());
 //! let grocery = ServiceKind::Grocery as usize;
 //! for (settlement, r) in region.settlements.iter().zip(&result.settlements) {
@@ -50,24 +58,16 @@
 //! ```
 
 pub mod analysis;
-pub mod cache;
-pub mod config;
-pub mod coord;
-pub mod error;
-pub mod export;
-pub mod feature;
-pub mod graph;
+pub mod base;
 pub mod input;
-pub mod inspect;
-pub mod osm;
-pub mod profile;
-pub mod region;
+pub mod network;
+pub mod open;
+pub mod read;
+pub mod report;
 pub mod route;
-pub mod scenario;
-pub mod snap;
-pub mod straight_line;
-pub mod suggest;
-pub mod vulnerability;
+pub mod settings;
+pub mod store;
+pub mod whatif;
 
-pub use error::{Error, Result};
-pub use feature::{ServiceKind, ServiceKinds};
+pub use base::error::{Error, Result};
+pub use base::feature::{ServiceKind, ServiceKinds};

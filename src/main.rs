@@ -2,10 +2,11 @@
 
 use clap::{Parser, Subcommand};
 use servicegap::analysis::{self, AnalysisOptions, ThresholdSetting};
-use servicegap::export;
-use servicegap::inspect::InspectReport;
-use servicegap::profile::Profile;
-use servicegap::region::Region;
+use servicegap::network::region::Region;
+use servicegap::read::profile::Profile;
+use servicegap::report;
+use servicegap::report::inspect::InspectReport;
+use servicegap::store::output::OutputSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -243,7 +244,7 @@ fn load(args: &InputArgs) -> Result<Loaded, Failure> {
     let mut options = AnalysisOptions::default();
     let mut profile = Profile::default();
     if let Some(path) = &args.config {
-        let config = servicegap::config::Config::read(path)?;
+        let config = servicegap::settings::Config::read(path)?;
         let in_file = |e: String| Failure::Error(format!("{}: {e}", path.display()));
         config.apply(&mut options).map_err(in_file)?;
         profile = config.profile().map_err(in_file)?;
@@ -299,12 +300,16 @@ fn load(args: &InputArgs) -> Result<Loaded, Failure> {
         .map(|p| servicegap::input::regions::Regions::read(p, args.region_field.as_deref()))
         .transpose()?;
 
-    let mut region = Region::open_with(&args.file, &profile)?;
+    let mut region = servicegap::open::open(&args.file, &profile)?;
     if !service_files.is_empty() || args.osm_services == OnOff::Off {
-        region.use_service_files(&service_files, args.osm_services == OnOff::On);
+        servicegap::open::use_service_files(
+            &mut region,
+            &service_files,
+            args.osm_services == OnOff::On,
+        );
     }
     if let Some(settlements) = settlements {
-        region.use_settlements(settlements);
+        servicegap::open::use_settlements(&mut region, settlements);
     }
     let file = args.file.display().to_string();
     if region.settlements.is_empty() {
@@ -350,8 +355,9 @@ fn vulnerable(args: Box<VulnerableArgs>) -> Result<(), Failure> {
     let kind = parse_kind(&args.kind)?;
     let loaded = load(&args.input)?;
     let (region, polygons) = (&loaded.region, loaded.polygons.as_ref());
-    let result = servicegap::vulnerability::vulnerability(region, &loaded.options, kind, polygons);
-    let mut outputs = export::OutputSet::new();
+    let result =
+        servicegap::whatif::vulnerability::vulnerability(region, &loaded.options, kind, polygons);
+    let mut outputs = OutputSet::new();
     if let Some(path) = &args.output {
         outputs.write(path, |w| result.write_geojson(w, region, polygons))?;
     }
@@ -366,7 +372,7 @@ fn vulnerable(args: Box<VulnerableArgs>) -> Result<(), Failure> {
 }
 
 fn suggest(args: Box<SuggestArgs>) -> Result<(), Failure> {
-    use servicegap::suggest::Candidates;
+    use servicegap::whatif::suggest::Candidates;
     let kind = parse_kind(&args.kind)?;
     let k: usize = args
         .k
@@ -381,7 +387,7 @@ fn suggest(args: Box<SuggestArgs>) -> Result<(), Failure> {
             ))
         })?;
     let candidates = match &args.candidates {
-        Some(path) => Candidates::Sites(servicegap::suggest::read_sites(
+        Some(path) => Candidates::Sites(servicegap::whatif::suggest::read_sites(
             path,
             args.input.crs()?.as_ref(),
         )?),
@@ -389,8 +395,9 @@ fn suggest(args: Box<SuggestArgs>) -> Result<(), Failure> {
     };
     let loaded = load(&args.input)?;
     let region = &loaded.region;
-    let result = servicegap::suggest::suggest(region, &loaded.options, kind, k, &candidates);
-    let mut outputs = export::OutputSet::new();
+    let result =
+        servicegap::whatif::suggest::suggest(region, &loaded.options, kind, k, &candidates);
+    let mut outputs = OutputSet::new();
     if let Some(path) = &args.output {
         outputs.write(path, |w| result.write_geojson(w, region, &candidates))?;
     }
@@ -429,45 +436,45 @@ fn analyze(args: Box<AnalyzeArgs>) -> Result<(), Failure> {
     let result = analysis::analyze(&region, &options);
     let groups = polygons
         .as_ref()
-        .map(|p| export::RegionGroups::new(p, &region, &result, &options));
+        .map(|p| report::RegionGroups::new(p, &region, &result, &options));
     let groups = groups.as_ref();
-    let mut outputs = export::OutputSet::new();
+    let mut outputs = OutputSet::new();
     if let Some(path) = &args.output {
         outputs.write(path, |w| {
-            export::settlements_geojson(w, &region, &result, groups)
+            report::settlements_geojson(w, &region, &result, groups)
         })?;
     }
     if let Some(path) = &args.csv {
         outputs.write(path, |w| {
-            export::settlements_csv(w, &region, &result, groups)
+            report::settlements_csv(w, &region, &result, groups)
         })?;
     }
     if let (Some(path), Some(g)) = (&args.regions_out, groups) {
-        outputs.write(path, |w| export::regions_geojson(w, g))?;
+        outputs.write(path, |w| report::regions_geojson(w, g))?;
     }
     if let Some(path) = &args.summary {
         outputs.write(path, |w| {
-            export::summary_json_to(w, &file, &region, &result, groups)
+            report::summary_json_to(w, &file, &region, &result, groups)
         })?;
     }
     if let Some(path) = &args.network_out {
-        outputs.write(path, |w| export::network_geojson(w, &region))?;
+        outputs.write(path, |w| report::network_geojson(w, &region))?;
     }
     if let Some(path) = &args.services_out {
-        outputs.write(path, |w| export::services_geojson(w, &region, &result))?;
+        outputs.write(path, |w| report::services_geojson(w, &region, &result))?;
     }
     if let Some(path) = &args.catchments_out {
-        outputs.write(path, |w| export::catchments_geojson(w, &region, &result))?;
+        outputs.write(path, |w| report::catchments_geojson(w, &region, &result))?;
     }
     outputs.commit()?;
     let mut out = std::io::stdout().lock();
-    write!(out, "{}", export::summary_table(&file, &region, &result))?;
+    write!(out, "{}", report::summary_table(&file, &region, &result))?;
     out.flush()?;
     Ok(())
 }
 
 fn scenario(args: ScenarioArgs) -> Result<(), Failure> {
-    use servicegap::scenario::{evaluate, Network, State};
+    use servicegap::whatif::scenario::{evaluate, Network, State};
     // The scenario file is checked before the extract is read.
     let scenarios = servicegap::input::scenarios::read_scenarios(&args.scenarios)?;
     let Loaded {
@@ -488,15 +495,15 @@ fn scenario(args: ScenarioArgs) -> Result<(), Failure> {
     })?;
     let base = baseline.analysis(&net);
     let services = baseline.services();
-    let mut outputs = export::OutputSet::new();
+    let mut outputs = OutputSet::new();
     if let Some(path) = &args.compare_out {
         outputs.write(path, |w| {
-            export::compare_json_to(w, &file, services, &base, &outcomes)
+            report::compare_json_to(w, &file, services, &base, &outcomes)
         })?;
     }
     if let Some(path) = &args.diff_out {
         outputs.write(path, |w| {
-            export::diff_geojson(w, &region.settlements, services, &base, &outcomes)
+            report::diff_geojson(w, &region.settlements, services, &base, &outcomes)
         })?;
     }
     outputs.commit()?;
@@ -504,7 +511,7 @@ fn scenario(args: ScenarioArgs) -> Result<(), Failure> {
     write!(
         out,
         "{}",
-        export::compare_table(&file, services, &base, &outcomes)
+        report::compare_table(&file, services, &base, &outcomes)
     )?;
     out.flush()?;
     Ok(())
@@ -515,7 +522,7 @@ fn read_profile(config: Option<&std::path::Path>) -> Result<Profile, Failure> {
     let Some(path) = config else {
         return Ok(Profile::default());
     };
-    servicegap::config::Config::read(path)?
+    servicegap::settings::Config::read(path)?
         .profile()
         .map_err(|e| Failure::Error(format!("{}: {e}", path.display())))
 }
@@ -527,10 +534,10 @@ fn build(
 ) -> Result<(), Failure> {
     let profile = read_profile(config)?;
     let clock = std::time::Instant::now();
-    let region = Region::open_with(file, &profile)?;
+    let region = servicegap::open::open(file, &profile)?;
     let read = clock.elapsed();
-    let fingerprint = servicegap::cache::settings_fingerprint(&profile);
-    servicegap::cache::write(output, &region, fingerprint)?;
+    let fingerprint = servicegap::store::cache::settings_fingerprint(&profile);
+    servicegap::store::cache::write(output, &region, fingerprint)?;
     let g = &region.graph;
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -561,13 +568,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Suggest(args) => suggest(args),
         Command::Config => {
             let mut out = std::io::stdout().lock();
-            write!(out, "{}", servicegap::config::DEFAULT_CONFIG)?;
+            write!(out, "{}", servicegap::settings::DEFAULT_CONFIG)?;
             out.flush()?;
             Ok(())
         }
         Command::Inspect { file, json, config } => {
             let profile = read_profile(config.as_deref())?;
-            let region = Region::open_with(&file, &profile)?;
+            let region = servicegap::open::open(&file, &profile)?;
             let report = InspectReport::new(&file.display().to_string(), &region);
             let mut out = std::io::stdout().lock();
             if json {

@@ -19,13 +19,14 @@
 //! is the point with the road's latitude and the snap leg runs along a meridian.
 
 use servicegap::analysis::{analyze, Analysis, AnalysisOptions, Status, Threshold, Unit};
-use servicegap::coord::{distance_m, Coord};
-use servicegap::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
-use servicegap::graph::{Graph, RoadInput, RoadWay};
-use servicegap::osm::ReadStats;
-use servicegap::profile::{Direction, RoadAttrs, FERRY_BOARDING_S, FERRY_CLASS};
-use servicegap::region::Region;
-use servicegap::snap::SnapOptions;
+use servicegap::base::coord::{distance_m, Coord};
+use servicegap::base::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
+use servicegap::network::graph::Graph;
+use servicegap::network::region::Region;
+use servicegap::network::snap::SnapOptions;
+use servicegap::read::osm::ReadStats;
+use servicegap::read::profile::{Direction, RoadAttrs, FERRY_BOARDING_S, FERRY_CLASS};
+use servicegap::read::roads::{RoadInput, RoadWay};
 use servicegap::{ServiceKind, ServiceKinds};
 
 // =============================================================================================
@@ -249,7 +250,12 @@ fn hand_snap(edge: &HandEdge, segment: usize, foot: Coord, point: Coord) -> Hand
 }
 
 /// Asserts that the library snapped a point where the hand computation says.
-fn assert_snap(actual: Option<servicegap::snap::Snap>, edge: u32, hand: &HandSnap, what: &str) {
+fn assert_snap(
+    actual: Option<servicegap::network::snap::Snap>,
+    edge: u32,
+    hand: &HandSnap,
+    what: &str,
+) {
     let s = actual.unwrap_or_else(|| panic!("{what}: not snapped"));
     assert_eq!(s.edge, edge, "{what}: edge");
     assert!(

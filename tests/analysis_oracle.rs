@@ -10,11 +10,11 @@ use common::random_region;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use servicegap::analysis::{analyze, AnalysisOptions, Status};
-use servicegap::coord::{distance_m, Coord};
-use servicegap::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
-use servicegap::graph::{Graph, NodeIdx};
-use servicegap::region::Region;
-use servicegap::snap::{snap_brute_force, Snap};
+use servicegap::base::coord::{distance_m, Coord};
+use servicegap::base::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
+use servicegap::network::graph::{Graph, NodeIdx};
+use servicegap::network::region::Region;
+use servicegap::network::snap::{snap_brute_force, Snap};
 use servicegap::{ServiceKind, ServiceKinds};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -190,7 +190,9 @@ fn analysis_equals_naive_reference_on_real_extracts() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("data/osm")
             .join(format!("{name}.osm.pbf"));
-        let region = Region::from_pbf(&path).unwrap_or_else(|e| panic!("{e}"));
+        let region =
+            servicegap::open::read_pbf(&path, &servicegap::read::profile::Profile::default())
+                .unwrap_or_else(|e| panic!("{e}"));
         assert!(!region.settlements.is_empty(), "{name}");
         compare(&region, &AnalysisOptions::default(), name);
     }
@@ -223,8 +225,8 @@ fn same_result_on_one_and_many_threads() {
 /// ```
 #[test]
 fn junction_snaps_use_every_road_of_the_junction() {
-    use servicegap::graph::{RoadInput, RoadWay};
-    use servicegap::profile::{Direction, RoadAttrs};
+    use servicegap::read::profile::{Direction, RoadAttrs};
+    use servicegap::read::roads::{RoadInput, RoadWay};
     let coords = vec![
         Coord::from_degrees(15.0, 62.0),   // 0 J
         Coord::from_degrees(15.02, 62.01), // 1 A

@@ -4,8 +4,8 @@
 //! one line, no panic) and leaves no output file behind.
 
 use serde_json::{Map, Value};
-use servicegap::coord::distance_m_f64;
-use servicegap::profile::HIGHWAY_CLASSES;
+use servicegap::base::coord::distance_m_f64;
+use servicegap::read::profile::HIGHWAY_CLASSES;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

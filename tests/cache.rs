@@ -2,8 +2,8 @@
 //! place of the extract and give the very same results; damaged, truncated, foreign, old and
 //! differently built caches are refused with one clear line, never a panic.
 
-use servicegap::cache::{self, CacheProblem};
-use servicegap::region::Region;
+use servicegap::base::error::CacheProblem;
+use servicegap::store::cache;
 use servicegap::Error;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -145,15 +145,19 @@ fn regions_round_trip_exactly() {
     paths.sort();
     assert!(paths.len() >= 12, "{paths:?}");
     for path in paths {
-        let fresh = Region::from_pbf(&path).unwrap_or_else(|e| panic!("{e}"));
+        let fresh =
+            servicegap::open::read_pbf(&path, &servicegap::read::profile::Profile::default())
+                .unwrap_or_else(|e| panic!("{e}"));
         let cached = tmp.path().join("region.sgraph");
         cache::write(
             &cached,
             &fresh,
-            cache::settings_fingerprint(&servicegap::profile::Profile::default()),
+            cache::settings_fingerprint(&servicegap::read::profile::Profile::default()),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let loaded = Region::open(&cached).unwrap_or_else(|e| panic!("{e}"));
+        let loaded =
+            servicegap::open::open(&cached, &servicegap::read::profile::Profile::default())
+                .unwrap_or_else(|e| panic!("{e}"));
         let name = path.display();
         assert_eq!(loaded.graph, fresh.graph, "{name}: graph");
         assert_eq!(loaded.services, fresh.services, "{name}: services");
@@ -199,17 +203,21 @@ fn inspect_takes_the_cache() {
 }
 
 fn cache_bytes(name: &str) -> Vec<u8> {
-    let region = Region::from_pbf(&extract(name)).unwrap_or_else(|e| panic!("{e}"));
+    let region = servicegap::open::read_pbf(
+        &extract(name),
+        &servicegap::read::profile::Profile::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     cache::to_bytes(
         &region,
-        cache::settings_fingerprint(&servicegap::profile::Profile::default()),
+        cache::settings_fingerprint(&servicegap::read::profile::Profile::default()),
     )
 }
 
 fn problem(bytes: &[u8]) -> CacheProblem {
     match cache::from_bytes(
         bytes,
-        cache::settings_fingerprint(&servicegap::profile::Profile::default()),
+        cache::settings_fingerprint(&servicegap::read::profile::Profile::default()),
     ) {
         Ok(_) => panic!("damaged cache loaded"),
         Err(p) => p,
@@ -238,7 +246,7 @@ fn a_flipped_byte_is_corrupt() {
     let middle = damaged.len() / 2;
     damaged[middle] ^= 0xff;
     std::fs::write(&path, &damaged).unwrap_or_else(|e| panic!("{e}"));
-    let err = Region::open(&path)
+    let err = servicegap::open::open(&path, &servicegap::read::profile::Profile::default())
         .err()
         .unwrap_or_else(|| panic!("loaded"));
     assert!(matches!(err, Error::Cache { .. }), "{err:?}");
@@ -277,7 +285,13 @@ fn another_format_version_asks_for_a_rebuild() {
     let mut bytes = cache_bytes("fi-kotka-karhula");
     for version in [0, cache::FORMAT_VERSION + 1] {
         bytes[8..12].copy_from_slice(&version.to_le_bytes());
-        assert_eq!(problem(&bytes), CacheProblem::Version { found: version });
+        assert_eq!(
+            problem(&bytes),
+            CacheProblem::Version {
+                found: version,
+                supported: cache::FORMAT_VERSION
+            }
+        );
     }
     let tmp = tempdir();
     let path = tmp.path().join("old.sgraph");
@@ -296,15 +310,19 @@ fn another_format_version_asks_for_a_rebuild() {
 
 #[test]
 fn other_build_settings_are_refused() {
-    let region = Region::from_pbf(&extract("fi-kotka-karhula")).unwrap_or_else(|e| panic!("{e}"));
+    let region = servicegap::open::read_pbf(
+        &extract("fi-kotka-karhula"),
+        &servicegap::read::profile::Profile::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let tmp = tempdir();
     let path = tmp.path().join("other.sgraph");
-    let other = cache::settings_fingerprint(&servicegap::profile::Profile::default()) ^ 1;
+    let other = cache::settings_fingerprint(&servicegap::read::profile::Profile::default()) ^ 1;
     cache::write(&path, &region, other).unwrap_or_else(|e| panic!("{e}"));
     assert!(cache::read(&path, other).is_ok());
     let err = cache::read(
         &path,
-        cache::settings_fingerprint(&servicegap::profile::Profile::default()),
+        cache::settings_fingerprint(&servicegap::read::profile::Profile::default()),
     )
     .err()
     .unwrap_or_else(|| panic!("loaded"));
@@ -336,16 +354,17 @@ fn files_are_told_apart_by_their_first_bytes() {
     let disguised = tmp.path().join("kotka.sgraph");
     std::fs::copy(&pbf, &disguised).unwrap_or_else(|e| panic!("{e}"));
     assert!(!cache::is_cache(&disguised).unwrap_or_else(|e| panic!("{e}")));
-    let region = Region::open(&disguised).unwrap_or_else(|e| panic!("{e}"));
+    let region = servicegap::open::open(&disguised, &servicegap::read::profile::Profile::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         region.graph,
-        Region::from_pbf(&pbf)
+        servicegap::open::read_pbf(&pbf, &servicegap::read::profile::Profile::default())
             .unwrap_or_else(|e| panic!("{e}"))
             .graph
     );
     let err = cache::read(
         &disguised,
-        cache::settings_fingerprint(&servicegap::profile::Profile::default()),
+        cache::settings_fingerprint(&servicegap::read::profile::Profile::default()),
     )
     .err()
     .unwrap_or_else(|| panic!("a PBF loaded as a cache"));
@@ -385,7 +404,9 @@ fn build_writes_through_a_temporary_file() {
     let cached = tmp.path().join("kotka.sgraph");
     build(&extract("fi-kotka-karhula"), &cached);
     build(&cached, &cached);
-    assert!(Region::open(&cached).is_ok());
+    assert!(
+        servicegap::open::open(&cached, &servicegap::read::profile::Profile::default()).is_ok()
+    );
     let names: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap_or_else(|e| panic!("{e}"))
         .map(|e| e.unwrap_or_else(|e| panic!("{e}")).file_name())

@@ -11,11 +11,11 @@
 //! `src/osm.rs`) are the contract: where the README leaves something open (its "Ambiguities"),
 //! the expectation follows those docs.
 
-use servicegap::coord::{distance_m, Coord};
-use servicegap::feature::{ElementType, OsmId, Place};
-use servicegap::graph::{Csr, Graph, NodeIdx};
-use servicegap::profile::class_name;
-use servicegap::region::Region;
+use servicegap::base::coord::{distance_m, Coord};
+use servicegap::base::feature::{ElementType, OsmId, Place};
+use servicegap::network::graph::{Csr, Graph, NodeIdx};
+use servicegap::network::region::Region;
+use servicegap::read::profile::class_name;
 use servicegap::{ServiceKind, ServiceKinds};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -36,8 +36,9 @@ impl Fixture {
     fn load(name: &'static str) -> Self {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let pbf = dir.join(format!("{name}.osm.pbf"));
-        let region = Region::from_pbf(&pbf)
-            .unwrap_or_else(|e| panic!("{name}: cannot read {}: {e}", pbf.display()));
+        let region =
+            servicegap::open::read_pbf(&pbf, &servicegap::read::profile::Profile::default())
+                .unwrap_or_else(|e| panic!("{name}: cannot read {}: {e}", pbf.display()));
         let xml_path = dir.join(format!("{name}.osm"));
         let xml = std::fs::read_to_string(&xml_path)
             .unwrap_or_else(|e| panic!("{name}: cannot read {}: {e}", xml_path.display()));
@@ -1395,7 +1396,7 @@ fn settlements_places_and_populations() {
         }
     }
     // Counts per place: city 1, town 1, village 3, hamlet 3, isolated_dwelling 1.
-    let per_place: Vec<usize> = servicegap::profile::SETTLEMENT_PLACES
+    let per_place: Vec<usize> = servicegap::read::profile::SETTLEMENT_PLACES
         .iter()
         .map(|&p| settlements.iter().filter(|s| s.place == Some(p)).count())
         .collect();

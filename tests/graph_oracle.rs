@@ -11,9 +11,10 @@
 mod common;
 
 use common::random_input;
-use servicegap::coord::{distance_m, Coord};
-use servicegap::graph::{Graph, NodeIdx, RoadInput};
-use servicegap::profile::Direction;
+use servicegap::base::coord::{distance_m, Coord};
+use servicegap::network::graph::{Graph, NodeIdx};
+use servicegap::read::profile::Direction;
+use servicegap::read::roads::RoadInput;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
@@ -254,7 +255,7 @@ fn build_is_deterministic() {
     let b = Graph::build(&input);
     assert_eq!(a.edges(), b.edges());
     for i in 0..a.node_count() as u32 {
-        let arcs = |csr: &servicegap::graph::Csr| csr.arcs(NodeIdx(i)).collect::<Vec<_>>();
+        let arcs = |csr: &servicegap::network::graph::Csr| csr.arcs(NodeIdx(i)).collect::<Vec<_>>();
         assert_eq!(arcs(a.forward()), arcs(b.forward()));
         assert_eq!(arcs(a.reverse()), arcs(b.reverse()));
     }

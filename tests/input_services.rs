@@ -291,9 +291,10 @@ b,grocery,15,62,{bad}
 fn files_at_the_osm_places_give_the_osm_results() {
     use servicegap::analysis::{analyze, AnalysisOptions};
     use servicegap::input::settlements::read_settlements;
-    use servicegap::region::Region;
+
     let pbf = data("data/osm/de-north-bayreuth-rural.osm.pbf");
-    let osm = Region::from_pbf(&pbf).unwrap_or_else(|e| panic!("{e}"));
+    let osm = servicegap::open::read_pbf(&pbf, &servicegap::read::profile::Profile::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut services = String::from("id,name,kinds,lon,lat\n");
     for s in &osm.services {
@@ -321,10 +322,15 @@ fn files_at_the_osm_places_give_the_osm_results() {
     let services = write(dir.path(), "services.csv", &services);
     let settlements = write(dir.path(), "settlements.csv", &settlements);
 
-    let mut planner = Region::from_pbf(&pbf).unwrap_or_else(|e| panic!("{e}"));
+    let mut planner =
+        servicegap::open::read_pbf(&pbf, &servicegap::read::profile::Profile::default())
+            .unwrap_or_else(|e| panic!("{e}"));
     let file = read_services(&services, None).unwrap_or_else(|e| panic!("{e}"));
-    planner.use_service_files(&[file], false);
-    planner.use_settlements(read_settlements(&settlements, None).unwrap_or_else(|e| panic!("{e}")));
+    servicegap::open::use_service_files(&mut planner, &[file], false);
+    servicegap::open::use_settlements(
+        &mut planner,
+        read_settlements(&settlements, None).unwrap_or_else(|e| panic!("{e}")),
+    );
     assert_eq!(planner.services.len(), osm.services.len());
     assert_eq!(planner.settlements.len(), 71);
 
@@ -345,10 +351,13 @@ fn files_at_the_osm_places_give_the_osm_results() {
 /// shop that was also a pharmacy keeps its other kinds.
 #[test]
 fn file_kinds_replace_osm_kinds_only() {
-    use servicegap::region::Region;
+    use servicegap::network::region::Region;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let mut region = Region::from_pbf(&data("data/osm/mc-monaco-2020.osm.pbf"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut region = servicegap::open::read_pbf(
+        &data("data/osm/mc-monaco-2020.osm.pbf"),
+        &servicegap::read::profile::Profile::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let count =
         |r: &Region, k: ServiceKind| r.services.iter().filter(|s| s.kinds.contains(k)).count();
     let before = ServiceKind::ALL.map(|k| count(&region, k));
@@ -358,7 +367,7 @@ fn file_kinds_replace_osm_kinds_only() {
         "id,kinds,lon,lat\nP1,pharmacy,7.42,43.73\n",
     );
     let file = read_services(&list, None).unwrap_or_else(|e| panic!("{e}"));
-    region.use_service_files(&[file], true);
+    servicegap::open::use_service_files(&mut region, &[file], true);
     assert_eq!(count(&region, ServiceKind::Pharmacy), 1);
     for k in [
         ServiceKind::Grocery,

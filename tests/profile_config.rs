@@ -2,10 +2,10 @@
 //! settlement places change what is read from a real extract exactly as configured, the
 //! printed default changes nothing, and bad settings are one clear line.
 
-use servicegap::config::{Config, DEFAULT_CONFIG};
-use servicegap::feature::Place;
-use servicegap::profile::Profile;
-use servicegap::region::Region;
+use servicegap::base::feature::Place;
+use servicegap::network::region::Region;
+use servicegap::read::profile::Profile;
+use servicegap::settings::{Config, DEFAULT_CONFIG};
 use servicegap::ServiceKind;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,7 +19,7 @@ fn bayreuth() -> PathBuf {
 }
 
 fn read(profile: &Profile) -> Region {
-    Region::from_pbf_with(&bayreuth(), profile).unwrap_or_else(|e| panic!("{e}"))
+    servicegap::open::read_pbf(&bayreuth(), profile).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn profile(toml: &str) -> Profile {
@@ -48,7 +48,7 @@ fn halving_every_speed_doubles_every_road_time() {
     // Every class at half its default and tagged limits at half: every road edge takes twice
     // as long (up to rounding to whole deciseconds); ferries and lengths do not change.
     let mut toml = String::from("[speeds]\nmaxspeed_factor = 0.5\n");
-    for class in servicegap::profile::HIGHWAY_CLASSES {
+    for class in servicegap::read::profile::HIGHWAY_CLASSES {
         toml.push_str(&format!(
             "{} = {}\n",
             class.tag,
@@ -81,7 +81,7 @@ fn halving_every_speed_doubles_every_road_time() {
 fn one_class_speed_changes_only_that_class_without_maxspeed() {
     let base = read(&Profile::default());
     let slow = read(&profile("[speeds]\nunclassified = 25\n"));
-    let class = servicegap::profile::HIGHWAY_CLASSES
+    let class = servicegap::read::profile::HIGHWAY_CLASSES
         .iter()
         .position(|c| c.tag == "unclassified")
         .map(|i| i as u8);

@@ -8,8 +8,8 @@
 //! pinned here literally, so a change in both implementations still shows up in review.
 
 use serde_json::Value;
-use servicegap::feature::Place;
-use servicegap::region::Region;
+use servicegap::base::feature::Place;
+use servicegap::network::region::Region;
 use servicegap::ServiceKind;
 use std::path::PathBuf;
 
@@ -28,7 +28,8 @@ fn root() -> PathBuf {
 
 fn load(name: &str) -> (Region, Value) {
     let pbf = root().join("data/osm").join(format!("{name}.osm.pbf"));
-    let region = Region::from_pbf(&pbf).unwrap_or_else(|e| panic!("{e}"));
+    let region = servicegap::open::read_pbf(&pbf, &servicegap::read::profile::Profile::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     let json = std::fs::read_to_string(root().join("tests/reference").join(format!("{name}.json")))
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let reference: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -82,7 +83,7 @@ fn every_extract_matches_the_independent_count() {
             num(&reference, &["services", "service_points"]),
             "{name}: service points"
         );
-        for &place in servicegap::profile::SETTLEMENT_PLACES {
+        for &place in servicegap::read::profile::SETTLEMENT_PLACES {
             let ours = region
                 .settlements
                 .iter()

@@ -8,10 +8,10 @@ use common::random_region;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use servicegap::analysis::{analyze, Analysis, AnalysisOptions};
-use servicegap::coord::Coord;
-use servicegap::feature::{FeatureId, ServicePoint};
-use servicegap::region::Region;
-use servicegap::scenario::{AddError, Network, State};
+use servicegap::base::coord::Coord;
+use servicegap::base::feature::{FeatureId, ServicePoint};
+use servicegap::network::region::Region;
+use servicegap::whatif::scenario::{AddError, Network, State};
 use servicegap::{ServiceKind, ServiceKinds};
 
 fn assert_same(incremental: &Analysis, full: &Analysis, what: &str) {

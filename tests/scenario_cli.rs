@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 use servicegap::analysis::{analyze, AnalysisOptions};
-use servicegap::coord::Coord;
-use servicegap::feature::{FeatureId, ServicePoint};
-use servicegap::region::Region;
+use servicegap::base::coord::Coord;
+use servicegap::base::feature::{FeatureId, ServicePoint};
+use servicegap::network::region::Region;
 use servicegap::{ServiceKind, ServiceKinds};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -81,7 +81,9 @@ fn the_shipped_plan_equals_full_analyses() {
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("Edeka closes") && table.contains("gap settlements"));
 
-    let region = Region::from_pbf(&bayreuth()).unwrap_or_else(|e| panic!("{e}"));
+    let region =
+        servicegap::open::read_pbf(&bayreuth(), &servicegap::read::profile::Profile::default())
+            .unwrap_or_else(|e| panic!("{e}"));
     let options = AnalysisOptions::default();
     let hand_made = [
         scenario_services(&region, &["node/2023149558"], &[]),

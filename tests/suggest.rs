@@ -6,11 +6,11 @@ mod common;
 
 use common::random_region_with;
 use servicegap::analysis::{analyze, AnalysisOptions};
-use servicegap::coord::Coord;
-use servicegap::feature::{FeatureId, ServicePoint};
-use servicegap::graph::NodeIdx;
-use servicegap::region::Region;
-use servicegap::suggest::{suggest, Candidates, Site};
+use servicegap::base::coord::Coord;
+use servicegap::base::feature::{FeatureId, ServicePoint};
+use servicegap::network::graph::NodeIdx;
+use servicegap::network::region::Region;
+use servicegap::whatif::suggest::{suggest, Candidates, Site};
 use servicegap::{ServiceKind, ServiceKinds};
 
 /// Brute-force greedy: `(candidate, covered settlements, covered population)` per pick.
@@ -169,7 +169,8 @@ fn extract(name: &str) -> Region {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("data/osm")
         .join(format!("{name}.osm.pbf"));
-    Region::from_pbf(&path).unwrap_or_else(|e| panic!("{e}"))
+    servicegap::open::read_pbf(&path, &servicegap::read::profile::Profile::default())
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Liechtenstein, grocery within 2 km, every main-network node a candidate: pinned picks, and

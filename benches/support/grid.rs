@@ -3,11 +3,12 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use servicegap::coord::Coord;
-use servicegap::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
-use servicegap::graph::{Graph, RoadInput, RoadWay};
-use servicegap::profile::{Direction, RoadAttrs};
-use servicegap::region::Region;
+use servicegap::base::coord::Coord;
+use servicegap::base::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
+use servicegap::network::graph::Graph;
+use servicegap::network::region::Region;
+use servicegap::read::profile::{Direction, RoadAttrs};
+use servicegap::read::roads::{RoadInput, RoadWay};
 use servicegap::{ServiceKind, ServiceKinds};
 
 /// A `side × side` grid of streets about 100 m apart over northern Sweden, every street a way

@@ -3,7 +3,7 @@
 //! Service point lists and population grids from Swedish authorities (Pipos, SCB) come in
 //! SWEREF 99 TM (EPSG:3006, easting and northing in metres); GeoJSON and most web exports in
 //! WGS 84 longitude and latitude (EPSG:4326). A [`Crs`] converts a file's coordinates to and from
-//! WGS 84 (lon, lat) in degrees, the crate's coordinates (see [`crate::coord`]), with
+//! WGS 84 (lon, lat) in degrees, the crate's coordinates (see [`crate::base::coord`]), with
 //! [proj4rs](https://docs.rs/proj4rs), a Rust port of PROJ.4.
 //!
 //! - **Axis order.** `x` is the first coordinate of the file as the CRS defines it: longitude

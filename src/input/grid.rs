@@ -38,7 +38,7 @@ use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
 
-use crate::error::Error;
+use crate::base::error::Error;
 
 /// Square-code column names, in order of preference (compared case-insensitively).
 pub const CODE_COLUMNS: [&str; 3] = ["rutid_scb", "rutid", "ruta"];

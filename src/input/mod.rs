@@ -10,3 +10,4 @@ pub mod scenarios;
 pub mod services;
 pub mod settlements;
 pub mod table;
+pub mod toml;

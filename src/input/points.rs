@@ -1,8 +1,8 @@
 //! GeoJSON point files, shared by the service and settlement readers: every feature must be a
 //! Point in WGS 84; its properties are read by the caller.
 
-use crate::coord::Coord;
-use crate::error::{Error, Result};
+use crate::base::coord::Coord;
+use crate::base::error::{Error, Result};
 use crate::input::crs::Crs;
 use std::path::Path;
 

@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
-use crate::error::Error;
+use crate::base::error::Error;
 
 /// Name properties tried, in order, when no field is given.
 pub const NAME_FIELDS: [&str; 4] = ["name", "kom_namn", "NAME", "namn"];

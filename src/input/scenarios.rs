@@ -20,8 +20,8 @@
 //! Names must be present and unique; an added point needs its kinds and one pair of
 //! coordinates. Ids of added points default to `<scenario>/<n>`.
 
-use crate::error::{Error, Result};
-use crate::feature::{FeatureId, ServicePoint};
+use crate::base::error::{Error, Result};
+use crate::base::feature::{FeatureId, ServicePoint};
 use crate::input::crs::Crs;
 use crate::input::services::parse_kinds;
 use crate::ServiceKinds;
@@ -92,7 +92,7 @@ pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>> {
 
 /// Parses scenario file text; errors carry the 1-based line where known.
 pub fn parse_scenarios(text: &str) -> std::result::Result<Vec<Scenario>, (Option<u64>, String)> {
-    let file: File = crate::config::parse_toml(text)?;
+    let file: File = crate::input::toml::parse_toml(text)?;
     if file.scenario.is_empty() {
         return Err((
             None,
@@ -198,7 +198,7 @@ fn added_point(
         id: FeatureId::File(a.id.unwrap_or_else(|| format!("{scenario}/{}", i + 1))),
         name: a.name,
         kinds,
-        coord: crate::coord::Coord::from_degrees(lon, lat),
+        coord: crate::base::coord::Coord::from_degrees(lon, lat),
         form: None,
         mobile: a.mobile,
     })

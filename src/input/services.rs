@@ -20,8 +20,8 @@
 //! Coordinates that are obviously in another system than the one assumed are an error that
 //! says what to set, never a guess.
 
-use crate::error::{Error, Result};
-use crate::feature::{FeatureId, ServiceKind, ServicePoint};
+use crate::base::error::{Error, Result};
+use crate::base::feature::{FeatureId, ServiceKind, ServicePoint};
 use crate::input::crs::Crs;
 use crate::input::points::read_point_features;
 use crate::input::table::{read_csv, read_xlsx, PointColumns, Table};

@@ -6,9 +6,9 @@
 //! `name` (optional), `population` and `lon`/`lat` or `x`/`y` with `--crs`. GeoJSON: Point
 //! features with `id`, `name`, `population` properties.
 
-use crate::coord::Coord;
-use crate::error::{Error, Result};
-use crate::feature::{FeatureId, Settlement};
+use crate::base::coord::Coord;
+use crate::base::error::{Error, Result};
+use crate::base::feature::{FeatureId, Settlement};
 use crate::input::crs::Crs;
 use crate::input::grid::{read_grid, CODE_COLUMNS};
 use crate::input::points::read_point_features;

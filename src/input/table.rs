@@ -2,7 +2,7 @@
 //! cells, each with the line (CSV) or row (xlsx) number it came from, so every later error can
 //! name its place in the file.
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 use std::path::Path;
 
 /// A table: column names and records.
@@ -131,7 +131,12 @@ impl PointColumns {
     ///
     /// # Errors
     /// [`Error::Input`] naming the file and line.
-    pub fn coord(&self, path: &Path, line: u64, row: &[String]) -> Result<crate::coord::Coord> {
+    pub fn coord(
+        &self,
+        path: &Path,
+        line: u64,
+        row: &[String],
+    ) -> Result<crate::base::coord::Coord> {
         let number = |i: usize, name: &str| {
             let text = row.get(i).map(String::as_str).unwrap_or_default();
             text.replace(',', ".")
@@ -150,7 +155,7 @@ impl PointColumns {
         let at = |e: String| Error::input(path, Some(line), e);
         self.crs.check_plausible(x, y).map_err(at)?;
         let (lon, lat) = self.crs.to_lon_lat(x, y).map_err(at)?;
-        Ok(crate::coord::Coord::from_degrees(lon, lat))
+        Ok(crate::base::coord::Coord::from_degrees(lon, lat))
     }
 }
 

@@ -5,12 +5,12 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use servicegap::analysis::AnalysisOptions;
-use servicegap::coord::Coord;
-use servicegap::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
-use servicegap::graph::Graph;
-use servicegap::graph::{RoadInput, RoadWay};
-use servicegap::profile::{Direction, RoadAttrs};
-use servicegap::region::Region;
+use servicegap::base::coord::Coord;
+use servicegap::base::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
+use servicegap::network::graph::Graph;
+use servicegap::network::region::Region;
+use servicegap::read::profile::{Direction, RoadAttrs};
+use servicegap::read::roads::{RoadInput, RoadWay};
 use servicegap::{ServiceKind, ServiceKinds};
 
 /// A random road network: nodes scattered over a few km, ways as random walks that reuse nodes

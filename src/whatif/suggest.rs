@@ -25,13 +25,13 @@
 //! parallel, one workspace per thread; the result does not depend on the thread count.
 
 use crate::analysis::{anchor, seeds_for, settle, AnalysisOptions, Anchor, Threshold, METRICS};
-use crate::coord::Coord;
-use crate::feature::ServiceKind;
-use crate::graph::{Graph, NodeIdx};
-use crate::region::Region;
+use crate::base::coord::Coord;
+use crate::base::feature::ServiceKind;
+use crate::network::graph::{Graph, NodeIdx};
+use crate::network::region::Region;
+use crate::network::snap::SnapIndex;
 use crate::route::{nearest_sources, Workspace};
-use crate::snap::SnapIndex;
-use crate::vulnerability::{limit, metric_of, value, Anchors};
+use crate::whatif::vulnerability::{limit, metric_of, value, Anchors};
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

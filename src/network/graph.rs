@@ -14,8 +14,9 @@
 //! A [`Graph`] is built once by [`Graph::build`] and never mutated. Node indices are `u32`, and
 //! arcs of one node are ordered by edge index, so every traversal is deterministic.
 
-use crate::coord::{distance_m, Coord};
-use crate::profile::{Direction, RoadAttrs, FERRY_BOARDING_S};
+use crate::base::coord::{distance_m, Coord};
+use crate::read::profile::{Direction, RoadAttrs};
+use crate::read::roads::{RoadInput, RoadWay};
 use rayon::prelude::*;
 
 /// Index of a graph node (not an OSM id).
@@ -27,33 +28,6 @@ impl NodeIdx {
     pub fn index(self) -> usize {
         self.0 as usize
     }
-}
-
-/// The road ways a graph is built from: coordinates of the OSM nodes they use and, per way, the
-/// sequence of those nodes. Produced by [`crate::osm`] or by tests directly.
-#[derive(Clone, Debug, Default)]
-pub struct RoadInput {
-    /// Coordinate of every input node, indexed by input node number.
-    pub coords: Vec<Coord>,
-    /// OSM id of every input node.
-    pub osm_ids: Vec<i64>,
-    /// The road ways; each piece has at least two nodes (consecutive repeats are ignored).
-    pub ways: Vec<RoadWay>,
-    /// Input node numbers of all ways, concatenated; a way owns `refs[start..end]`.
-    pub refs: Vec<u32>,
-}
-
-/// One car-usable way (or a piece of one, split where the file lacked its nodes).
-#[derive(Clone, Copy, Debug)]
-pub struct RoadWay {
-    /// The OSM way id.
-    pub osm_id: i64,
-    /// What the profile decided about it.
-    pub attrs: RoadAttrs,
-    /// Its nodes are `refs[start..end]`.
-    pub start: u32,
-    /// End of its nodes in `refs`.
-    pub end: u32,
 }
 
 /// One directed arc in a CSR adjacency array.
@@ -83,7 +57,7 @@ pub struct Edge {
     pub time_ds: u32,
     /// Whether only `from → to` may be driven.
     pub oneway: bool,
-    /// Road class index (see [`crate::profile::HIGHWAY_CLASSES`]) or the ferry class.
+    /// Road class index (see [`crate::read::profile::HIGHWAY_CLASSES`]) or the ferry class.
     pub class: u8,
     /// The OSM way it comes from.
     pub way_id: i64,
@@ -92,7 +66,7 @@ pub struct Edge {
 impl Edge {
     /// Whether this edge is a car ferry.
     pub fn is_ferry(&self) -> bool {
-        self.class == crate::profile::FERRY_CLASS
+        self.class == crate::read::profile::FERRY_CLASS
     }
 }
 
@@ -100,7 +74,7 @@ impl Edge {
 /// arcs of node `n` are at positions `first[n]..first[n + 1]`. A search touches only the heads
 /// and the one weight it minimises, 8 bytes per arc.
 ///
-/// The fields are visible in the crate only so that [`crate::cache`] can store and load them
+/// The fields are visible in the crate only so that [`crate::store::cache`] can store and load them
 /// without recomputing anything; nothing else may build or change them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Csr {
@@ -208,7 +182,7 @@ impl Csr {
 
 /// The routable car network. See the module docs.
 ///
-/// The fields are visible in the crate only for [`crate::cache`], which stores them as they are
+/// The fields are visible in the crate only for [`crate::store::cache`], which stores them as they are
 /// and checks a loaded graph with `Graph::check`; everything else goes through the methods.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Graph {
@@ -690,18 +664,15 @@ fn to_tenths(x: f64) -> u32 {
 }
 
 /// Car time of an edge of `length_m` on a way of total length `way_length_m`, in deciseconds.
-/// A ferry's crossing time plus boarding is shared among its edges by length.
+/// A ferry way's time ([`RoadAttrs::ferry_way_s`]) is shared among its edges by length.
 fn time_ds(attrs: &RoadAttrs, length_m: f64, way_length_m: f64) -> u32 {
     let seconds = if attrs.is_ferry() {
-        let crossing_s = attrs
-            .ferry_s
-            .map_or(way_length_m / (attrs.speed_kmh / 3.6), f64::from);
         let share = if way_length_m > 0.0 {
             length_m / way_length_m
         } else {
             1.0
         };
-        (crossing_s + f64::from(FERRY_BOARDING_S)) * share
+        attrs.ferry_way_s(way_length_m) * share
     } else {
         length_m / (attrs.speed_kmh / 3.6)
     };

@@ -25,11 +25,11 @@
 //! with fewer than two nodes are dropped, and both are counted in [`ReadStats`].
 //! Results are ordered by block and then by id, so they never depend on thread count.
 
-use crate::coord::Coord;
-use crate::error::{Error, Result};
-use crate::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
-use crate::graph::{RoadInput, RoadWay};
-use crate::profile::{self, Profile, RoadAttrs, WayTags};
+use crate::base::coord::Coord;
+use crate::base::error::{Error, Result};
+use crate::base::feature::{ElementType, OsmId, Place, ServicePoint, Settlement};
+use crate::read::profile::{self, Profile, RoadAttrs, WayTags};
+use crate::read::roads::{RoadInput, RoadWay};
 use crate::ServiceKinds;
 use osmpbf::{BlobReader, BlobType, Element, PrimitiveBlock, RelMemberType};
 use rayon::prelude::*;
@@ -1198,9 +1198,9 @@ fn join_rings(ways: &[&[i64]]) -> Vec<Vec<i64>> {
 /// the block is read by `osmpbf` as before, which also reports any damage.
 mod direct {
     use super::{FeatureTags, NodeBlock, NodeIndex, RawRoad, WayBlock};
-    use crate::coord::Coord;
-    use crate::feature::{ElementType, OsmId};
-    use crate::profile::{Profile, WayTags};
+    use crate::base::coord::Coord;
+    use crate::base::feature::{ElementType, OsmId};
+    use crate::read::profile::{Profile, WayTags};
     use std::sync::atomic::{AtomicU64, Ordering};
 
     /// Largest inflated block the format allows (as `osmpbf`).

@@ -1,6 +1,6 @@
 //! What a region holds besides roads: service points of the five kinds and settlements.
 
-use crate::coord::Coord;
+use crate::base::coord::Coord;
 use std::fmt;
 
 /// The type of an OSM element.
@@ -183,7 +183,7 @@ impl std::ops::BitOrAssign for ServiceKinds {
 }
 
 /// A place where people live, by OSM `place` value. The first five are settlements by default
-/// ([`crate::profile::SETTLEMENT_PLACES`]); a project's settings may add the others.
+/// ([`crate::read::profile::SETTLEMENT_PLACES`]); a project's settings may add the others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Place {
     /// `place=city`

@@ -2,10 +2,10 @@
 //! not the distance itself, keeps people from a service (the detour factor road / straight).
 //!
 //! # What "nearest" means
-//! The straight-line distance is [`crate::coord::distance_m`] on the WGS 84 ellipsoid, the same
+//! The straight-line distance is [`crate::base::coord::distance_m`] on the WGS 84 ellipsoid, the same
 //! measure the road lengths are built from. Candidates live in an R-tree over their
-//! earth-centred 3-D coordinates ([`crate::coord::ecef_m`]); it hands them out by increasing
-//! chord length, and the chord is never longer than [`crate::coord::distance_m`] (with a margin
+//! earth-centred 3-D coordinates ([`crate::base::coord::ecef_m`]); it hands them out by increasing
+//! chord length, and the chord is never longer than [`crate::base::coord::distance_m`] (with a margin
 //! of 0.1 % for rounding), so the search stops once the chord exceeds the best
 //! distance found and the answer is exact. Ties go to the point with the lower index, as in the
 //! road analysis.
@@ -13,7 +13,7 @@
 //! Points may belong to up to eight classes (the service kinds): one walk through the tree then
 //! answers for every class at once, going on until each class that has points is settled.
 
-use crate::coord::{distance_m, ecef_m, Coord};
+use crate::base::coord::{distance_m, ecef_m, Coord};
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 

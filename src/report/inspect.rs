@@ -1,9 +1,9 @@
 //! What `servicegap inspect` reports: a summary of what was read from an extract, as a
 //! serializable struct and as a human-readable table.
 
-use crate::feature::{Place, ServiceKind};
-use crate::profile::SETTLEMENT_PLACES;
-use crate::region::Region;
+use crate::base::feature::{Place, ServiceKind};
+use crate::network::region::Region;
+use crate::read::profile::SETTLEMENT_PLACES;
 use serde::Serialize;
 use std::fmt::Write as _;
 

@@ -3,8 +3,9 @@
 //! why; command-line flags override the file. Unknown keys are errors that name the key.
 
 use crate::analysis::{AnalysisOptions, ThresholdSetting};
-use crate::error::{Error, Result};
-use crate::profile::Profile;
+use crate::base::error::{Error, Result};
+use crate::input::toml::{line_of_key, parse_toml};
+use crate::read::profile::Profile;
 use crate::ServiceKind;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -147,7 +148,7 @@ pub struct Snapping {
     pub max_snap_m: Option<f64>,
     /// See [`AnalysisOptions::max_service_snap_m`].
     pub max_service_snap_m: Option<f64>,
-    /// See [`crate::snap::SnapOptions::min_component_nodes`].
+    /// See [`crate::network::snap::SnapOptions::min_component_nodes`].
     pub min_component_nodes: Option<u32>,
     /// See [`AnalysisOptions::access_kmh`].
     pub access_kmh: Option<f64>,
@@ -290,30 +291,6 @@ impl Config {
         }
         Ok(())
     }
-}
-
-/// Deserializes TOML text; errors carry the 1-based line where known. Every TOML file
-/// servicegap reads (settings, scenarios) goes through here.
-pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
-    text: &str,
-) -> std::result::Result<T, (Option<u64>, String)> {
-    toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
-        (line, e.message().trim().to_owned())
-    })
-}
-
-/// The 1-based line where `key` is set (`key =` at a line start), if it is.
-fn line_of_key(text: &str, key: &str) -> Option<u64> {
-    text.lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map(|i| i as u64 + 1)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! The kernel allocates nothing per call once its [`Workspace`] has grown to the graph's size;
 //! use one workspace per thread.
 
-use crate::graph::{Csr, Graph, NodeIdx};
+use crate::network::graph::{Csr, Graph, NodeIdx};
 use rayon::prelude::*;
 
 /// Which edge weight a search minimises.

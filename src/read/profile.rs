@@ -35,7 +35,7 @@
 //!   [`parse_population`] (missing or unreadable is unknown, never zero).
 //!
 //! The tables are the defaults of a [`Profile`], the run-time form a project's settings file
-//! (`[speeds]`, `[services]`, `[settlements]`, see [`crate::config`]) changes: default speed per
+//! (`[speeds]`, `[services]`, `[settlements]`, see [`crate::settings`]) changes: default speed per
 //! class, a factor on tagged limits, the tag rules of each kind and the settlement places.
 //!
 //! # Omitted
@@ -48,7 +48,7 @@
 //!   almost every car ferry in OSM is mapped.
 //! - `place=*` on `type=boundary` relations: administrative areas are not settlements.
 
-use crate::feature::Place;
+use crate::base::feature::Place;
 use crate::{ServiceKind, ServiceKinds};
 
 /// A car-routable road class with its default speed.
@@ -182,6 +182,16 @@ impl RoadAttrs {
     /// Whether this way is a car ferry.
     pub fn is_ferry(&self) -> bool {
         self.class == FERRY_CLASS
+    }
+
+    /// For a car ferry way of `way_length_m`: the time to cross on it, in seconds, boarding
+    /// included: the tagged `duration`, or the length at the ferry speed, plus
+    /// [`FERRY_BOARDING_S`].
+    pub fn ferry_way_s(&self, way_length_m: f64) -> f64 {
+        let crossing_s = self
+            .ferry_s
+            .map_or(way_length_m / (self.speed_kmh / 3.6), f64::from);
+        crossing_s + f64::from(FERRY_BOARDING_S)
     }
 
     /// The `highway` value, or `"ferry"`.

@@ -235,7 +235,7 @@ mod tests {
                 worst = worst.min(distance_m(a, b) / c);
             }
         }
-        // crate::straight_line relies on distance ≥ 0.999 × chord.
+        // crate::network::straight_line relies on distance ≥ 0.999 × chord.
         assert!(worst > 0.999_9, "distance / chord down to {worst}");
     }
 

@@ -24,11 +24,11 @@ use crate::analysis::{
     anchor, anchors, assemble, point_seeds, seeds_for, services_by_edge, settle, Analysis,
     AnalysisOptions, Anchor, METRICS,
 };
-use crate::feature::{ServiceKind, ServicePoint, Settlement};
-use crate::graph::{Graph, NodeIdx};
-use crate::region::Region;
+use crate::base::feature::{ServiceKind, ServicePoint, Settlement};
+use crate::network::graph::{Graph, NodeIdx};
+use crate::network::region::Region;
+use crate::network::snap::{Snap, SnapIndex};
 use crate::route::{Core, Seed, WorkspacePool};
-use crate::snap::{Snap, SnapIndex};
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -114,7 +114,7 @@ impl<'a> Network<'a> {
 
     /// The snap of a point as a service point, or `None` beyond `max_service_snap_m`; with it
     /// the distance to the nearest eligible road (for messages), if there is any road.
-    pub fn snap_service(&self, point: crate::coord::Coord) -> (Option<Snap>, Option<f64>) {
+    pub fn snap_service(&self, point: crate::base::coord::Coord) -> (Option<Snap>, Option<f64>) {
         let snap = self.index.snap(point, self.options.max_service_snap_m);
         if snap.is_some() {
             return (snap, snap.map(|s| s.snap_m));

@@ -50,13 +50,13 @@
 //! settings fingerprint, then the sections and the graph's invariants. No input, however
 //! damaged, makes the loader panic.
 
-use crate::coord::Coord;
-use crate::error::{Error, Result};
-use crate::feature::{ElementType, FeatureId, OsmId, Place, ServicePoint, Settlement};
-use crate::graph::{Csr, Edge, Graph, NodeIdx};
-use crate::osm::ReadStats;
-use crate::profile::Profile;
-use crate::region::Region;
+use crate::base::coord::Coord;
+use crate::base::error::{CacheProblem, Error, Result};
+use crate::base::feature::{ElementType, FeatureId, OsmId, Place, ServicePoint, Settlement};
+use crate::network::graph::{Csr, Edge, Graph, NodeIdx};
+use crate::network::region::Region;
+use crate::read::osm::ReadStats;
+use crate::read::profile::Profile;
 use crate::{ServiceKind, ServiceKinds};
 use std::io::Read;
 use std::path::Path;
@@ -105,37 +105,6 @@ fn fnv1a_64(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Why a graph cache cannot be used. Every message ends by saying what to do.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum CacheProblem {
-    /// The file does not start with [`MAGIC`].
-    #[error("not a servicegap graph cache")]
-    NotCache,
-    /// Another format version wrote the file.
-    #[error("graph cache written by format version {found}, this servicegap reads {FORMAT_VERSION}: rebuild with servicegap build")]
-    Version {
-        /// The version in the file.
-        found: u32,
-    },
-    /// The file is shorter than its header says (or than a header).
-    #[error("truncated graph cache ({len} of {expected} bytes): rebuild with servicegap build")]
-    Truncated {
-        /// Bytes in the file.
-        len: u64,
-        /// Bytes the header announces (or the least a header needs).
-        expected: u64,
-    },
-    /// The checksum does not match or the contents do not make sense.
-    #[error("corrupt graph cache ({reason}): rebuild with servicegap build")]
-    Corrupt {
-        /// What is wrong.
-        reason: String,
-    },
-    /// The cache was built with other build settings (see [`settings_fingerprint`]).
-    #[error("graph cache built with other settings, rebuild with servicegap build")]
-    Settings,
-}
-
 fn corrupt(reason: impl Into<String>) -> CacheProblem {
     CacheProblem::Corrupt {
         reason: reason.into(),
@@ -168,7 +137,7 @@ pub fn is_cache(path: &Path) -> Result<bool> {
 /// [`Error::Write`] naming `path`.
 pub fn write(path: &Path, region: &Region, fingerprint: u64) -> Result<()> {
     let bytes = to_bytes(region, fingerprint);
-    let mut out = crate::export::OutputSet::new();
+    let mut out = crate::store::output::OutputSet::new();
     out.write(path, |w| std::io::Write::write_all(w, &bytes))?;
     out.commit()
 }
@@ -576,7 +545,10 @@ impl<'a> Sections<'a> {
         header.pos = MAGIC.len();
         let version = header.u32().map_err(|_| truncated(HEADER_LEN))?;
         if version != FORMAT_VERSION {
-            return Err(CacheProblem::Version { found: version });
+            return Err(CacheProblem::Version {
+                found: version,
+                supported: FORMAT_VERSION,
+            });
         }
         if bytes.len() < HEADER_LEN {
             return Err(truncated(HEADER_LEN));
@@ -799,8 +771,8 @@ impl<'a> Cursor<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{RoadInput, RoadWay};
-    use crate::profile::{Direction, RoadAttrs};
+    use crate::read::profile::{Direction, RoadAttrs};
+    use crate::read::roads::{RoadInput, RoadWay};
 
     /// A small region with every kind of value the format stores: two-way and oneway roads, a
     /// ferry, an island, OSM and file ids, names with non-ASCII letters, missing values.
@@ -835,7 +807,7 @@ mod tests {
                 way(
                     3,
                     Direction::Both,
-                    crate::profile::FERRY_CLASS,
+                    crate::read::profile::FERRY_CLASS,
                     Some(900),
                     6,
                     8,
@@ -964,7 +936,10 @@ mod tests {
         old[8..12].copy_from_slice(&0u32.to_le_bytes());
         assert_eq!(
             from_bytes(&old, 42).err(),
-            Some(CacheProblem::Version { found: 0 })
+            Some(CacheProblem::Version {
+                found: 0,
+                supported: FORMAT_VERSION
+            })
         );
         let mut longer = bytes.clone();
         longer.push(0);
@@ -1031,7 +1006,10 @@ mod tests {
         let text = |p: CacheProblem| p.to_string();
         assert_eq!(text(CacheProblem::NotCache), "not a servicegap graph cache");
         assert_eq!(
-            text(CacheProblem::Version { found: 7 }),
+            text(CacheProblem::Version {
+                found: 7,
+                supported: FORMAT_VERSION
+            }),
             format!("graph cache written by format version 7, this servicegap reads {FORMAT_VERSION}: rebuild with servicegap build")
         );
         assert!(text(corrupt("checksum mismatch")).starts_with("corrupt graph cache"));

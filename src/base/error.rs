@@ -58,7 +58,7 @@ pub enum Error {
         /// The file.
         path: PathBuf,
         /// What is wrong with it.
-        problem: crate::cache::CacheProblem,
+        problem: CacheProblem,
     },
     /// A planner's input file (services, settlements, grid, regions, config) has a bad record.
     #[error("{}{}: {message}", path.display(), line_suffix(*line))]
@@ -92,4 +92,37 @@ impl Error {
             source,
         }
     }
+}
+
+/// Why a graph cache cannot be used. Every message ends by saying what to do.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CacheProblem {
+    /// The file does not start with the cache's magic bytes.
+    #[error("not a servicegap graph cache")]
+    NotCache,
+    /// Another format version wrote the file.
+    #[error("graph cache written by format version {found}, this servicegap reads {supported}: rebuild with servicegap build")]
+    Version {
+        /// The version in the file.
+        found: u32,
+        /// The version this build reads.
+        supported: u32,
+    },
+    /// The file is shorter than its header says (or than a header).
+    #[error("truncated graph cache ({len} of {expected} bytes): rebuild with servicegap build")]
+    Truncated {
+        /// Bytes in the file.
+        len: u64,
+        /// Bytes the header announces (or the least a header needs).
+        expected: u64,
+    },
+    /// The checksum does not match or the contents do not make sense.
+    #[error("corrupt graph cache ({reason}): rebuild with servicegap build")]
+    Corrupt {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The cache was built with other build settings (see [`crate::store::cache::settings_fingerprint`]).
+    #[error("graph cache built with other settings, rebuild with servicegap build")]
+    Settings,
 }

@@ -2,7 +2,7 @@
 //! service point of each kind, gaps against thresholds, and a summary.
 //!
 //! # Semantics
-//! - **Snapping** (see [`crate::snap`]): settlements and service points snap to the nearest
+//! - **Snapping** (see [`crate::network::snap`]): settlements and service points snap to the nearest
 //!   point on a road of a component with at least `min_component_nodes` nodes. A settlement
 //!   farther than `max_snap_m` from such a road has status `no_road`; a service point farther
 //!   than `max_service_snap_m` is dropped and counted.
@@ -25,7 +25,7 @@
 //!   [`KindSummary::without_mobile`]), so planners see what the gaps are on the days the van
 //!   does not come.
 //! - **Straight line** ([`SettlementResult::line`]): the ellipsoidal distance to the nearest
-//!   point of each kind as the crow flies ([`crate::straight_line`]), over the same points as
+//!   point of each kind as the crow flies ([`crate::network::straight_line`]), over the same points as
 //!   the road fields (those that snapped); computed for every settlement, also those without a
 //!   road.
 //!
@@ -33,12 +33,12 @@
 //! length (and time) times the fraction of the way along, rounded; the part after is the rest,
 //! so the two always add up to the edge exactly.
 
-use crate::feature::{ServiceKind, ServiceKinds, ServicePoint, Settlement};
-use crate::graph::{Edge, Graph, NodeIdx};
-use crate::region::Region;
+use crate::base::feature::{ServiceKind, ServiceKinds, ServicePoint, Settlement};
+use crate::network::graph::{Edge, Graph, NodeIdx};
+use crate::network::region::Region;
+use crate::network::snap::{Snap, SnapIndex, SnapOptions};
+use crate::network::straight_line::StraightLineIndex;
 use crate::route::{nearest_sources, Core, Metric, Seed, Workspace, WorkspacePool};
-use crate::snap::{Snap, SnapIndex, SnapOptions};
-use crate::straight_line::StraightLineIndex;
 use rayon::prelude::*;
 use std::fmt;
 use std::str::FromStr;
@@ -385,7 +385,7 @@ pub(crate) fn anchor(graph: &Graph, snap: &Snap, access_kmh: f64) -> Anchor {
     let edge_m: f64 = graph
         .edge_geometry(snap.edge as usize)
         .windows(2)
-        .map(|w| crate::coord::distance_m(w[0], w[1]))
+        .map(|w| crate::base::coord::distance_m(w[0], w[1]))
         .sum();
     let mut a = Anchor {
         edge: snap.edge,

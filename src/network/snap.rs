@@ -6,7 +6,7 @@
 //! with `φ₀` the point's own latitude. Around the point it scales all directions alike, so the
 //! nearest segment in it is the nearest on the ground (to well under a metre at snapping
 //! distances). The chosen point's distance (the snap leg) and its offset along the edge are then
-//! measured on the WGS 84 ellipsoid with [`crate::coord::distance_m`].
+//! measured on the WGS 84 ellipsoid with [`crate::base::coord::distance_m`].
 //!
 //! The R-tree itself lives in one fixed plane, `x = λ·cos φ_max`, `y = φ`, with `φ_max` the
 //! largest |latitude| in the network. Since `cos φ₀ ≥ cos φ_max` for every point inside, a
@@ -27,8 +27,8 @@
 //! [`SnapOptions::min_component_nodes`] nodes take snaps, so a broken fragment or a oneway stub
 //! cannot capture a settlement, while a real island with its own roads keeps them.
 
-use crate::coord::{distance_m_f64, Coord};
-use crate::graph::{Edge, Graph};
+use crate::base::coord::{distance_m_f64, Coord};
+use crate::network::graph::{Edge, Graph};
 use rayon::prelude::*;
 
 /// Segments per tree entry: long rural edges are cut into pieces so that an entry's box stays
@@ -64,7 +64,7 @@ pub struct Snap {
     /// The graph node the projection falls on, when it falls on the edge's first or last
     /// point: the point then starts from (or is reached at) that junction, by any of its roads,
     /// whichever of the junction's edges won the tie.
-    pub node: Option<crate::graph::NodeIdx>,
+    pub node: Option<crate::network::graph::NodeIdx>,
 }
 
 /// A plane `x = λ·scale`, `y = φ` (degrees).
@@ -198,9 +198,9 @@ thread_local! {
 /// A static R-tree over the geometry of the edges that may take snaps.
 ///
 /// The tree is packed once and never changed (as in flatbush): entries are sorted along a
-/// Hilbert curve and grouped [`NODE_SIZE`] at a time, each level's boxes bound groups of the
+/// Hilbert curve and grouped `NODE_SIZE` at a time, each level's boxes bound groups of the
 /// level below. An entry is 8 bytes plus a 16-byte box, and a level above costs a sixteenth of
-/// the one below, so the whole index takes about 26 bytes per [`SEGMENTS_PER_ENTRY`] segments
+/// the one below, so the whole index takes about 26 bytes per `SEGMENTS_PER_ENTRY` segments
 /// of road. A query visits entries and nodes in order of box distance (best first).
 pub struct SnapIndex<'g> {
     graph: &'g Graph,
@@ -396,7 +396,7 @@ pub fn locate_on_edge(graph: &Graph, point: Coord, edge: u32, segment: u32, t: f
     };
     let before: f64 = geom[..=s]
         .windows(2)
-        .map(|w| crate::coord::distance_m(w[0], w[1]))
+        .map(|w| crate::base::coord::distance_m(w[0], w[1]))
         .sum();
     let offset_m = before + distance_m_f64((a.lon(), a.lat()), on_road);
     Snap {

@@ -1,0 +1,25 @@
+//! TOML files (the settings file, scenario files): deserialized with the line of an error.
+
+/// Deserializes TOML text; errors carry the 1-based line where known. Every TOML file
+/// servicegap reads (settings, scenarios) goes through here.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> std::result::Result<T, (Option<u64>, String)> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
+        (line, e.message().trim().to_owned())
+    })
+}
+
+/// The 1-based line where `key` is set (`key =` at a line start), if it is.
+pub(crate) fn line_of_key(text: &str, key: &str) -> Option<u64> {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i as u64 + 1)
+}

@@ -1,0 +1,75 @@
+//! Opening a region: an `.osm.pbf` extract read with a [`Profile`] and its graph built, or a
+//! graph cache loaded, told apart by the file's first bytes; then planners' files applied
+//! over what the extract holds.
+
+use crate::base::error::Result;
+use crate::base::feature::Settlement;
+use crate::input::services::ServiceFile;
+use crate::network::graph::Graph;
+use crate::network::region::Region;
+use crate::read::osm;
+use crate::read::profile::Profile;
+use crate::store::cache;
+use crate::ServiceKinds;
+use std::path::Path;
+use std::time::Instant;
+
+/// Opens an extract or a graph cache written by `servicegap build`, told apart by the file's
+/// first bytes (not its name): a cache is loaded, anything else is read as `.osm.pbf` with the
+/// rules of `profile`. A cache must have been built with the same rules
+/// ([`cache::settings_fingerprint`]).
+///
+/// # Errors
+/// Any [`crate::Error`] from [`cache::read`] or [`read_pbf`]; a cache built with other rules is
+/// refused.
+pub fn open(path: &Path, profile: &Profile) -> Result<Region> {
+    if cache::is_cache(path)? {
+        cache::read(path, cache::settings_fingerprint(profile))
+    } else {
+        read_pbf(path, profile)
+    }
+}
+
+/// Reads an `.osm.pbf` file with the rules of `profile` and builds the graph.
+///
+/// # Errors
+/// Any [`crate::Error`] from reading the file.
+pub fn read_pbf(path: &Path, profile: &Profile) -> Result<Region> {
+    let data = osm::read_pbf_with(path, profile)?;
+    let clock = Instant::now();
+    let graph = Graph::build(&data.roads);
+    let mut timings = data.stats.timings.clone();
+    timings.push(("graph", clock.elapsed()));
+    Ok(Region {
+        graph,
+        services: data.services,
+        settlements: data.settlements,
+        read_stats: data.stats,
+        timings,
+    })
+}
+
+/// Takes service points from planners' files. Per kind, the files are authoritative: a kind
+/// present in any file comes only from the files; the other kinds keep their OSM points,
+/// unless `keep_osm` is false, which drops every OSM point.
+pub fn use_service_files(region: &mut Region, files: &[ServiceFile], keep_osm: bool) {
+    let from_files = files
+        .iter()
+        .fold(ServiceKinds::EMPTY, |acc, f| acc | f.kinds());
+    if keep_osm {
+        for s in &mut region.services {
+            s.kinds = s.kinds.without(from_files);
+        }
+        region.services.retain(|s| !s.kinds.is_empty());
+    } else {
+        region.services.clear();
+    }
+    region
+        .services
+        .extend(files.iter().flat_map(|f| f.points.iter().cloned()));
+}
+
+/// Replaces the settlements (e.g. with SCB grid squares).
+pub fn use_settlements(region: &mut Region, settlements: Vec<Settlement>) {
+    region.settlements = settlements;
+}

@@ -1,0 +1,5 @@
+//! What the library writes to disk besides reports: the graph cache ([`cache`]) and the
+//! all-or-nothing set of output files every command writes through ([`output`]).
+
+pub mod cache;
+pub mod output;
