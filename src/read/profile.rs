@@ -637,15 +637,6 @@ impl Profile {
         Ok(())
     }
 
-    /// The `"key=value"` rules of one kind.
-    pub fn kind_tags(&self, kind: ServiceKind) -> Vec<String> {
-        self.service_rules
-            .iter()
-            .filter(|r| r.2.contains(kind))
-            .map(|(k, v, _)| format!("{k}={v}"))
-            .collect()
-    }
-
     /// Sets the `place` values that are settlements.
     ///
     /// # Errors
