@@ -23,12 +23,15 @@
 //! - [`analysis`]: per settlement the nearest point of each kind by km and minutes, gaps,
 //!   straight-line distances, summaries, region groups.
 //! - [`whatif`]: scenarios (closed and added points), vulnerability, site suggestion.
-//! - [`settings`]: the settings file (`servicegap.toml`) read and checked.
+//! - [`settings`]: the settings file (`servicegap.toml`) read and checked, and the flags
+//!   applied over it into the settings every command uses.
 //! - [`report`]: GeoJSON, CSV, JSON and the printed tables; `inspect`'s report.
 //!
 //! ## Invariants the layout keeps
-//! - Only the binary (`src/main.rs`) knows flag names, prints, reads argv and decides exit
-//!   codes; the library's errors name files, lines and settings, never a flag.
+//! - Only the binary (`src/main.rs`, `src/cli/`) knows flag names, prints, reads argv and
+//!   decides exit codes; the library's errors name files, lines and settings, never a flag
+//!   (the lints below refuse printing here). Settings are resolved once, file then flags, by
+//!   [`settings::resolve`].
 //! - Only [`store`] and [`report`] write files, and every command writes through
 //!   [`store::output::OutputSet`]: all outputs or none.
 //! - Labels compare as (cost, source), so no output depends on the number of threads.
@@ -56,6 +59,8 @@
 //! }
 //! # Ok::<(), servicegap::Error>(())
 //! ```
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod analysis;
 pub mod base;

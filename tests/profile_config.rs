@@ -184,12 +184,17 @@ fn bad_settings_name_key_and_line() {
         ),
     ];
     for (toml, needle, line) in cases {
-        let (got_line, message) = Config::parse(toml).map(|_| ()).err().unwrap_or_default();
+        let (got_line, message) = Config::parse(toml)
+            .map(|_| ())
+            .map_err(|e| (e.line, e.to_string()))
+            .err()
+            .unwrap_or_default();
         assert!(message.contains(needle), "{toml:?}: {message}");
         assert_eq!(got_line, line, "{toml:?}: {message}");
     }
     let (_, message) = Config::parse("[speeds]\nhighway = 50\n")
         .map(|_| ())
+        .map_err(|e| (e.line, e.to_string()))
         .err()
         .unwrap_or_default();
     assert!(

@@ -98,7 +98,8 @@ impl fmt::Display for Threshold {
     }
 }
 
-/// A `KIND=VALUE{km|min}` assignment such as `grocery=10min`, as given to `--threshold`.
+/// A `KIND=VALUE{km|min}` assignment such as `grocery=10min`, from the command line or the
+/// settings file's `[thresholds]`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ThresholdSetting {
     /// The kind it applies to.
@@ -108,40 +109,35 @@ pub struct ThresholdSetting {
 }
 
 impl FromStr for ThresholdSetting {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let kinds = || {
-            ServiceKind::ALL
-                .iter()
-                .map(|k| k.name())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+    type Err = crate::base::error::ThresholdError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        use crate::base::error::ThresholdError;
+        let text = || s.to_owned();
         let (kind, value) = s
             .split_once('=')
-            .ok_or_else(|| format!("--threshold `{s}` is not KIND=VALUE (e.g. grocery=10km)"))?;
-        let kind = ServiceKind::from_name(kind.trim()).ok_or_else(|| {
-            format!(
-                "--threshold `{s}`: unknown kind `{kind}` (kinds: {})",
-                kinds()
-            )
-        })?;
+            .ok_or_else(|| ThresholdError::NotKindValue { text: text() })?;
+        let kind =
+            ServiceKind::from_name(kind.trim()).ok_or_else(|| ThresholdError::UnknownKind {
+                text: text(),
+                kind: kind.to_owned(),
+            })?;
         let value = value.trim();
         let (number, unit) = if let Some(n) = value.strip_suffix("km") {
             (n, Unit::Km)
         } else if let Some(n) = value.strip_suffix("min") {
             (n, Unit::Min)
         } else {
-            return Err(format!(
-                "--threshold `{s}`: the value needs a unit, km or min (e.g. 10km)"
-            ));
+            return Err(ThresholdError::NoUnit { text: text() });
         };
         let value: f64 = number
             .trim()
             .parse()
             .ok()
             .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-            .ok_or_else(|| format!("--threshold `{s}`: `{number}` is not a non-negative number"))?;
+            .ok_or_else(|| ThresholdError::NotNonNegative {
+                text: text(),
+                number: number.to_owned(),
+            })?;
         Ok(ThresholdSetting {
             kind,
             threshold: Threshold { value, unit },
@@ -177,7 +173,7 @@ impl Default for AnalysisOptions {
 }
 
 impl AnalysisOptions {
-    /// Applies `--threshold` settings (later ones win).
+    /// Applies threshold settings (later ones win).
     pub fn set_thresholds(&mut self, settings: &[ThresholdSetting]) {
         for s in settings {
             self.thresholds[s.kind as usize] = s.threshold;
@@ -1031,10 +1027,10 @@ mod tests {
         assert_eq!(s.threshold.unit, Unit::Km);
         assert!("bakery=3km"
             .parse::<ThresholdSetting>()
-            .is_err_and(|e| e.contains("unknown kind")));
+            .is_err_and(|e| e.to_string().contains("unknown kind")));
         assert!("grocery=10"
             .parse::<ThresholdSetting>()
-            .is_err_and(|e| e.contains("unit")));
+            .is_err_and(|e| e.to_string().contains("unit")));
         assert!("grocery10km".parse::<ThresholdSetting>().is_err());
         assert!("grocery=-1km".parse::<ThresholdSetting>().is_err());
         assert!("grocery=xkm".parse::<ThresholdSetting>().is_err());

@@ -126,3 +126,47 @@ pub enum CacheProblem {
     #[error("graph cache built with other settings, rebuild with servicegap build")]
     Settings,
 }
+
+/// Why a `KIND=VALUE{km|min}` threshold setting (e.g. `grocery=10min`) is refused. The text
+/// quotes the setting as given and names no flag: the command line and the settings file
+/// each say where it came from.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ThresholdError {
+    /// No `=` between kind and value.
+    #[error("`{text}` is not KIND=VALUE (e.g. grocery=10km)")]
+    NotKindValue {
+        /// The setting as given.
+        text: String,
+    },
+    /// The kind is none of [`crate::ServiceKind::ALL`].
+    #[error("`{text}`: unknown kind `{kind}` (kinds: {})", kind_names())]
+    UnknownKind {
+        /// The setting as given.
+        text: String,
+        /// The kind as given.
+        kind: String,
+    },
+    /// The value ends in neither `km` nor `min`.
+    #[error("`{text}`: the value needs a unit, km or min (e.g. 10km)")]
+    NoUnit {
+        /// The setting as given.
+        text: String,
+    },
+    /// The number before the unit is no finite number at least 0.
+    #[error("`{text}`: `{number}` is not a non-negative number")]
+    NotNonNegative {
+        /// The setting as given.
+        text: String,
+        /// The number as given.
+        number: String,
+    },
+}
+
+/// The kind names, in [`crate::ServiceKind::ALL`] order, for messages.
+pub(crate) fn kind_names() -> String {
+    crate::ServiceKind::ALL
+        .iter()
+        .map(|k| k.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

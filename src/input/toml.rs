@@ -16,10 +16,28 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
 /// The 1-based line where `key` is set (`key =` at a line start), if it is.
 pub(crate) fn line_of_key(text: &str, key: &str) -> Option<u64> {
     text.lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
+        .position(|l| sets_key(l, key))
         .map(|i| i as u64 + 1)
+}
+
+/// The 1-based line where `key` is set inside `[section]`, falling back to the first line
+/// setting `key` anywhere (a key of the same name may be in several sections).
+pub(crate) fn line_in_section(text: &str, section: &str, key: &str) -> Option<u64> {
+    let header = format!("[{section}]");
+    let start = text.lines().position(|l| l.trim() == header);
+    let in_section = start.and_then(|start| {
+        text.lines()
+            .enumerate()
+            .skip(start + 1)
+            .take_while(|(_, l)| !l.trim_start().starts_with('['))
+            .find(|(_, l)| sets_key(l, key))
+            .map(|(i, _)| i as u64 + 1)
+    });
+    in_section.or_else(|| line_of_key(text, key))
+}
+
+fn sets_key(line: &str, key: &str) -> bool {
+    line.trim_start()
+        .strip_prefix(key)
+        .is_some_and(|rest| rest.trim_start().starts_with('='))
 }

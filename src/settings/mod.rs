@@ -1,335 +1,345 @@
-//! `servicegap.toml`: analysis settings a planner keeps with a project, so a run can be repeated
-//! exactly. `servicegap config` prints [`DEFAULT_CONFIG`], every setting with its default and
-//! why; command-line flags override the file. Unknown keys are errors that name the key.
+//! Settings, resolved once: the settings file (`servicegap.toml`, see [`file`]) read and
+//! checked, then the values given on the command line ([`Flags`]) applied over it, into the
+//! one [`Settings`] every command uses. The rule "a flag wins over the file" lives only in
+//! [`resolve`].
+//!
+//! [`Flags`] mirrors the command line but knows nothing of how it is parsed: its values are
+//! already typed ([`ThresholdSetting`], [`Metres`], [`Crs`]), so resolving can only fail on the
+//! file, and its errors name the file, line and key ([`error::Setting`]), never a flag.
+
+pub mod error;
+pub mod file;
+
+pub use error::{ConfigError, ConfigProblem, Setting, SettingsError, ValueError};
+pub use file::{Config, DEFAULT_CONFIG};
 
 use crate::analysis::{AnalysisOptions, ThresholdSetting};
-use crate::base::error::{Error, Result};
-use crate::input::toml::{line_of_key, parse_toml};
+use crate::input::crs::Crs;
 use crate::read::profile::Profile;
-use crate::ServiceKind;
-use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::PathBuf;
+use std::str::FromStr;
 
-/// The full default configuration, commented.
-pub const DEFAULT_CONFIG: &str = r#"# servicegap configuration. Every key is optional; the values below are the defaults.
+/// A distance in metres that is finite and at least 0 (a snap limit).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct Metres(f64);
 
-[thresholds]
-# Distance or time beyond which a settlement is "in gap" for a kind: "<number>km" or "<number>min".
-grocery = "10km"   # Swedish rural store aid: more than 10 km by car to the next store
-fuel = "20km"      # editorial default
-post = "10km"      # editorial default
-pharmacy = "20km"  # editorial default
-payment = "25km"   # Swedish law: at most 0.30 % of people more than 25 km from cash withdrawal
+impl Metres {
+    /// `metres`, if it is finite and at least 0.
+    ///
+    /// # Errors
+    /// [`ValueError::NotMetres`] otherwise.
+    pub fn new(metres: f64) -> Result<Metres, ValueError> {
+        if metres.is_finite() && metres >= 0.0 {
+            Ok(Metres(metres))
+        } else {
+            Err(ValueError::NotMetres)
+        }
+    }
 
-[speeds]
-# Speed in km/h on roads without a usable maxspeed tag, per highway class (roughly the Swedish
-# default limits: 70 outside built-up areas, 50 inside, lower in housing areas).
-motorway = 110
-motorway_link = 60
-trunk = 90
-trunk_link = 60
-primary = 80
-primary_link = 60
-secondary = 70
-secondary_link = 50
-tertiary = 60
-tertiary_link = 50
-unclassified = 50
-residential = 30
-living_street = 10
-service = 20
-road = 40
-track = 20            # only tracks open to cars are roads at all
-# Factor on tagged maxspeed limits: 1.0 is free flow at the posted limit; OSRM's car profile
-# uses 0.8 to turn limits into typical speeds.
-maxspeed_factor = 1.0
-
-[services]
-# The tags that make an OSM node or area a service point of each kind, as "key=value".
-# A kind listed here replaces its default list; a feature may match several kinds.
-grocery = ["shop=supermarket", "shop=convenience", "shop=general", "shop=grocery"]
-fuel = ["amenity=fuel"]
-post = ["amenity=post_office", "post_office=post_partner", "post_office=bureau",
-        "post_office=post_annex", "amenity=parcel_locker", "vending=parcel_pickup"]
-pharmacy = ["amenity=pharmacy", "healthcare=pharmacy"]
-payment = ["amenity=atm", "amenity=bank", "amenity=payment_centre", "cash_withdrawal=yes",
-           "atm=yes"]
-
-[settlements]
-# OSM place values that are settlements (with --settlements FILE, the file's points are used
-# instead). Also known: suburb, quarter, neighbourhood, farm, locality.
-places = ["city", "town", "village", "hamlet", "isolated_dwelling"]
-
-[snapping]
-max_snap_m = 5000.0          # settlements farther than this from a road get status no_road
-max_service_snap_m = 1000.0  # service points farther than this from a road are dropped
-min_component_nodes = 50     # smaller road fragments take no snaps
-access_kmh = 20.0            # speed on the straight leg from a point to its road
-"#;
-
-/// The contents of a configuration file.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Config {
-    /// Threshold per kind name.
-    #[serde(default)]
-    pub thresholds: Thresholds,
-    /// Snapping limits.
-    #[serde(default)]
-    pub snapping: Snapping,
-    /// Speeds per road class.
-    #[serde(default)]
-    pub speeds: Speeds,
-    /// Tag rules per kind.
-    #[serde(default)]
-    pub services: Services,
-    /// Settlement places.
-    #[serde(default)]
-    pub settlements: Settlements,
+    /// The distance in metres.
+    pub fn get(self) -> f64 {
+        self.0
+    }
 }
 
-/// `[speeds]`: km/h per `highway` class, and `maxspeed_factor`.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct Speeds {
-    /// Factor on tagged limits, see [`Profile::set_maxspeed_factor`].
-    pub maxspeed_factor: Option<f64>,
-    /// Speed per class name; unknown names and values that are no number are errors when
-    /// applied, naming the key.
-    #[serde(flatten)]
-    pub classes: BTreeMap<String, toml::Value>,
+impl FromStr for Metres {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Metres, ValueError> {
+        let metres: f64 = s.trim().parse().map_err(|_| ValueError::NotMetres)?;
+        Metres::new(metres)
+    }
 }
 
-/// `[services]`: per kind, the `"key=value"` tags that make a service point.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Services {
-    /// Grocery.
-    pub grocery: Option<Vec<String>>,
-    /// Fuel.
-    pub fuel: Option<Vec<String>>,
-    /// Post.
-    pub post: Option<Vec<String>>,
-    /// Pharmacy.
-    pub pharmacy: Option<Vec<String>>,
-    /// Payment.
-    pub payment: Option<Vec<String>>,
-}
-
-/// `[settlements]`.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Settlements {
-    /// OSM `place` values that are settlements.
-    pub places: Option<Vec<String>>,
-}
-
-/// `[thresholds]`: per kind, e.g. `grocery = "10min"`.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Thresholds {
-    /// Grocery.
-    pub grocery: Option<String>,
-    /// Fuel.
-    pub fuel: Option<String>,
-    /// Post.
-    pub post: Option<String>,
-    /// Pharmacy.
-    pub pharmacy: Option<String>,
-    /// Payment.
-    pub payment: Option<String>,
-}
-
-/// `[snapping]`.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Snapping {
+/// What the command line says about settings, each value typed; `None` and empty lists leave
+/// the settings file's value (or the default).
+#[derive(Clone)]
+pub struct Flags {
+    /// The settings file, if any.
+    pub config: Option<PathBuf>,
+    /// Thresholds per kind (later ones win).
+    pub thresholds: Vec<ThresholdSetting>,
     /// See [`AnalysisOptions::max_snap_m`].
-    pub max_snap_m: Option<f64>,
+    pub max_snap_m: Option<Metres>,
     /// See [`AnalysisOptions::max_service_snap_m`].
-    pub max_service_snap_m: Option<f64>,
+    pub max_service_snap_m: Option<Metres>,
     /// See [`crate::network::snap::SnapOptions::min_component_nodes`].
     pub min_component_nodes: Option<u32>,
-    /// See [`AnalysisOptions::access_kmh`].
-    pub access_kmh: Option<f64>,
+    /// The coordinate system of x/y columns in planners' files.
+    pub crs: Option<Crs>,
+    /// Planners' service point files.
+    pub services: Vec<PathBuf>,
+    /// Whether kinds not in any service file still come from OSM.
+    pub osm_services: bool,
+    /// A planner's settlements file, instead of OSM places.
+    pub settlements: Option<PathBuf>,
+    /// Region polygons.
+    pub regions: Option<PathBuf>,
+    /// The property holding a region's name.
+    pub region_field: Option<String>,
 }
 
-impl Config {
-    /// Reads and checks a configuration file.
-    ///
-    /// # Errors
-    /// [`Error::Input`] naming the file (and line) of an unknown key, a wrong type or a bad
-    /// value.
-    pub fn read(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Self::parse(&text).map_err(|(line, message)| Error::input(path, line, message))
+impl Default for Flags {
+    /// No flags: the settings file's values or the defaults, service points from OSM.
+    fn default() -> Self {
+        Flags {
+            config: None,
+            thresholds: Vec::new(),
+            max_snap_m: None,
+            max_service_snap_m: None,
+            min_component_nodes: None,
+            crs: None,
+            services: Vec::new(),
+            osm_services: true,
+            settlements: None,
+            regions: None,
+            region_field: None,
+        }
     }
+}
 
-    /// Parses configuration text; errors carry the 1-based line where known.
-    pub fn parse(text: &str) -> std::result::Result<Config, (Option<u64>, String)> {
-        let config: Config = parse_toml(text)?;
-        config.settings().map_err(|e| (None, e))?;
-        config
-            .keyed_profile()
-            .map_err(|(key, message)| (line_of_key(text, &key), message))?;
-        Ok(config)
-    }
+/// The settings a command runs with: the settings file with the flags applied over it.
+#[derive(Clone)]
+pub struct Settings {
+    /// The reading rules (speeds, service tags, places).
+    pub profile: Profile,
+    /// The analysis options (thresholds, snapping).
+    pub options: AnalysisOptions,
+    /// The coordinate system of x/y columns in planners' files.
+    pub crs: Option<Crs>,
+    /// Planners' service point files.
+    pub services: Vec<PathBuf>,
+    /// Whether kinds not in any service file still come from OSM.
+    pub osm_services: bool,
+    /// A planner's settlements file, instead of OSM places.
+    pub settlements: Option<PathBuf>,
+    /// Region polygons.
+    pub regions: Option<PathBuf>,
+    /// The property holding a region's name.
+    pub region_field: Option<String>,
+}
 
-    fn settings(&self) -> std::result::Result<Vec<ThresholdSetting>, String> {
-        let t = &self.thresholds;
-        let named = [
-            (ServiceKind::Grocery, &t.grocery),
-            (ServiceKind::Fuel, &t.fuel),
-            (ServiceKind::Post, &t.post),
-            (ServiceKind::Pharmacy, &t.pharmacy),
-            (ServiceKind::Payment, &t.payment),
-        ];
-        named
-            .iter()
-            .filter_map(|(kind, value)| value.as_ref().map(|v| (kind, v)))
-            .map(|(kind, v)| {
-                format!("{kind}={v}")
-                    .parse::<ThresholdSetting>()
-                    .map_err(|e| format!("[thresholds] {kind}: {}", e.replace("--threshold ", "")))
-            })
-            .collect()
-    }
+/// Reads the settings file named in `flags` (if any), applies the flags over it and returns
+/// the settings.
+///
+/// # Errors
+/// [`SettingsError`] naming the settings file, and the line and key of a bad setting.
+pub fn resolve(flags: Flags) -> Result<Settings, SettingsError> {
+    let config = match &flags.config {
+        Some(path) => Config::read(path)?,
+        None => Config::default(),
+    };
+    apply_flags(&config, flags).map_err(|(path, problem)| SettingsError::File {
+        path,
+        error: ConfigError {
+            line: None,
+            problem,
+        },
+    })
+}
 
-    /// The reading rules: the default [`Profile`] changed by `[speeds]`, `[services]` and
-    /// `[settlements]`.
-    ///
-    /// # Errors
-    /// A message naming the section and key of an unknown class or place or a bad value.
-    pub fn profile(&self) -> std::result::Result<Profile, String> {
-        self.keyed_profile().map_err(|(_, message)| message)
-    }
+/// The settings of a checked `config` with `flags` over it. A problem here (which
+/// [`Config::parse`] has already ruled out) comes with the settings file's path.
+fn apply_flags(config: &Config, flags: Flags) -> Result<Settings, (PathBuf, ConfigProblem)> {
+    let in_file = |problem| (flags.config.clone().unwrap_or_default(), problem);
+    let profile = config.profile().map_err(in_file)?;
+    let mut options = AnalysisOptions::default();
+    config.apply(&mut options).map_err(in_file)?;
 
-    /// [`Config::profile`], with errors as (key, message).
-    fn keyed_profile(&self) -> std::result::Result<Profile, (String, String)> {
-        let mut profile = Profile::default();
-        let keyed = |section: &str, key: &str, e: String| {
-            let message = if e.starts_with(&format!("{key}:")) {
-                format!("[{section}] {e}")
-            } else {
-                format!("[{section}] {key}: {e}")
-            };
-            (key.to_owned(), message)
-        };
-        for (class, value) in &self.speeds.classes {
-            let kmh = match value {
-                toml::Value::Float(v) => *v,
-                toml::Value::Integer(v) => *v as f64,
-                other => {
-                    return Err(keyed(
-                        "speeds",
-                        class,
-                        format!("a speed is a number of km/h, not {other}"),
-                    ))
-                }
-            };
-            profile
-                .set_class_kmh(class, kmh)
-                .map_err(|e| keyed("speeds", class, e))?;
-        }
-        if let Some(f) = self.speeds.maxspeed_factor {
-            profile
-                .set_maxspeed_factor(f)
-                .map_err(|e| keyed("speeds", "maxspeed_factor", e))?;
-        }
-        let s = &self.services;
-        for (kind, tags) in [
-            (ServiceKind::Grocery, &s.grocery),
-            (ServiceKind::Fuel, &s.fuel),
-            (ServiceKind::Post, &s.post),
-            (ServiceKind::Pharmacy, &s.pharmacy),
-            (ServiceKind::Payment, &s.payment),
-        ] {
-            if let Some(tags) = tags {
-                profile
-                    .set_kind_tags(kind, tags)
-                    .map_err(|e| keyed("services", kind.name(), e))?;
-            }
-        }
-        if let Some(places) = &self.settlements.places {
-            profile
-                .set_places(places)
-                .map_err(|e| keyed("settlements", "places", e))?;
-        }
-        Ok(profile)
+    options.set_thresholds(&flags.thresholds);
+    if let Some(m) = flags.max_snap_m {
+        options.max_snap_m = m.get();
     }
-
-    /// Applies the file's settings to `options`.
-    ///
-    /// # Errors
-    /// A message naming the key of a value out of range.
-    pub fn apply(&self, options: &mut AnalysisOptions) -> std::result::Result<(), String> {
-        options.set_thresholds(&self.settings()?);
-        let s = &self.snapping;
-        let metres = |key: &str, v: Option<f64>, into: &mut f64| {
-            if let Some(v) = v {
-                if !(v.is_finite() && v >= 0.0) {
-                    return Err(format!("[snapping] {key} must be a non-negative number"));
-                }
-                *into = v;
-            }
-            Ok(())
-        };
-        metres("max_snap_m", s.max_snap_m, &mut options.max_snap_m)?;
-        metres(
-            "max_service_snap_m",
-            s.max_service_snap_m,
-            &mut options.max_service_snap_m,
-        )?;
-        if let Some(kmh) = s.access_kmh {
-            if !(kmh.is_finite() && kmh > 0.0) {
-                return Err("[snapping] access_kmh must be a positive speed".into());
-            }
-            options.access_kmh = kmh;
-        }
-        if let Some(n) = s.min_component_nodes {
-            options.snap.min_component_nodes = n;
-        }
-        Ok(())
+    if let Some(m) = flags.max_service_snap_m {
+        options.max_service_snap_m = m.get();
     }
+    if let Some(n) = flags.min_component_nodes {
+        options.snap.min_component_nodes = n;
+    }
+    Ok(Settings {
+        profile,
+        options,
+        crs: flags.crs,
+        services: flags.services,
+        osm_services: flags.osm_services,
+        settlements: flags.settlements,
+        regions: flags.regions,
+        region_field: flags.region_field,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::Threshold;
+    use crate::ServiceKind;
 
-    #[test]
-    fn the_printed_default_is_the_default() {
-        let config = Config::parse(DEFAULT_CONFIG).unwrap_or_else(|e| panic!("{e:?}"));
-        let mut options = AnalysisOptions::default();
-        config.apply(&mut options).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(options, AnalysisOptions::default());
+    const FILE: &str = "[thresholds]\ngrocery = \"7km\"\npost = \"12min\"\n\
+                        [snapping]\nmax_snap_m = 800\nmax_service_snap_m = 300\n\
+                        min_component_nodes = 9\naccess_kmh = 12\n";
+
+    fn settings(text: &str, flags: Flags) -> Settings {
+        let config = Config::parse(text).unwrap_or_else(|e| panic!("{e}"));
+        apply_flags(&config, flags).unwrap_or_else(|(_, e)| panic!("{e}"))
+    }
+
+    fn threshold(text: &str) -> ThresholdSetting {
+        text.parse().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn metres(m: f64) -> Option<Metres> {
+        Some(Metres::new(m).unwrap_or_else(|e| panic!("{e}")))
     }
 
     #[test]
-    fn settings_and_errors() {
-        let config =
-            Config::parse("[thresholds]\ngrocery = \"10min\"\n[snapping]\nmax_snap_m = 800\n")
-                .unwrap_or_else(|e| panic!("{e:?}"));
-        let mut options = AnalysisOptions::default();
-        config.apply(&mut options).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(options.thresholds[0].to_string(), "10min");
-        assert_eq!(options.max_snap_m, 800.0);
-
-        let err = Config::parse("[snapping]\nmax_snap = 3\n")
-            .map(|_| ())
-            .err();
-        let (line, message) = err.unwrap_or_default();
-        assert_eq!(line, Some(2));
-        assert!(message.contains("max_snap"), "{message}");
-        let err = Config::parse("[thresholds]\ngrocery = \"10\"\n")
-            .err()
-            .unwrap_or_default();
-        assert!(
-            err.1.contains("grocery") && err.1.contains("unit"),
-            "{}",
-            err.1
+    fn the_file_applies_without_flags() {
+        let s = settings(FILE, Flags::default());
+        let o = &s.options;
+        assert_eq!(
+            o.thresholds[ServiceKind::Grocery as usize].to_string(),
+            "7km"
         );
-        let err = Config::parse("[colours]\n").err().unwrap_or_default();
-        assert!(err.1.contains("colours"), "{}", err.1);
+        assert_eq!(
+            o.thresholds[ServiceKind::Post as usize].to_string(),
+            "12min"
+        );
+        assert_eq!(o.max_snap_m, 800.0);
+        assert_eq!(o.max_service_snap_m, 300.0);
+        assert_eq!(o.snap.min_component_nodes, 9);
+        assert_eq!(o.access_kmh, 12.0);
+        assert!(s.osm_services);
+    }
+
+    #[test]
+    fn no_file_and_no_flags_is_the_default() {
+        let s = settings("", Flags::default());
+        assert_eq!(s.options, AnalysisOptions::default());
+        assert_eq!(s.profile, Profile::default());
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let flags = Flags {
+            thresholds: vec![threshold("grocery=3min"), threshold("grocery=4km")],
+            max_snap_m: metres(100.0),
+            max_service_snap_m: metres(50.0),
+            min_component_nodes: Some(2),
+            ..Flags::default()
+        };
+        let s = settings(FILE, flags);
+        let o = &s.options;
+        // The last of several flags for one kind wins; a kind without a flag keeps the file's.
+        let grocery = Threshold {
+            value: 4.0,
+            unit: crate::analysis::Unit::Km,
+        };
+        assert_eq!(o.thresholds[ServiceKind::Grocery as usize], grocery);
+        assert_eq!(
+            o.thresholds[ServiceKind::Post as usize].to_string(),
+            "12min"
+        );
+        assert_eq!(o.max_snap_m, 100.0);
+        assert_eq!(o.max_service_snap_m, 50.0);
+        assert_eq!(o.snap.min_component_nodes, 2);
+        // No flag for it: the file's.
+        assert_eq!(o.access_kmh, 12.0);
+    }
+
+    #[test]
+    fn each_flag_wins_alone() {
+        let base = settings(FILE, Flags::default()).options;
+        let one = |flags: Flags| settings(FILE, flags).options;
+        let o = one(Flags {
+            max_snap_m: metres(0.0),
+            ..Flags::default()
+        });
+        assert_eq!((o.max_snap_m, o.max_service_snap_m), (0.0, 300.0));
+        let o = one(Flags {
+            max_service_snap_m: metres(1.5),
+            ..Flags::default()
+        });
+        assert_eq!((o.max_snap_m, o.max_service_snap_m), (800.0, 1.5));
+        let o = one(Flags {
+            min_component_nodes: Some(0),
+            ..Flags::default()
+        });
+        assert_eq!(o.snap.min_component_nodes, 0);
+        assert_eq!(o.max_snap_m, base.max_snap_m);
+        let o = one(Flags {
+            thresholds: vec![threshold("post=1km")],
+            ..Flags::default()
+        });
+        assert_eq!(o.thresholds[ServiceKind::Post as usize].to_string(), "1km");
+        assert_eq!(
+            o.thresholds[ServiceKind::Grocery as usize],
+            base.thresholds[ServiceKind::Grocery as usize]
+        );
+    }
+
+    #[test]
+    fn files_and_crs_pass_through() {
+        let flags = Flags {
+            crs: Crs::parse("EPSG:3006").ok(),
+            services: vec!["a.csv".into(), "b.csv".into()],
+            osm_services: false,
+            settlements: Some("grid.csv".into()),
+            regions: Some("kommuner.geojson".into()),
+            region_field: Some("kom_namn".into()),
+            ..Flags::default()
+        };
+        let s = settings("", flags);
+        assert!(s.crs.is_some());
+        assert_eq!(s.services, [PathBuf::from("a.csv"), PathBuf::from("b.csv")]);
+        assert!(!s.osm_services);
+        assert_eq!(s.settlements, Some("grid.csv".into()));
+        assert_eq!(s.regions, Some("kommuner.geojson".into()));
+        assert_eq!(s.region_field.as_deref(), Some("kom_namn"));
+    }
+
+    #[test]
+    fn metres_are_finite_and_not_negative() {
+        for ok in ["0", "1000", " 2.5 ", "1e3"] {
+            assert!(ok.parse::<Metres>().is_ok(), "{ok}");
+        }
+        for bad in ["-1", "-0.5", "NaN", "inf", "-inf", "", "abc", "5m"] {
+            assert_eq!(bad.parse::<Metres>(), Err(ValueError::NotMetres), "{bad}");
+        }
+        assert_eq!(Metres::new(f64::NAN), Err(ValueError::NotMetres));
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_key() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("servicegap.toml");
+        let flags = || Flags {
+            config: Some(path.clone()),
+            ..Flags::default()
+        };
+        let message = |text: &str| {
+            std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+            match resolve(flags()) {
+                Ok(_) => panic!("{text:?} was accepted"),
+                Err(e) => e.to_string(),
+            }
+        };
+        let file = path.display().to_string();
+        assert_eq!(
+            message("[snapping]\nmax_snap_m = -3\n"),
+            format!("{file}:2: [snapping] max_snap_m: must be a non-negative number of metres")
+        );
+        assert_eq!(
+            message("\n[thresholds]\nfuel = \"x\"\n"),
+            format!(
+                "{file}:3: [thresholds] fuel: `fuel=x`: the value needs a unit, km or min (e.g. 10km)"
+            )
+        );
+        assert!(message("[speeds]\nhighway = 50\n")
+            .starts_with(&format!("{file}:2: [speeds] highway: ")));
+        assert!(message("[colours]\n").starts_with(&format!("{file}:1: ")));
+        let missing = dir.path().join("missing.toml");
+        let e = resolve(Flags {
+            config: Some(missing.clone()),
+            ..Flags::default()
+        });
+        assert!(matches!(e, Err(SettingsError::Read { path, .. }) if path == missing));
     }
 }

@@ -1,0 +1,252 @@
+//! One function per command: resolve the settings, open the region, run the library, write
+//! the requested files (all or none) and print.
+
+use super::args::{config_only, AnalyzeArgs, InputArgs, ScenarioArgs, SuggestArgs, VulnerableArgs};
+use super::error::CliError;
+use servicegap::analysis;
+use servicegap::input::regions::Regions;
+use servicegap::network::region::Region;
+use servicegap::report;
+use servicegap::report::inspect::InspectReport;
+use servicegap::settings::{self, Settings};
+use servicegap::store::output::OutputSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+type Result<T = ()> = std::result::Result<T, CliError>;
+
+/// A region with planners' files applied, its settings and region polygons.
+struct Loaded {
+    region: Region,
+    settings: Settings,
+    polygons: Option<Regions>,
+    file: String,
+}
+
+/// Resolves the settings, reads the planners' files and opens the extract, as every
+/// analysing command does.
+fn load(args: &InputArgs) -> Result<Loaded> {
+    let settings = settings::resolve(args.flags())?;
+    let crs = settings.crs.as_ref();
+    // Planners' files are read before the extract, so their errors come without waiting.
+    let service_files = settings
+        .services
+        .iter()
+        .map(|p| servicegap::input::services::read_services(p, crs))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let settlements = settings
+        .settlements
+        .as_deref()
+        .map(|p| servicegap::input::settlements::read_settlements(p, crs))
+        .transpose()?;
+    let polygons = settings
+        .regions
+        .as_deref()
+        .map(|p| Regions::read(p, settings.region_field.as_deref()))
+        .transpose()?;
+
+    let mut region = servicegap::open::open(&args.file, &settings.profile)?;
+    if !service_files.is_empty() || !settings.osm_services {
+        servicegap::open::use_service_files(&mut region, &service_files, settings.osm_services);
+    }
+    if let Some(settlements) = settlements {
+        servicegap::open::use_settlements(&mut region, settlements);
+    }
+    let file = args.file.display().to_string();
+    if region.settlements.is_empty() {
+        let places: Vec<&str> = settings.profile.places().iter().map(|p| p.name()).collect();
+        return Err(CliError::NoSettlements {
+            file,
+            places: places.join(", "),
+        });
+    }
+    Ok(Loaded {
+        region,
+        settings,
+        polygons,
+        file,
+    })
+}
+
+/// `servicegap analyze`.
+pub fn analyze(args: AnalyzeArgs) -> Result {
+    let mut args = args;
+    if let Some(dir) = &args.out_dir {
+        let named = |name: &str| Some(dir.join(name));
+        args.output = args.output.or_else(|| named("settlements.geojson"));
+        args.csv = args.csv.or_else(|| named("settlements.csv"));
+        args.summary = args.summary.or_else(|| named("summary.json"));
+        args.network_out = args.network_out.or_else(|| named("network.geojson"));
+        args.services_out = args.services_out.or_else(|| named("services.geojson"));
+        args.catchments_out = args.catchments_out.or_else(|| named("catchments.geojson"));
+    }
+    if args.regions_out.is_some() && args.input.regions.is_none() {
+        return Err(CliError::RegionsOutNeedsRegions);
+    }
+    let Loaded {
+        region,
+        settings,
+        polygons,
+        file,
+    } = load(&args.input)?;
+    let options = &settings.options;
+    let result = analysis::analyze(&region, options);
+    let groups = polygons
+        .as_ref()
+        .map(|p| report::RegionGroups::new(p, &region, &result, options));
+    let groups = groups.as_ref();
+    let mut outputs = OutputSet::new();
+    if let Some(path) = &args.output {
+        outputs.write(path, |w| {
+            report::settlements_geojson(w, &region, &result, groups)
+        })?;
+    }
+    if let Some(path) = &args.csv {
+        outputs.write(path, |w| {
+            report::settlements_csv(w, &region, &result, groups)
+        })?;
+    }
+    if let (Some(path), Some(g)) = (&args.regions_out, groups) {
+        outputs.write(path, |w| report::regions_geojson(w, g))?;
+    }
+    if let Some(path) = &args.summary {
+        outputs.write(path, |w| {
+            report::summary_json_to(w, &file, &region, &result, groups)
+        })?;
+    }
+    if let Some(path) = &args.network_out {
+        outputs.write(path, |w| report::network_geojson(w, &region))?;
+    }
+    if let Some(path) = &args.services_out {
+        outputs.write(path, |w| report::services_geojson(w, &region, &result))?;
+    }
+    if let Some(path) = &args.catchments_out {
+        outputs.write(path, |w| report::catchments_geojson(w, &region, &result))?;
+    }
+    outputs.commit()?;
+    print(&report::summary_table(&file, &region, &result))
+}
+
+/// `servicegap scenario`.
+pub fn scenario(args: ScenarioArgs) -> Result {
+    use servicegap::whatif::scenario::{evaluate, Network, State};
+    // The scenario file is checked before the extract is read.
+    let scenarios = servicegap::input::scenarios::read_scenarios(&args.scenarios)?;
+    let Loaded {
+        region,
+        settings,
+        file,
+        ..
+    } = load(&args.input)?;
+    let net = Network::new(&region, &settings.options);
+    let baseline = State::new(&net, &region.services);
+    let outcomes = evaluate(&net, &baseline, &scenarios).map_err(|error| CliError::Scenario {
+        path: args.scenarios.clone(),
+        error,
+    })?;
+    let base = baseline.analysis(&net);
+    let services = baseline.services();
+    let mut outputs = OutputSet::new();
+    if let Some(path) = &args.compare_out {
+        outputs.write(path, |w| {
+            report::compare_json_to(w, &file, services, &base, &outcomes)
+        })?;
+    }
+    if let Some(path) = &args.diff_out {
+        outputs.write(path, |w| {
+            report::diff_geojson(w, &region.settlements, services, &base, &outcomes)
+        })?;
+    }
+    outputs.commit()?;
+    print(&report::compare_table(&file, services, &base, &outcomes))
+}
+
+/// `servicegap vulnerable`.
+pub fn vulnerable(args: VulnerableArgs) -> Result {
+    let loaded = load(&args.input)?;
+    let (region, polygons) = (&loaded.region, loaded.polygons.as_ref());
+    let options = &loaded.settings.options;
+    let result =
+        servicegap::whatif::vulnerability::vulnerability(region, options, args.kind, polygons);
+    let mut outputs = OutputSet::new();
+    if let Some(path) = &args.output {
+        outputs.write(path, |w| result.write_geojson(w, region, polygons))?;
+    }
+    if let Some(path) = &args.csv {
+        outputs.write(path, |w| result.write_csv(w, region, polygons))?;
+    }
+    outputs.commit()?;
+    print(&format!("{}: {}", loaded.file, result.table(region, 20)))
+}
+
+/// `servicegap suggest`.
+pub fn suggest(args: SuggestArgs) -> Result {
+    use servicegap::whatif::suggest::{read_sites, Candidates};
+    // Candidate sites are read before the settings file and the extract.
+    let candidates = match &args.candidates {
+        Some(path) => Candidates::Sites(read_sites(path, args.input.crs.as_ref())?),
+        None => Candidates::MainNetworkNodes,
+    };
+    let loaded = load(&args.input)?;
+    let region = &loaded.region;
+    let options = &loaded.settings.options;
+    let result =
+        servicegap::whatif::suggest::suggest(region, options, args.kind, args.k, &candidates);
+    let mut outputs = OutputSet::new();
+    if let Some(path) = &args.output {
+        outputs.write(path, |w| result.write_geojson(w, region, &candidates))?;
+    }
+    outputs.commit()?;
+    print(&format!(
+        "{}: {}",
+        loaded.file,
+        result.table(region, &candidates)
+    ))
+}
+
+/// `servicegap build`.
+pub fn build(file: &Path, output: &Path, config: Option<PathBuf>) -> Result {
+    let profile = settings::resolve(config_only(config))?.profile;
+    let clock = std::time::Instant::now();
+    let region = servicegap::open::open(file, &profile)?;
+    let read = clock.elapsed();
+    let fingerprint = servicegap::store::cache::settings_fingerprint(&profile);
+    servicegap::store::cache::write(output, &region, fingerprint)?;
+    let g = &region.graph;
+    print(&format!(
+        "{}: {} nodes, {} arcs, {} service points, {} settlements in {:.0} ms (read {:.0} ms)\n",
+        output.display(),
+        g.node_count(),
+        g.arc_count(),
+        region.services.len(),
+        region.settlements.len(),
+        clock.elapsed().as_secs_f64() * 1e3,
+        read.as_secs_f64() * 1e3,
+    ))
+}
+
+/// `servicegap config`.
+pub fn config() -> Result {
+    print(settings::DEFAULT_CONFIG)
+}
+
+/// `servicegap inspect`.
+pub fn inspect(file: &Path, json: bool, config: Option<PathBuf>) -> Result {
+    let profile = settings::resolve(config_only(config))?.profile;
+    let region = servicegap::open::open(file, &profile)?;
+    let report = InspectReport::new(&file.display().to_string(), &region);
+    if json {
+        let text = serde_json::to_string_pretty(&report).map_err(CliError::Json)?;
+        print(&format!("{text}\n"))
+    } else {
+        print(&report.to_table())
+    }
+}
+
+/// Writes `text` to standard output and flushes it.
+fn print(text: &str) -> Result {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! How a command fails: the library's errors, the binary's own, and bad flag values, each
+//! printed as one line with its whole cause chain; and clap's usage errors, left to clap.
+
+use std::error::Error as StdError;
+use std::path::PathBuf;
+
+/// Why a command did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A usage error, `--help` or `--version`: clap prints it and picks the exit code.
+    #[error("{0}")]
+    Clap(clap::Error),
+    /// A flag's value was refused: the flag, then why.
+    #[error("{flag}")]
+    Flag {
+        /// The flag as written, e.g. `--kind`.
+        flag: String,
+        /// Why its value was refused.
+        source: Box<dyn StdError + Send + Sync>,
+    },
+    /// Standard output could not be written.
+    #[error("cannot write output")]
+    Stdout(#[source] std::io::Error),
+    /// `--regions-out` without region polygons to write.
+    #[error("--regions-out needs --regions")]
+    RegionsOutNeedsRegions,
+    /// The extract (with the planners' files) has no settlements.
+    #[error("{file}: no settlements (place={places}) in this extract; nothing to analyse")]
+    NoSettlements {
+        /// The extract.
+        file: String,
+        /// The place values that make settlements.
+        places: String,
+    },
+    /// A scenario that cannot be evaluated.
+    #[error("{}: scenario {:?}: {}", path.display(), error.scenario, error.message)]
+    Scenario {
+        /// The scenario file.
+        path: PathBuf,
+        /// Which scenario and why.
+        error: servicegap::whatif::scenario::ScenarioError,
+    },
+    /// `inspect --json` could not encode its report.
+    #[error("cannot encode report")]
+    Json(#[source] serde_json::Error),
+    /// An error of the library.
+    #[error(transparent)]
+    Library(#[from] servicegap::Error),
+    /// The settings could not be resolved.
+    #[error(transparent)]
+    Settings(#[from] servicegap::settings::SettingsError),
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Stdout(e)
+    }
+}
+
+impl From<clap::Error> for CliError {
+    /// A refused value becomes [`CliError::Flag`] (printed like every other error, on one
+    /// line); everything else stays clap's.
+    fn from(e: clap::Error) -> Self {
+        use clap::error::{ContextKind, ContextValue, ErrorKind};
+        let flag = match e.get(ContextKind::InvalidArg) {
+            Some(ContextValue::String(arg)) if e.kind() == ErrorKind::ValueValidation => {
+                // `--kind <KIND>`: the flag without its value's name.
+                arg.split(' ').next().map(str::to_owned)
+            }
+            _ => None,
+        };
+        let source = StdError::source(&e).map(|s| s.to_string());
+        match (flag, source) {
+            (Some(flag), Some(reason)) => CliError::Flag {
+                flag,
+                source: reason.into(),
+            },
+            _ => CliError::Clap(e),
+        }
+    }
+}
+
+impl CliError {
+    /// Whether the reader of our output went away (`servicegap ... | head`): not an error.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Stdout(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
+    /// The error and every cause, on one line: `a: b: c`. A cause whose text the line already
+    /// holds (many messages quote their cause) is not repeated.
+    pub fn chain(&self) -> String {
+        let mut line = self.to_string();
+        let mut cause = self.source();
+        while let Some(e) = cause {
+            let text = e.to_string();
+            if !line.contains(&text) {
+                line.push_str(": ");
+                line.push_str(&text);
+            }
+            cause = e.source();
+        }
+        line
+    }
+}

@@ -1,0 +1,34 @@
+//! The command line (binary only): the flags ([`args`]), one function per command
+//! ([`command`]) and how failures are reported ([`error`]). Only here are flag names known,
+//! and only here is anything printed.
+
+mod args;
+mod command;
+mod error;
+
+pub use error::CliError;
+
+use args::{Cli, Command};
+use clap::Parser;
+
+/// The command line, parsed; a bad flag value is a [`CliError::Flag`].
+pub fn parse() -> Result<Cli, CliError> {
+    Ok(Cli::try_parse()?)
+}
+
+/// Runs the command.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Analyze(args) => command::analyze(*args),
+        Command::Build {
+            file,
+            output,
+            config,
+        } => command::build(&file, &output, config),
+        Command::Config => command::config(),
+        Command::Scenario(args) => command::scenario(*args),
+        Command::Vulnerable(args) => command::vulnerable(*args),
+        Command::Suggest(args) => command::suggest(*args),
+        Command::Inspect { file, json, config } => command::inspect(&file, json, config),
+    }
+}

@@ -1,0 +1,140 @@
+//! What can be wrong with settings: which setting (named as in the settings file, never as a
+//! flag) and why. The command line adds the flag name where a value came from a flag.
+
+use crate::base::error::ThresholdError;
+use crate::ServiceKind;
+use std::fmt;
+use std::path::PathBuf;
+
+/// One setting, named by its section and key in the settings file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Setting {
+    /// `[thresholds] KIND`.
+    Threshold(ServiceKind),
+    /// `[snapping] max_snap_m`.
+    MaxSnapM,
+    /// `[snapping] max_service_snap_m`.
+    MaxServiceSnapM,
+    /// `[snapping] min_component_nodes`.
+    MinComponentNodes,
+    /// `[snapping] access_kmh`.
+    AccessKmh,
+    /// `[speeds] CLASS`: the speed of one road class.
+    Speed(String),
+    /// `[speeds] maxspeed_factor`.
+    MaxspeedFactor,
+    /// `[services] KIND`: the tags of one kind.
+    ServiceTags(ServiceKind),
+    /// `[settlements] places`.
+    Places,
+}
+
+impl Setting {
+    /// The section of the settings file, without brackets.
+    pub fn section(&self) -> &'static str {
+        match self {
+            Setting::Threshold(_) => "thresholds",
+            Setting::MaxSnapM
+            | Setting::MaxServiceSnapM
+            | Setting::MinComponentNodes
+            | Setting::AccessKmh => "snapping",
+            Setting::Speed(_) | Setting::MaxspeedFactor => "speeds",
+            Setting::ServiceTags(_) => "services",
+            Setting::Places => "settlements",
+        }
+    }
+
+    /// The key within its section.
+    pub fn key(&self) -> &str {
+        match self {
+            Setting::Threshold(kind) | Setting::ServiceTags(kind) => kind.name(),
+            Setting::MaxSnapM => "max_snap_m",
+            Setting::MaxServiceSnapM => "max_service_snap_m",
+            Setting::MinComponentNodes => "min_component_nodes",
+            Setting::AccessKmh => "access_kmh",
+            Setting::Speed(class) => class,
+            Setting::MaxspeedFactor => "maxspeed_factor",
+            Setting::Places => "places",
+        }
+    }
+}
+
+impl fmt::Display for Setting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {}", self.section(), self.key())
+    }
+}
+
+/// Why a value is refused, whichever way it was given.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// A distance that is negative, infinite or no number.
+    #[error("must be a non-negative number of metres")]
+    NotMetres,
+    /// A speed that is not above 0.
+    #[error("must be a positive speed")]
+    NotSpeed,
+    /// A speed that is no number at all (e.g. a string).
+    #[error("a speed is a number of km/h, not {found}")]
+    NotKmh {
+        /// The value as written in the file.
+        found: String,
+    },
+    /// A threshold that cannot be read.
+    #[error(transparent)]
+    Threshold(#[from] ThresholdError),
+    /// A reading rule the road and tag profile refuses; the text is the profile's.
+    #[error("{0}")]
+    Rule(String),
+}
+
+/// A problem in the settings file: the TOML itself, or one setting's value.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigProblem {
+    /// Not TOML, an unknown section or key, or a value of the wrong type.
+    #[error("{0}")]
+    Toml(String),
+    /// A setting with a value it cannot have.
+    #[error("{setting}: {error}")]
+    Value {
+        /// Which setting.
+        setting: Setting,
+        /// Why.
+        error: ValueError,
+    },
+}
+
+/// A [`ConfigProblem`] with the 1-based line it is on, where known.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{problem}")]
+pub struct ConfigError {
+    /// The line, when known.
+    pub line: Option<u64>,
+    /// What is wrong.
+    pub problem: ConfigProblem,
+}
+
+/// Why settings cannot be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The settings file cannot be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        /// The settings file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The settings file has a bad section, key or value.
+    #[error("{}{}: {}", path.display(), line_suffix(error.line), error.problem)]
+    File {
+        /// The settings file.
+        path: PathBuf,
+        /// What is wrong and where.
+        error: ConfigError,
+    },
+}
+
+fn line_suffix(line: Option<u64>) -> String {
+    line.map(|l| format!(":{l}")).unwrap_or_default()
+}

@@ -1,0 +1,402 @@
+//! `servicegap.toml`: analysis settings a planner keeps with a project, so a run can be repeated
+//! exactly. `servicegap config` prints [`DEFAULT_CONFIG`], every setting with its default and
+//! why. Every value is checked when the file is parsed, and an error names the section, the key
+//! and its line; unknown keys are errors too.
+
+use super::error::{ConfigError, ConfigProblem, Setting, SettingsError, ValueError};
+use super::Metres;
+use crate::analysis::{AnalysisOptions, ThresholdSetting};
+use crate::input::toml::{line_in_section, parse_toml};
+use crate::read::profile::Profile;
+use crate::ServiceKind;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The full default configuration, commented.
+pub const DEFAULT_CONFIG: &str = r#"# servicegap configuration. Every key is optional; the values below are the defaults.
+
+[thresholds]
+# Distance or time beyond which a settlement is "in gap" for a kind: "<number>km" or "<number>min".
+grocery = "10km"   # Swedish rural store aid: more than 10 km by car to the next store
+fuel = "20km"      # editorial default
+post = "10km"      # editorial default
+pharmacy = "20km"  # editorial default
+payment = "25km"   # Swedish law: at most 0.30 % of people more than 25 km from cash withdrawal
+
+[speeds]
+# Speed in km/h on roads without a usable maxspeed tag, per highway class (roughly the Swedish
+# default limits: 70 outside built-up areas, 50 inside, lower in housing areas).
+motorway = 110
+motorway_link = 60
+trunk = 90
+trunk_link = 60
+primary = 80
+primary_link = 60
+secondary = 70
+secondary_link = 50
+tertiary = 60
+tertiary_link = 50
+unclassified = 50
+residential = 30
+living_street = 10
+service = 20
+road = 40
+track = 20            # only tracks open to cars are roads at all
+# Factor on tagged maxspeed limits: 1.0 is free flow at the posted limit; OSRM's car profile
+# uses 0.8 to turn limits into typical speeds.
+maxspeed_factor = 1.0
+
+[services]
+# The tags that make an OSM node or area a service point of each kind, as "key=value".
+# A kind listed here replaces its default list; a feature may match several kinds.
+grocery = ["shop=supermarket", "shop=convenience", "shop=general", "shop=grocery"]
+fuel = ["amenity=fuel"]
+post = ["amenity=post_office", "post_office=post_partner", "post_office=bureau",
+        "post_office=post_annex", "amenity=parcel_locker", "vending=parcel_pickup"]
+pharmacy = ["amenity=pharmacy", "healthcare=pharmacy"]
+payment = ["amenity=atm", "amenity=bank", "amenity=payment_centre", "cash_withdrawal=yes",
+           "atm=yes"]
+
+[settlements]
+# OSM place values that are settlements (with --settlements FILE, the file's points are used
+# instead). Also known: suburb, quarter, neighbourhood, farm, locality.
+places = ["city", "town", "village", "hamlet", "isolated_dwelling"]
+
+[snapping]
+max_snap_m = 5000.0          # settlements farther than this from a road get status no_road
+max_service_snap_m = 1000.0  # service points farther than this from a road are dropped
+min_component_nodes = 50     # smaller road fragments take no snaps
+access_kmh = 20.0            # speed on the straight leg from a point to its road
+"#;
+
+/// The contents of a configuration file.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Threshold per kind name.
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    /// Snapping limits.
+    #[serde(default)]
+    pub snapping: Snapping,
+    /// Speeds per road class.
+    #[serde(default)]
+    pub speeds: Speeds,
+    /// Tag rules per kind.
+    #[serde(default)]
+    pub services: Services,
+    /// Settlement places.
+    #[serde(default)]
+    pub settlements: Settlements,
+}
+
+/// `[speeds]`: km/h per `highway` class, and `maxspeed_factor`.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Speeds {
+    /// Factor on tagged limits, see [`Profile::set_maxspeed_factor`].
+    pub maxspeed_factor: Option<f64>,
+    /// Speed per class name; unknown names and values that are no number are errors when
+    /// applied, naming the key.
+    #[serde(flatten)]
+    pub classes: BTreeMap<String, toml::Value>,
+}
+
+/// `[services]`: per kind, the `"key=value"` tags that make a service point.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Services {
+    /// Grocery.
+    pub grocery: Option<Vec<String>>,
+    /// Fuel.
+    pub fuel: Option<Vec<String>>,
+    /// Post.
+    pub post: Option<Vec<String>>,
+    /// Pharmacy.
+    pub pharmacy: Option<Vec<String>>,
+    /// Payment.
+    pub payment: Option<Vec<String>>,
+}
+
+/// `[settlements]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settlements {
+    /// OSM `place` values that are settlements.
+    pub places: Option<Vec<String>>,
+}
+
+/// `[thresholds]`: per kind, e.g. `grocery = "10min"`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Grocery.
+    pub grocery: Option<String>,
+    /// Fuel.
+    pub fuel: Option<String>,
+    /// Post.
+    pub post: Option<String>,
+    /// Pharmacy.
+    pub pharmacy: Option<String>,
+    /// Payment.
+    pub payment: Option<String>,
+}
+
+/// `[snapping]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapping {
+    /// See [`AnalysisOptions::max_snap_m`].
+    pub max_snap_m: Option<f64>,
+    /// See [`AnalysisOptions::max_service_snap_m`].
+    pub max_service_snap_m: Option<f64>,
+    /// See [`crate::network::snap::SnapOptions::min_component_nodes`].
+    pub min_component_nodes: Option<u32>,
+    /// See [`AnalysisOptions::access_kmh`].
+    pub access_kmh: Option<f64>,
+}
+
+impl Config {
+    /// Reads and checks a settings file.
+    ///
+    /// # Errors
+    /// [`SettingsError::Read`] if it cannot be read; [`SettingsError::File`] naming the line
+    /// and key of an unknown key, a wrong type or a bad value.
+    pub fn read(path: &Path) -> Result<Config, SettingsError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text).map_err(|error| SettingsError::File {
+            path: path.to_path_buf(),
+            error,
+        })
+    }
+
+    /// Parses and checks settings-file text.
+    ///
+    /// # Errors
+    /// [`ConfigError`] with the 1-based line where known: the line of the bad key for a bad
+    /// value, the TOML parser's line otherwise.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = parse_toml(text).map_err(|(line, message)| ConfigError {
+            line,
+            problem: ConfigProblem::Toml(message),
+        })?;
+        let at_key = |problem: ConfigProblem| {
+            let line = match &problem {
+                ConfigProblem::Value { setting, .. } => {
+                    line_in_section(text, setting.section(), setting.key())
+                }
+                ConfigProblem::Toml(_) => None,
+            };
+            ConfigError { line, problem }
+        };
+        config
+            .apply(&mut AnalysisOptions::default())
+            .map_err(at_key)?;
+        config.profile().map_err(at_key)?;
+        Ok(config)
+    }
+
+    /// The `[thresholds]` settings, in [`ServiceKind::ALL`] order.
+    fn threshold_settings(&self) -> Result<Vec<ThresholdSetting>, ConfigProblem> {
+        let t = &self.thresholds;
+        let named = [
+            (ServiceKind::Grocery, &t.grocery),
+            (ServiceKind::Fuel, &t.fuel),
+            (ServiceKind::Post, &t.post),
+            (ServiceKind::Pharmacy, &t.pharmacy),
+            (ServiceKind::Payment, &t.payment),
+        ];
+        named
+            .iter()
+            .filter_map(|(kind, value)| value.as_ref().map(|v| (*kind, v)))
+            .map(|(kind, v)| {
+                format!("{kind}={v}")
+                    .parse::<ThresholdSetting>()
+                    .map_err(|e| refused(Setting::Threshold(kind), e.into()))
+            })
+            .collect()
+    }
+
+    /// The reading rules: the default [`Profile`] changed by `[speeds]`, `[services]` and
+    /// `[settlements]`.
+    ///
+    /// # Errors
+    /// [`ConfigProblem::Value`] naming the setting of an unknown class or place or a bad value.
+    pub fn profile(&self) -> Result<Profile, ConfigProblem> {
+        let mut profile = Profile::default();
+        // The profile's messages may start with the key itself; the setting names it already.
+        let rule = |setting: Setting, e: String| {
+            let text = match e
+                .strip_prefix(setting.key())
+                .and_then(|r| r.strip_prefix(':'))
+            {
+                Some(rest) => rest.trim_start().to_owned(),
+                None => e,
+            };
+            refused(setting, ValueError::Rule(text))
+        };
+        for (class, value) in &self.speeds.classes {
+            let setting = || Setting::Speed(class.clone());
+            let kmh = match value {
+                toml::Value::Float(v) => *v,
+                toml::Value::Integer(v) => *v as f64,
+                other => {
+                    let found = other.to_string();
+                    return Err(refused(setting(), ValueError::NotKmh { found }));
+                }
+            };
+            profile
+                .set_class_kmh(class, kmh)
+                .map_err(|e| rule(setting(), e))?;
+        }
+        if let Some(f) = self.speeds.maxspeed_factor {
+            profile
+                .set_maxspeed_factor(f)
+                .map_err(|e| rule(Setting::MaxspeedFactor, e))?;
+        }
+        let s = &self.services;
+        for (kind, tags) in [
+            (ServiceKind::Grocery, &s.grocery),
+            (ServiceKind::Fuel, &s.fuel),
+            (ServiceKind::Post, &s.post),
+            (ServiceKind::Pharmacy, &s.pharmacy),
+            (ServiceKind::Payment, &s.payment),
+        ] {
+            if let Some(tags) = tags {
+                profile
+                    .set_kind_tags(kind, tags)
+                    .map_err(|e| rule(Setting::ServiceTags(kind), e))?;
+            }
+        }
+        if let Some(places) = &self.settlements.places {
+            profile
+                .set_places(places)
+                .map_err(|e| rule(Setting::Places, e))?;
+        }
+        Ok(profile)
+    }
+
+    /// Applies the file's thresholds and snapping settings to `options`.
+    ///
+    /// # Errors
+    /// [`ConfigProblem::Value`] naming the setting of a value out of range.
+    pub fn apply(&self, options: &mut AnalysisOptions) -> Result<(), ConfigProblem> {
+        options.set_thresholds(&self.threshold_settings()?);
+        let s = &self.snapping;
+        let metres = |setting: Setting, v: Option<f64>| {
+            v.map(Metres::new)
+                .transpose()
+                .map_err(|e| refused(setting, e))
+        };
+        if let Some(m) = metres(Setting::MaxSnapM, s.max_snap_m)? {
+            options.max_snap_m = m.get();
+        }
+        if let Some(m) = metres(Setting::MaxServiceSnapM, s.max_service_snap_m)? {
+            options.max_service_snap_m = m.get();
+        }
+        if let Some(kmh) = s.access_kmh {
+            if !(kmh.is_finite() && kmh > 0.0) {
+                return Err(refused(Setting::AccessKmh, ValueError::NotSpeed));
+            }
+            options.access_kmh = kmh;
+        }
+        if let Some(n) = s.min_component_nodes {
+            options.snap.min_component_nodes = n;
+        }
+        Ok(())
+    }
+}
+
+fn refused(setting: Setting, error: ValueError) -> ConfigProblem {
+    ConfigProblem::Value { setting, error }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Config {
+        Config::parse(text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn error(text: &str) -> ConfigError {
+        match Config::parse(text) {
+            Ok(_) => panic!("{text:?} was accepted"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn the_printed_default_is_the_default() {
+        let config = parse(DEFAULT_CONFIG);
+        let mut options = AnalysisOptions::default();
+        config.apply(&mut options).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(options, AnalysisOptions::default());
+    }
+
+    #[test]
+    fn settings_and_errors() {
+        let config = parse("[thresholds]\ngrocery = \"10min\"\n[snapping]\nmax_snap_m = 800\n");
+        let mut options = AnalysisOptions::default();
+        config.apply(&mut options).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(options.thresholds[0].to_string(), "10min");
+        assert_eq!(options.max_snap_m, 800.0);
+
+        let err = error("[snapping]\nmax_snap = 3\n");
+        assert_eq!(err.line, Some(2));
+        assert!(err.to_string().contains("max_snap"), "{err}");
+        let err = error("[thresholds]\ngrocery = \"10\"\n").to_string();
+        assert!(err.contains("grocery") && err.contains("unit"), "{err}");
+        let err = error("[colours]\n").to_string();
+        assert!(err.contains("colours"), "{err}");
+    }
+
+    /// Every checked value: the setting it names, its key's line, and the message.
+    #[test]
+    fn bad_values_name_setting_and_line() {
+        let cases = [
+            (
+                "[services]\ngrocery = [\"shop=x\"]\n[thresholds]\ngrocery = \"5\"\n",
+                Setting::Threshold(ServiceKind::Grocery),
+                4,
+                "[thresholds] grocery: `grocery=5`: the value needs a unit, km or min (e.g. 10km)",
+            ),
+            (
+                "[snapping]\n\nmax_snap_m = -1\n",
+                Setting::MaxSnapM,
+                3,
+                "[snapping] max_snap_m: must be a non-negative number of metres",
+            ),
+            (
+                "[snapping]\nmax_service_snap_m = nan\n",
+                Setting::MaxServiceSnapM,
+                2,
+                "[snapping] max_service_snap_m: must be a non-negative number of metres",
+            ),
+            (
+                "[snapping]\naccess_kmh = 0\n",
+                Setting::AccessKmh,
+                2,
+                "[snapping] access_kmh: must be a positive speed",
+            ),
+            (
+                "[speeds]\nresidential = \"fast\"\n",
+                Setting::Speed("residential".into()),
+                2,
+                "[speeds] residential: a speed is a number of km/h, not \"fast\"",
+            ),
+        ];
+        for (text, setting, line, message) in cases {
+            let err = error(text);
+            assert_eq!(err.line, Some(line), "{text:?}");
+            assert_eq!(err.to_string(), message, "{text:?}");
+            match err.problem {
+                ConfigProblem::Value { setting: got, .. } => assert_eq!(got, setting),
+                ConfigProblem::Toml(m) => panic!("{text:?}: {m}"),
+            }
+        }
+    }
+}
