@@ -267,7 +267,8 @@ impl Osm {
             }
             let ll = self
                 .crs
-                .to_lon_lat(f64::from(key.0) * 1000.0, f64::from(key.1) * 1000.0)?;
+                .to_lon_lat(f64::from(key.0) * 1000.0, f64::from(key.1) * 1000.0)
+                .map_err(|e| e.to_string())?;
             self.lattice.insert(key, ll);
             Ok(ll)
         };

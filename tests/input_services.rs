@@ -122,7 +122,7 @@ fn generic_csv_and_geojson() {
         "id;kinds;x;y\nB;pharmacy;682175;6547195\n",
     );
     let err = error_of(read_services(&sweref, None));
-    assert!(err.contains("--crs"), "{err}");
+    assert!(err.contains("set their coordinate system"), "{err}");
     let f = read_services(&sweref, Some(&Crs::sweref99tm())).unwrap_or_else(|e| panic!("{e}"));
     assert!((f.points[0].coord.lon() - 18.1739804).abs() < 1e-6);
 

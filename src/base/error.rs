@@ -60,6 +60,18 @@ pub enum Error {
         /// What is wrong with it.
         problem: CacheProblem,
     },
+    /// A planner's table or point file has coordinates that do not fit its coordinate system,
+    /// or `x`/`y` columns and no system. Apart from [`Error::Input`] so that the command line
+    /// can name the flag that sets the system.
+    #[error("{}{}: {problem}", path.display(), line_suffix(*line))]
+    Crs {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line (or record) number, when known.
+        line: Option<u64>,
+        /// What is wrong.
+        problem: crate::input::crs::CrsError,
+    },
     /// A planner's input file (services, settlements, grid, regions, config) has a bad record.
     #[error("{}{}: {message}", path.display(), line_suffix(*line))]
     Input {
@@ -77,12 +89,13 @@ fn line_suffix(line: Option<u64>) -> String {
 }
 
 impl Error {
-    /// An [`Error::Input`] for `path` at `line`.
-    pub fn input(path: &Path, line: Option<u64>, message: impl Into<String>) -> Self {
+    /// An [`Error::Input`] for `path` at `line`. The message is any text or a reader's typed
+    /// problem (e.g. [`crate::input::regions::RegionError`]), kept as its text.
+    pub fn input(path: &Path, line: Option<u64>, message: impl std::fmt::Display) -> Self {
         Error::Input {
             path: path.to_path_buf(),
             line,
-            message: message.into(),
+            message: message.to_string(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! How a command fails: the library's errors, the binary's own, and bad flag values, each
 //! printed as one line with its whole cause chain; and clap's usage errors, left to clap.
 
+use servicegap::input::crs::CrsError;
 use std::error::Error as StdError;
 use std::path::PathBuf;
 
@@ -43,12 +44,61 @@ pub enum CliError {
     /// `inspect --json` could not encode its report.
     #[error("cannot encode report")]
     Json(#[source] serde_json::Error),
+    /// A file's coordinates do not fit its coordinate system, or it has `x`/`y` columns and
+    /// no system: the library's problem, advised with the `--crs` flag that sets the system.
+    #[error("{}{}: {}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default(), crs_advice(problem))]
+    Crs {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line (or record), when known.
+        line: Option<u64>,
+        /// What is wrong.
+        problem: CrsError,
+    },
     /// An error of the library.
     #[error(transparent)]
-    Library(#[from] servicegap::Error),
+    Library(servicegap::Error),
     /// The settings could not be resolved.
     #[error(transparent)]
     Settings(#[from] servicegap::settings::SettingsError),
+}
+
+impl From<servicegap::Error> for CliError {
+    /// A coordinate-system problem becomes [`CliError::Crs`], to name the flag; every other
+    /// error of the library is printed as the library says it.
+    fn from(e: servicegap::Error) -> Self {
+        match e {
+            servicegap::Error::Crs {
+                path,
+                line,
+                problem,
+            } => CliError::Crs {
+                path,
+                line,
+                problem,
+            },
+            other => CliError::Library(other),
+        }
+    }
+}
+
+/// The problem with the advice the library gives for the coordinate-system setting replaced
+/// by the `--crs` flag; problems without such advice as the library says them.
+fn crs_advice(problem: &CrsError) -> String {
+    match problem {
+        CrsError::LooksProjected { .. } => format!(
+            "{}: give the file's coordinate system, e.g. `--crs EPSG:3006` for SWEREF 99 TM",
+            problem.observation()
+        ),
+        CrsError::LooksGeographic { .. } => format!(
+            "{}: if they are WGS 84 degrees, give `--crs EPSG:4326`",
+            problem.observation()
+        ),
+        CrsError::NotGiven => "coordinates are in `x`/`y` columns: say which system with --crs \
+                               (e.g. EPSG:3006 for SWEREF 99 TM)"
+            .to_owned(),
+        other => other.to_string(),
+    }
 }
 
 impl From<std::io::Error> for CliError {

@@ -232,33 +232,53 @@ fn find_columns(
     Ok((code, pop))
 }
 
+/// Why a grid record's square code or population is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+enum SquareError {
+    #[error("square code `{code}` is not 13 digits (6 of easting, 7 of northing)")]
+    CodeDigits { code: String },
+    #[error("square code `{code}`: {reason}")]
+    CodeNumber {
+        code: String,
+        reason: std::num::ParseIntError,
+    },
+    #[error("empty population")]
+    EmptyPopulation,
+    #[error("negative population `{text}`")]
+    NegativePopulation { text: String },
+    #[error("population `{text}` is not a whole number")]
+    PopulationNotWhole { text: String },
+}
+
 /// Splits a 13-digit code into its corner (easting, northing).
-fn parse_code(code: &str) -> Result<(u32, u32), String> {
+fn parse_code(code: &str) -> Result<(u32, u32), SquareError> {
     if code.len() != 13 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "square code `{code}` is not 13 digits (6 of easting, 7 of northing)"
-        ));
+        return Err(SquareError::CodeDigits {
+            code: code.to_owned(),
+        });
     }
-    let x = code[..6]
-        .parse::<u32>()
-        .map_err(|e| format!("square code `{code}`: {e}"))?;
-    let y = code[6..]
-        .parse::<u32>()
-        .map_err(|e| format!("square code `{code}`: {e}"))?;
-    Ok((x, y))
+    let number = |digits: &str| {
+        digits
+            .parse::<u32>()
+            .map_err(|reason| SquareError::CodeNumber {
+                code: code.to_owned(),
+                reason,
+            })
+    };
+    Ok((number(&code[..6])?, number(&code[6..])?))
 }
 
 /// A population count: a non-negative whole number.
-fn parse_population(text: &str) -> Result<u64, String> {
+fn parse_population(text: &str) -> Result<u64, SquareError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("empty population".to_owned());
+        return Err(SquareError::EmptyPopulation);
     }
     if t.starts_with('-') {
-        return Err(format!("negative population `{t}`"));
+        return Err(SquareError::NegativePopulation { text: t.to_owned() });
     }
     t.parse::<u64>()
-        .map_err(|_| format!("population `{t}` is not a whole number"))
+        .map_err(|_| SquareError::PopulationNotWhole { text: t.to_owned() })
 }
 
 fn parse_grid(path: &Path, bytes: &[u8], options: &GridOptions) -> Result<Vec<GridSquare>, Error> {
@@ -398,6 +418,7 @@ mod tests {
         assert_eq!(parse_population("0"), Ok(0));
         assert!(parse_population("-1")
             .expect_err("should fail")
+            .to_string()
             .contains("negative"));
         assert!(parse_population("1.5").is_err());
         assert!(parse_population("").is_err());

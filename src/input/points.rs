@@ -66,7 +66,8 @@ pub fn read_point_features(path: &Path) -> Result<Vec<PointFeature>> {
                 [x, y, ..] => (*x, *y),
                 _ => return Err(at("a Point needs two coordinates".into())),
             };
-            wgs84.check_plausible(x, y).map_err(at)?;
+            // GeoJSON is WGS 84 by definition, so no setting can fix this: it stays a record error.
+            wgs84.check_plausible(x, y).map_err(|e| at(e.to_string()))?;
             Ok(PointFeature {
                 record,
                 coord: Coord::from_degrees(x, y),

@@ -70,7 +70,7 @@ impl Regions {
         let mut names = Vec::with_capacity(features.len());
         let mut polygons = Vec::with_capacity(features.len());
         for (i, feature) in features.iter().enumerate() {
-            let at = |m: String| Error::input(path, None, format!("feature {i}: {m}"));
+            let at = |m: RegionError| Error::input(path, None, format!("feature {i}: {m}"));
             names.push(feature_name(feature, &field).map_err(at)?);
             polygons.push(feature_polygons(feature).map_err(at)?);
         }
@@ -78,12 +78,16 @@ impl Regions {
     }
 
     /// Builds regions from names and polygons in WGS 84 (lon, lat); `field` is recorded as
-    /// the name field. Fails if the lengths differ or there are more than `u32::MAX` regions.
+    /// the name field.
+    ///
+    /// # Errors
+    /// [`RegionError::Lengths`] if the lengths differ, [`RegionError::TooMany`] if there are
+    /// more than `u32::MAX` regions or parts of one.
     pub fn from_parts(
         names: Vec<String>,
         polygons: Vec<MultiPolygon<f64>>,
         field: &str,
-    ) -> Result<Regions, String> {
+    ) -> Result<Regions, RegionError> {
         Self::new(names, polygons, field.to_owned())
     }
 
@@ -91,19 +95,18 @@ impl Regions {
         names: Vec<String>,
         polygons: Vec<MultiPolygon<f64>>,
         field: String,
-    ) -> Result<Regions, String> {
+    ) -> Result<Regions, RegionError> {
         if names.len() != polygons.len() {
-            return Err(format!(
-                "{} names for {} polygons",
-                names.len(),
-                polygons.len()
-            ));
+            return Err(RegionError::Lengths {
+                names: names.len(),
+                polygons: polygons.len(),
+            });
         }
         let mut boxes = Vec::new();
         for (r, mp) in polygons.iter().enumerate() {
-            let r = u32::try_from(r).map_err(|_| "more than u32::MAX regions".to_owned())?;
+            let r = u32::try_from(r).map_err(|_| RegionError::TooMany { what: "regions" })?;
             for (p, poly) in mp.0.iter().enumerate() {
-                let p = u32::try_from(p).map_err(|_| "more than u32::MAX parts".to_owned())?;
+                let p = u32::try_from(p).map_err(|_| RegionError::TooMany { what: "parts" })?;
                 if let Some(rect) = poly.bounding_rect() {
                     let (lo, hi) = (rect.min(), rect.max());
                     let rect = Rectangle::from_corners([lo.x, lo.y], [hi.x, hi.y]);
@@ -218,17 +221,85 @@ fn default_field(path: &Path, features: &[geojson::Feature]) -> Result<String, E
         })
 }
 
-fn feature_name(feature: &geojson::Feature, field: &str) -> Result<String, String> {
+/// Why region polygons or one region feature are refused. The text names no file: the reader
+/// adds the file and feature.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum RegionError {
+    /// Names and polygons of different lengths.
+    #[error("{names} names for {polygons} polygons")]
+    Lengths {
+        /// Number of names.
+        names: usize,
+        /// Number of polygons.
+        polygons: usize,
+    },
+    /// More regions, or parts of one, than a `u32` counts.
+    #[error("more than u32::MAX {what}")]
+    TooMany {
+        /// `regions` or `parts`.
+        what: &'static str,
+    },
+    /// The feature lacks the name property.
+    #[error("no name property `{field}`")]
+    NoName {
+        /// The name property.
+        field: String,
+    },
+    /// The name property is an array or object.
+    #[error("name property `{field}` is not text: {value}")]
+    NameNotText {
+        /// The name property.
+        field: String,
+        /// Its value as JSON.
+        value: String,
+    },
+    /// The feature has no geometry.
+    #[error("no geometry")]
+    NoGeometry,
+    /// The geometry is no (multi)polygon.
+    #[error("geometry is a {kind}, not a Polygon or MultiPolygon")]
+    NotPolygon {
+        /// The geometry's type.
+        kind: String,
+    },
+    /// A polygon without an exterior ring.
+    #[error("polygon without rings")]
+    NoRings,
+    /// A ring too short to close.
+    #[error("polygon ring with {positions} positions (at least 4 needed)")]
+    ShortRing {
+        /// Positions in the ring.
+        positions: usize,
+    },
+    /// A position out of longitude/latitude range.
+    #[error("coordinate ({lon}, {lat}) is not WGS 84 lon/lat degrees")]
+    NotLonLat {
+        /// First coordinate.
+        lon: f64,
+        /// Second coordinate.
+        lat: f64,
+    },
+    /// A position with fewer than two numbers.
+    #[error("position with fewer than 2 coordinates")]
+    ShortPosition,
+}
+
+fn feature_name(feature: &geojson::Feature, field: &str) -> Result<String, RegionError> {
     match feature.property(field) {
-        None | Some(serde_json::Value::Null) => Err(format!("no name property `{field}`")),
+        None | Some(serde_json::Value::Null) => Err(RegionError::NoName {
+            field: field.to_owned(),
+        }),
         Some(serde_json::Value::String(s)) => Ok(s.clone()),
         Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => Ok(v.to_string()),
-        Some(v) => Err(format!("name property `{field}` is not text: {v}")),
+        Some(v) => Err(RegionError::NameNotText {
+            field: field.to_owned(),
+            value: v.to_string(),
+        }),
     }
 }
 
-fn feature_polygons(feature: &geojson::Feature) -> Result<MultiPolygon<f64>, String> {
-    let geometry = feature.geometry.as_ref().ok_or("no geometry")?;
+fn feature_polygons(feature: &geojson::Feature) -> Result<MultiPolygon<f64>, RegionError> {
+    let geometry = feature.geometry.as_ref().ok_or(RegionError::NoGeometry)?;
     match &geometry.value {
         geojson::GeometryValue::Polygon { coordinates } => {
             Ok(MultiPolygon::new(vec![polygon(coordinates)?]))
@@ -239,26 +310,24 @@ fn feature_polygons(feature: &geojson::Feature) -> Result<MultiPolygon<f64>, Str
                 .map(|p| polygon(p))
                 .collect::<Result<_, _>>()?,
         )),
-        other => Err(format!(
-            "geometry is a {}, not a Polygon or MultiPolygon",
-            other.type_name()
-        )),
+        other => Err(RegionError::NotPolygon {
+            kind: other.type_name().to_owned(),
+        }),
     }
 }
 
-fn polygon(rings: &[Vec<geojson::Position>]) -> Result<Polygon<f64>, String> {
+fn polygon(rings: &[Vec<geojson::Position>]) -> Result<Polygon<f64>, RegionError> {
     let mut rings = rings.iter().map(|r| ring(r));
-    let exterior = rings.next().ok_or("polygon without rings")??;
+    let exterior = rings.next().ok_or(RegionError::NoRings)??;
     let interiors = rings.collect::<Result<Vec<_>, _>>()?;
     Ok(Polygon::new(exterior, interiors))
 }
 
-fn ring(positions: &[geojson::Position]) -> Result<LineString<f64>, String> {
+fn ring(positions: &[geojson::Position]) -> Result<LineString<f64>, RegionError> {
     if positions.len() < 4 {
-        return Err(format!(
-            "polygon ring with {} positions (at least 4 needed)",
-            positions.len()
-        ));
+        return Err(RegionError::ShortRing {
+            positions: positions.len(),
+        });
     }
     positions
         .iter()
@@ -266,10 +335,11 @@ fn ring(positions: &[geojson::Position]) -> Result<LineString<f64>, String> {
             [lon, lat, ..] if (-180.0..=180.0).contains(lon) && (-90.0..=90.0).contains(lat) => {
                 Ok(Coord { x: *lon, y: *lat })
             }
-            [lon, lat, ..] => Err(format!(
-                "coordinate ({lon}, {lat}) is not WGS 84 lon/lat degrees"
-            )),
-            _ => Err("position with fewer than 2 coordinates".to_owned()),
+            [lon, lat, ..] => Err(RegionError::NotLonLat {
+                lon: *lon,
+                lat: *lat,
+            }),
+            _ => Err(RegionError::ShortPosition),
         })
         .collect::<Result<Vec<_>, _>>()
         .map(LineString::new)
@@ -308,6 +378,7 @@ mod tests {
             .collect();
         assert!(polygon(&[ring])
             .expect_err("should fail")
+            .to_string()
             .contains("not WGS 84"));
         let short: Vec<geojson::Position> = [[0.0, 0.0], [1.0, 0.0], [0.0, 0.0]]
             .into_iter()
@@ -315,6 +386,7 @@ mod tests {
             .collect();
         assert!(polygon(&[short])
             .expect_err("should fail")
+            .to_string()
             .contains("3 positions"));
     }
 }

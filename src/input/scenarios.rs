@@ -22,11 +22,80 @@
 
 use crate::base::error::{Error, Result};
 use crate::base::feature::{FeatureId, ServicePoint};
-use crate::input::crs::Crs;
-use crate::input::services::parse_kinds;
+use crate::input::crs::{Crs, CrsError};
+use crate::input::services::{parse_kinds, ServiceFieldError};
 use crate::ServiceKinds;
 use serde::Deserialize;
 use std::path::Path;
+
+/// Why a scenario file is refused, with the 1-based line where known.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{problem}")]
+pub struct ScenarioFileError {
+    /// The line, when known.
+    pub line: Option<u64>,
+    /// What is wrong.
+    pub problem: ScenarioProblem,
+}
+
+/// What is wrong with a scenario file.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ScenarioProblem {
+    /// Not TOML, or an unknown key: the TOML parser's message.
+    #[error("{0}")]
+    Toml(String),
+    /// No `[[scenario]]` at all.
+    #[error("no scenarios: add one with [[scenario]] and a name")]
+    Empty,
+    /// The file's default `crs` is refused.
+    #[error("crs: {0}")]
+    Crs(CrsError),
+    /// A scenario without a name.
+    #[error("scenario {number} has no name")]
+    NoName {
+        /// The scenario's 1-based position in the file.
+        number: usize,
+    },
+    /// Two scenarios with one name.
+    #[error("two scenarios are named {name:?}; names must be unique")]
+    DuplicateName {
+        /// The name.
+        name: String,
+    },
+    /// An added point is refused.
+    #[error("scenario {scenario:?}, added point {point}: {error}")]
+    Added {
+        /// The scenario's name.
+        scenario: String,
+        /// The point's 1-based position in the scenario.
+        point: usize,
+        /// Why.
+        error: AddedPointError,
+    },
+}
+
+/// Why a scenario's added point is refused.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum AddedPointError {
+    /// No kinds, or an empty list.
+    #[error("no kinds (e.g. kinds = [\"grocery\", \"post\"])")]
+    NoKinds,
+    /// A kind name that is unknown.
+    #[error(transparent)]
+    Kinds(#[from] ServiceFieldError),
+    /// Its `crs`, or coordinates that do not fit the system.
+    #[error(transparent)]
+    Crs(#[from] CrsError),
+    /// `x`/`y` and no `crs` here or for the file.
+    #[error("x/y need a crs (crs = \"EPSG:3006\" here or at the top of the file)")]
+    NoCrs,
+    /// Neither lon/lat nor x/y.
+    #[error("give its location as lon and lat, or as x and y with a crs")]
+    NoLocation,
+    /// The location converts to no number.
+    #[error("its location is not a number")]
+    NotANumber,
+}
 
 /// One scenario as given.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,24 +156,26 @@ enum Kinds {
 /// unknown kind, coordinates out of range for their CRS, an empty file.
 pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    parse_scenarios(&text).map_err(|(line, message)| Error::input(path, line, message))
+    parse_scenarios(&text).map_err(|e| Error::input(path, e.line, e.problem))
 }
 
-/// Parses scenario file text; errors carry the 1-based line where known.
-pub fn parse_scenarios(text: &str) -> std::result::Result<Vec<Scenario>, (Option<u64>, String)> {
-    let file: File = crate::input::toml::parse_toml(text)?;
+/// Parses scenario file text.
+///
+/// # Errors
+/// [`ScenarioFileError`] with the 1-based line where known.
+pub fn parse_scenarios(text: &str) -> std::result::Result<Vec<Scenario>, ScenarioFileError> {
+    let at = |line: Option<u64>, problem: ScenarioProblem| ScenarioFileError { line, problem };
+    let file: File = crate::input::toml::parse_toml(text)
+        .map_err(|e| at(e.line, ScenarioProblem::Toml(e.message)))?;
     if file.scenario.is_empty() {
-        return Err((
-            None,
-            "no scenarios: add one with [[scenario]] and a name".into(),
-        ));
+        return Err(at(None, ScenarioProblem::Empty));
     }
     let default_crs = file
         .crs
         .as_deref()
         .map(Crs::parse)
         .transpose()
-        .map_err(|e| (line_of(text, "crs", 0), format!("crs: {e}")))?;
+        .map_err(|e| at(line_of(text, "crs", 0), ScenarioProblem::Crs(e)))?;
     let mut scenarios: Vec<Scenario> = Vec::new();
     // Scenario n starts at the n-th `[[scenario]]` header.
     let headers: Vec<u64> = text
@@ -127,21 +198,23 @@ pub fn parse_scenarios(text: &str) -> std::result::Result<Vec<Scenario>, (Option
             .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty())
         else {
-            return Err((header, format!("scenario {} has no name", n + 1)));
+            return Err(at(header, ScenarioProblem::NoName { number: n + 1 }));
         };
         if scenarios.iter().any(|s| s.name == name) {
-            return Err((
-                header,
-                format!("two scenarios are named {name:?}; names must be unique"),
-            ));
+            return Err(at(header, ScenarioProblem::DuplicateName { name }));
         }
         let mut add = Vec::new();
         for (i, a) in spec.add.into_iter().enumerate() {
             let line = add_headers.get(adds_seen).copied();
             adds_seen += 1;
-            let what = format!("scenario {name:?}, added point {}", i + 1);
-            let point = added_point(a, default_crs.as_ref(), &name, i)
-                .map_err(|e| (line, format!("{what}: {e}")))?;
+            let point = added_point(a, default_crs.as_ref(), &name, i).map_err(|error| {
+                let problem = ScenarioProblem::Added {
+                    scenario: name.clone(),
+                    point: i + 1,
+                    error,
+                };
+                at(line, problem)
+            })?;
             add.push(point);
         }
         scenarios.push(Scenario {
@@ -158,16 +231,16 @@ fn added_point(
     default_crs: Option<&Crs>,
     scenario: &str,
     i: usize,
-) -> std::result::Result<ServicePoint, String> {
+) -> std::result::Result<ServicePoint, AddedPointError> {
     let kinds = match a.kinds {
-        None => return Err("no kinds (e.g. kinds = [\"grocery\", \"post\"])".into()),
+        None => return Err(AddedPointError::NoKinds),
         Some(Kinds::Text(t)) => parse_kinds(&t)?,
         Some(Kinds::List(list)) => list.iter().try_fold(ServiceKinds::EMPTY, |acc, k| {
             parse_kinds(k).map(|kinds| acc | kinds)
         })?,
     };
     if kinds.is_empty() {
-        return Err("no kinds (e.g. kinds = [\"grocery\", \"post\"])".into());
+        return Err(AddedPointError::NoKinds);
     }
     let (lon, lat) = match (a.lon, a.lat, a.x, a.y) {
         (Some(lon), Some(lat), None, None) => {
@@ -179,20 +252,15 @@ fn added_point(
             let crs = match (&a.crs, default_crs) {
                 (Some(spec), _) => Crs::parse(spec)?,
                 (None, Some(crs)) => crs.clone(),
-                (None, None) => {
-                    return Err(
-                        "x/y need a crs (crs = \"EPSG:3006\" here or at the top of the file)"
-                            .into(),
-                    )
-                }
+                (None, None) => return Err(AddedPointError::NoCrs),
             };
             crs.check_plausible(x, y)?;
             crs.to_lon_lat(x, y)?
         }
-        _ => return Err("give its location as lon and lat, or as x and y with a crs".into()),
+        _ => return Err(AddedPointError::NoLocation),
     };
     if !(lon.is_finite() && lat.is_finite()) {
-        return Err("its location is not a number".into());
+        return Err(AddedPointError::NotANumber);
     }
     Ok(ServicePoint {
         id: FeatureId::File(a.id.unwrap_or_else(|| format!("{scenario}/{}", i + 1))),
@@ -291,7 +359,10 @@ kinds = "pharmacy"
             ("", "no scenarios", None),
         ];
         for (text, needle, line) in cases {
-            let (got, message) = parse_scenarios(text).err().unwrap_or_default();
+            let (got, message) = parse_scenarios(text)
+                .err()
+                .map(|e| (e.line, e.to_string()))
+                .unwrap_or_default();
             assert!(message.contains(needle), "{text:?}: {message}");
             assert_eq!(got, line, "{text:?}: {message}");
         }

@@ -80,29 +80,60 @@ pub fn read_services(path: &Path, crs: Option<&Crs>) -> Result<ServiceFile> {
     }
 }
 
+/// Why a cell or property of a service point file is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ServiceFieldError {
+    /// A name that is none of the service kinds.
+    #[error("unknown kind `{name}` (kinds: grocery, fuel, post, pharmacy, payment)")]
+    UnknownKind {
+        /// The name as given.
+        name: String,
+    },
+    /// An empty list of kinds.
+    #[error("no kind given")]
+    NoKind,
+    /// A GeoJSON feature without a `kinds` (or `kind`) text or list.
+    #[error("no `kinds` property")]
+    NoKindsProperty,
+    /// A `mobile` cell that is no yes/no value.
+    #[error("`mobile` is `{text}`: use yes/no, true/false, 1/0 or leave it empty")]
+    Mobile {
+        /// The cell as given.
+        text: String,
+    },
+    /// A GeoJSON `mobile` property that is neither a boolean nor text.
+    #[error("`mobile` is `{value}`: use true/false, yes/no, 1/0 or leave it out")]
+    MobileProperty {
+        /// The property as JSON.
+        value: String,
+    },
+}
+
 /// Parses a `mobile` value: `yes`/`no`, `true`/`false`, `1`/`0` (case-insensitive) or empty
 /// (= not mobile).
-pub fn parse_mobile(text: &str) -> std::result::Result<bool, String> {
+pub fn parse_mobile(text: &str) -> std::result::Result<bool, ServiceFieldError> {
     match text.trim().to_ascii_lowercase().as_str() {
         "yes" | "true" | "1" => Ok(true),
         "no" | "false" | "0" | "" => Ok(false),
-        _ => Err(format!(
-            "`mobile` is `{text}`: use yes/no, true/false, 1/0 or leave it empty"
-        )),
+        _ => Err(ServiceFieldError::Mobile {
+            text: text.to_owned(),
+        }),
     }
 }
 
 /// Parses kind names (`grocery;post`, `grocery post`, `grocery,post`).
-pub fn parse_kinds(text: &str) -> std::result::Result<ServiceKinds, String> {
+pub fn parse_kinds(text: &str) -> std::result::Result<ServiceKinds, ServiceFieldError> {
     let mut kinds = ServiceKinds::EMPTY;
     for name in text.split([';', ',', ' ', '|']).filter(|n| !n.is_empty()) {
         let kind = ServiceKind::from_name(&name.to_ascii_lowercase()).ok_or_else(|| {
-            format!("unknown kind `{name}` (kinds: grocery, fuel, post, pharmacy, payment)")
+            ServiceFieldError::UnknownKind {
+                name: name.to_owned(),
+            }
         })?;
         kinds |= ServiceKinds::of(kind);
     }
     if kinds.is_empty() {
-        return Err("no kind given".into());
+        return Err(ServiceFieldError::NoKind);
     }
     Ok(kinds)
 }
@@ -213,7 +244,7 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
                     parse_kinds(&names.join(";"))
                 }
                 Some(serde_json::Value::String(s)) => parse_kinds(s),
-                _ => Err("no `kinds` property".into()),
+                _ => Err(ServiceFieldError::NoKindsProperty),
             }
             .map_err(|e| f.error(path, e))?;
             let feature_id = f.feature.id.as_ref().map(|id| match id {
@@ -228,9 +259,9 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
                 None | Some(serde_json::Value::Null) => Ok(false),
                 Some(serde_json::Value::Bool(b)) => Ok(*b),
                 Some(serde_json::Value::String(s)) => parse_mobile(s),
-                Some(other) => Err(format!(
-                    "`mobile` is `{other}`: use true/false, yes/no, 1/0 or leave it out"
-                )),
+                Some(other) => Err(ServiceFieldError::MobileProperty {
+                    value: other.to_string(),
+                }),
             }
             .map_err(|e| f.error(path, e))?;
             Ok(ServicePoint {
@@ -263,7 +294,9 @@ mod tests {
             parse_kinds("Payment, fuel"),
             Ok(ServiceKinds::PAYMENT | ServiceKinds::FUEL)
         );
-        assert!(parse_kinds("bakery").is_err_and(|e| e.contains("unknown kind `bakery`")));
+        assert!(
+            parse_kinds("bakery").is_err_and(|e| e.to_string().contains("unknown kind `bakery`"))
+        );
         assert!(parse_kinds(" ").is_err());
     }
 
@@ -277,7 +310,7 @@ mod tests {
         }
         for bad in ["ja", "y", "2", "mobile", "1.0"] {
             assert!(
-                parse_mobile(bad).is_err_and(|e| e.contains(&format!("`{bad}`"))),
+                parse_mobile(bad).is_err_and(|e| e.to_string().contains(&format!("`{bad}`"))),
                 "{bad}"
             );
         }

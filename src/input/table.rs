@@ -130,7 +130,8 @@ impl PointColumns {
     /// system and converted to (lon, lat).
     ///
     /// # Errors
-    /// [`Error::Input`] naming the file and line.
+    /// [`Error::Input`] naming the file and line for a cell that is no number,
+    /// [`Error::Crs`] for a point that does not fit the system.
     pub fn coord(
         &self,
         path: &Path,
@@ -152,7 +153,11 @@ impl PointColumns {
                 })
         };
         let (x, y) = (number(self.x, self.names.0)?, number(self.y, self.names.1)?);
-        let at = |e: String| Error::input(path, Some(line), e);
+        let at = |problem| Error::Crs {
+            path: path.to_path_buf(),
+            line: Some(line),
+            problem,
+        };
         self.crs.check_plausible(x, y).map_err(at)?;
         let (lon, lat) = self.crs.to_lon_lat(x, y).map_err(at)?;
         Ok(crate::base::coord::Coord::from_degrees(lon, lat))
@@ -163,7 +168,7 @@ impl Table {
     /// The coordinate columns: `lon`/`lat` (WGS 84), or `x`/`y` in `crs`.
     ///
     /// # Errors
-    /// [`Error::Input`] if there are none, or `x`/`y` without a `crs`.
+    /// [`Error::Input`] if there are none, [`Error::Crs`] for `x`/`y` without a `crs`.
     pub fn point_columns(
         &self,
         path: &Path,
@@ -176,14 +181,23 @@ impl Table {
             .column(&["x", "easting"])
             .zip(self.column(&["y", "northing"]));
         match (lonlat, xy, crs) {
-            (Some((x, y)), _, _) => Ok(PointColumns::new(x, y, ("lon", "lat"), crate::input::crs::Crs::wgs84())),
+            (Some((x, y)), _, _) => Ok(PointColumns::new(
+                x,
+                y,
+                ("lon", "lat"),
+                crate::input::crs::Crs::wgs84(),
+            )),
             (None, Some((x, y)), Some(crs)) => Ok(PointColumns::new(x, y, ("x", "y"), crs.clone())),
-            (None, Some(_), None) => Err(Error::input(
+            (None, Some(_), None) => Err(Error::Crs {
+                path: path.to_path_buf(),
+                line: Some(1),
+                problem: crate::input::crs::CrsError::NotGiven,
+            }),
+            (None, None, _) => Err(Error::input(
                 path,
                 Some(1),
-                "coordinates are in `x`/`y` columns: say which system with --crs (e.g. EPSG:3006 for SWEREF 99 TM)",
+                "no `lon`/`lat` (or `x`/`y`) column",
             )),
-            (None, None, _) => Err(Error::input(path, Some(1), "no `lon`/`lat` (or `x`/`y`) column")),
         }
     }
 }

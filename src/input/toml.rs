@@ -1,15 +1,27 @@
 //! TOML files (the settings file, scenario files): deserialized with the line of an error.
 
+/// Text that is not TOML, or not the TOML a file expects: the parser's message and the
+/// 1-based line where known.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub(crate) struct TomlError {
+    pub(crate) line: Option<u64>,
+    pub(crate) message: String,
+}
+
 /// Deserializes TOML text; errors carry the 1-based line where known. Every TOML file
 /// servicegap reads (settings, scenarios) goes through here.
 pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     text: &str,
-) -> std::result::Result<T, (Option<u64>, String)> {
+) -> std::result::Result<T, TomlError> {
     toml::from_str(text).map_err(|e| {
         let line = e
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
-        (line, e.message().trim().to_owned())
+        TomlError {
+            line,
+            message: e.message().trim().to_owned(),
+        }
     })
 }
 

@@ -543,6 +543,75 @@ impl Default for Profile {
 /// The fastest speed a profile accepts, km/h.
 pub const MAX_KMH: f64 = 250.0;
 
+/// Why a [`Profile`] setter refuses a value. The text names the class, kind or place it is
+/// about, never the setting or flag that carried it: the settings layer names those.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ProfileError {
+    /// A `highway` value that is no road class of the profile.
+    #[error("unknown road class {class:?}; the classes are {}", class_names())]
+    UnknownClass {
+        /// The class as given.
+        class: String,
+    },
+    /// A class speed that is not above 0 and at most [`MAX_KMH`].
+    #[error(
+        "speed of {class} must be above 0 and at most {} km/h, not {kmh}",
+        MAX_KMH
+    )]
+    Speed {
+        /// The road class.
+        class: String,
+        /// The speed as given, km/h.
+        kmh: f64,
+    },
+    /// A `maxspeed` factor that is not in (0, 2].
+    #[error("maxspeed_factor must be above 0 and at most 2, not {factor}")]
+    MaxspeedFactor {
+        /// The factor as given.
+        factor: f64,
+    },
+    /// A tag rule of one kind that is not `key=value`.
+    #[error("{kind}: {error}")]
+    Tag {
+        /// The kind whose rules were set.
+        kind: ServiceKind,
+        /// The rule.
+        error: NotTag,
+    },
+    /// A `place` value that is no settlement place.
+    #[error("unknown place {value:?}; the places are {}", place_names())]
+    UnknownPlace {
+        /// The value as given.
+        value: String,
+    },
+    /// A `place` value given twice.
+    #[error("place {value:?} is listed twice")]
+    RepeatedPlace {
+        /// The value as given.
+        value: String,
+    },
+}
+
+/// A service tag rule that is not `key=value`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{tag:?} is not a tag; write it as \"key=value\", e.g. \"shop=supermarket\"")]
+pub struct NotTag {
+    /// The rule as given.
+    pub tag: String,
+}
+
+/// The road classes, in table order, for messages.
+fn class_names() -> String {
+    let known: Vec<&str> = HIGHWAY_CLASSES.iter().map(|c| c.tag).collect();
+    known.join(", ")
+}
+
+/// The settlement places, in [`Place::ALL`] order, for messages.
+fn place_names() -> String {
+    let known: Vec<&str> = Place::ALL.iter().map(|p| p.name()).collect();
+    known.join(", ")
+}
+
 impl Profile {
     /// Decides whether a way is usable by car and how. `None` means it is not part of the
     /// network.
@@ -577,19 +646,19 @@ impl Profile {
     /// Sets the speed of a class's roads without a usable `maxspeed`.
     ///
     /// # Errors
-    /// A message naming an unknown class (listing the known ones) or a speed out of range.
-    pub fn set_class_kmh(&mut self, highway: &str, kmh: f64) -> Result<(), String> {
+    /// [`ProfileError::UnknownClass`] (listing the known classes) or [`ProfileError::Speed`]
+    /// for a speed out of range.
+    pub fn set_class_kmh(&mut self, highway: &str, kmh: f64) -> Result<(), ProfileError> {
         let Some(i) = HIGHWAY_CLASSES.iter().position(|c| c.tag == highway) else {
-            let known: Vec<&str> = HIGHWAY_CLASSES.iter().map(|c| c.tag).collect();
-            return Err(format!(
-                "unknown road class {highway:?}; the classes are {}",
-                known.join(", ")
-            ));
+            return Err(ProfileError::UnknownClass {
+                class: highway.to_owned(),
+            });
         };
         if !(kmh.is_finite() && kmh > 0.0 && kmh <= MAX_KMH) {
-            return Err(format!(
-                "speed of {highway} must be above 0 and at most {MAX_KMH} km/h, not {kmh}"
-            ));
+            return Err(ProfileError::Speed {
+                class: highway.to_owned(),
+                kmh,
+            });
         }
         self.class_kmh[i] = kmh;
         Ok(())
@@ -599,12 +668,10 @@ impl Profile {
     /// into typical speeds).
     ///
     /// # Errors
-    /// A message if the factor is not in (0, 2].
-    pub fn set_maxspeed_factor(&mut self, factor: f64) -> Result<(), String> {
+    /// [`ProfileError::MaxspeedFactor`] if the factor is not in (0, 2].
+    pub fn set_maxspeed_factor(&mut self, factor: f64) -> Result<(), ProfileError> {
         if !(factor.is_finite() && factor > 0.0 && factor <= 2.0) {
-            return Err(format!(
-                "maxspeed_factor must be above 0 and at most 2, not {factor}"
-            ));
+            return Err(ProfileError::MaxspeedFactor { factor });
         }
         self.maxspeed_factor = factor;
         Ok(())
@@ -613,8 +680,12 @@ impl Profile {
     /// Replaces the tag rules of one kind by `tags`, each `"key=value"`.
     ///
     /// # Errors
-    /// A message naming a rule that is not `key=value`.
-    pub fn set_kind_tags(&mut self, kind: ServiceKind, tags: &[String]) -> Result<(), String> {
+    /// [`ProfileError::Tag`] naming a rule that is not `key=value`.
+    pub fn set_kind_tags(
+        &mut self,
+        kind: ServiceKind,
+        tags: &[String],
+    ) -> Result<(), ProfileError> {
         let mut rules = Vec::with_capacity(tags.len());
         for tag in tags {
             let parsed = tag
@@ -622,9 +693,10 @@ impl Profile {
                 .map(|(k, v)| (k.trim(), v.trim()))
                 .filter(|(k, v)| !k.is_empty() && !v.is_empty() && !v.contains('='));
             let Some((k, v)) = parsed else {
-                return Err(format!(
-                    "{kind}: {tag:?} is not a tag; write it as \"key=value\", e.g. \"shop=supermarket\""
-                ));
+                return Err(ProfileError::Tag {
+                    kind,
+                    error: NotTag { tag: tag.clone() },
+                });
             };
             rules.push((k.to_owned(), v.to_owned(), ServiceKinds::of(kind)));
         }
@@ -640,19 +712,16 @@ impl Profile {
     /// Sets the `place` values that are settlements.
     ///
     /// # Errors
-    /// A message naming an unknown value (listing the known ones) or a repeated one.
-    pub fn set_places(&mut self, values: &[String]) -> Result<(), String> {
+    /// [`ProfileError::UnknownPlace`] (listing the known places) or
+    /// [`ProfileError::RepeatedPlace`].
+    pub fn set_places(&mut self, values: &[String]) -> Result<(), ProfileError> {
         let mut places = Vec::with_capacity(values.len());
         for v in values {
             let Some(place) = Place::from_tag(v) else {
-                let known: Vec<&str> = Place::ALL.iter().map(|p| p.name()).collect();
-                return Err(format!(
-                    "unknown place {v:?}; the places are {}",
-                    known.join(", ")
-                ));
+                return Err(ProfileError::UnknownPlace { value: v.clone() });
             };
             if places.contains(&place) {
-                return Err(format!("place {v:?} is listed twice"));
+                return Err(ProfileError::RepeatedPlace { value: v.clone() });
             }
             places.push(place);
         }

@@ -2,6 +2,7 @@
 //! flag) and why. The command line adds the flag name where a value came from a flag.
 
 use crate::base::error::ThresholdError;
+use crate::read::profile::{NotTag, ProfileError};
 use crate::ServiceKind;
 use std::fmt;
 use std::path::PathBuf;
@@ -66,7 +67,7 @@ impl fmt::Display for Setting {
 }
 
 /// Why a value is refused, whichever way it was given.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ValueError {
     /// A distance that is negative, infinite or no number.
     #[error("must be a non-negative number of metres")]
@@ -83,13 +84,16 @@ pub enum ValueError {
     /// A threshold that cannot be read.
     #[error(transparent)]
     Threshold(#[from] ThresholdError),
+    /// A service tag rule that is not `key=value` (the setting already names the kind).
+    #[error(transparent)]
+    NotTag(#[from] NotTag),
     /// A reading rule the road and tag profile refuses; the text is the profile's.
-    #[error("{0}")]
-    Rule(String),
+    #[error(transparent)]
+    Rule(ProfileError),
 }
 
 /// A problem in the settings file: the TOML itself, or one setting's value.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ConfigProblem {
     /// Not TOML, an unknown section or key, or a value of the wrong type.
     #[error("{0}")]
@@ -105,7 +109,7 @@ pub enum ConfigProblem {
 }
 
 /// A [`ConfigProblem`] with the 1-based line it is on, where known.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("{problem}")]
 pub struct ConfigError {
     /// The line, when known.

@@ -7,7 +7,7 @@ use super::error::{ConfigError, ConfigProblem, Setting, SettingsError, ValueErro
 use super::Metres;
 use crate::analysis::{AnalysisOptions, ThresholdSetting};
 use crate::input::toml::{line_in_section, parse_toml};
-use crate::read::profile::Profile;
+use crate::read::profile::{Profile, ProfileError};
 use crate::ServiceKind;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -179,9 +179,9 @@ impl Config {
     /// [`ConfigError`] with the 1-based line where known: the line of the bad key for a bad
     /// value, the TOML parser's line otherwise.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let config: Config = parse_toml(text).map_err(|(line, message)| ConfigError {
-            line,
-            problem: ConfigProblem::Toml(message),
+        let config: Config = parse_toml(text).map_err(|e| ConfigError {
+            line: e.line,
+            problem: ConfigProblem::Toml(e.message),
         })?;
         let at_key = |problem: ConfigProblem| {
             let line = match &problem {
@@ -227,16 +227,10 @@ impl Config {
     /// [`ConfigProblem::Value`] naming the setting of an unknown class or place or a bad value.
     pub fn profile(&self) -> Result<Profile, ConfigProblem> {
         let mut profile = Profile::default();
-        // The profile's messages may start with the key itself; the setting names it already.
-        let rule = |setting: Setting, e: String| {
-            let text = match e
-                .strip_prefix(setting.key())
-                .and_then(|r| r.strip_prefix(':'))
-            {
-                Some(rest) => rest.trim_start().to_owned(),
-                None => e,
-            };
-            refused(setting, ValueError::Rule(text))
+        // A bad tag rule is named by its kind's setting already, so only the rule is said.
+        let rule = |setting: Setting, e: ProfileError| match e {
+            ProfileError::Tag { error, .. } => refused(setting, ValueError::NotTag(error)),
+            other => refused(setting, ValueError::Rule(other)),
         };
         for (class, value) in &self.speeds.classes {
             let setting = || Setting::Speed(class.clone());
