@@ -406,7 +406,9 @@ pub fn locate_on_edge(graph: &Graph, point: Coord, edge: u32, segment: u32, t: f
 }
 
 /// Brute force over every segment of every eligible edge: the reference the index is tested
-/// against. Same metric and tie rule as [`SnapIndex::snap`].
+/// against. Same metric and tie rule as [`SnapIndex::snap`]. Built only with the `testing`
+/// feature, which the integration tests turn on.
+#[cfg(feature = "testing")]
 pub fn snap_brute_force(
     graph: &Graph,
     options: SnapOptions,
