@@ -4,9 +4,8 @@
 //! service point of each kind. Every settlement's km and min, and the nearest point, must equal
 //! the reference exactly, in integer units.
 
-mod common;
-
-use common::random_region;
+use crate::util::random::random_region;
+use crate::util::read_extract;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use servicegap::analysis::{analyze, AnalysisOptions, Status};
@@ -187,12 +186,7 @@ fn analysis_equals_naive_reference_on_real_extracts() {
         "li-liechtenstein-2021",
         "fi-kotka-karhula",
     ] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/osm")
-            .join(format!("{name}.osm.pbf"));
-        let region =
-            servicegap::open::read_pbf(&path, &servicegap::read::profile::Profile::default())
-                .unwrap_or_else(|e| panic!("{e}"));
+        let region = read_extract(name);
         assert!(!region.settlements.is_empty(), "{name}");
         compare(&region, &AnalysisOptions::default(), name);
     }
@@ -205,7 +199,7 @@ fn same_result_on_one_and_many_threads() {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     };
     let one = pool(1).install(|| analyze(&region, &options));
     let four = pool(4).install(|| analyze(&region, &options));

@@ -9,7 +9,12 @@ use servicegap::read::profile::HIGHWAY_CLASSES;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::util::{
+    assert_clean_failure, assert_nothing_left, assert_success, bin, data, entries, read_json,
+    run as run_cmd, stderr, tempdir,
+};
 
 const KINDS: [&str; 5] = ["grocery", "fuel", "post", "pharmacy", "payment"];
 /// Default thresholds in km, in [`KINDS`] order.
@@ -24,41 +29,19 @@ const KOTKA: &str = "data/osm/fi-kotka-karhula.osm.pbf";
 // Running the binary
 // =============================================================================================
 
-fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// Runs servicegap with `args`; `threads` sets `RAYON_NUM_THREADS`.
 fn run<I, S>(args: I, threads: Option<usize>) -> Output
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_servicegap"));
+    let mut cmd = bin();
     cmd.args(args);
     match threads {
         Some(n) => cmd.env("RAYON_NUM_THREADS", n.to_string()),
         None => cmd.env_remove("RAYON_NUM_THREADS"),
     };
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run servicegap: {e}"))
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn assert_success(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what}: exit {:?}, stderr: {}",
-        out.status.code(),
-        stderr(out)
-    );
+    run_cmd(&mut cmd)
 }
 
 /// The six output files of one run, in `dir`.
@@ -127,12 +110,6 @@ fn analyze_into(region: &str, dir: &Path, extra: &[&str], threads: Option<usize>
     files
 }
 
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()))
-}
-
 fn inspect_json(region: &str) -> Value {
     let out = run(
         ["inspect", "--json"]
@@ -143,42 +120,6 @@ fn inspect_json(region: &str) -> Value {
     );
     assert_success(&out, "inspect");
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("inspect --json: {e}"))
-}
-
-/// Every entry of a folder, hidden files included.
-fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .map(|e| {
-                e.unwrap_or_else(|e| panic!("{e}"))
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    v.sort();
-    v
-}
-
-/// Asserts the run failed cleanly: exit code 2, nothing on stdout, exactly one stderr line
-/// starting `servicegap: error: ` that contains every string in `names`, and no panic.
-fn assert_clean_failure(out: &Output, names: &[&str]) {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    assert!(
-        out.stdout.is_empty(),
-        "stdout: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 1, "expected one line, got: {err}");
-    assert!(lines[0].starts_with("servicegap: error: "), "{err}");
-    for name in names {
-        assert!(lines[0].contains(name), "expected `{name}` in: {err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
 }
 
 // =============================================================================================
@@ -578,7 +519,7 @@ fn check_region(region: &str, extent: Extent) {
     }
 
     // --- settlements.csv ----------------------------------------------------------------------
-    let text = std::fs::read_to_string(&files.csv).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(&files.csv).unwrap();
     let rows = parse_csv(&text);
     let mut header = keys.clone();
     header.extend(["lon".to_owned(), "lat".to_owned()]);
@@ -1105,10 +1046,7 @@ fn outputs_do_not_depend_on_the_thread_count() {
             assert_eq!(stdout, other_stdout, "{region}: stdout");
             for (a, b) in first.all().into_iter().zip(other.all()) {
                 let (x, y) = (std::fs::read(a), std::fs::read(b));
-                let (x, y) = (
-                    x.unwrap_or_else(|e| panic!("{e}")),
-                    y.unwrap_or_else(|e| panic!("{e}")),
-                );
+                let (x, y) = (x.unwrap(), y.unwrap());
                 assert!(
                     x == y,
                     "{region}: {} differs between thread counts",
@@ -1131,11 +1069,7 @@ fn assert_fails_without_output(region: &str, extra: &[&str], names: &[&str]) {
     let files = Files::in_dir(&out_dir);
     let out = run(files.args(&data(region), extra), None);
     assert_clean_failure(&out, names);
-    assert_eq!(
-        entries(&out_dir),
-        Vec::<String>::new(),
-        "{extra:?}: files left behind"
-    );
+    assert_nothing_left(&out_dir, &format!("{extra:?}"));
 }
 
 #[test]
@@ -1196,7 +1130,7 @@ fn zero_settlements_is_a_clear_error() {
 fn output_under_a_regular_file() {
     let dir = tempdir();
     let blocker = dir.path().join("blocker");
-    std::fs::write(&blocker, b"").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&blocker, b"").unwrap();
     let bad = blocker.join("s.geojson");
     let out_dir = dir.path().join("out");
     let files = Files::in_dir(&out_dir);
@@ -1214,7 +1148,7 @@ fn output_under_a_regular_file() {
 fn output_onto_a_directory_leaves_no_temporary_file() {
     let dir = tempdir();
     let target = dir.path().join("s.geojson");
-    std::fs::create_dir(&target).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir(&target).unwrap();
     let out = run(
         [
             PathBuf::from("analyze"),
@@ -1240,7 +1174,7 @@ fn a_failing_later_output_leaves_no_earlier_output() {
     for flag in ["--summary", "--services-out"] {
         let dir = tempdir();
         let blocker = dir.path().join("blocker");
-        std::fs::write(&blocker, b"").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&blocker, b"").unwrap();
         let bad = blocker.join("x.json");
         let out_dir = dir.path().join("out");
         let files = Files::in_dir(&out_dir);
@@ -1278,7 +1212,7 @@ fn grocery_list(dir: &Path, van: Option<&str>) -> PathBuf {
     } else {
         "without_van.csv"
     });
-    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, text).unwrap();
     path
 }
 
@@ -1419,7 +1353,7 @@ fn mobile_points_give_gap_figures_without_them() {
     // The same list with the van marked `no`: the same figures with all points, and none
     // without mobile points.
     let no_dir = dir.path().join("no");
-    std::fs::create_dir(&no_dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir(&no_dir).unwrap();
     let (not_mobile, _) = run_with(&grocery_list(&no_dir, Some("no")), "not_mobile");
     let s = read_json(&not_mobile.summary);
     let mut g_all = g.clone();
@@ -1438,8 +1372,7 @@ fn bad_mobile_values_fail_without_output() {
     std::fs::write(
         &csv,
         "id,name,kinds,lon,lat,mobile\nA,Laden,grocery,11.58,49.98,no\nB,Wagen,grocery,11.49,50.03,sometimes\n",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    ).unwrap();
     let name = csv.display().to_string();
     assert_fails_without_output(
         BAYREUTH,
@@ -1453,8 +1386,7 @@ fn bad_mobile_values_fail_without_output() {
         r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","geometry":{"type":"Point","coordinates":[11.58,49.98]},"properties":{"id":"A","kinds":"grocery","mobile":true}},
 {"type":"Feature","geometry":{"type":"Point","coordinates":[11.49,50.03]},"properties":{"id":"B","kinds":"grocery","mobile":2}}]}"#,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    ).unwrap();
     let name = geojson.display().to_string();
     assert_fails_without_output(
         BAYREUTH,

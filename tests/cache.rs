@@ -6,49 +6,9 @@ use servicegap::base::error::CacheProblem;
 use servicegap::store::cache;
 use servicegap::Error;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_servicegap"))
-}
-
-fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn extract(name: &str) -> PathBuf {
-    data(&format!("data/osm/{name}.osm.pbf"))
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run servicegap: {e}"))
-}
-
-fn assert_success(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// Asserts a clean failure: exit code 2, nothing on stdout, one stderr line naming the file and
-/// saying `what`.
-fn assert_clean_failure(out: &Output, path: &Path, what: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert!(out.stdout.is_empty());
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "expected one line, got: {stderr}");
-    assert!(lines[0].starts_with("servicegap: error: "), "{stderr}");
-    assert!(lines[0].contains(&path.display().to_string()), "{stderr}");
-    assert!(lines[0].contains(what), "expected `{what}` in: {stderr}");
-}
+use crate::util::{assert_clean_failure_on, assert_success, bin, data, extract, run, tempdir};
 
 /// `servicegap build FILE -o OUT`, checked.
 fn build(file: &Path, out: &Path) -> Output {
@@ -71,8 +31,8 @@ fn analyze_in(dir: &Path, extra: &[PathBuf]) -> Output {
 /// Every file of `a/out` equals the one of the same name in `b/out`, byte for byte.
 fn assert_same_outputs(a: &Path, b: &Path) -> usize {
     let mut names: Vec<_> = std::fs::read_dir(a.join("out"))
-        .unwrap_or_else(|e| panic!("{e}"))
-        .map(|e| e.unwrap_or_else(|e| panic!("{e}")).file_name())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
         .collect();
     names.sort();
     for name in &names {
@@ -91,9 +51,9 @@ fn assert_cache_analyzes_like_the_extract(name: &str, extra: &[PathBuf]) {
     let tmp = tempdir();
     let (from_pbf, from_cache) = (tmp.path().join("pbf"), tmp.path().join("cache"));
     for dir in [&from_pbf, &from_cache] {
-        std::fs::create_dir(dir).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir(dir).unwrap();
     }
-    std::fs::copy(extract(name), from_pbf.join("region")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(extract(name), from_pbf.join("region")).unwrap();
     build(&extract(name), &from_cache.join("region"));
     let a = analyze_in(&from_pbf, extra);
     let b = analyze_in(&from_cache, extra);
@@ -137,9 +97,9 @@ fn planner_files_replace_what_the_cache_holds() {
 fn regions_round_trip_exactly() {
     let tmp = tempdir();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(data("data/osm"))
-        .unwrap_or_else(|e| panic!("{e}"))
-        .chain(std::fs::read_dir(data("tests/fixtures")).unwrap_or_else(|e| panic!("{e}")))
-        .map(|e| e.unwrap_or_else(|e| panic!("{e}")).path())
+        .unwrap()
+        .chain(std::fs::read_dir(data("tests/fixtures")).unwrap())
+        .map(|e| e.unwrap().path())
         .filter(|p| p.to_string_lossy().ends_with(".osm.pbf"))
         .collect();
     paths.sort();
@@ -147,17 +107,17 @@ fn regions_round_trip_exactly() {
     for path in paths {
         let fresh =
             servicegap::open::read_pbf(&path, &servicegap::read::profile::Profile::default())
-                .unwrap_or_else(|e| panic!("{e}"));
+                .unwrap();
         let cached = tmp.path().join("region.sgraph");
         cache::write(
             &cached,
             &fresh,
             cache::settings_fingerprint(&servicegap::read::profile::Profile::default()),
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
         let loaded =
             servicegap::open::open(&cached, &servicegap::read::profile::Profile::default())
-                .unwrap_or_else(|e| panic!("{e}"));
+                .unwrap();
         let name = path.display();
         assert_eq!(loaded.graph, fresh.graph, "{name}: graph");
         assert_eq!(loaded.services, fresh.services, "{name}: services");
@@ -189,8 +149,7 @@ fn inspect_takes_the_cache() {
     let report = |path: &Path| -> serde_json::Value {
         let out = run(bin().args(["inspect", "--json"]).arg(path));
         assert_success(&out, "inspect");
-        let mut v: serde_json::Value =
-            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+        let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let timings = v["timings_ms"].take();
         v["file"].take();
         assert!(timings["total"].is_number(), "{timings}");
@@ -207,7 +166,7 @@ fn cache_bytes(name: &str) -> Vec<u8> {
         &extract(name),
         &servicegap::read::profile::Profile::default(),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     cache::to_bytes(
         &region,
         cache::settings_fingerprint(&servicegap::read::profile::Profile::default()),
@@ -245,13 +204,13 @@ fn a_flipped_byte_is_corrupt() {
     let mut damaged = bytes.clone();
     let middle = damaged.len() / 2;
     damaged[middle] ^= 0xff;
-    std::fs::write(&path, &damaged).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, &damaged).unwrap();
     let err = servicegap::open::open(&path, &servicegap::read::profile::Profile::default())
         .err()
         .unwrap_or_else(|| panic!("loaded"));
     assert!(matches!(err, Error::Cache { .. }), "{err:?}");
     let out = run(bin().arg("inspect").arg(&path));
-    assert_clean_failure(&out, &path, "corrupt graph cache (checksum mismatch)");
+    assert_clean_failure_on(&out, &path, "corrupt graph cache (checksum mismatch)");
     assert!(String::from_utf8_lossy(&out.stderr).contains("rebuild with servicegap build"));
 }
 
@@ -268,12 +227,12 @@ fn a_truncated_cache_is_reported_at_every_cut() {
     }
     let tmp = tempdir();
     let path = tmp.path().join("cut.sgraph");
-    std::fs::write(&path, &bytes[..bytes.len() * 2 / 3]).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, &bytes[..bytes.len() * 2 / 3]).unwrap();
     let out = run(bin()
         .args(["analyze", "--out-dir"])
         .arg(tmp.path().join("out"))
         .arg(&path));
-    assert_clean_failure(&out, &path, "truncated graph cache");
+    assert_clean_failure_on(&out, &path, "truncated graph cache");
     assert!(
         !tmp.path().join("out").exists(),
         "no output after a failure"
@@ -296,9 +255,9 @@ fn another_format_version_asks_for_a_rebuild() {
     let tmp = tempdir();
     let path = tmp.path().join("old.sgraph");
     bytes[8..12].copy_from_slice(&0u32.to_le_bytes());
-    std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, &bytes).unwrap();
     let out = run(bin().arg("inspect").arg(&path));
-    assert_clean_failure(
+    assert_clean_failure_on(
         &out,
         &path,
         &format!(
@@ -314,11 +273,11 @@ fn other_build_settings_are_refused() {
         &extract("fi-kotka-karhula"),
         &servicegap::read::profile::Profile::default(),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let tmp = tempdir();
     let path = tmp.path().join("other.sgraph");
     let other = cache::settings_fingerprint(&servicegap::read::profile::Profile::default()) ^ 1;
-    cache::write(&path, &region, other).unwrap_or_else(|e| panic!("{e}"));
+    cache::write(&path, &region, other).unwrap();
     assert!(cache::read(&path, other).is_ok());
     let err = cache::read(
         &path,
@@ -337,7 +296,7 @@ fn other_build_settings_are_refused() {
         "{err:?}"
     );
     let out = run(bin().arg("inspect").arg(&path));
-    assert_clean_failure(
+    assert_clean_failure_on(
         &out,
         &path,
         "built with other settings, rebuild with servicegap build",
@@ -352,14 +311,14 @@ fn files_are_told_apart_by_their_first_bytes() {
     let tmp = tempdir();
     let pbf = extract("fi-kotka-karhula");
     let disguised = tmp.path().join("kotka.sgraph");
-    std::fs::copy(&pbf, &disguised).unwrap_or_else(|e| panic!("{e}"));
-    assert!(!cache::is_cache(&disguised).unwrap_or_else(|e| panic!("{e}")));
-    let region = servicegap::open::open(&disguised, &servicegap::read::profile::Profile::default())
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(&pbf, &disguised).unwrap();
+    assert!(!cache::is_cache(&disguised).unwrap());
+    let region =
+        servicegap::open::open(&disguised, &servicegap::read::profile::Profile::default()).unwrap();
     assert_eq!(
         region.graph,
         servicegap::open::read_pbf(&pbf, &servicegap::read::profile::Profile::default())
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .graph
     );
     let err = cache::read(
@@ -374,21 +333,21 @@ fn files_are_told_apart_by_their_first_bytes() {
     );
 
     let text = tmp.path().join("notes.sgraph");
-    std::fs::write(&text, "servicegap cache? no, just text\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&text, "servicegap cache? no, just text\n").unwrap();
     let out = run(bin().arg("inspect").arg(&text));
-    assert_clean_failure(&out, &text, "not an OpenStreetMap PBF file");
+    assert_clean_failure_on(&out, &text, "not an OpenStreetMap PBF file");
 
     let magic_only = tmp.path().join("magic.osm.pbf");
     let mut bytes = cache::MAGIC.to_vec();
     bytes.extend_from_slice(&cache::FORMAT_VERSION.to_le_bytes());
     bytes.extend(std::iter::repeat_n(0xa5, 200));
-    std::fs::write(&magic_only, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&magic_only, &bytes).unwrap();
     let out = run(bin().arg("inspect").arg(&magic_only));
-    assert_clean_failure(&out, &magic_only, "graph cache");
+    assert_clean_failure_on(&out, &magic_only, "graph cache");
 
     let missing = tmp.path().join("missing.sgraph");
     let out = run(bin().arg("inspect").arg(&missing));
-    assert_clean_failure(&out, &missing, "cannot read");
+    assert_clean_failure_on(&out, &missing, "cannot read");
 }
 
 /// A failed write leaves nothing behind, and rebuilding over an existing cache replaces it.
@@ -400,7 +359,7 @@ fn build_writes_through_a_temporary_file() {
         .arg(extract("fi-kotka-karhula"))
         .arg("-o")
         .arg(tmp.path()));
-    assert_clean_failure(&out, tmp.path(), "cannot write");
+    assert_clean_failure_on(&out, tmp.path(), "cannot write");
     let cached = tmp.path().join("kotka.sgraph");
     build(&extract("fi-kotka-karhula"), &cached);
     build(&cached, &cached);
@@ -408,8 +367,8 @@ fn build_writes_through_a_temporary_file() {
         servicegap::open::open(&cached, &servicegap::read::profile::Profile::default()).is_ok()
     );
     let names: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .map(|e| e.unwrap_or_else(|e| panic!("{e}")).file_name())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names, ["kotka.sgraph"], "no temporary files left");
 }

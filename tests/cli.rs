@@ -1,49 +1,17 @@
 //! The command line as a user meets it: output on good input, one clear error line and exit
 //! code 2 on bad input, never a panic.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_servicegap"))
-}
-
-fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
+use crate::util::{assert_clean_failure_on, bin, data, run, tempdir};
 
 fn inspect(path: &Path) -> Output {
-    bin()
-        .arg("inspect")
-        .arg(path)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run servicegap: {e}"))
-}
-
-/// Asserts the run failed cleanly: exit code 2, nothing on stdout, exactly one stderr line that
-/// names the file and says `what`.
-fn assert_clean_failure(out: &Output, path: &Path, what: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert!(
-        out.stdout.is_empty(),
-        "stdout: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "expected one line, got: {stderr}");
-    assert!(lines[0].starts_with("servicegap: error: "), "{stderr}");
-    assert!(
-        lines[0].contains(&path.display().to_string()),
-        "file not named: {stderr}"
-    );
-    assert!(lines[0].contains(what), "expected `{what}` in: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    run(bin().arg("inspect").arg(path))
 }
 
 fn bayreuth() -> Vec<u8> {
-    std::fs::read(data("data/osm/de-north-bayreuth-rural.osm.pbf"))
-        .unwrap_or_else(|e| panic!("{e}"))
+    std::fs::read(data("data/osm/de-north-bayreuth-rural.osm.pbf")).unwrap()
 }
 
 #[test]
@@ -62,10 +30,9 @@ fn inspect_prints_a_table_and_json() {
         .arg("--json")
         .arg(&path)
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(out.status.success());
-    let v: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["graph"]["nodes"], 1161);
     assert_eq!(v["graph"]["edges"], 2476);
     assert_eq!(v["services"]["grocery"], 2);
@@ -83,40 +50,40 @@ fn inspect_prints_a_table_and_json() {
 
 #[test]
 fn empty_file() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let path = dir.path().join("empty.osm.pbf");
-    std::fs::write(&path, b"").unwrap_or_else(|e| panic!("{e}"));
-    assert_clean_failure(&inspect(&path), &path, "the file is empty");
+    std::fs::write(&path, b"").unwrap();
+    assert_clean_failure_on(&inspect(&path), &path, "the file is empty");
 }
 
 #[test]
 fn text_file() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let path = dir.path().join("region.osm.pbf");
     std::fs::write(
         &path,
         "<?xml version='1.0'?>\n<osm version='0.6'>\n</osm>\n",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
-    assert_clean_failure(&inspect(&path), &path, "not an OpenStreetMap PBF file");
+    .unwrap();
+    assert_clean_failure_on(&inspect(&path), &path, "not an OpenStreetMap PBF file");
 }
 
 #[test]
 fn truncated_pbf() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let bytes = bayreuth();
     for cut in [10, 200, bytes.len() / 2, bytes.len() - 1] {
         let path = dir.path().join(format!("cut{cut}.osm.pbf"));
-        std::fs::write(&path, &bytes[..cut]).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, &bytes[..cut]).unwrap();
         let out = inspect(&path);
         let what = if cut == 10 { "" } else { "truncated" };
-        assert_clean_failure(&out, &path, what);
+        assert_clean_failure_on(&out, &path, what);
     }
 }
 
 #[test]
 fn corrupt_block() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let mut bytes = bayreuth();
     // Scramble the middle of the file: inside a compressed data block.
     let mid = bytes.len() / 2;
@@ -124,16 +91,16 @@ fn corrupt_block() {
         *b ^= 0x5a;
     }
     let path = dir.path().join("corrupt.osm.pbf");
-    std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
-    assert_clean_failure(&inspect(&path), &path, "damaged PBF block at byte");
+    std::fs::write(&path, &bytes).unwrap();
+    assert_clean_failure_on(&inspect(&path), &path, "damaged PBF block at byte");
 }
 
 #[test]
 fn missing_path_and_directory() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let path = dir.path().join("no-such-region.osm.pbf");
-    assert_clean_failure(&inspect(&path), &path, "No such file");
-    assert_clean_failure(&inspect(dir.path()), dir.path(), "directory");
+    assert_clean_failure_on(&inspect(&path), &path, "No such file");
+    assert_clean_failure_on(&inspect(dir.path()), dir.path(), "directory");
 }
 
 #[test]
@@ -145,9 +112,9 @@ fn broken_pipe_is_not_an_error() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -159,7 +126,7 @@ fn broken_pipe_is_not_an_error() {
 /// export as the pharmacy list, kommun polygons for per-region rows.
 #[test]
 fn analyze_with_grid_pipos_and_kommuner() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let summary = dir.path().join("summary.json");
     let regions_out = dir.path().join("regions.geojson");
     let out = bin()
@@ -177,15 +144,14 @@ fn analyze_with_grid_pipos_and_kommuner() {
         .arg("--regions-out")
         .arg(&regions_out)
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let read = |p: &Path| -> serde_json::Value {
-        serde_json::from_str(&std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{e}")))
-            .unwrap_or_else(|e| panic!("{e}"))
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
     };
     let s = read(&summary);
     assert_eq!(s["settlements"], 103_464);
@@ -211,9 +177,9 @@ fn analyze_with_grid_pipos_and_kommuner() {
 
 #[test]
 fn planner_file_errors_are_one_line() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let bad = dir.path().join("shops.csv");
-    std::fs::write(&bad, "id,kinds,lon,lat\nA,bakery,15,62\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&bad, "id,kinds,lon,lat\nA,bakery,15,62\n").unwrap();
     let region = data("data/osm/de-north-bayreuth-rural.osm.pbf");
     let run = |args: &[&std::ffi::OsStr]| {
         bin()
@@ -221,10 +187,10 @@ fn planner_file_errors_are_one_line() {
             .arg(&region)
             .args(args)
             .output()
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     };
     let out = run(&["--services".as_ref(), bad.as_os_str()]);
-    assert_clean_failure(&out, &bad, ":2: unknown kind `bakery`");
+    assert_clean_failure_on(&out, &bad, ":2: unknown kind `bakery`");
     let out = run(&["--crs".as_ref(), "EPSG:9999".as_ref()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--crs"));

@@ -4,7 +4,8 @@
 //! `data/sweden/SOURCES.md` in the shared data folder.
 
 use servicegap::input::crs::Crs;
-use std::path::PathBuf;
+
+use crate::util::data;
 
 const PIPOS: &str = "data/sweden/pipos_apoteksvaror_2025-11-12.csv";
 
@@ -16,7 +17,7 @@ struct Point {
 }
 
 fn read_pipos() -> Vec<Point> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(PIPOS);
+    let path = data(PIPOS);
     let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{PIPOS}: {e}"));
     let headers = reader
         .headers()

@@ -18,7 +18,8 @@ use servicegap::network::region::Region;
 use servicegap::read::profile::class_name;
 use servicegap::{ServiceKind, ServiceKinds};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+
+use crate::util::fixture;
 
 // =============================================================================================
 // Helpers
@@ -34,12 +35,11 @@ struct Fixture {
 impl Fixture {
     /// Reads `tests/fixtures/<name>.osm.pbf` and the coordinates of `<name>.osm`.
     fn load(name: &'static str) -> Self {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        let pbf = dir.join(format!("{name}.osm.pbf"));
+        let pbf = fixture(&format!("{name}.osm.pbf"));
         let region =
             servicegap::open::read_pbf(&pbf, &servicegap::read::profile::Profile::default())
                 .unwrap_or_else(|e| panic!("{name}: cannot read {}: {e}", pbf.display()));
-        let xml_path = dir.join(format!("{name}.osm"));
+        let xml_path = fixture(&format!("{name}.osm"));
         let xml = std::fs::read_to_string(&xml_path)
             .unwrap_or_else(|e| panic!("{name}: cannot read {}: {e}", xml_path.display()));
         Fixture {

@@ -8,9 +8,7 @@
 //! - give the same strongly connected components on its nodes, and
 //! - give the same shortest distances between its nodes (within the rounding of each edge).
 
-mod common;
-
-use common::random_input;
+use crate::util::random::random_input;
 use servicegap::base::coord::{distance_m, Coord};
 use servicegap::network::graph::{Graph, NodeIdx};
 use servicegap::read::profile::Direction;

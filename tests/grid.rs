@@ -2,20 +2,16 @@
 //! 250 m squares, bad rows and gzip detection.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use servicegap::input::grid::{read_grid, read_grid_with, GridOptions, GridSquare};
 use servicegap::Error;
 
-const SCB_1KM: &str = "data/sweden/scb_befolkning_1km_2024_populated.csv.gz";
+use crate::util::{tempdir, write};
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("write test file");
-    path
-}
+const SCB_1KM: &str = "data/sweden/scb_befolkning_1km_2024_populated.csv.gz";
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = GzEncoder::new(Vec::new(), Compression::default());
@@ -98,7 +94,7 @@ fn real_scb_centres_match_the_files_centroids() {
 
 #[test]
 fn infers_250_m_and_honours_override() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempdir();
     let p = write(
         dir.path(),
         "q.csv",
@@ -136,7 +132,7 @@ fn infers_250_m_and_honours_override() {
 
 #[test]
 fn column_names() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempdir();
     for (header, pop) in [
         ("rutid_scb,pop_2024", 5),
         ("RUTID,Befolkning", 5),
@@ -180,7 +176,7 @@ fn column_names() {
 
 #[test]
 fn bad_rows_name_file_and_line() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempdir();
     let cases: [(&[u8], u64, &str); 7] = [
         (
             b"rutid,pop\n2690006534000,1\n269000653400,1\n",
@@ -215,7 +211,7 @@ fn bad_rows_name_file_and_line() {
 
 #[test]
 fn gzip_or_plain_by_extension_or_magic() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempdir();
     let text = b"rutid_scb,pop_2024\n2690006534000,7\n2690006535000,23\n";
     let plain = write(dir.path(), "g.csv", text);
     let gz = write(dir.path(), "g.csv.gz", &gzip(text));

@@ -3,11 +3,8 @@
 use servicegap::input::crs::Crs;
 use servicegap::input::services::read_services;
 use servicegap::{ServiceKind, ServiceKinds};
-use std::path::{Path, PathBuf};
 
-fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
+use crate::util::{data, tempdir, write};
 
 /// The Pipos export of pharmacies (Apoteksvaror, 2025-11-12): 1 968 points, 1 408 Apotek and
 /// 560 Apoteksombud; our SWEREF 99 TM → WGS 84 conversion matches the coordinates the CSV copy
@@ -18,7 +15,7 @@ fn pipos_xlsx_loads_every_pharmacy() {
         &data("data/sweden/pipos_apoteksvaror_2025-11-12.xlsx"),
         None,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     assert_eq!(file.format, "pipos");
     assert_eq!(file.points.len(), 1968);
     let forms = |f: &str| {
@@ -35,12 +32,8 @@ fn pipos_xlsx_loads_every_pharmacy() {
     assert_eq!(file.kinds(), ServiceKinds::PHARMACY);
 
     let mut reference =
-        csv::Reader::from_path(data("data/sweden/pipos_apoteksvaror_2025-11-12.csv"))
-            .unwrap_or_else(|e| panic!("{e}"));
-    let headers = reference
-        .headers()
-        .unwrap_or_else(|e| panic!("{e}"))
-        .clone();
+        csv::Reader::from_path(data("data/sweden/pipos_apoteksvaror_2025-11-12.csv")).unwrap();
+    let headers = reference.headers().unwrap().clone();
     let col = |name: &str| {
         headers
             .iter()
@@ -51,12 +44,9 @@ fn pipos_xlsx_loads_every_pharmacy() {
     let mut worst = 0.0f64;
     let mut n = 0;
     for (record, point) in reference.records().zip(&file.points) {
-        let record = record.unwrap_or_else(|e| panic!("{e}"));
+        let record = record.unwrap();
         assert_eq!(point.id.to_string(), &record[id]);
-        let (x, y): (f64, f64) = (
-            record[lon].parse().unwrap_or_else(|e| panic!("{e}")),
-            record[lat].parse().unwrap_or_else(|e| panic!("{e}")),
-        );
+        let (x, y): (f64, f64) = (record[lon].parse().unwrap(), record[lat].parse().unwrap());
         worst = worst
             .max((point.coord.lon() - x).abs())
             .max((point.coord.lat() - y).abs());
@@ -73,9 +63,8 @@ fn pipos_csv_equals_xlsx() {
         &data("data/sweden/pipos_apoteksvaror_2025-11-12.xlsx"),
         None,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let csv = read_services(&data("data/sweden/pipos_apoteksvaror_2025-11-12.csv"), None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
+    let csv = read_services(&data("data/sweden/pipos_apoteksvaror_2025-11-12.csv"), None).unwrap();
     assert_eq!(csv.format, "pipos");
     assert_eq!(xlsx.points, csv.points);
 }
@@ -88,21 +77,15 @@ fn error_of<T>(result: servicegap::Result<T>) -> String {
     }
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-    path
-}
-
 #[test]
 fn generic_csv_and_geojson() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let csv = write(
         dir.path(),
         "shops.csv",
         "id,name,kinds,lon,lat\nA1,Lanthandeln,grocery;post;payment,15.1,62.2\n,Macken,fuel,15.2,62.3\n",
     );
-    let f = read_services(&csv, None).unwrap_or_else(|e| panic!("{e}"));
+    let f = read_services(&csv, None).unwrap();
     assert_eq!(f.points.len(), 2);
     assert_eq!(f.points[0].id.to_string(), "A1");
     assert_eq!(
@@ -123,7 +106,7 @@ fn generic_csv_and_geojson() {
     );
     let err = error_of(read_services(&sweref, None));
     assert!(err.contains("set their coordinate system"), "{err}");
-    let f = read_services(&sweref, Some(&Crs::sweref99tm())).unwrap_or_else(|e| panic!("{e}"));
+    let f = read_services(&sweref, Some(&Crs::sweref99tm())).unwrap();
     assert!((f.points[0].coord.lon() - 18.1739804).abs() < 1e-6);
 
     let geojson = write(
@@ -133,7 +116,7 @@ fn generic_csv_and_geojson() {
             {"type":"Feature","geometry":{"type":"Point","coordinates":[15.1,62.2]},
              "properties":{"id":"G1","name":"Butiken","kinds":["grocery","post"]}}]}"#,
     );
-    let f = read_services(&geojson, None).unwrap_or_else(|e| panic!("{e}"));
+    let f = read_services(&geojson, None).unwrap();
     assert_eq!(f.points[0].id.to_string(), "G1");
     assert_eq!(
         f.points[0].kinds,
@@ -143,7 +126,7 @@ fn generic_csv_and_geojson() {
 
 #[test]
 fn bad_service_files_name_file_and_line() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let cases = [
         (
             "kind.csv",
@@ -183,7 +166,7 @@ fn bad_service_files_name_file_and_line() {
 /// accepted spelling, an empty cell, a missing column, and JSON booleans.
 #[test]
 fn mobile_points_from_files() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let csv = write(
         dir.path(),
         "vans.csv",
@@ -199,7 +182,7 @@ f,grocery,15,62,0
 g,grocery,15,62,
 ",
     );
-    let f = read_services(&csv, None).unwrap_or_else(|e| panic!("{e}"));
+    let f = read_services(&csv, None).unwrap();
     let flags: Vec<bool> = f.points.iter().map(|p| p.mobile).collect();
     assert_eq!(flags, [true, false, true, false, true, false, false]);
 
@@ -210,7 +193,7 @@ g,grocery,15,62,
 a,grocery,15,62
 ",
     );
-    let f = read_services(&without, None).unwrap_or_else(|e| panic!("{e}"));
+    let f = read_services(&without, None).unwrap();
     assert!(!f.points[0].mobile);
 
     let pipos = write(
@@ -231,7 +214,7 @@ a,grocery,15,62
          Dagligvaror;Butiksbil;1;Bilen;682175;6915480;yes
 ",
     );
-    let f = read_services(&pipos, None).unwrap_or_else(|e| panic!("{e}"));
+    let f = read_services(&pipos, None).unwrap();
     assert_eq!(f.format, "pipos");
     assert!(f.points[0].mobile);
 
@@ -245,14 +228,14 @@ a,grocery,15,62
 {"type":"Feature","geometry":{"type":"Point","coordinates":[15,62]},"properties":{"kinds":"grocery","mobile":null}},
 {"type":"Feature","geometry":{"type":"Point","coordinates":[15,62]},"properties":{"kinds":"grocery"}}]}"#,
     );
-    let f = read_services(&geojson, None).unwrap_or_else(|e| panic!("{e}"));
+    let f = read_services(&geojson, None).unwrap();
     let flags: Vec<bool> = f.points.iter().map(|p| p.mobile).collect();
     assert_eq!(flags, [true, false, true, false, false]);
 }
 
 #[test]
 fn bad_mobile_values_name_file_line_and_value() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     for (i, bad) in ["sometimes", "y", "2", "ja"].into_iter().enumerate() {
         let path = write(
             dir.path(),
@@ -293,9 +276,9 @@ fn files_at_the_osm_places_give_the_osm_results() {
     use servicegap::input::settlements::read_settlements;
 
     let pbf = data("data/osm/de-north-bayreuth-rural.osm.pbf");
-    let osm = servicegap::open::read_pbf(&pbf, &servicegap::read::profile::Profile::default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let osm =
+        servicegap::open::read_pbf(&pbf, &servicegap::read::profile::Profile::default()).unwrap();
+    let dir = tempdir();
     let mut services = String::from("id,name,kinds,lon,lat\n");
     for s in &osm.services {
         let kinds: Vec<&str> = s.kinds.iter().map(ServiceKind::name).collect();
@@ -323,14 +306,10 @@ fn files_at_the_osm_places_give_the_osm_results() {
     let settlements = write(dir.path(), "settlements.csv", &settlements);
 
     let mut planner =
-        servicegap::open::read_pbf(&pbf, &servicegap::read::profile::Profile::default())
-            .unwrap_or_else(|e| panic!("{e}"));
-    let file = read_services(&services, None).unwrap_or_else(|e| panic!("{e}"));
+        servicegap::open::read_pbf(&pbf, &servicegap::read::profile::Profile::default()).unwrap();
+    let file = read_services(&services, None).unwrap();
     servicegap::open::use_service_files(&mut planner, &[file], false);
-    servicegap::open::use_settlements(
-        &mut planner,
-        read_settlements(&settlements, None).unwrap_or_else(|e| panic!("{e}")),
-    );
+    servicegap::open::use_settlements(&mut planner, read_settlements(&settlements, None).unwrap());
     assert_eq!(planner.services.len(), osm.services.len());
     assert_eq!(planner.settlements.len(), 71);
 
@@ -352,12 +331,12 @@ fn files_at_the_osm_places_give_the_osm_results() {
 #[test]
 fn file_kinds_replace_osm_kinds_only() {
     use servicegap::network::region::Region;
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let mut region = servicegap::open::read_pbf(
         &data("data/osm/mc-monaco-2020.osm.pbf"),
         &servicegap::read::profile::Profile::default(),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let count =
         |r: &Region, k: ServiceKind| r.services.iter().filter(|s| s.kinds.contains(k)).count();
     let before = ServiceKind::ALL.map(|k| count(&region, k));
@@ -366,7 +345,7 @@ fn file_kinds_replace_osm_kinds_only() {
         "apotek.csv",
         "id,kinds,lon,lat\nP1,pharmacy,7.42,43.73\n",
     );
-    let file = read_services(&list, None).unwrap_or_else(|e| panic!("{e}"));
+    let file = read_services(&list, None).unwrap();
     servicegap::open::use_service_files(&mut region, &[file], true);
     assert_eq!(count(&region, ServiceKind::Pharmacy), 1);
     for k in [

@@ -7,26 +7,18 @@ use servicegap::network::region::Region;
 use servicegap::read::profile::Profile;
 use servicegap::settings::{Config, DEFAULT_CONFIG};
 use servicegap::ServiceKind;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn bayreuth() -> PathBuf {
-    data("data/osm/de-north-bayreuth-rural.osm.pbf")
-}
+use crate::util::{assert_clean_failure, assert_success, bayreuth, bin, run, tempdir};
 
 fn read(profile: &Profile) -> Region {
-    servicegap::open::read_pbf(&bayreuth(), profile).unwrap_or_else(|e| panic!("{e}"))
+    servicegap::open::read_pbf(&bayreuth(), profile).unwrap()
 }
 
 fn profile(toml: &str) -> Profile {
     Config::parse(toml)
         .unwrap_or_else(|e| panic!("{e:?}"))
         .profile()
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
 }
 
 #[test]
@@ -205,46 +197,29 @@ fn bad_settings_name_key_and_line() {
 
 #[test]
 fn cli_reads_the_profile_and_reports_bad_settings_in_one_line() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let config = dir.path().join("servicegap.toml");
-    std::fs::write(&config, "[settlements]\nplaces = [\"village\"]\n")
-        .unwrap_or_else(|e| panic!("{e}"));
-    let bin = env!("CARGO_BIN_EXE_servicegap");
-    let out = Command::new(bin)
+    std::fs::write(&config, "[settlements]\nplaces = [\"village\"]\n").unwrap();
+    let out = run(bin()
         .args(["inspect", "--json", "--config"])
         .arg(&config)
-        .arg(bayreuth())
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+        .arg(bayreuth()));
+    assert_success(&out, "inspect --config");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let by_place = &json["settlements"]["by_place"];
     let villages = by_place["village"].as_u64().unwrap_or_default();
     assert!(villages > 0);
     assert_eq!(by_place["hamlet"].as_u64(), Some(0));
     assert_eq!(json["settlements"]["total"].as_u64(), Some(villages));
 
-    std::fs::write(&config, "[speeds]\nresidential = \"fast\"\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&config, "[speeds]\nresidential = \"fast\"\n").unwrap();
     let out_dir = dir.path().join("out");
-    let out = Command::new(bin)
+    let out = run(bin()
         .args(["analyze", "--config"])
         .arg(&config)
         .arg("--out-dir")
         .arg(&out_dir)
-        .arg(bayreuth())
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(
-        stderr.contains("servicegap.toml:2:") && stderr.contains("residential"),
-        "{stderr}"
-    );
+        .arg(bayreuth()));
+    assert_clean_failure(&out, &["servicegap.toml:2:", "residential"]);
     assert!(!out_dir.exists(), "nothing written");
 }

@@ -11,7 +11,8 @@ use serde_json::Value;
 use servicegap::base::feature::Place;
 use servicegap::network::region::Region;
 use servicegap::ServiceKind;
-use std::path::PathBuf;
+
+use crate::util::{data, read_extract};
 
 const EXTRACTS: [&str; 6] = [
     "se-stockholm-sodermalm",
@@ -22,15 +23,9 @@ const EXTRACTS: [&str; 6] = [
     "mc-monaco-2020",
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn load(name: &str) -> (Region, Value) {
-    let pbf = root().join("data/osm").join(format!("{name}.osm.pbf"));
-    let region = servicegap::open::read_pbf(&pbf, &servicegap::read::profile::Profile::default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let json = std::fs::read_to_string(root().join("tests/reference").join(format!("{name}.json")))
+    let region = read_extract(name);
+    let json = std::fs::read_to_string(data(&format!("tests/reference/{name}.json")))
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let reference: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
     (region, reference)

@@ -13,10 +13,12 @@
 //! 290 grid kommun names onto the 290 polygon names one to one, and the 21 län likewise.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use servicegap::input::regions::Regions;
 use servicegap::Error;
+
+use crate::util::{tempdir, write};
 
 const SCB_1KM: &str = "data/sweden/scb_befolkning_1km_2024_populated.csv.gz";
 const KOMMUNER: &str = "data/sweden/swedish_municipalities.geojson";
@@ -317,12 +319,6 @@ fn known_places() {
     assert_eq!(at(19.5, 57.0), None); // the Baltic Sea
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write test file");
-    path
-}
-
 /// A square ring from (x0, y0) to (x1, y1) as GeoJSON text.
 fn ring(x0: f64, y0: f64, x1: f64, y1: f64) -> String {
     format!("[[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]]")
@@ -341,7 +337,7 @@ fn feature(properties: &str, geometry: &str) -> String {
 
 #[test]
 fn polygon_with_hole_and_multipolygon() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempdir();
     // "Ring" is a 10×10 square with a 2×2 hole; "Island" is inside the hole; "Archipelago"
     // is two separate squares east of it.
     let ring_poly = format!(
@@ -399,7 +395,7 @@ fn polygon_with_hole_and_multipolygon() {
 
 #[test]
 fn shared_border_is_deterministic() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempdir();
     let poly = |x0, x1| {
         format!(
             "{{\"type\":\"Polygon\",\"coordinates\":[{}]}}",
@@ -423,7 +419,7 @@ fn shared_border_is_deterministic() {
 
 #[test]
 fn name_field_rules_and_errors() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempdir();
     let poly = format!(
         "{{\"type\":\"Polygon\",\"coordinates\":[{}]}}",
         ring(14.0, 60.0, 15.0, 61.0)

@@ -5,9 +5,7 @@
 //!
 //! Every node's `(cost, source)` label must be equal, ties included.
 
-mod common;
-
-use common::random_way;
+use crate::util::random::random_way;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use servicegap::base::coord::Coord;

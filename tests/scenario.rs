@@ -2,9 +2,7 @@
 //! random networks, any sequence of added and closed points must give exactly the results and
 //! summaries of `analyze` on the changed list.
 
-mod common;
-
-use common::random_region;
+use crate::util::random::random_region;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use servicegap::analysis::{analyze, Analysis, AnalysisOptions};

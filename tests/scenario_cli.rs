@@ -8,28 +8,13 @@ use servicegap::base::coord::Coord;
 use servicegap::base::feature::{FeatureId, ServicePoint};
 use servicegap::network::region::Region;
 use servicegap::{ServiceKind, ServiceKinds};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
+use crate::util::{assert_clean_failure, bayreuth, bin, data, read_json, run, tempdir};
 
-fn bayreuth() -> PathBuf {
-    data("data/osm/de-north-bayreuth-rural.osm.pbf")
-}
-
-fn run(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_servicegap"))
-        .arg("scenario")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+/// Runs `servicegap scenario ARGS`.
+fn scenario(args: &[&std::ffi::OsStr]) -> Output {
+    run(bin().arg("scenario").args(args))
 }
 
 /// The point list of a scenario built by hand: closed points lose their kinds, added ones go
@@ -60,11 +45,11 @@ fn point(id: &str, lon: f64, lat: f64, kinds: ServiceKinds, mobile: bool) -> Ser
 
 #[test]
 fn the_shipped_plan_equals_full_analyses() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let compare = dir.path().join("compare.json");
     let diff = dir.path().join("diff.geojson");
     let plan = data("data/scenarios/bayreuth-plan.toml");
-    let out = run(&[
+    let out = scenario(&[
         bayreuth().as_os_str(),
         "--scenarios".as_ref(),
         plan.as_os_str(),
@@ -83,7 +68,7 @@ fn the_shipped_plan_equals_full_analyses() {
 
     let region =
         servicegap::open::read_pbf(&bayreuth(), &servicegap::read::profile::Profile::default())
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
     let options = AnalysisOptions::default();
     let hand_made = [
         scenario_services(&region, &["node/2023149558"], &[]),
@@ -175,24 +160,18 @@ fn the_shipped_plan_equals_full_analyses() {
 }
 
 fn assert_fails(plan: &str, needles: &[&str]) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let path = dir.path().join("plan.toml");
-    std::fs::write(&path, plan).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, plan).unwrap();
     let compare = dir.path().join("compare.json");
-    let out = run(&[
+    let out = scenario(&[
         bayreuth().as_os_str(),
         "--scenarios".as_ref(),
         path.as_os_str(),
         "--compare-out".as_ref(),
         compare.as_os_str(),
     ]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{plan}: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("plan.toml"), "{stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "{plan}: expected {n:?} in {stderr}");
-    }
+    assert_clean_failure(&out, &[&["plan.toml"], needles].concat());
     assert!(!compare.exists(), "nothing written");
 }
 

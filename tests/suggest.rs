@@ -2,9 +2,8 @@
 //! the whole analysis and count who is newly within the threshold; the greedy picks (first
 //! and later ones) must equal picking the best candidate this way, on seeded random networks.
 
-mod common;
-
-use common::random_region_with;
+use crate::util::random::random_region_with;
+use crate::util::{assert_clean_failure, assert_nothing_left, bin, read_extract, run, tempdir};
 use servicegap::analysis::{analyze, AnalysisOptions};
 use servicegap::base::coord::Coord;
 use servicegap::base::feature::{FeatureId, ServicePoint};
@@ -165,21 +164,13 @@ fn site_picks_equal_brute_force_greedy_on_random_networks() {
     assert!(picks > 30, "only {picks} picks over all seeds");
 }
 
-fn extract(name: &str) -> Region {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data/osm")
-        .join(format!("{name}.osm.pbf"));
-    servicegap::open::read_pbf(&path, &servicegap::read::profile::Profile::default())
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// Liechtenstein, grocery within 2 km, every main-network node a candidate: pinned picks, and
 /// the analysis rerun with the picks added agrees with the reported gap after them.
 #[test]
 fn node_picks_on_a_real_extract() {
-    let region = extract("li-liechtenstein-2021");
+    let region = read_extract("li-liechtenstein-2021");
     let mut options = AnalysisOptions::default();
-    options.set_thresholds(&["grocery=2km".parse().unwrap_or_else(|e| panic!("{e}"))]);
+    options.set_thresholds(&["grocery=2km".parse().unwrap()]);
     let got = suggest(
         &region,
         &options,
@@ -229,35 +220,15 @@ fn node_picks_on_a_real_extract() {
     );
 }
 
-fn bin() -> std::process::Command {
-    std::process::Command::new(env!("CARGO_BIN_EXE_servicegap"))
-}
-
 /// Runs `servicegap ARGS -o OUT` and asserts a clean failure: exit code 2, nothing on
 /// stdout, one stderr line containing each of `what`, and no output file.
 fn assert_fails(args: &[&str], what: &[&str]) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let out_path = dir.path().join("out.geojson");
-    let out = bin()
-        .args(args)
-        .arg("-o")
-        .arg(&out_path)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run servicegap: {e}"));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(out.stdout.is_empty(), "{args:?}");
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{args:?}: {stderr}");
-    assert!(lines[0].starts_with("servicegap: error: "), "{stderr}");
-    for w in what {
-        assert!(lines[0].contains(w), "expected `{w}` in: {stderr}");
-    }
+    let out = run(bin().args(args).arg("-o").arg(&out_path));
+    assert_clean_failure(&out, what);
     assert!(!out_path.exists(), "{args:?}: output written");
-    assert_eq!(
-        std::fs::read_dir(dir.path()).map(|d| d.count()).ok(),
-        Some(0)
-    );
+    assert_nothing_left(dir.path(), &format!("{args:?}"));
 }
 
 #[test]
@@ -266,20 +237,18 @@ fn bad_input_fails_on_one_line() {
         env!("CARGO_MANIFEST_DIR"),
         "/data/osm/li-liechtenstein-2021.osm.pbf"
     );
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let bad = dir.path().join("bad.csv");
-    std::fs::write(&bad, "id,name,lon,lat\na,A,9.52,47.2\nb,B,abc,47.1\n")
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&bad, "id,name,lon,lat\na,A,9.52,47.2\nb,B,abc,47.1\n").unwrap();
     let empty = dir.path().join("empty.geojson");
-    std::fs::write(&empty, r#"{"type":"FeatureCollection","features":[]}"#)
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&empty, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
     let line = dir.path().join("line.geojson");
     std::fs::write(
         &line,
         r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},
         "geometry":{"type":"LineString","coordinates":[[9.5,47.1],[9.6,47.2]]}}]}"#,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let (bad, empty, line) = (
         bad.display().to_string(),
         empty.display().to_string(),
@@ -321,7 +290,7 @@ fn commands_write_their_files() {
         env!("CARGO_MANIFEST_DIR"),
         "/data/osm/li-liechtenstein-2021.osm.pbf"
     );
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
     let geojson = dir.path().join("suggest.geojson");
     let out = bin()
         .args([
@@ -337,14 +306,14 @@ fn commands_write_their_files() {
         ])
         .arg(&geojson)
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = std::fs::read_to_string(&geojson).unwrap_or_else(|e| panic!("{e}"));
-    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(&geojson).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     let features = value["features"].as_array().map_or(0, Vec::len);
     assert_eq!(features, 2);
     assert_eq!(value["features"][0]["properties"]["id"], "node/545769846");
@@ -369,13 +338,13 @@ fn commands_write_their_files() {
         .arg("--csv")
         .arg(&csv)
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let csv = std::fs::read_to_string(&csv).unwrap_or_else(|e| panic!("{e}"));
+    let csv = std::fs::read_to_string(&csv).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 6, "{csv}");
     assert!(lines[0].starts_with("rank,id,name,kind,threshold,served_settlements"));
@@ -385,8 +354,8 @@ fn commands_write_their_files() {
         lines[0]
     );
     assert!(lines[1].starts_with("1,node/4759711536,"), "{}", lines[1]);
-    let text = std::fs::read_to_string(&gj).unwrap_or_else(|e| panic!("{e}"));
-    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(&gj).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(
         value["features"][0]["properties"]["stranded_population"],
         13301

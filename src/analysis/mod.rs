@@ -33,12 +33,16 @@
 //! length (and time) times the fraction of the way along, rounded; the part after is the rest,
 //! so the two always add up to the edge exactly.
 
+pub mod fields;
+
+pub use fields::Field;
+
 use crate::base::feature::{ServiceKind, ServiceKinds, ServicePoint, Settlement};
-use crate::network::graph::{Edge, Graph, NodeIdx};
 use crate::network::region::Region;
 use crate::network::snap::{Snap, SnapIndex, SnapOptions};
 use crate::network::straight_line::StraightLineIndex;
-use crate::route::{nearest_sources, Core, Metric, Seed, Workspace, WorkspacePool};
+use crate::route::Core;
+use fields::{anchors, beside_core, settlement_fields, snap_region, Anchor, Points};
 use rayon::prelude::*;
 use std::fmt;
 use std::str::FromStr;
@@ -343,253 +347,163 @@ pub struct Analysis {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Integer costs of the two parts of an edge around a projection `offset_m` along it:
-/// `(before, after)` by `metric`.
-fn split_edge(edge: &Edge, edge_length_m: f64, offset_m: f64, metric: Metric) -> (u32, u32) {
-    let whole = match metric {
-        Metric::Length => edge.length_dm,
-        Metric::Time => edge.time_ds,
-    };
-    let fraction = if edge_length_m > 0.0 {
-        (offset_m / edge_length_m).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let before = ((f64::from(whole) * fraction).round() as u32).min(whole);
-    (before, whole - before)
-}
-
-/// A point on the network with its integer costs, per metric.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Anchor {
-    pub(crate) edge: u32,
-    /// The junction the point lies on, if any (see [`Snap::node`]).
-    pub(crate) node: Option<NodeIdx>,
-    /// Per metric (Length, Time): cost from `from` to the point, from the point to `to`, and
-    /// the snap leg.
-    pub(crate) before: [u32; 2],
-    pub(crate) after: [u32; 2],
-    pub(crate) leg: [u32; 2],
-}
-
-/// The two metrics, in field order: index 0 is length, 1 is time.
-pub(crate) const METRICS: [Metric; 2] = [Metric::Length, Metric::Time];
-
-/// The integer costs of a snapped point on its edge.
-pub(crate) fn anchor(graph: &Graph, snap: &Snap, access_kmh: f64) -> Anchor {
-    let e = &graph.edges()[snap.edge as usize];
-    let edge_m: f64 = graph
-        .edge_geometry(snap.edge as usize)
-        .windows(2)
-        .map(|w| crate::base::coord::distance_m(w[0], w[1]))
-        .sum();
-    let mut a = Anchor {
-        edge: snap.edge,
-        node: snap.node,
-        before: [0; 2],
-        after: [0; 2],
-        leg: [
-            (snap.snap_m * 10.0).round() as u32,
-            (snap.snap_m / (access_kmh / 3.6) * 10.0).round() as u32,
-        ],
-    };
-    for (i, m) in METRICS.into_iter().enumerate() {
-        (a.before[i], a.after[i]) = split_edge(e, edge_m, snap.offset_m, m);
-    }
-    a
-}
-
-/// The anchors of snapped points, computed in parallel (each sums its edge's geometry).
-pub(crate) fn anchors(
-    graph: &Graph,
-    snaps: &[Option<Snap>],
-    access_kmh: f64,
-) -> Vec<Option<Anchor>> {
-    snaps
-        .par_iter()
-        .map(|s| s.as_ref().map(|s| anchor(graph, s, access_kmh)))
-        .collect()
-}
-
 /// Runs the analysis on a region.
 pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let graph = &region.graph;
     let mut timings = Vec::new();
-    // The search graph does not depend on the snaps: it is built beside the snapping, which
-    // leaves a core idle in its sequential parts.
-    let ((service_snaps, settlement_snaps), (core, core_time)) = rayon::join(
-        || {
-            let clock = Instant::now();
-            let index = SnapIndex::new(graph, options.snap);
-            timings.push(("snap_index", clock.elapsed()));
-            let clock = Instant::now();
-            let service_snaps: Vec<Option<Snap>> = region
-                .services
-                .par_iter()
-                .map(|s| index.snap(s.coord, options.max_service_snap_m))
-                .collect();
-            let settlement_snaps: Vec<Option<Snap>> = region
-                .settlements
-                .par_iter()
-                .map(|s| index.snap(s.coord, options.max_snap_m))
-                .collect();
-            timings.push(("snap", clock.elapsed()));
-            (service_snaps, settlement_snaps)
-        },
-        || {
-            let clock = Instant::now();
-            (Core::new(graph), clock.elapsed())
-        },
-    );
+    let ((service_snaps, settlement_snaps), core, core_time) = beside_core(graph, || {
+        let clock = Instant::now();
+        let index = SnapIndex::new(graph, options.snap);
+        timings.push(("snap_index", clock.elapsed()));
+        let clock = Instant::now();
+        let snaps = snap_region(region, options, &index);
+        timings.push(("snap", clock.elapsed()));
+        snaps
+    });
     timings.push(("core (beside snapping)", core_time));
     let clock = Instant::now();
 
     let access = options.access_kmh;
     let service_anchors = anchors(graph, &service_snaps, access);
     let settlement_anchors = anchors(graph, &settlement_snaps, access);
-    let by_edge: Vec<Vec<(u32, u32)>> = ServiceKind::ALL
-        .iter()
-        .map(|&k| services_by_edge(&region.services, &service_anchors, k))
-        .collect();
-    let fields: Vec<(usize, usize)> = (0..5).flat_map(|k| (0..2).map(move |m| (k, m))).collect();
-    let pool = WorkspacePool::new();
-    let results: Vec<Vec<Option<(u32, u32)>>> = fields
-        .par_iter()
-        .map(|&(k, m)| {
-            let seeds = seeds_for(
-                graph,
-                &region.services,
-                &service_anchors,
-                ServiceKind::ALL[k],
-                m,
-            );
-            pool.with(|ws| {
-                core.nearest_sources(METRICS[m], &seeds, ws);
-                settlement_anchors
-                    .iter()
-                    .map(|a| {
-                        a.as_ref().and_then(|a| {
-                            settle(graph, |n| ws.label(n), a, m, &by_edge[k], &service_anchors)
-                        })
-                    })
-                    .collect()
-            })
-        })
-        .collect();
-    drop(pool);
+    let points = Points {
+        services: &region.services,
+        anchors: &service_anchors,
+    };
+    let results = settlement_fields(&core, points, &settlement_anchors, &Field::ALL);
     timings.push(("route", clock.elapsed()));
-    let mut analysis = assemble(
-        graph,
-        &region.services,
-        &region.settlements,
+    let inputs = Inputs {
+        core: &core,
+        services: &region.services,
+        settlements: &region.settlements,
         options,
-        &settlement_snaps,
+        settlement_snaps: &settlement_snaps,
+        settlement_anchors: &settlement_anchors,
         service_snaps,
-        &results,
-    );
+        service_anchors: &service_anchors,
+    };
+    let mut analysis = assemble(inputs, &results);
     timings.append(&mut analysis.timings);
     analysis.timings = timings;
     analysis
 }
 
-/// The `(kind, metric)` fields of `fields` with the mobile service points left out, as
-/// `assemble` reads them: one vector per field, a value per settlement.
-fn fields_without_mobile(
-    graph: &Graph,
-    services: &[ServicePoint],
-    options: &AnalysisOptions,
-    settlement_snaps: &[Option<Snap>],
-    service_snaps: &[Option<Snap>],
-    fields: &[(usize, usize)],
-) -> Vec<Vec<Option<(u32, u32)>>> {
-    let access = options.access_kmh;
-    let settlement_anchors = anchors(graph, settlement_snaps, access);
-    let fixed_anchors: Vec<Option<Anchor>> = anchors(graph, service_snaps, access)
-        .into_iter()
-        .zip(services)
-        .map(|(a, s)| a.filter(|_| !s.mobile))
-        .collect();
-    let fixed_by_edge: Vec<Vec<(u32, u32)>> = ServiceKind::ALL
-        .iter()
-        .map(|&k| services_by_edge(services, &fixed_anchors, k))
-        .collect();
-    fields
-        .par_iter()
-        .map_init(Workspace::new, |ws, &(k, m)| {
-            let kind = ServiceKind::ALL[k];
-            let seeds = seeds_for(graph, services, &fixed_anchors, kind, m);
-            nearest_sources(graph, METRICS[m], &seeds, ws);
-            settlement_anchors
-                .iter()
-                .map(|a| {
-                    a.as_ref().and_then(|a| {
-                        settle(
-                            graph,
-                            |n| ws.label(n),
-                            a,
-                            m,
-                            &fixed_by_edge[k],
-                            &fixed_anchors,
-                        )
-                    })
-                })
-                .collect()
-        })
-        .collect()
+/// What the results of an analysis are assembled from, besides the field values: the points,
+/// their snaps and anchors, and the core graph for the fields without mobile points.
+pub(crate) struct Inputs<'a> {
+    pub(crate) core: &'a Core<'a>,
+    pub(crate) services: &'a [ServicePoint],
+    pub(crate) settlements: &'a [Settlement],
+    pub(crate) options: &'a AnalysisOptions,
+    pub(crate) settlement_snaps: &'a [Option<Snap>],
+    pub(crate) settlement_anchors: &'a [Option<Anchor>],
+    /// Moved into the [`Analysis`].
+    pub(crate) service_snaps: Vec<Option<Snap>>,
+    pub(crate) service_anchors: &'a [Option<Anchor>],
+}
+
+/// The per-field values of one set of points: `values[i][s]` is the `(cost, service)` of
+/// settlement `s` in field `fields[i]`.
+struct FieldValues<'a> {
+    fields: &'a [Field],
+    values: &'a [Vec<Option<(u32, u32)>>],
+}
+
+impl FieldValues<'_> {
+    fn of(&self, field: Field) -> Option<&[Option<(u32, u32)>]> {
+        let i = self.fields.iter().position(|&f| f == field)?;
+        self.values.get(i).map(Vec::as_slice)
+    }
 }
 
 /// Builds the results and summaries from the per-field values of all points:
-/// `results[2 * k + m][i]` is the `(cost, service)` of settlement `i` for kind `k` by metric
-/// `m` (0 length, 1 time). Adds the fields without mobile points (for kinds that have some)
-/// and the straight-line nearest points.
-pub(crate) fn assemble(
-    graph: &Graph,
-    services: &[ServicePoint],
-    region_settlements: &[Settlement],
-    options: &AnalysisOptions,
-    settlement_snaps: &[Option<Snap>],
-    service_snaps: Vec<Option<Snap>>,
-    results: &[Vec<Option<(u32, u32)>>],
-) -> Analysis {
+/// `results[f.index()][i]` is the `(cost, service)` of settlement `i` in field `f`. Adds the
+/// fields without mobile points (for kinds that have some) and the straight-line nearest
+/// points.
+pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) -> Analysis {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
-    let mobile_kinds = services
+    let mobile_kinds = inputs
+        .services
         .iter()
         .filter(|s| s.mobile)
         .fold(ServiceKinds::EMPTY, |acc, s| acc | s.kinds);
-    // (kind, metric) of the kinds with mobile points, computed without them.
-    let fixed_fields: Vec<(usize, usize)> = (0..5)
-        .filter(|&k| mobile_kinds.contains(ServiceKind::ALL[k]))
-        .flat_map(|k| (0..2).map(move |m| (k, m)))
+    // The fields of the kinds with mobile points, computed without them.
+    let fixed_fields: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| mobile_kinds.contains(f.kind))
         .collect();
     let fixed_results = if fixed_fields.is_empty() {
         Vec::new()
     } else {
-        fields_without_mobile(
-            graph,
-            services,
-            options,
-            settlement_snaps,
-            &service_snaps,
+        let fixed_anchors: Vec<Option<Anchor>> = inputs
+            .service_anchors
+            .iter()
+            .zip(inputs.services)
+            .map(|(a, s)| a.filter(|_| !s.mobile))
+            .collect();
+        let points = Points {
+            services: inputs.services,
+            anchors: &fixed_anchors,
+        };
+        let values = settlement_fields(
+            inputs.core,
+            points,
+            inputs.settlement_anchors,
             &fixed_fields,
-        )
-    };
-    let field = |set: usize, k: usize, m: usize| -> Option<&Vec<Option<(u32, u32)>>> {
-        if set == 0 {
-            return results.get(2 * k + m);
-        }
-        let i = fixed_fields.iter().position(|&f| f == (k, m))?;
-        fixed_results.get(i)
-    };
-    if !fixed_fields.is_empty() {
+        );
         timings.push(("route_without_mobile", clock.elapsed()));
         clock = Instant::now();
-    }
+        values
+    };
+    let sets = [
+        FieldValues {
+            fields: &Field::ALL,
+            values: results,
+        },
+        FieldValues {
+            fields: &fixed_fields,
+            values: &fixed_results,
+        },
+    ];
 
+    let lines = straight_lines(inputs.services, inputs.settlements, &inputs.service_snaps);
+    timings.push(("straight_line", clock.elapsed()));
+    clock = Instant::now();
+
+    let settlements = settlement_results(&inputs, &sets, lines);
+    let everyone: Vec<usize> = (0..settlements.len()).collect();
+    let kinds = summarize_kinds(
+        inputs.services,
+        inputs.settlements,
+        inputs.options,
+        &settlements,
+        &inputs.service_snaps,
+        &everyone,
+    );
+    timings.push(("summary", clock.elapsed()));
+    let service_snaps = inputs.service_snaps;
+    Analysis {
+        island_settlements: settlements.iter().filter(|s| s.island).count(),
+        services_dropped: service_snaps.iter().filter(|s| s.is_none()).count(),
+        mobile_kinds,
+        settlements,
+        service_snaps,
+        kinds,
+        timings,
+    }
+}
+
+/// Per settlement, the nearest snapped point of each kind as the crow flies.
+fn straight_lines(
+    services: &[ServicePoint],
+    settlements: &[Settlement],
+    service_snaps: &[Option<Snap>],
+) -> Vec<[Option<StraightLine>; 5]> {
     let line_index = StraightLineIndex::with_classes(
         services
             .iter()
-            .zip(&service_snaps)
+            .zip(service_snaps)
             .enumerate()
             .filter(|(_, (_, snap))| snap.is_some())
             .map(|(j, (s, _))| {
@@ -600,7 +514,7 @@ pub(crate) fn assemble(
             })
             .filter(|&(_, _, classes)| classes != 0),
     );
-    let lines: Vec<[Option<StraightLine>; 5]> = region_settlements
+    settlements
         .par_iter()
         .map(|s| {
             line_index.nearest_by_class::<5>(s.coord).map(|nearest| {
@@ -610,15 +524,24 @@ pub(crate) fn assemble(
                 })
             })
         })
-        .collect();
-    timings.push(("straight_line", clock.elapsed()));
-    clock = Instant::now();
+        .collect()
+}
 
+/// The result of every settlement from the field values of all points (`sets[0]`) and
+/// without mobile points (`sets[1]`), and its straight lines.
+fn settlement_results(
+    inputs: &Inputs<'_>,
+    sets: &[FieldValues<'_>; 2],
+    lines: Vec<[Option<StraightLine>; 5]>,
+) -> Vec<SettlementResult> {
+    let graph = inputs.core.graph();
+    let thresholds = &inputs.options.thresholds;
     let main_component = 0;
     let kind_result = |set: usize, k: usize, i: usize| {
-        let by_length = field(set, k, 0)?[i];
-        let by_time = field(set, k, 1)?[i];
-        let value = match options.thresholds[k].unit {
+        let [by_length, by_time] = Field::of_kind(ServiceKind::ALL[k]);
+        let by_length = sets[set].of(by_length)?[i];
+        let by_time = sets[set].of(by_time)?[i];
+        let value = match thresholds[k].unit {
             Unit::Km => by_length.map(|(dm, _)| f64::from(dm) / 10_000.0),
             Unit::Min => by_time.map(|(ds, _)| f64::from(ds) / 600.0),
         };
@@ -627,10 +550,11 @@ pub(crate) fn assemble(
             nearest_by_length: by_length.map(|l| l.1),
             time_ds: by_time.map(|t| t.0),
             nearest_by_time: by_time.map(|t| t.1),
-            gap: value.is_none_or(|v| v > options.thresholds[k].value),
+            gap: value.is_none_or(|v| v > thresholds[k].value),
         })
     };
-    let settlements: Vec<SettlementResult> = settlement_snaps
+    inputs
+        .settlement_snaps
         .par_iter()
         .zip(lines)
         .enumerate()
@@ -653,149 +577,7 @@ pub(crate) fn assemble(
                 line,
             }
         })
-        .collect();
-    let everyone: Vec<usize> = (0..settlements.len()).collect();
-    let kinds = summarize_kinds(
-        services,
-        region_settlements,
-        options,
-        &settlements,
-        &service_snaps,
-        &everyone,
-    );
-    timings.push(("summary", clock.elapsed()));
-    Analysis {
-        island_settlements: settlements.iter().filter(|s| s.island).count(),
-        services_dropped: service_snaps.iter().filter(|s| s.is_none()).count(),
-        mobile_kinds,
-        settlements,
-        service_snaps,
-        kinds,
-        timings,
-    }
-}
-
-/// The snapped services of `kind` by edge, for the same-edge case: (edge, service index),
-/// sorted.
-pub(crate) fn services_by_edge(
-    services: &[ServicePoint],
-    anchors: &[Option<Anchor>],
-    kind: ServiceKind,
-) -> Vec<(u32, u32)> {
-    let mut v: Vec<(u32, u32)> = anchors
-        .iter()
-        .enumerate()
-        .filter(|(j, _)| services[*j].kinds.contains(kind))
-        .filter_map(|(j, a)| a.map(|a| (a.edge, j as u32)))
-        .collect();
-    v.sort_unstable();
-    v
-}
-
-/// Seeds of one (kind, metric) field: each snapped point of the kind starts the search at its
-/// edge's `from` node (and `to` node for two-way edges) with the partial edge and its snap leg.
-pub(crate) fn seeds_for(
-    graph: &Graph,
-    services: &[ServicePoint],
-    anchors: &[Option<Anchor>],
-    kind: ServiceKind,
-    m: usize,
-) -> Vec<Seed> {
-    let mut seeds = Vec::new();
-    for (j, (service, anchor)) in services.iter().zip(anchors).enumerate() {
-        if let Some(a) = anchor.filter(|_| service.kinds.contains(kind)) {
-            point_seeds(graph, &a, j as u32, m, &mut seeds);
-        }
-    }
-    seeds
-}
-
-/// The seeds of one point (service index `source`) for metric `m`: its edge's `from` node, the
-/// `to` node of a two-way edge, and the junction it lies on, if any.
-pub(crate) fn point_seeds(graph: &Graph, a: &Anchor, source: u32, m: usize, seeds: &mut Vec<Seed>) {
-    let e = &graph.edges()[a.edge as usize];
-    seeds.push(Seed {
-        node: e.from,
-        cost: a.before[m].saturating_add(a.leg[m]),
-        source,
-    });
-    if !e.oneway {
-        seeds.push(Seed {
-            node: e.to,
-            cost: a.after[m].saturating_add(a.leg[m]),
-            source,
-        });
-    }
-    // A point on a junction is reached by every road into it, not only along its edge.
-    if let Some(n) = a.node {
-        seeds.push(Seed {
-            node: n,
-            cost: a.leg[m],
-            source,
-        });
-    }
-}
-
-/// The best `(cost, service)` for a settlement at `a`: leave its edge forward (or backward on a
-/// two-way edge) and take the node's label, or reach a service on the same edge directly.
-pub(crate) fn settle(
-    graph: &Graph,
-    label: impl Fn(NodeIdx) -> Option<(u32, u32)>,
-    a: &Anchor,
-    m: usize,
-    by_edge: &[(u32, u32)],
-    services: &[Option<Anchor>],
-) -> Option<(u32, u32)> {
-    let e = &graph.edges()[a.edge as usize];
-    let via =
-        |node: NodeIdx, partial: u32| label(node).map(|(c, s)| (c.saturating_add(partial), s));
-    let mut best = via(e.to, a.after[m]);
-    if !e.oneway {
-        best = min_label(best, via(e.from, a.before[m]));
-    }
-    // A point on a junction may leave by any road out of it.
-    if let Some(n) = a.node {
-        best = min_label(best, via(n, 0));
-    }
-    for offer in same_edge(graph, a, m, by_edge, services) {
-        best = min_label(best, Some(offer));
-    }
-    best.map(|(c, s)| (c.saturating_add(a.leg[m]), s))
-}
-
-/// The points on the settlement's own edge (from `by_edge`, `(edge, index)` sorted, with their
-/// anchors in `points`) reached directly along it, forward or, on a two-way edge, backward:
-/// `(cost along the edge + the point's snap leg, index)`, without the settlement's own leg.
-pub(crate) fn same_edge<'p>(
-    graph: &Graph,
-    a: &'p Anchor,
-    m: usize,
-    by_edge: &'p [(u32, u32)],
-    points: &'p [Option<Anchor>],
-) -> impl Iterator<Item = (u32, u32)> + 'p {
-    let oneway = graph.edges()[a.edge as usize].oneway;
-    let first = by_edge.partition_point(|&(edge, _)| edge < a.edge);
-    by_edge[first..]
-        .iter()
-        .take_while(move |&&(edge, _)| edge == a.edge)
-        .filter_map(move |&(_, j)| {
-            let s = points[j as usize]?;
-            let direct = if s.before[m] >= a.before[m] {
-                s.before[m] - a.before[m]
-            } else if !oneway {
-                a.before[m] - s.before[m]
-            } else {
-                return None;
-            };
-            Some((direct.saturating_add(s.leg[m]), j))
-        })
-}
-
-pub(crate) fn min_label(a: Option<(u32, u32)>, b: Option<(u32, u32)>) -> Option<(u32, u32)> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, y) => x.or(y),
-    }
+        .collect()
 }
 
 fn quantiles(mut values: Vec<f64>) -> Quantiles {

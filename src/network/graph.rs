@@ -85,6 +85,62 @@ pub struct Csr {
     pub(crate) edge: Vec<u32>,
 }
 
+/// An offset type of a counting sort: `u32` for graph-sized arrays, `usize` for larger ones.
+pub(crate) trait Offset: Copy + Default + std::ops::AddAssign {
+    /// One item.
+    const ONE: Self;
+    /// As an index.
+    fn index(self) -> usize;
+}
+
+impl Offset for u32 {
+    const ONE: u32 = 1;
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl Offset for usize {
+    const ONE: usize = 1;
+    fn index(self) -> usize {
+        self
+    }
+}
+
+/// The first half of a stable counting sort by key, the way every CSR array of the crate is
+/// built: `first[k]..first[k + 1]` is where the items of key `k` (below `key_count`) go, for
+/// the items with these `keys`.
+pub(crate) fn counting_offsets<O: Offset>(
+    key_count: usize,
+    keys: impl IntoIterator<Item = usize>,
+) -> Vec<O> {
+    let mut first = vec![O::default(); key_count + 1];
+    for k in keys {
+        first[k + 1] += O::ONE;
+    }
+    for i in 0..key_count {
+        let before = first[i];
+        first[i + 1] += before;
+    }
+    first
+}
+
+/// The second half of the counting sort of [`counting_offsets`]: `put(position, item)` for
+/// every `(key, item)`, given in the same order as the keys were; the items of one key keep
+/// that order.
+pub(crate) fn counting_place<O: Offset, T>(
+    first: &[O],
+    items: impl IntoIterator<Item = (usize, T)>,
+    mut put: impl FnMut(usize, T),
+) {
+    let mut next: Vec<O> = first[..first.len().saturating_sub(1)].to_vec();
+    for (k, item) in items {
+        let slot = &mut next[k];
+        put(slot.index(), item);
+        *slot += O::ONE;
+    }
+}
+
 impl Csr {
     /// The arcs of `edges` out of each node (`reversed`: into each node): `from → to`, and
     /// `to → from` for a two-way edge. A counting sort by node, filled in edge order, so the
@@ -97,43 +153,33 @@ impl Csr {
                 (e.from.index(), e.to)
             }
         };
-        let mut first = vec![0u32; node_count + 1];
-        for e in edges {
-            let (tail, head) = ends(e);
-            first[tail + 1] += 1;
-            if !e.oneway {
-                first[head.index() + 1] += 1;
-            }
-        }
-        for i in 0..node_count {
-            first[i + 1] += first[i];
-        }
-        let arcs = first[node_count] as usize;
-        let mut next: Vec<u32> = first[..node_count].to_vec();
-        let mut csr = Csr {
-            node: vec![NodeIdx(0); arcs],
-            length_dm: vec![0; arcs],
-            time_ds: vec![0; arcs],
-            edge: vec![0; arcs],
-            first: Vec::new(),
-        };
-        for (i, e) in edges.iter().enumerate() {
-            let (tail, head) = ends(e);
-            let tail = NodeIdx(tail as u32);
-            for (from, to) in
+        // Every arc as (tail, (head, edge index)), in edge order.
+        let arcs = || {
+            edges.iter().enumerate().flat_map(move |(i, e)| {
+                let (tail, head) = ends(e);
+                let tail = NodeIdx(tail as u32);
                 [(tail, head), (head, tail)]
                     .into_iter()
                     .take(if e.oneway { 1 } else { 2 })
-            {
-                let slot = &mut next[from.index()];
-                let k = *slot as usize;
-                *slot += 1;
-                csr.node[k] = to;
-                csr.length_dm[k] = e.length_dm;
-                csr.time_ds[k] = e.time_ds;
-                csr.edge[k] = i as u32;
-            }
-        }
+                    .map(move |(from, to)| (from.index(), (to, i)))
+            })
+        };
+        let first: Vec<u32> = counting_offsets(node_count, arcs().map(|a| a.0));
+        let count = first[node_count] as usize;
+        let mut csr = Csr {
+            node: vec![NodeIdx(0); count],
+            length_dm: vec![0; count],
+            time_ds: vec![0; count],
+            edge: vec![0; count],
+            first: Vec::new(),
+        };
+        counting_place(&first, arcs(), |k, (to, i)| {
+            let e = &edges[i];
+            csr.node[k] = to;
+            csr.length_dm[k] = e.length_dm;
+            csr.time_ds[k] = e.time_ds;
+            csr.edge[k] = i as u32;
+        });
         csr.first = first;
         csr
     }

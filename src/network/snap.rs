@@ -28,7 +28,7 @@
 //! cannot capture a settlement, while a real island with its own roads keeps them.
 
 use crate::base::coord::{distance_m_f64, Coord};
-use crate::network::graph::{Edge, Graph};
+use crate::network::graph::{counting_offsets, counting_place, Edge, Graph};
 use rayon::prelude::*;
 
 /// Segments per tree entry: long rural edges are cut into pieces so that an entry's box stays
@@ -240,20 +240,17 @@ impl<'g> SnapIndex<'g> {
             let e = &edges[i as usize];
             e.from.index().min(e.to.index())
         };
-        let mut next = vec![0u32; graph.node_count() + 1];
-        for &i in &eligible_edges {
-            next[lower(i) + 1] += 1;
-        }
-        for k in 1..next.len() {
-            next[k] += next[k - 1];
-        }
+        let first: Vec<u32> =
+            counting_offsets(graph.node_count(), eligible_edges.iter().map(|&i| lower(i)));
         let mut ordered = vec![0u32; eligible_edges.len()];
-        for &i in &eligible_edges {
-            let slot = &mut next[lower(i)];
-            ordered[*slot as usize] = i;
-            *slot += 1;
-        }
-        drop(next);
+        counting_place(
+            &first,
+            eligible_edges.iter().map(|&i| (lower(i), i)),
+            |k, i| {
+                ordered[k] = i;
+            },
+        );
+        drop(first);
         drop(eligible_edges);
         let entries: Vec<Entry> = ordered
             .par_iter()
@@ -409,7 +406,9 @@ pub fn locate_on_edge(graph: &Graph, point: Coord, edge: u32, segment: u32, t: f
 }
 
 /// Brute force over every segment of every eligible edge: the reference the index is tested
-/// against. Same metric and tie rule as [`SnapIndex::snap`].
+/// against. Same metric and tie rule as [`SnapIndex::snap`]. Built only with the `testing`
+/// feature, which the integration tests turn on.
+#[cfg(feature = "testing")]
 pub fn snap_brute_force(
     graph: &Graph,
     options: SnapOptions,

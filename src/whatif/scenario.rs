@@ -20,33 +20,25 @@
 //! (the tests check this on random sequences of adds and removes). Points keep their indices:
 //! a closed point stays in the list with no kinds, so ties resolve as in the baseline.
 
-use crate::analysis::{
-    anchor, anchors, assemble, point_seeds, seeds_for, services_by_edge, settle, Analysis,
-    AnalysisOptions, Anchor, METRICS,
+use crate::analysis::fields::{
+    anchor, anchors, beside_core, point_seeds, search_fields, services_by_edge, settle, Anchor,
+    Field, Points,
 };
+use crate::analysis::{assemble, Analysis, AnalysisOptions, Inputs};
 use crate::base::feature::{ServiceKind, ServicePoint, Settlement};
 use crate::network::graph::{Graph, NodeIdx};
 use crate::network::region::Region;
 use crate::network::snap::{Snap, SnapIndex};
-use crate::route::{Core, Seed, WorkspacePool};
+use crate::route::{Core, Label, Metric, Seed};
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// Label of a node that reaches no point.
-const UNREACHED: u64 = u64::MAX;
-
-fn pack(cost: u32, source: u32) -> u64 {
-    (u64::from(cost) << 32) | u64::from(source)
-}
-
-fn unpack(label: u64) -> Option<(u32, u32)> {
-    (label != UNREACHED).then_some(((label >> 32) as u32, label as u32))
-}
-
-/// The unchanging part of a scenario analysis: graph, snap index, settlements and their snaps.
+/// The unchanging part of a scenario analysis: graph and its core, snap index, settlements
+/// and their snaps.
 pub struct Network<'a> {
     graph: &'a Graph,
+    core: Core<'a>,
     settlements: &'a [Settlement],
     options: &'a AnalysisOptions,
     index: SnapIndex<'a>,
@@ -64,12 +56,15 @@ impl<'a> Network<'a> {
     /// Indexes the roads and snaps the settlements of `region`.
     pub fn new(region: &'a Region, options: &'a AnalysisOptions) -> Self {
         let graph = &region.graph;
-        let index = SnapIndex::new(graph, options.snap);
-        let settlement_snaps: Vec<Option<Snap>> = region
-            .settlements
-            .par_iter()
-            .map(|s| index.snap(s.coord, options.max_snap_m))
-            .collect();
+        let ((index, settlement_snaps), core, _) = beside_core(graph, || {
+            let index = SnapIndex::new(graph, options.snap);
+            let settlement_snaps: Vec<Option<Snap>> = region
+                .settlements
+                .par_iter()
+                .map(|s| index.snap(s.coord, options.max_snap_m))
+                .collect();
+            (index, settlement_snaps)
+        });
         let settlement_anchors = anchors(graph, &settlement_snaps, options.access_kmh);
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         let mut edge_settlements = Vec::new();
@@ -96,6 +91,7 @@ impl<'a> Network<'a> {
         }
         Network {
             graph,
+            core,
             settlements: &region.settlements,
             options,
             index,
@@ -160,8 +156,8 @@ pub struct State {
     anchors: Vec<Option<Anchor>>,
     /// Per kind: `(edge, service)` of the snapped points offering it, sorted.
     by_edge: Vec<Vec<(u32, u32)>>,
-    /// Per field `2 * kind + metric`: every node's packed label.
-    fields: Vec<Vec<u64>>,
+    /// Per field, by [`Field::index`]: every node's label.
+    fields: Vec<Vec<Label>>,
     /// Per field: every settlement's `(cost, service)`.
     values: Vec<Vec<Option<(u32, u32)>>>,
     /// Scratch marks for nodes and settlements, by epoch.
@@ -184,22 +180,15 @@ impl State {
             .iter()
             .map(|&k| services_by_edge(services, &anchors, k))
             .collect();
-        let core = Core::new(graph);
-        let pool = WorkspacePool::new();
-        let fields: Vec<Vec<u64>> = (0..10)
-            .into_par_iter()
-            .map(|f| {
-                let (k, m) = (f / 2, f % 2);
-                let seeds = seeds_for(graph, services, &anchors, ServiceKind::ALL[k], m);
-                pool.with(|ws| {
-                    core.nearest_sources(METRICS[m], &seeds, ws);
-                    (0..graph.node_count() as u32)
-                        .map(|n| ws.label(NodeIdx(n)).map_or(UNREACHED, |(c, s)| pack(c, s)))
-                        .collect()
-                })
-            })
-            .collect();
-        drop(core);
+        let points = Points {
+            services,
+            anchors: &anchors,
+        };
+        let fields: Vec<Vec<Label>> = search_fields(&net.core, points, &Field::ALL, |_, ws| {
+            (0..graph.node_count() as u32)
+                .map(|n| Label::from(ws.label(NodeIdx(n))))
+                .collect()
+        });
         let mut state = State {
             services: services.to_vec(),
             service_snaps,
@@ -211,7 +200,7 @@ impl State {
             settlement_mark: vec![0; net.settlements.len()],
             epoch: 0,
         };
-        state.values = (0..10)
+        state.values = Field::ALL
             .into_par_iter()
             .map(|f| {
                 (0..net.settlements.len())
@@ -227,22 +216,21 @@ impl State {
         &self.services
     }
 
-    /// Per settlement, the `(cost, service)` of field `2 * kind + metric` (metric 0: length in
-    /// dm, 1: time in ds).
-    pub fn values(&self, field: usize) -> &[Option<(u32, u32)>] {
-        &self.values[field]
+    /// Per settlement, the `(cost, service)` of `field` (length in dm, time in ds).
+    pub fn values(&self, field: Field) -> &[Option<(u32, u32)>] {
+        &self.values[field.index()]
     }
 
-    fn settle(&self, net: &Network<'_>, f: usize, i: usize) -> Option<(u32, u32)> {
+    fn settle(&self, net: &Network<'_>, f: Field, i: usize) -> Option<(u32, u32)> {
         let a = net.settlement_anchors[i].as_ref()?;
-        let field = &self.fields[f];
-        let label = |n: NodeIdx| unpack(field[n.index()]);
+        let labels = &self.fields[f.index()];
+        let label = |n: NodeIdx| labels[n.index()].get();
         settle(
             net.graph,
             label,
             a,
-            f % 2,
-            &self.by_edge[f / 2],
+            f.metric,
+            &self.by_edge[f.kind as usize],
             &self.anchors,
         )
     }
@@ -279,10 +267,9 @@ impl State {
             let list = &mut self.by_edge[kind as usize];
             let at = list.partition_point(|&e| e < (a.edge, j));
             list.insert(at, (a.edge, j));
-            for m in 0..2 {
-                let f = 2 * kind as usize + m;
+            for f in Field::of_kind(kind) {
                 let mut seeds = Vec::new();
-                point_seeds(net.graph, &a, j, m, &mut seeds);
+                point_seeds(net.graph, &a, j, f.metric, &mut seeds);
                 let changed = self.improve(net, f, &seeds);
                 self.refresh(net, f, &changed, a.edge);
             }
@@ -303,8 +290,7 @@ impl State {
         for kind in kinds.iter() {
             let k = kind as usize;
             self.by_edge[k].retain(|&(_, s)| s != j as u32);
-            for m in 0..2 {
-                let f = 2 * k + m;
+            for f in Field::of_kind(kind) {
                 let changed = self.repair(net, f, j as u32, &a);
                 self.refresh(net, f, &changed, a.edge);
             }
@@ -313,17 +299,17 @@ impl State {
 
     /// Seeds `seeds` into field `f` where they beat the current labels and spreads them as far
     /// as they keep beating them. Returns the nodes whose label changed.
-    fn improve(&mut self, net: &Network<'_>, f: usize, seeds: &[Seed]) -> Vec<u32> {
-        let field = &mut self.fields[f];
+    fn improve(&mut self, net: &Network<'_>, f: Field, seeds: &[Seed]) -> Vec<u32> {
+        let field = &mut self.fields[f.index()];
         let mut heap = BinaryHeap::new();
         for s in seeds {
-            let label = pack(s.cost, s.source);
+            let label = Label::new(s.cost, s.source);
             if label < field[s.node.index()] {
                 field[s.node.index()] = label;
                 heap.push(Reverse((label, s.node.0)));
             }
         }
-        let changed = dijkstra(net.graph, f % 2, field, heap);
+        let changed = dijkstra(net.graph, f.metric, field, heap);
         let mut changed = changed;
         changed.sort_unstable();
         changed.dedup();
@@ -332,12 +318,12 @@ impl State {
 
     /// Resets the nodes of field `f` whose label came from point `j` and computes them again
     /// from their neighbours outside the set and the other points' seeds. Returns those nodes.
-    fn repair(&mut self, net: &Network<'_>, f: usize, j: u32, a: &Anchor) -> Vec<u32> {
+    fn repair(&mut self, net: &Network<'_>, f: Field, j: u32, a: &Anchor) -> Vec<u32> {
         let graph = net.graph;
-        let m = f % 2;
+        let m = f.metric;
         let epoch = self.next_epoch();
-        let field = &mut self.fields[f];
-        let from_j = |label: u64| label != UNREACHED && label as u32 == j;
+        let field = &mut self.fields[f.index()];
+        let from_j = |label: Label| label != Label::NONE && label.source() == j;
         // The nodes labelled from j: a tree grown from j's seeds along reverse arcs.
         let mut seeds = Vec::new();
         point_seeds(graph, a, j, m, &mut seeds);
@@ -362,40 +348,38 @@ impl State {
             }
         }
         for &n in &set {
-            field[n as usize] = UNREACHED;
+            field[n as usize] = Label::NONE;
         }
         // Start values: the best neighbour outside the set, and the other points' seeds.
         let forward = graph.forward();
         let weights = match m {
-            0 => forward.lengths_dm(),
-            _ => forward.times_ds(),
+            Metric::Length => forward.lengths_dm(),
+            Metric::Time => forward.times_ds(),
         };
         let mut heap = BinaryHeap::new();
         for &v in &set {
-            let mut best = UNREACHED;
+            let mut best = Label::NONE;
             for i in forward.range(NodeIdx(v)) {
-                if let Some((c, s)) = unpack(field[forward.heads()[i].index()]) {
-                    best = best.min(pack(c.saturating_add(weights[i]), s));
-                }
+                let next = field[forward.heads()[i].index()].plus(weights[i]);
+                best = best.min(next);
             }
             field[v as usize] = best;
         }
-        let kind = f / 2;
         let mut other = Vec::new();
-        for &(_, s) in &self.by_edge[kind] {
+        for &(_, s) in &self.by_edge[f.kind as usize] {
             if let Some(sa) = &self.anchors[s as usize] {
                 point_seeds(graph, sa, s, m, &mut other);
             }
         }
         for s in other {
             if self.node_mark[s.node.index()] == epoch {
-                let label = pack(s.cost, s.source);
+                let label = Label::new(s.cost, s.source);
                 let slot = &mut field[s.node.index()];
                 *slot = (*slot).min(label);
             }
         }
         for &v in &set {
-            if field[v as usize] != UNREACHED {
+            if field[v as usize] != Label::NONE {
                 heap.push(Reverse((field[v as usize], v)));
             }
         }
@@ -406,7 +390,7 @@ impl State {
 
     /// Evaluates again, in field `f`, the settlements that read a changed node or lie on
     /// `edge`.
-    fn refresh(&mut self, net: &Network<'_>, f: usize, changed: &[u32], edge: u32) {
+    fn refresh(&mut self, net: &Network<'_>, f: Field, changed: &[u32], edge: u32) {
         let epoch = self.next_epoch();
         let mut touched = Vec::new();
         let candidates = changed
@@ -421,22 +405,24 @@ impl State {
         }
         for i in touched {
             let v = self.settle(net, f, i);
-            self.values[f][i] = v;
+            self.values[f.index()][i] = v;
         }
     }
 
     /// The analysis of this state, as [`crate::analysis::analyze`] would give it for
     /// [`State::services`].
     pub fn analysis(&self, net: &Network<'_>) -> Analysis {
-        assemble(
-            net.graph,
-            &self.services,
-            net.settlements,
-            net.options,
-            &net.settlement_snaps,
-            self.service_snaps.clone(),
-            &self.values,
-        )
+        let inputs = Inputs {
+            core: &net.core,
+            services: &self.services,
+            settlements: net.settlements,
+            options: net.options,
+            settlement_snaps: &net.settlement_snaps,
+            settlement_anchors: &net.settlement_anchors,
+            service_snaps: self.service_snaps.clone(),
+            service_anchors: &self.anchors,
+        };
+        assemble(inputs, &self.values)
     }
 }
 
@@ -444,15 +430,15 @@ impl State {
 /// are exact `(cost, source)` minima. Returns every node popped with a current label.
 fn dijkstra(
     graph: &Graph,
-    m: usize,
-    field: &mut [u64],
-    mut heap: BinaryHeap<Reverse<(u64, u32)>>,
+    metric: Metric,
+    field: &mut [Label],
+    mut heap: BinaryHeap<Reverse<(Label, u32)>>,
 ) -> Vec<u32> {
     let reverse = graph.reverse();
     let heads = reverse.heads();
-    let weights = match m {
-        0 => reverse.lengths_dm(),
-        _ => reverse.times_ds(),
+    let weights = match metric {
+        Metric::Length => reverse.lengths_dm(),
+        Metric::Time => reverse.times_ds(),
     };
     let mut settled = Vec::new();
     while let Some(Reverse((label, u))) = heap.pop() {
@@ -460,10 +446,9 @@ fn dijkstra(
             continue;
         }
         settled.push(u);
-        let (cost, source) = ((label >> 32) as u32, label as u32);
         for i in reverse.range(NodeIdx(u)) {
             let v = heads[i];
-            let new = pack(cost.saturating_add(weights[i]), source);
+            let new = label.plus(weights[i]);
             if new < field[v.index()] {
                 field[v.index()] = new;
                 heap.push(Reverse((new, v.0)));

@@ -24,14 +24,17 @@
 //! recomputed gain still tops the queue is the exact greedy choice. The searches run in
 //! parallel, one workspace per thread; the result does not depend on the thread count.
 
-use crate::analysis::{anchor, seeds_for, settle, AnalysisOptions, Anchor, Threshold, METRICS};
+use crate::analysis::fields::{
+    anchor, beside_core, same_edge, settlement_fields, Anchor, Anchors, Field, Points,
+};
+use crate::analysis::{AnalysisOptions, Threshold};
 use crate::base::coord::Coord;
 use crate::base::feature::ServiceKind;
-use crate::network::graph::{Graph, NodeIdx};
+use crate::network::graph::{counting_offsets, counting_place, Graph, NodeIdx};
 use crate::network::region::Region;
 use crate::network::snap::SnapIndex;
-use crate::route::{nearest_sources, Workspace};
-use crate::whatif::vulnerability::{limit, metric_of, value, Anchors};
+use crate::route::{Core, Metric};
+use crate::whatif::vulnerability::{limit, metric_of, value};
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -109,19 +112,16 @@ struct Entries {
 }
 
 impl Entries {
-    fn new(n: usize, mut list: Vec<(u32, u32, u32)>) -> Entries {
-        list.sort_unstable();
-        let mut offsets = vec![0u32; n + 1];
-        for &(v, _, _) in &list {
-            offsets[v as usize + 1] += 1;
-        }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
-        }
-        Entries {
-            offsets,
-            items: list.into_iter().map(|(_, e, c)| (e, c)).collect(),
-        }
+    /// The entries of `list`, `(node, extra, candidate)`, among `n` nodes.
+    fn new(n: usize, list: Vec<(u32, u32, u32)>) -> Entries {
+        let offsets: Vec<u32> = counting_offsets(n, list.iter().map(|e| e.0 as usize));
+        let mut items = vec![(0, 0); list.len()];
+        counting_place(
+            &offsets,
+            list.into_iter().map(|(v, e, c)| (v as usize, (e, c))),
+            |k, item| items[k] = item,
+        );
+        Entries { offsets, items }
     }
 
     fn of(&self, v: usize) -> &[(u32, u32)] {
@@ -150,7 +150,7 @@ impl Search {
     fn covering(
         &mut self,
         graph: &Graph,
-        m: usize,
+        metric: Metric,
         a: &Anchor,
         budget: u32,
         targets: &Targets<'_>,
@@ -160,6 +160,7 @@ impl Search {
             on_edge,
             sites,
         } = targets;
+        let m = metric.index();
         if self.dist.len() != graph.node_count() {
             self.dist = vec![u32::MAX; graph.node_count()];
         }
@@ -187,9 +188,9 @@ impl Search {
         }
         let forward = graph.forward();
         let heads = forward.heads();
-        let weights = match METRICS[m] {
-            crate::route::Metric::Length => forward.lengths_dm(),
-            crate::route::Metric::Time => forward.times_ds(),
+        let weights = match metric {
+            Metric::Length => forward.lengths_dm(),
+            Metric::Time => forward.times_ds(),
         };
         let mut found = Vec::new();
         while let Some(Reverse((d, v))) = self.heap.pop() {
@@ -215,7 +216,7 @@ impl Search {
         }
         // Sites on the settlement's own edge, reached along it (as the analysis's `settle`).
         found.extend(
-            crate::analysis::same_edge(graph, a, m, on_edge, sites)
+            same_edge(graph, a, metric, on_edge, sites)
                 .filter(|&(cost, _)| cost <= budget)
                 .map(|(_, c)| c),
         );
@@ -225,164 +226,157 @@ impl Search {
     }
 }
 
-/// Picks up to `k` new sites for points of `kind` among `candidates` (see the
-/// [module documentation](self)).
-pub fn suggest(
-    region: &Region,
-    options: &AnalysisOptions,
-    kind: ServiceKind,
-    k: usize,
-    candidates: &Candidates,
-) -> Suggestion {
-    let graph = &region.graph;
-    let n = graph.node_count();
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let index = SnapIndex::new(graph, options.snap);
-    let anchors = Anchors::new(region, options, &index);
-    let site_anchors: Vec<Option<Anchor>> = match candidates {
-        Candidates::MainNetworkNodes => Vec::new(),
-        Candidates::Sites(sites) => sites
-            .par_iter()
-            .map(|s| {
-                index
-                    .snap(s.coord, options.max_service_snap_m)
-                    .map(|sn| anchor(graph, &sn, options.access_kmh))
-            })
-            .collect(),
-    };
-    drop(index);
-    timings.push(("snap", clock.elapsed()));
-    clock = Instant::now();
+/// The candidates with their entry points: what the coverage searches look for.
+struct CandidateSet {
+    entries: Entries,
+    /// Snapped sites by edge, `(edge, site)` sorted.
+    on_edge: Vec<(u32, u32)>,
+    /// Candidates considered.
+    count: usize,
+    /// Sites dropped for lying too far from a road.
+    dropped: usize,
+    /// The nodes of node candidates, in candidate order.
+    nodes: Vec<u32>,
+    /// Every candidate index is below this.
+    total: usize,
+}
 
-    // Today's gaps, by the threshold's metric.
-    let threshold = options.thresholds[kind as usize];
-    let m = metric_of(threshold.unit);
-    let budget_all = limit(threshold);
-    let seeds = seeds_for(graph, &region.services, &anchors.services, kind, m);
-    let mut ws = Workspace::new();
-    nearest_sources(graph, METRICS[m], &seeds, &mut ws);
-    let by_edge = anchors.by_edge(region, kind);
-    let beyond = |c: u32| value(c, threshold.unit) > threshold.value;
-    let in_gap: Vec<bool> = anchors
-        .settlements
-        .iter()
-        .map(|a| {
-            a.as_ref()
-                .and_then(|a| settle(graph, |v| ws.label(v), a, m, &by_edge, &anchors.services))
-                .is_none_or(|(c, _)| beyond(c))
-        })
-        .collect();
-    drop(ws);
-    let population = |i: u32| region.settlements[i as usize].population.unwrap_or(0);
-    let gap_settlements = in_gap.iter().filter(|g| **g).count();
-    let gap_population = (0..in_gap.len() as u32)
-        .filter(|&i| in_gap[i as usize])
-        .map(population)
-        .fold(0u64, u64::saturating_add);
-    // The settlements a new point could cover.
-    let open: Vec<u32> = (0..in_gap.len() as u32)
-        .filter(|&i| in_gap[i as usize] && anchors.settlements[i as usize].is_some())
-        .collect();
-    timings.push(("gaps", clock.elapsed()));
-    clock = Instant::now();
+impl CandidateSet {
+    /// The main-network nodes, or the snapped sites entered as service points by `metric`.
+    fn new(
+        graph: &Graph,
+        candidates: &Candidates,
+        site_anchors: &[Option<Anchor>],
+        metric: Metric,
+    ) -> Self {
+        let n = graph.node_count();
+        let m = metric.index();
+        match candidates {
+            Candidates::MainNetworkNodes => {
+                let nodes: Vec<u32> = (0..n as u32)
+                    .filter(|&v| graph.component(NodeIdx(v)) == 0)
+                    .collect();
+                let list = nodes
+                    .iter()
+                    .enumerate()
+                    .map(|(c, &v)| (v, 0, c as u32))
+                    .collect();
+                CandidateSet {
+                    entries: Entries::new(n, list),
+                    on_edge: Vec::new(),
+                    count: nodes.len(),
+                    dropped: 0,
+                    total: nodes.len(),
+                    nodes,
+                }
+            }
+            Candidates::Sites(sites) => {
+                let mut list = Vec::new();
+                let mut on_edge = Vec::new();
+                for (c, a) in site_anchors.iter().enumerate() {
+                    let Some(a) = a else { continue };
+                    let c = c as u32;
+                    let e = &graph.edges()[a.edge as usize];
+                    list.push((e.from.0, a.before[m].saturating_add(a.leg[m]), c));
+                    if !e.oneway {
+                        list.push((e.to.0, a.after[m].saturating_add(a.leg[m]), c));
+                    }
+                    if let Some(v) = a.node {
+                        list.push((v.0, a.leg[m], c));
+                    }
+                    on_edge.push((a.edge, c));
+                }
+                on_edge.sort_unstable();
+                let snapped = site_anchors.iter().filter(|a| a.is_some()).count();
+                CandidateSet {
+                    entries: Entries::new(n, list),
+                    on_edge,
+                    count: snapped,
+                    dropped: site_anchors.len() - snapped,
+                    nodes: Vec::new(),
+                    total: sites.len(),
+                }
+            }
+        }
+    }
+}
 
-    let (entries, on_edge, count, dropped, nodes) = match candidates {
-        Candidates::MainNetworkNodes => {
-            let nodes: Vec<u32> = (0..n as u32)
-                .filter(|&v| graph.component(NodeIdx(v)) == 0)
-                .collect();
-            let list = nodes
+/// Which candidates cover which open settlements: `members[offsets[c]..offsets[c + 1]]` are
+/// the positions in `open` of the settlements candidate `c` covers, in order.
+struct Coverage {
+    offsets: Vec<usize>,
+    members: Vec<u32>,
+}
+
+impl Coverage {
+    /// Inverts the per-settlement lists of covering candidates.
+    fn new(total_candidates: usize, covering: &[Vec<u32>]) -> Coverage {
+        let pairs = || {
+            covering
                 .iter()
                 .enumerate()
-                .map(|(c, &v)| (v, 0, c as u32))
-                .collect();
-            let count = nodes.len();
-            (Entries::new(n, list), Vec::new(), count, 0, nodes)
-        }
-        Candidates::Sites(_) => {
-            let mut list = Vec::new();
-            let mut on_edge = Vec::new();
-            for (c, a) in site_anchors.iter().enumerate() {
-                let Some(a) = a else { continue };
-                let c = c as u32;
-                let e = &graph.edges()[a.edge as usize];
-                list.push((e.from.0, a.before[m].saturating_add(a.leg[m]), c));
-                if !e.oneway {
-                    list.push((e.to.0, a.after[m].saturating_add(a.leg[m]), c));
-                }
-                if let Some(v) = a.node {
-                    list.push((v.0, a.leg[m], c));
-                }
-                on_edge.push((a.edge, c));
-            }
-            on_edge.sort_unstable();
-            let snapped = site_anchors.iter().filter(|a| a.is_some()).count();
-            let dropped = site_anchors.len() - snapped;
-            (Entries::new(n, list), on_edge, snapped, dropped, Vec::new())
-        }
-    };
-    let targets = Targets {
-        entries: &entries,
-        on_edge: &on_edge,
-        sites: &site_anchors,
-    };
-    let covering: Vec<Vec<u32>> = open
-        .par_iter()
-        .map_init(Search::default, |search, &i| {
-            let Some(a) = anchors.settlements[i as usize] else {
-                return Vec::new();
-            };
-            let Some(budget) = budget_all.checked_sub(a.leg[m]) else {
-                return Vec::new();
-            };
-            search.covering(graph, m, &a, budget, &targets)
-        })
-        .collect();
-    timings.push(("coverage", clock.elapsed()));
-    clock = Instant::now();
+                .flat_map(|(o, list)| list.iter().map(move |&c| (c as usize, o as u32)))
+        };
+        let offsets: Vec<usize> = counting_offsets(total_candidates, pairs().map(|p| p.0));
+        let mut members = vec![0u32; offsets[total_candidates]];
+        counting_place(&offsets, pairs(), |k, o| members[k] = o);
+        Coverage { offsets, members }
+    }
 
-    // Candidate → positions in `open`, in order.
-    let total_candidates = match candidates {
-        Candidates::MainNetworkNodes => nodes.len(),
-        Candidates::Sites(s) => s.len(),
-    };
-    let mut offsets = vec![0usize; total_candidates + 1];
-    for list in &covering {
-        for &c in list {
-            offsets[c as usize + 1] += 1;
-        }
+    fn of(&self, c: usize) -> &[u32] {
+        &self.members[self.offsets[c]..self.offsets[c + 1]]
     }
-    for c in 0..total_candidates {
-        offsets[c + 1] += offsets[c];
-    }
-    let mut fill = offsets.clone();
-    let mut members = vec![0u32; offsets[total_candidates]];
-    for (o, list) in covering.iter().enumerate() {
-        for &c in list {
-            members[fill[c as usize]] = o as u32;
-            fill[c as usize] += 1;
-        }
-    }
-    drop(covering);
+}
+
+/// Which settlements are in gap for `field` today (no road, unreachable, or beyond
+/// `threshold`), searched on `core`.
+fn gaps(
+    core: &Core<'_>,
+    points: Points<'_>,
+    settlements: &[Option<Anchor>],
+    field: Field,
+    threshold: Threshold,
+) -> Vec<bool> {
+    let beyond = |c: u32| value(c, threshold.unit) > threshold.value;
+    let mut values = settlement_fields(core, points, settlements, &[field]);
+    values
+        .pop()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| v.is_none_or(|(c, _)| beyond(c)))
+        .collect()
+}
+
+/// The lazy greedy over `coverage` (see the [module documentation](self)): up to `k` picks,
+/// from `gap` settlements and population in gap before the first.
+fn greedy(
+    graph: &Graph,
+    candidates: &Candidates,
+    set: &CandidateSet,
+    coverage: &Coverage,
+    open: &[u32],
+    population: impl Fn(u32) -> u64,
+    (k, gap): (usize, (usize, u64)),
+) -> Vec<Pick> {
     let mut covered = vec![false; open.len()];
     let gain = |c: usize, covered: &[bool]| {
-        members[offsets[c]..offsets[c + 1]]
+        coverage
+            .of(c)
             .iter()
             .filter(|&&o| !covered[o as usize])
             .fold((0u64, 0usize), |(p, s), &o| {
                 (p.saturating_add(population(open[o as usize])), s + 1)
             })
     };
-    let mut queue: BinaryHeap<(u64, usize, Reverse<u32>)> = (0..total_candidates)
-        .filter(|&c| offsets[c + 1] > offsets[c])
+    let mut queue: BinaryHeap<(u64, usize, Reverse<u32>)> = (0..set.total)
+        .filter(|&c| !coverage.of(c).is_empty())
         .map(|c| {
             let (p, s) = gain(c, &covered);
             (p, s, Reverse(c as u32))
         })
         .collect();
     let mut picks = Vec::new();
-    let (mut gap_s, mut gap_p) = (gap_settlements, gap_population);
+    let (mut gap_s, mut gap_p) = gap;
     while picks.len() < k {
         let Some((p, s, Reverse(c))) = queue.pop() else {
             break;
@@ -395,14 +389,14 @@ pub fn suggest(
             continue;
         }
         let mut settlements = Vec::with_capacity(s);
-        for &o in &members[offsets[c as usize]..offsets[c as usize + 1]] {
+        for &o in coverage.of(c as usize) {
             if !std::mem::replace(&mut covered[o as usize], true) {
                 settlements.push(open[o as usize]);
             }
         }
         let (node, site, coord) = match candidates {
             Candidates::MainNetworkNodes => {
-                let v = NodeIdx(nodes[c as usize]);
+                let v = NodeIdx(set.nodes[c as usize]);
                 (Some(v), None, graph.coord(v))
             }
             Candidates::Sites(sites) => (None, Some(c as usize), sites[c as usize].coord),
@@ -420,12 +414,100 @@ pub fn suggest(
         gap_s -= s;
         gap_p = gap_p.saturating_sub(p);
     }
+    picks
+}
+
+/// Picks up to `k` new sites for points of `kind` among `candidates` (see the
+/// [module documentation](self)).
+pub fn suggest(
+    region: &Region,
+    options: &AnalysisOptions,
+    kind: ServiceKind,
+    k: usize,
+    candidates: &Candidates,
+) -> Suggestion {
+    let graph = &region.graph;
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let ((anchors, site_anchors), core, _) = beside_core(graph, || {
+        let index = SnapIndex::new(graph, options.snap);
+        let anchors = Anchors::new(region, options, &index);
+        let site_anchors: Vec<Option<Anchor>> = match candidates {
+            Candidates::MainNetworkNodes => Vec::new(),
+            Candidates::Sites(sites) => sites
+                .par_iter()
+                .map(|s| {
+                    index
+                        .snap(s.coord, options.max_service_snap_m)
+                        .map(|sn| anchor(graph, &sn, options.access_kmh))
+                })
+                .collect(),
+        };
+        (anchors, site_anchors)
+    });
+    timings.push(("snap", clock.elapsed()));
+    clock = Instant::now();
+
+    // Today's gaps, by the threshold's metric.
+    let threshold = options.thresholds[kind as usize];
+    let metric = metric_of(threshold.unit);
+    let field = Field { kind, metric };
+    let points = anchors.points(region);
+    let in_gap = gaps(&core, points, &anchors.settlements, field, threshold);
+    drop(core);
+    let population = |i: u32| region.settlements[i as usize].population.unwrap_or(0);
+    let gap_settlements = in_gap.iter().filter(|g| **g).count();
+    let gap_population = (0..in_gap.len() as u32)
+        .filter(|&i| in_gap[i as usize])
+        .map(population)
+        .fold(0u64, u64::saturating_add);
+    // The settlements a new point could cover.
+    let open: Vec<u32> = (0..in_gap.len() as u32)
+        .filter(|&i| in_gap[i as usize] && anchors.settlements[i as usize].is_some())
+        .collect();
+    timings.push(("gaps", clock.elapsed()));
+    clock = Instant::now();
+
+    let set = CandidateSet::new(graph, candidates, &site_anchors, metric);
+    let targets = Targets {
+        entries: &set.entries,
+        on_edge: &set.on_edge,
+        sites: &site_anchors,
+    };
+    let budget_all = limit(threshold);
+    let covering: Vec<Vec<u32>> = open
+        .par_iter()
+        .map_init(Search::default, |search, &i| {
+            let Some(a) = anchors.settlements[i as usize] else {
+                return Vec::new();
+            };
+            let Some(budget) = budget_all.checked_sub(a.leg[metric.index()]) else {
+                return Vec::new();
+            };
+            search.covering(graph, metric, &a, budget, &targets)
+        })
+        .collect();
+    timings.push(("coverage", clock.elapsed()));
+    clock = Instant::now();
+
+    let coverage = Coverage::new(set.total, &covering);
+    drop(covering);
+    let gap = (gap_settlements, gap_population);
+    let picks = greedy(
+        graph,
+        candidates,
+        &set,
+        &coverage,
+        &open,
+        population,
+        (k, gap),
+    );
     timings.push(("greedy", clock.elapsed()));
     Suggestion {
         kind,
         threshold,
-        candidates: count,
-        candidates_dropped: dropped,
+        candidates: set.count,
+        candidates_dropped: set.dropped,
         gap_settlements,
         gap_population,
         gap_on_road: open.len(),

@@ -1,6 +1,4 @@
-//! Shared helpers of the integration tests: seeded random OSM-like road inputs and regions.
-// Each test crate uses a part of these helpers.
-#![allow(dead_code)]
+//! Seeded random OSM-like road inputs and regions for the oracle tests.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

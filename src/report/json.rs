@@ -1,0 +1,182 @@
+//! summary.json and compare.json: the per-kind figures of one analysis, and of a baseline and
+//! its scenarios side by side, as pretty-printed JSON.
+
+use super::{round6, RegionGroups};
+use crate::analysis::{round2, Analysis, KindSummary, Quantiles};
+use crate::base::feature::{ServiceKind, ServicePoint};
+use crate::network::region::Region;
+use crate::whatif::scenario::{KindChange, Outcome};
+use serde_json::{json, Map, Value};
+use std::io::Write;
+
+/// The summary as JSON: per kind the threshold, counts, gap figures and quantiles.
+pub fn summary_json(
+    file: &str,
+    region: &Region,
+    analysis: &Analysis,
+    groups: Option<&RegionGroups<'_>>,
+) -> Value {
+    let mut summary = json!({
+        "file": file,
+        "settlements": region.settlements.len(),
+        "settlements_no_road": analysis.settlements.iter().filter(|s| s.status == crate::analysis::Status::NoRoad).count(),
+        "settlements_island": analysis.island_settlements,
+        "service_points": region.services.len(),
+        "service_points_dropped": analysis.services_dropped,
+        "kinds": kinds_json(&analysis.kinds),
+    });
+    if let Some(g) = groups {
+        let rows: Vec<Value> = g
+            .summaries
+            .iter()
+            .enumerate()
+            .map(|(r, kinds)| {
+                json!({
+                    "name": g.regions.name(r),
+                    "settlements": kinds.first().map_or(0, |k| k.settlements),
+                    "population": kinds.first().map_or(0, |k| k.population),
+                    "kinds": kinds_json(kinds),
+                })
+            })
+            .collect();
+        summary["regions"] = json!(rows);
+        summary["settlements_outside_regions"] =
+            json!(g.of_settlement.iter().filter(|r| r.is_none()).count());
+    }
+    summary
+}
+
+fn quantiles_json(q: &Quantiles) -> Value {
+    json!({"p50": q.p50, "p90": q.p90, "max": q.max})
+}
+
+fn kinds_json(summaries: &[KindSummary]) -> Value {
+    let mut kinds = Map::new();
+    for k in summaries {
+        let q = quantiles_json;
+        let mut row = json!({
+                "threshold": {"value": k.threshold.value, "unit": k.threshold.unit.name()},
+                "services": k.services,
+                "settlements": k.settlements,
+                "population": k.population,
+                "gap_settlements": k.gap_settlements,
+                "gap_population": k.gap_population,
+                "gap_share": {
+                    "population": k.gap_share_population.map(round6),
+                    "settlements": k.gap_share_settlements.map(round6),
+                },
+                "unreachable": k.unreachable,
+                "no_road": k.no_road,
+                "km": q(&k.km),
+                "min": q(&k.min),
+                "line_km": q(&k.line_km),
+        });
+        if let Some(f) = &k.without_mobile {
+            row["without_mobile"] = json!({
+                "services": f.services,
+                "gap_settlements": f.gap_settlements,
+                "gap_population": f.gap_population,
+                "gap_share": {
+                    "population": f.gap_share_population.map(round6),
+                    "settlements": f.gap_share_settlements.map(round6),
+                },
+                "unreachable": f.unreachable,
+                "km": q(&f.km),
+                "min": q(&f.min),
+            });
+        }
+        kinds.insert(k.kind.name().into(), row);
+    }
+    Value::Object(kinds)
+}
+
+/// Writes summary.json.
+///
+/// # Errors
+/// Any error of `w`.
+pub fn summary_json_to(
+    w: &mut impl Write,
+    file: &str,
+    region: &Region,
+    analysis: &Analysis,
+    groups: Option<&RegionGroups<'_>>,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &summary_json(file, region, analysis, groups))?;
+    w.write_all(b"\n")
+}
+
+fn change_json(c: &KindChange) -> Value {
+    json!({
+        "shorter": {"settlements": c.shorter_settlements, "population": c.shorter_population},
+        "longer": {"settlements": c.longer_settlements, "population": c.longer_population},
+        "entered_gap": {"settlements": c.entered_gap_settlements, "population": c.entered_gap_population},
+        "left_gap": {"settlements": c.left_gap_settlements, "population": c.left_gap_population},
+    })
+}
+
+/// compare.json: the baseline's and every scenario's per-kind summary, with each scenario's
+/// closed and added points and its changes against the baseline.
+pub fn compare_json(
+    file: &str,
+    baseline_services: &[ServicePoint],
+    baseline: &Analysis,
+    outcomes: &[Outcome],
+) -> Value {
+    let scenarios: Vec<Value> = outcomes
+        .iter()
+        .map(|o| {
+            let mut kinds = kinds_json(&o.analysis.kinds);
+            if let Value::Object(map) = &mut kinds {
+                for (kind, c) in ServiceKind::ALL.iter().zip(&o.changes) {
+                    if let Some(Value::Object(k)) = map.get_mut(kind.name()) {
+                        k.insert("change".into(), change_json(c));
+                    }
+                }
+            }
+            let removed: Vec<Value> = o
+                .removed
+                .iter()
+                .map(|&j| json!(baseline_services[j].id.to_string()))
+                .collect();
+            let added: Vec<Value> = o
+                .added
+                .iter()
+                .map(|&j| {
+                    let s = &o.services[j];
+                    let snap = o.analysis.service_snaps[j];
+                    json!({
+                        "id": s.id.to_string(),
+                        "name": s.name,
+                        "kinds": s.kinds.iter().map(ServiceKind::name).collect::<Vec<_>>(),
+                        "mobile": s.mobile,
+                        "lon": s.coord.lon(),
+                        "lat": s.coord.lat(),
+                        "snap_m": snap.map(|sn| round2(sn.snap_m)),
+                    })
+                })
+                .collect();
+            json!({"name": o.name, "removed": removed, "added": added, "kinds": kinds})
+        })
+        .collect();
+    json!({
+        "file": file,
+        "baseline": {"kinds": kinds_json(&baseline.kinds)},
+        "scenarios": scenarios,
+    })
+}
+
+/// Writes compare.json.
+///
+/// # Errors
+/// Any error of `w`.
+pub fn compare_json_to(
+    w: &mut impl Write,
+    file: &str,
+    baseline_services: &[ServicePoint],
+    baseline: &Analysis,
+    outcomes: &[Outcome],
+) -> std::io::Result<()> {
+    let value = compare_json(file, baseline_services, baseline, outcomes);
+    serde_json::to_writer_pretty(&mut *w, &value)?;
+    w.write_all(b"\n")
+}

@@ -1,0 +1,28 @@
+//! The integration tests, one crate: the binary end to end, the library on the shipped
+//! extracts and hand-made fixtures, and oracle tests against naive implementations on seeded
+//! random inputs. Shared helpers are in [`util`].
+
+// A failed unwrap in a test is a failed test with its message; the lint guards user input in
+// the library and binary.
+#![allow(clippy::unwrap_used)]
+
+mod util;
+
+mod analysis_fixtures;
+mod analysis_oracle;
+mod analyze_cli;
+mod cache;
+mod cli;
+mod crs;
+mod fixtures;
+mod graph_oracle;
+mod grid;
+mod input_services;
+mod profile_config;
+mod real_extracts;
+mod regions;
+mod route_core;
+mod scenario;
+mod scenario_cli;
+mod suggest;
+mod vulnerability;
