@@ -46,6 +46,7 @@ pub fn read_pbf(path: &Path, profile: &Profile) -> Result<Region> {
         settlements: data.settlements,
         read_stats: data.stats,
         timings,
+        warnings: Vec::new(),
     })
 }
 

@@ -130,6 +130,7 @@ fn region(graph: Graph, services: Vec<ServicePoint>, settlements: Vec<Settlement
         settlements,
         read_stats: ReadStats::default(),
         timings: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

@@ -126,5 +126,6 @@ pub fn grid_region(side: usize, seed: u64) -> Region {
         settlements,
         read_stats: Default::default(),
         timings: Vec::new(),
+        warnings: Vec::new(),
     }
 }

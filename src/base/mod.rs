@@ -1,6 +1,8 @@
 //! What every stage speaks: coordinates and distances on the ellipsoid, the features
-//! (service kinds, service points, settlements, OSM ids) and the library's error type.
+//! (service kinds, service points, settlements, OSM ids), the library's error type and its
+//! warnings.
 
 pub mod coord;
 pub mod error;
 pub mod feature;
+pub mod warning;

@@ -52,6 +52,9 @@ fn load(args: &InputArgs) -> Result<Loaded> {
     if let Some(settlements) = settlements {
         servicegap::open::use_settlements(&mut region, settlements);
     }
+    for warning in &region.warnings {
+        eprintln!("warning: {warning}");
+    }
     let file = args.file.display().to_string();
     if region.settlements.is_empty() {
         let places: Vec<&str> = settings.profile.places().iter().map(|p| p.name()).collect();

@@ -2,6 +2,7 @@
 //! settlements, read from one extract or loaded from a graph cache (see [`crate::open`]).
 
 use crate::base::feature::{ServicePoint, Settlement};
+use crate::base::warning::Warning;
 use crate::network::graph::Graph;
 use crate::read::osm::ReadStats;
 use std::time::Duration;
@@ -19,4 +20,6 @@ pub struct Region {
     pub read_stats: ReadStats,
     /// Time per phase, reading passes first, then graph building.
     pub timings: Vec<(&'static str, Duration)>,
+    /// What the run carries on past but the planner must hear about, in the order noticed.
+    pub warnings: Vec<Warning>,
 }

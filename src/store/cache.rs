@@ -367,6 +367,7 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
         settlements,
         read_stats,
         timings: Vec::new(),
+        warnings: Vec::new(),
     })
 }
 
@@ -874,6 +875,7 @@ mod tests {
                 timings: Vec::new(),
             },
             timings: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -918,6 +920,7 @@ mod tests {
                 settlements: Vec::new(),
                 read_stats: ReadStats::default(),
                 timings: Vec::new(),
+                warnings: Vec::new(),
             };
             let loaded = from_bytes(&to_bytes(&region, 1), 1).unwrap_or_else(|e| panic!("{e}"));
             assert_same(&region, &loaded);

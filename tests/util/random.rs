@@ -159,6 +159,7 @@ pub fn random_region_with(
         settlements,
         read_stats: Default::default(),
         timings: Vec::new(),
+        warnings: Vec::new(),
     };
     (region, options)
 }
