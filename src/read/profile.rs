@@ -8,29 +8,59 @@
 //! - `highway=*` classes in [`HIGHWAY_CLASSES`] with their default speeds; every other
 //!   `highway` value (footway, cycleway, path, pedestrian, steps, construction, proposed,
 //!   platform, busway, raceway, ...) is not a car road. `area=yes` highways are squares, not roads.
-//! - `maxspeed`: numbers (km/h), `"50 km/h"`, `"30 mph"`, the zone values in [`MAXSPEED_ZONES`]
-//!   (`SE:urban` = 50, `SE:rural` = 70, `SE:motorway` = 110, ...), `none` (the class default),
-//!   `walk` (6 km/h), lists such as `"50;30"` (the lowest value). Anything else falls back to the
-//!   class default. A parsed limit replaces the class default: car times are free-flow times at
-//!   the posted limit.
-//! - Car access: the first present of `motorcar`, `motor_vehicle`, `vehicle`, `access` decides.
-//!   The values in [`DENIED_ACCESS`] (`no`, `private`, `agricultural`, `forestry`, `delivery`,
-//!   ...) exclude the way; everything else, including `destination` and `customers`, allows it.
-//! - `highway=track` is **out** unless car access is explicitly granted (`yes`, `designated`,
-//!   `permissive`, `destination`, `customers`). Tracks are mostly forest and farm roads, often
-//!   behind a barrier; routing over them invents shortcuts that no planner would accept, while a
-//!   settlement at the end of a track still snaps to the nearest real road.
+//! - `maxspeed` ([`parse_maxspeed`]; values are case-sensitive, as OSM's are):
+//!   - a number, km/h: `70`; with a unit, with or without a space: `50 km/h`, `50 kmh`,
+//!     `30 mph` (× [`MPH_KMH`]), `5 knots` (× [`KNOT_KMH`]);
+//!   - a zone in [`MAXSPEED_ZONES`]: `SE:urban` 50, `SE:rural` 70, `SE:motorway` 110, and the
+//!     `urban`/`rural`/`motorway` zones of NO, FI, DK, DE, AT, CH, FR, AD (and
+//!     `DE:living_street` 7); `DE:motorway` has no limit (the class default applies); a zone not in the table (`SE:motorroad`, `XX:rural`)
+//!     is unreadable;
+//!   - `none`, `signals`, `variable`: no fixed limit, the class default applies;
+//!   - `walk`: [`WALK_KMH`];
+//!   - several values separated by `;` (`50;70`): the lowest limit; a `none` among them counts
+//!     for nothing (`none;50` is 50), one unreadable value makes the whole tag unreadable;
+//!   - a limit must be above 0 and at most [`MAXSPEED_MAX_KMH`]; zero, negative numbers, words
+//!     (`fast`) and other units are unreadable, and an unreadable `maxspeed` is ignored: the
+//!     class default applies.
+//!
+//!   A readable limit replaces the class default, times the profile's `maxspeed_factor` (1.0:
+//!   car times are free-flow times at the posted limit).
+//! - Car access: the first present of `motorcar`, `motor_vehicle`, `vehicle`, `access` decides
+//!   (the most specific key wins, so `access=no motorcar=yes` is open to cars):
+//!
+//!   | value | road | `highway=track` | car ferry (`motorcar`, else `motor_vehicle`) |
+//!   |---|---|---|---|
+//!   | no tag | open | closed | not a car ferry |
+//!   | `yes`, `designated`, `permissive`, `destination`, `customers` ([`GRANTED_ACCESS`]) | open | open | car ferry |
+//!   | `no`, `private`, `agricultural`, `forestry`, `delivery`, `military`, `emergency`, `permit` ([`DENIED_ACCESS`]) | closed | closed | not a car ferry |
+//!   | anything else (`unknown`, `discouraged`, ...) | open | closed | not a car ferry |
+//!
+//!   `destination` and `customers` are open because the people a planner counts drive there
+//!   (to their home, to the shop); the search also uses such roads as through routes, which
+//!   can make a distance slightly short. `delivery` is closed: it admits vans, not residents.
+//! - `highway=track` is **out** unless car access is explicitly granted (a value in
+//!   [`GRANTED_ACCESS`] under any of the four keys). Tracks are mostly forest and farm roads,
+//!   often behind a barrier; routing over them invents shortcuts that no planner would accept,
+//!   while a settlement at the end of a track still snaps to the nearest real road.
 //! - `oneway`: `yes`/`true`/`1` forward, `-1`/`reverse` backward, `no`/`false`/`0` and
 //!   `alternating` both ways; `reversible` excludes the way (its direction changes by the hour).
 //!   `highway=motorway` and `junction=roundabout`/`circular` imply `oneway=yes`; an explicit
 //!   `oneway` tag wins over the implied one.
-//! - Car ferries: `route=ferry` ways whose `motorcar` (or, if absent, `motor_vehicle`) is
-//!   `yes`, `designated`, `permissive` or `destination`. A ferry without such a tag is taken to
-//!   be for passengers only; a ferry tagged `tourism=*` is a cruise, never a car link. The
-//!   crossing takes `duration` (`H:MM`, `HH:MM:SS`, ISO 8601 `PT1H30M`, a bare number =
-//!   minutes) or, without one, the way's length at [`FERRY_FALLBACK_KMH`]; every ferry way adds
-//!   [`FERRY_BOARDING_S`] for waiting and boarding.
+//! - Car ferries: `route=ferry` ways whose `motorcar` (or, if absent, `motor_vehicle`) is a
+//!   value in [`GRANTED_ACCESS`]. Only those two keys grant: `access=yes` or `vehicle=yes` on a
+//!   ferry is as often about bicycles, so a ferry without a car key is taken to be for
+//!   passengers only. A ferry tagged `tourism=*` is a cruise, never a car link. `route=ferry`
+//!   wins over a `highway` tag on the same way: such a way is a ferry (or nothing), never a
+//!   road. The crossing takes `duration` ([`parse_duration_s`]: `H:MM`, `HH:MM:SS`, ISO 8601
+//!   `PT1H30M`, a whole number = minutes, a decimal number = hours, `1.5` = 1 h 30 min) or,
+//!   without a readable one, the way's length at [`FERRY_FALLBACK_KMH`]; every ferry way adds
+//!   [`FERRY_BOARDING_S`] for waiting and boarding. A ferry way cut into several edges shares
+//!   its time among them by length.
 //! - Service kinds from the rules in [`SERVICE_RULES`]; a feature may have several kinds.
+//!   Nodes, closed ways (at least four refs, the first equal to the last) and `type=multipolygon`
+//!   relations count; an area is placed at the middle of the widest stretch, inside it, of the
+//!   horizontal line through the middle of its latitude range (the reader's `area` module
+//!   gives the exact rule, multipolygons and holes included).
 //! - Settlements from the `place` values in [`SETTLEMENT_PLACES`], with `population` parsed by
 //!   [`parse_population`] (missing or unreadable is unknown, never zero).
 //!
@@ -45,7 +75,7 @@
 //!   (`*:conditional`), `maxspeed:forward`/`:backward`, `maxspeed:conditional`, traffic signals
 //!   and other junction delays, `oneway:motorcar`.
 //! - Ferry route relations (`type=route` + `route=ferry`): only ferry ways are read, which is how
-//!   almost every car ferry in OSM is mapped.
+//!   almost every car ferry in OSM is mapped. The `ferry=*` road-class key is not read.
 //! - `place=*` on `type=boundary` relations: administrative areas are not settlements.
 
 use crate::base::feature::Place;
@@ -126,7 +156,17 @@ pub const MAXSPEED_ZONES: &[(&str, Option<u16>)] = &[
 /// `maxspeed=walk`, in km/h.
 pub const WALK_KMH: u16 = 6;
 
-/// Access values that shut a way to the general public's cars.
+/// One mile per hour in km/h (`maxspeed=30 mph`).
+pub const MPH_KMH: f64 = 1.609_344;
+
+/// One knot in km/h (`maxspeed=5 knots`, the other unit the OSM wiki lists for `maxspeed`).
+pub const KNOT_KMH: f64 = 1.852;
+
+/// The highest `maxspeed` read as a limit, km/h; a higher value is a tagging error.
+pub const MAXSPEED_MAX_KMH: f64 = 300.0;
+
+/// Access values that shut a way to the general public's cars: only the owner's, a farmer's,
+/// a forester's, a delivery van, the army, emergency services or permit holders may drive it.
 pub const DENIED_ACCESS: &[&str] = &[
     "no",
     "private",
@@ -138,7 +178,8 @@ pub const DENIED_ACCESS: &[&str] = &[
     "permit",
 ];
 
-/// Access values that count as an explicit grant (for tracks and ferries).
+/// Access values that count as an explicit grant (for tracks and ferries): the general
+/// public's car may go there, perhaps only to a destination on it or as a customer.
 pub const GRANTED_ACCESS: &[&str] = &[
     "yes",
     "designated",
@@ -272,7 +313,9 @@ impl<'a> WayTags<'a> {
 
 /// Decides whether a way is usable by car and how. `None` means it is not part of the network.
 fn road_attrs(profile: &Profile, tags: &WayTags<'_>) -> Option<RoadAttrs> {
-    if tags.route == Some("ferry") && tags.highway.is_none() {
+    // A ferry line that also carries a `highway` tag (copied from the road it links, or added
+    // for rendering) is still a boat: its time is the crossing's, and it must never take snaps.
+    if tags.route == Some("ferry") {
         return ferry_attrs(tags);
     }
     let highway = tags.highway?;
@@ -305,8 +348,10 @@ fn ferry_attrs(tags: &WayTags<'_>) -> Option<RoadAttrs> {
     if tags.tourism.is_some() {
         return None;
     }
+    // Only the car-specific keys grant: `access=yes` or `vehicle=yes` on a ferry usually means
+    // the passengers' bicycles, and a passenger boat taken for a car link invents a road.
     let car = tags.motorcar.or(tags.motor_vehicle)?;
-    if !["yes", "designated", "permissive", "destination"].contains(&car) {
+    if !GRANTED_ACCESS.contains(&car) {
         return None;
     }
     Some(RoadAttrs {
@@ -364,18 +409,25 @@ fn parse_one_maxspeed(value: &str) -> Option<Option<f64>> {
         return Some(limit.map(f64::from));
     }
     let (number, factor) = if let Some(n) = v.strip_suffix("mph") {
-        (n, 1.609_344)
+        (n, MPH_KMH)
+    } else if let Some(n) = v.strip_suffix("knots") {
+        (n, KNOT_KMH)
     } else if let Some(n) = v.strip_suffix("km/h").or_else(|| v.strip_suffix("kmh")) {
         (n, 1.0)
     } else {
         (v, 1.0)
     };
     let kmh = number.trim().parse::<f64>().ok()? * factor;
-    (kmh.is_finite() && kmh > 0.0 && kmh <= 300.0).then_some(Some(kmh))
+    (kmh.is_finite() && kmh > 0.0 && kmh <= MAXSPEED_MAX_KMH).then_some(Some(kmh))
 }
 
 /// Parses an OSM `duration` into seconds: `H:MM`, `HH:MM:SS`, ISO 8601 `PT1H30M` / `PT45M` /
-/// `PT20M30S` (also with a day part, `P1DT2H`), or a bare number of minutes.
+/// `PT20M30S` (also with a day part, `P1DT2H`), a whole number of minutes (`25`), or a decimal
+/// number of hours (`1.5` or `1,5`: 1 h 30 min). Anything else, and zero, is `None`.
+///
+/// The OSM wiki recommends `hh:mm`; bare whole numbers are minutes for OSRM and GraphHopper
+/// too. A decimal is read as hours because that is how people write a crossing time in
+/// fractions ("1.5 hours"): a boat trip is never tagged in fractions of a minute.
 pub fn parse_duration_s(value: &str) -> Option<u32> {
     let v = value.trim();
     let seconds = if let Some(iso) = v.strip_prefix('P') {
@@ -391,10 +443,23 @@ pub fn parse_duration_s(value: &str) -> Option<u32> {
             [h, m, s] if *m < 60 && *s < 60 => h.checked_mul(3600)?.checked_add(m * 60 + s)?,
             _ => return None,
         }
+    } else if let Some((whole, fraction)) = v.split_once(['.', ',']) {
+        parse_decimal_hours_s(whole, fraction)?
     } else {
         v.parse::<u32>().ok()?.checked_mul(60)?
     };
     (seconds > 0).then_some(seconds)
+}
+
+/// `whole.fraction` hours in whole seconds (rounded), digits only on both sides.
+fn parse_decimal_hours_s(whole: &str, fraction: &str) -> Option<u32> {
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) || (whole.is_empty() && fraction.is_empty()) {
+        return None;
+    }
+    let hours: f64 = format!("{whole}.{fraction}0").parse().ok()?;
+    let seconds = (hours * 3600.0).round();
+    (seconds <= f64::from(u32::MAX)).then_some(seconds as u32)
 }
 
 fn parse_iso_duration(iso: &str) -> Option<u32> {
@@ -774,6 +839,18 @@ mod tests {
         assert_eq!(parse_maxspeed("none"), Some(None));
         assert_eq!(parse_maxspeed("walk"), Some(Some(6.0)));
         assert_eq!(parse_maxspeed("50;30"), Some(Some(30.0)));
+        assert_eq!(parse_maxspeed("50 kmh"), Some(Some(50.0)));
+        assert_eq!(parse_maxspeed("50kmh"), Some(Some(50.0)));
+        assert_eq!(parse_maxspeed("50km/h"), Some(Some(50.0)));
+        assert_eq!(parse_maxspeed("10 knots"), Some(Some(18.52)));
+        assert_eq!(parse_maxspeed("50;70"), Some(Some(50.0)));
+        assert_eq!(parse_maxspeed("none;50"), Some(Some(50.0)));
+        assert_eq!(parse_maxspeed("50;fast"), None);
+        assert_eq!(parse_maxspeed("DE:motorway"), Some(None));
+        assert_eq!(parse_maxspeed("SE:motorroad"), None);
+        assert_eq!(parse_maxspeed("0"), None);
+        assert_eq!(parse_maxspeed("301"), None);
+        assert_eq!(parse_maxspeed("50 KMH"), None);
         assert_eq!(parse_maxspeed("fast"), None);
         assert_eq!(parse_maxspeed("-5"), None);
         assert_eq!(parse_maxspeed(""), None);
@@ -788,6 +865,17 @@ mod tests {
         assert_eq!(parse_duration_s("PT20M30S"), Some(1230));
         assert_eq!(parse_duration_s("P1DT1H"), Some(90_000));
         assert_eq!(parse_duration_s("25"), Some(1500));
+        assert_eq!(parse_duration_s("1.5"), Some(5400));
+        assert_eq!(parse_duration_s("1,5"), Some(5400));
+        assert_eq!(parse_duration_s("0.25"), Some(900));
+        assert_eq!(parse_duration_s(".5"), Some(1800));
+        assert_eq!(parse_duration_s("2."), Some(7200));
+        assert_eq!(parse_duration_s("0.0"), None);
+        assert_eq!(parse_duration_s("."), None);
+        assert_eq!(parse_duration_s("1.5.3"), None);
+        assert_eq!(parse_duration_s("1e3"), None);
+        assert_eq!(parse_duration_s("-1.5"), None);
+        assert_eq!(parse_duration_s("inf"), None);
         assert_eq!(parse_duration_s("1:75"), None);
         assert_eq!(parse_duration_s("PT"), None);
         assert_eq!(parse_duration_s("soon"), None);
@@ -870,6 +958,23 @@ mod tests {
             Some((true, Some(1200)))
         );
         assert!(attrs(&[("route", "ferry")]).is_none());
+        // route=ferry wins over highway: a ferry, or nothing.
+        let with_highway = attrs(&[
+            ("route", "ferry"),
+            ("highway", "primary"),
+            ("motor_vehicle", "yes"),
+        ]);
+        assert_eq!(with_highway.map(|f| f.is_ferry()), Some(true));
+        assert!(attrs(&[("route", "ferry"), ("highway", "primary")]).is_none());
+        for granted in GRANTED_ACCESS {
+            let f = attrs(&[("route", "ferry"), ("motorcar", granted)]);
+            assert_eq!(f.map(|f| f.is_ferry()), Some(true), "{granted}");
+        }
+        for other in ["no", "private", "delivery", "unknown", "discouraged"] {
+            assert!(attrs(&[("route", "ferry"), ("motor_vehicle", other)]).is_none());
+        }
+        assert!(attrs(&[("route", "ferry"), ("access", "yes")]).is_none());
+        assert!(attrs(&[("route", "ferry"), ("vehicle", "yes")]).is_none());
         assert!(attrs(&[
             ("route", "ferry"),
             ("motor_vehicle", "yes"),
