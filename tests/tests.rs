@@ -22,6 +22,7 @@ mod profile_config;
 mod real_extracts;
 mod regions;
 mod route_core;
+mod rules;
 mod scenario;
 mod scenario_cli;
 mod suggest;

@@ -13,8 +13,8 @@
 //!     `30 mph` (× [`MPH_KMH`]), `5 knots` (× [`KNOT_KMH`]);
 //!   - a zone in [`MAXSPEED_ZONES`]: `SE:urban` 50, `SE:rural` 70, `SE:motorway` 110, and the
 //!     `urban`/`rural`/`motorway` zones of NO, FI, DK, DE, AT, CH, FR, AD (and
-//!     `DE:living_street` 7); `DE:motorway` has no limit (the class default applies); a zone not in the table (`SE:motorroad`, `XX:rural`)
-//!     is unreadable;
+//!     `DE:living_street` 7); `DE:motorway` has no limit (the class default applies); a zone
+//!     not in the table (`SE:motorroad`, `XX:rural`) is unreadable;
 //!   - `none`, `signals`, `variable`: no fixed limit, the class default applies;
 //!   - `walk`: [`WALK_KMH`];
 //!   - several values separated by `;` (`50;70`): the lowest limit; a `none` among them counts
@@ -51,7 +51,7 @@
 //!   ferry is as often about bicycles, so a ferry without a car key is taken to be for
 //!   passengers only. A ferry tagged `tourism=*` is a cruise, never a car link. `route=ferry`
 //!   wins over a `highway` tag on the same way: such a way is a ferry (or nothing), never a
-//!   road. The crossing takes `duration` ([`parse_duration_s`]: `H:MM`, `HH:MM:SS`, ISO 8601
+//!   road, and its `highway` implies no oneway (`oneway` and `junction` tags apply). The crossing takes `duration` ([`parse_duration_s`]: `H:MM`, `HH:MM:SS`, ISO 8601
 //!   `PT1H30M`, a whole number = minutes, a decimal number = hours, `1.5` = 1 h 30 min) or,
 //!   without a readable one, the way's length at [`FERRY_FALLBACK_KMH`]; every ferry way adds
 //!   [`FERRY_BOARDING_S`] for waiting and boarding. A ferry way cut into several edges shares
@@ -357,7 +357,11 @@ fn ferry_attrs(tags: &WayTags<'_>) -> Option<RoadAttrs> {
     Some(RoadAttrs {
         class: FERRY_CLASS,
         speed_kmh: f64::from(FERRY_FALLBACK_KMH),
-        direction: direction(tags)?,
+        // A copied `highway=motorway` must not make the boat oneway; `oneway` tags still do.
+        direction: direction(&WayTags {
+            highway: None,
+            ..*tags
+        })?,
         ferry_s: tags.duration.and_then(parse_duration_s),
     })
 }

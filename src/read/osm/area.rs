@@ -8,7 +8,9 @@
 //! holes):
 //! 1. The scan line is the horizontal line through the middle of the outer ring's latitude
 //!    range. If a node of the polygon lies exactly on it, the line moves halfway towards the
-//!    nearest latitude of a node off it, so that it crosses edges, never touches a node.
+//!    nearest latitude of a node off it (on a tie, the first such node in ring order: the
+//!    outer ring from its first node, then the holes), so that it crosses edges, never
+//!    touches a node.
 //! 2. The line crosses the polygon's edges (outer ring and holes); between the first and second
 //!    crossing, the third and fourth, ... it is inside the polygon (holes are outside).
 //! 3. The point is the middle of the widest of those inside stretches; on an exact tie, the
@@ -136,9 +138,7 @@ fn widest_stretch(polygon: &geo::Polygon<f64>) -> Option<Stretch> {
 /// The middle of the bounding box of the polygons' nodes: for rings the scan line cannot
 /// cross (all nodes on one line, or fewer than three).
 fn bbox_middle(polygons: &[geo::Polygon<f64>]) -> Option<(f64, f64)> {
-    let coords = polygons
-        .iter()
-        .flat_map(|p| p.exterior().0.iter().copied());
+    let coords = polygons.iter().flat_map(|p| p.exterior().0.iter().copied());
     let (mut x0, mut y0, mut x1, mut y1) = (
         f64::INFINITY,
         f64::INFINITY,
@@ -256,7 +256,14 @@ mod tests {
     fn l_shape_and_hole_stay_inside() {
         // An L: the scan line at lat 2 crosses x 0..1 only (the arm is below it).
         let l = polygon(
-            &[(0.0, 0.0), (4.0, 0.0), (4.0, 1.0), (1.0, 1.0), (1.0, 4.0), (0.0, 4.0)],
+            &[
+                (0.0, 0.0),
+                (4.0, 0.0),
+                (4.0, 1.0),
+                (1.0, 1.0),
+                (1.0, 4.0),
+                (0.0, 4.0),
+            ],
             &[],
         );
         // A node at lat 1 is not on the line (it is at 2), so the line stays at 2.
