@@ -55,6 +55,18 @@ fn load(args: &InputArgs) -> Result<Loaded> {
     for warning in &region.warnings {
         eprintln!("warning: {warning}");
     }
+    let options = &settings.options;
+    if let Some(small) = analysis::SmallNetwork::of(&region.graph, options) {
+        let fix = if small.largest > 0 {
+            format!("; lower it with --min-component-nodes {}", small.largest)
+        } else {
+            String::new()
+        };
+        eprintln!("warning: {}: {small}{fix}", args.file.display());
+    }
+    for warning in analysis::extent_warnings(&analysis::Coverage::new(&region, options)) {
+        eprintln!("warning: {warning}");
+    }
     let file = args.file.display().to_string();
     if region.settlements.is_empty() {
         let places: Vec<&str> = settings.profile.places().iter().map(|p| p.name()).collect();
