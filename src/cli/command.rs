@@ -55,6 +55,15 @@ fn load(args: &InputArgs) -> Result<Loaded> {
     for warning in &region.warnings {
         eprintln!("warning: {warning}");
     }
+    let file = args.file.display().to_string();
+    if region.settlements.is_empty() {
+        let places: Vec<&str> = settings.profile.places().iter().map(|p| p.name()).collect();
+        return Err(CliError::NoSettlements {
+            file,
+            places: places.join(", "),
+        });
+    }
+    // Said once the settlements are known to be there, so a refused run says only why.
     let options = &settings.options;
     if let Some(small) = analysis::SmallNetwork::of(&region.graph, options) {
         let fix = if small.largest > 0 {
@@ -66,14 +75,6 @@ fn load(args: &InputArgs) -> Result<Loaded> {
     }
     for warning in analysis::extent_warnings(&analysis::Coverage::new(&region, options)) {
         eprintln!("warning: {warning}");
-    }
-    let file = args.file.display().to_string();
-    if region.settlements.is_empty() {
-        let places: Vec<&str> = settings.profile.places().iter().map(|p| p.name()).collect();
-        return Err(CliError::NoSettlements {
-            file,
-            places: places.join(", "),
-        });
     }
     Ok(Loaded {
         region,
