@@ -6,7 +6,7 @@ use crate::base::error::Result;
 use crate::base::feature::Settlement;
 use crate::input::services::ServiceFile;
 use crate::network::graph::Graph;
-use crate::network::region::Region;
+use crate::network::region::{Extent, Region};
 use crate::read::osm;
 use crate::read::profile::Profile;
 use crate::store::cache;
@@ -30,7 +30,8 @@ pub fn open(path: &Path, profile: &Profile) -> Result<Region> {
     }
 }
 
-/// Reads an `.osm.pbf` file with the rules of `profile` and builds the graph.
+/// Reads an `.osm.pbf` file with the rules of `profile` and builds the graph; the region's
+/// [`Extent`] is the header's box where the file has a usable one, else the hull of the roads.
 ///
 /// # Errors
 /// Any [`crate::Error`] from reading the file.
@@ -39,9 +40,11 @@ pub fn read_pbf(path: &Path, profile: &Profile) -> Result<Region> {
     let clock = Instant::now();
     let graph = Graph::build(&data.roads);
     let mut timings = data.stats.timings.clone();
+    let extent = Extent::of_extract(data.header_bbox, &graph);
     timings.push(("graph", clock.elapsed()));
     Ok(Region {
         graph,
+        extent,
         services: data.services,
         settlements: data.settlements,
         read_stats: data.stats,

@@ -126,6 +126,7 @@ fn service(id: i64, kinds: ServiceKinds, coord: Coord) -> ServicePoint {
 fn region(graph: Graph, services: Vec<ServicePoint>, settlements: Vec<Settlement>) -> Region {
     Region {
         graph,
+        extent: None,
         services,
         settlements,
         read_stats: ReadStats::default(),

@@ -269,6 +269,7 @@ fn junction_snaps_use_every_road_of_the_junction() {
         };
         let region = Region {
             graph,
+            extent: None,
             services: vec![ServicePoint {
                 id: OsmId {
                     kind: ElementType::Node,

@@ -14,6 +14,7 @@ mod analyze_cli;
 mod cache;
 mod cli;
 mod crs;
+mod extent;
 mod fixtures;
 mod graph_oracle;
 mod grid;

@@ -122,6 +122,7 @@ pub fn grid_region(side: usize, seed: u64) -> Region {
         .collect();
     Region {
         graph,
+        extent: None,
         services,
         settlements,
         read_stats: Default::default(),

@@ -15,7 +15,7 @@ use crate::route::{Core, Metric, Seed, Workspace, WorkspacePool};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
-use super::AnalysisOptions;
+use super::{AnalysisOptions, Coverage};
 
 /// One of the ten searches of an analysis: the nearest point of `kind` by `metric`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -126,16 +126,19 @@ pub(crate) fn snap_region(
     region: &Region,
     options: &AnalysisOptions,
     index: &SnapIndex<'_>,
+    coverage: &Coverage,
 ) -> (Vec<Option<Snap>>, Vec<Option<Snap>>) {
     let services = region
         .services
         .par_iter()
-        .map(|s| index.snap(s.coord, options.max_service_snap_m))
+        .zip(&coverage.services_outside)
+        .map(|(s, &outside)| (!outside).then(|| index.snap(s.coord, options.max_service_snap_m))?)
         .collect();
     let settlements = region
         .settlements
         .par_iter()
-        .map(|s| index.snap(s.coord, options.max_snap_m))
+        .zip(&coverage.settlements_outside)
+        .map(|(s, &outside)| (!outside).then(|| index.snap(s.coord, options.max_snap_m))?)
         .collect();
     (services, settlements)
 }
@@ -157,8 +160,10 @@ pub(crate) fn beside_core<'g, R: Send>(
 pub(crate) struct Anchors {
     /// Per service point, `None` if dropped.
     pub(crate) services: Vec<Option<Anchor>>,
-    /// Per settlement, `None` if it has no road.
+    /// Per settlement, `None` if it has no road or lies outside the extract.
     pub(crate) settlements: Vec<Option<Anchor>>,
+    /// Per settlement, whether it lies outside the extract ([`Coverage`]).
+    pub(crate) settlement_outside: Vec<bool>,
 }
 
 impl Anchors {
@@ -170,18 +175,27 @@ impl Anchors {
     ) -> Anchors {
         let graph = &region.graph;
         let access = options.access_kmh;
-        let of = |coord, max_m| index.snap(coord, max_m).map(|s| anchor(graph, &s, access));
+        let coverage = Coverage::new(region, options);
+        let of = |coord, max_m, outside: bool| {
+            if outside {
+                return None;
+            }
+            index.snap(coord, max_m).map(|s| anchor(graph, &s, access))
+        };
         Anchors {
             services: region
                 .services
                 .par_iter()
-                .map(|s| of(s.coord, options.max_service_snap_m))
+                .zip(&coverage.services_outside)
+                .map(|(s, &o)| of(s.coord, options.max_service_snap_m, o))
                 .collect(),
             settlements: region
                 .settlements
                 .par_iter()
-                .map(|s| of(s.coord, options.max_snap_m))
+                .zip(&coverage.settlements_outside)
+                .map(|(s, &o)| of(s.coord, options.max_snap_m, o))
                 .collect(),
+            settlement_outside: coverage.settlements_outside,
         }
     }
 

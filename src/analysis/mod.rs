@@ -18,6 +18,13 @@
 //! - **Gaps**: a settlement is in gap for a kind when its value is above the kind's threshold,
 //!   when no service of the kind can be reached (`unreachable`: an island without a link), or
 //!   when it has no road (`no_road`); the last two have no value.
+//! - **Outside the extract** ([`Coverage`]): a settlement or service point farther than
+//!   `max_snap_m` from the area the extract covers ([`crate::network::region::Extent`]: the
+//!   file header's box, else the hull of the roads) lies where the extract has no data. Such
+//!   a settlement has status `outside`: it is not snapped, has no values and no straight
+//!   line, and is left out of every figure (settlements, population, gaps, shares,
+//!   quantiles), only counted; such a service point is dropped and counted. Both are said
+//!   in [`Analysis::warnings`].
 //!
 //! - **Mobile points** ([`ServicePoint::mobile`]: a shop van's or library bus's stop) count
 //!   like any other. For each kind that has a mobile point, the fields are computed a second
@@ -37,8 +44,11 @@ pub mod fields;
 
 pub use fields::Field;
 
+use crate::base::coord::Coord;
 use crate::base::feature::{ServiceKind, ServiceKinds, ServicePoint, Settlement};
-use crate::network::region::Region;
+use crate::base::warning::Warning;
+use crate::network::graph::Graph;
+use crate::network::region::{Extent, Region};
 use crate::network::snap::{Snap, SnapIndex, SnapOptions};
 use crate::network::straight_line::StraightLineIndex;
 use crate::route::Core;
@@ -192,16 +202,142 @@ pub enum Status {
     Ok,
     /// No eligible road within `max_snap_m`.
     NoRoad,
+    /// Farther than `max_snap_m` from the area the extract covers: not analysed.
+    Outside,
 }
 
 impl Status {
-    /// `"ok"` or `"no_road"`.
+    /// `"ok"`, `"no_road"` or `"outside"`.
     pub fn name(self) -> &'static str {
         match self {
             Status::Ok => "ok",
             Status::NoRoad => "no_road",
+            Status::Outside => "outside",
         }
     }
+}
+
+/// Which settlements and service points of a region lie outside the area its extract covers,
+/// with a margin of `max_snap_m` (a point just beyond the area may still snap onto a road
+/// inside it). A region without a known [`Extent`] has nothing outside.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Per settlement of the region, whether it lies outside.
+    pub settlements_outside: Vec<bool>,
+    /// Per service point of the region, whether it lies outside.
+    pub services_outside: Vec<bool>,
+}
+
+impl Coverage {
+    /// The coverage of the points of `region` with the margin of `options`.
+    pub fn new(region: &Region, options: &AnalysisOptions) -> Coverage {
+        let extent = region.extent.as_ref();
+        let margin = options.max_snap_m;
+        Coverage {
+            settlements_outside: outside_flags(extent, margin, &region.settlements, |s| s.coord),
+            services_outside: outside_flags(extent, margin, &region.services, |s| s.coord),
+        }
+    }
+
+    /// Settlements outside.
+    pub fn settlements_outside_count(&self) -> usize {
+        self.settlements_outside.iter().filter(|&&o| o).count()
+    }
+
+    /// Service points outside.
+    pub fn services_outside_count(&self) -> usize {
+        self.services_outside.iter().filter(|&&o| o).count()
+    }
+}
+
+/// Per item, whether its point lies farther than `margin_m` from `extent` (never without one).
+pub(crate) fn outside_flags<T: Sync>(
+    extent: Option<&Extent>,
+    margin_m: f64,
+    items: &[T],
+    coord: impl Fn(&T) -> Coord + Sync,
+) -> Vec<bool> {
+    match extent {
+        None => vec![false; items.len()],
+        Some(e) => items
+            .par_iter()
+            .map(|t| !e.covers(coord(t), margin_m))
+            .collect(),
+    }
+}
+
+/// A road network whose largest strongly connected component is smaller than
+/// `min_component_nodes`, so that no point can snap to it (every settlement would be
+/// `no_road`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SmallNetwork {
+    /// The `min_component_nodes` setting.
+    pub needed: u32,
+    /// Nodes of the largest component (0 without roads).
+    pub largest: u32,
+}
+
+impl SmallNetwork {
+    /// The network of `graph` when it is too small for `options`.
+    pub fn of(graph: &Graph, options: &AnalysisOptions) -> Option<SmallNetwork> {
+        let needed = options.snap.min_component_nodes;
+        let largest = graph.component_sizes().iter().copied().max().unwrap_or(0);
+        (largest < needed).then_some(SmallNetwork { needed, largest })
+    }
+}
+
+impl fmt::Display for SmallNetwork {
+    /// What is wrong, without the fix (which names a setting or a flag).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.largest == 0 {
+            return f.write_str(
+                "the extract has no car roads: no settlement or service point can snap to a road",
+            );
+        }
+        write!(
+            f,
+            "no road component has the {} nodes that min_component_nodes asks for (the largest \
+             has {}): no settlement or service point can snap to a road",
+            self.needed, self.largest
+        )
+    }
+}
+
+/// What the planner must hear before the figures of an analysis: settlements and service
+/// points outside the extract (see [`Coverage`]), in that order.
+pub fn extent_warnings(coverage: &Coverage) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let settlements = coverage.settlements_outside_count();
+    if settlements > 0 {
+        let total = coverage.settlements_outside.len();
+        out.push(Warning::general(format!(
+            "{settlements} of {total} settlements lie outside the extract: analysed {}",
+            total - settlements
+        )));
+    }
+    let services = coverage.services_outside_count();
+    if services > 0 {
+        let total = coverage.services_outside.len();
+        out.push(Warning::general(format!(
+            "{services} of {total} service points lie outside the extract: left out, used {}",
+            total - services
+        )));
+    }
+    out
+}
+
+/// Every warning of an analysis of `region`: a [`SmallNetwork`] first, then
+/// [`extent_warnings`].
+pub fn warnings(region: &Region, options: &AnalysisOptions, coverage: &Coverage) -> Vec<Warning> {
+    let small = SmallNetwork::of(&region.graph, options).map(|s| {
+        let fix = if s.largest > 0 {
+            format!("; lower min_component_nodes to {} or less", s.largest)
+        } else {
+            String::new()
+        };
+        Warning::general(format!("{s}{fix}"))
+    });
+    small.into_iter().chain(extent_warnings(coverage)).collect()
 }
 
 /// A settlement's result for one kind.
@@ -316,6 +452,9 @@ pub struct KindSummary {
     pub unreachable: usize,
     /// Settlements without a road.
     pub no_road: usize,
+    /// Settlements outside the extract: not among [`KindSummary::settlements`] nor in any
+    /// other figure.
+    pub outside: usize,
     /// Road km to the nearest point.
     pub km: Quantiles,
     /// Car minutes to the nearest point.
@@ -338,8 +477,17 @@ pub struct Analysis {
     pub kinds: Vec<KindSummary>,
     /// Settlements snapped off the main network.
     pub island_settlements: usize,
-    /// Service points dropped for lying too far from an eligible road.
+    /// Service points dropped for lying too far from an eligible road (those outside the
+    /// extract not among them).
     pub services_dropped: usize,
+    /// Settlements outside the extract (status `outside`).
+    pub settlements_outside: usize,
+    /// Service points outside the extract, dropped.
+    pub services_outside: usize,
+    /// Per service point of the region, whether it lies outside the extract.
+    pub service_outside: Vec<bool>,
+    /// What the planner must hear about the inputs (see [`warnings`]), in order.
+    pub warnings: Vec<Warning>,
     /// Kinds offered by at least one mobile service point (snapped or not): the kinds with
     /// results without mobile points.
     pub mobile_kinds: ServiceKinds,
@@ -351,12 +499,13 @@ pub struct Analysis {
 pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let graph = &region.graph;
     let mut timings = Vec::new();
+    let coverage = Coverage::new(region, options);
     let ((service_snaps, settlement_snaps), core, core_time) = beside_core(graph, || {
         let clock = Instant::now();
         let index = SnapIndex::new(graph, options.snap);
         timings.push(("snap_index", clock.elapsed()));
         let clock = Instant::now();
-        let snaps = snap_region(region, options, &index);
+        let snaps = snap_region(region, options, &index, &coverage);
         timings.push(("snap", clock.elapsed()));
         snaps
     });
@@ -379,12 +528,15 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         options,
         settlement_snaps: &settlement_snaps,
         settlement_anchors: &settlement_anchors,
+        settlement_outside: &coverage.settlements_outside,
         service_snaps,
         service_anchors: &service_anchors,
+        service_outside: coverage.services_outside.clone(),
     };
     let mut analysis = assemble(inputs, &results);
     timings.append(&mut analysis.timings);
     analysis.timings = timings;
+    analysis.warnings = warnings(region, options, &coverage);
     analysis
 }
 
@@ -397,9 +549,13 @@ pub(crate) struct Inputs<'a> {
     pub(crate) options: &'a AnalysisOptions,
     pub(crate) settlement_snaps: &'a [Option<Snap>],
     pub(crate) settlement_anchors: &'a [Option<Anchor>],
+    /// Per settlement, whether it lies outside the extract (its snap is then `None`).
+    pub(crate) settlement_outside: &'a [bool],
     /// Moved into the [`Analysis`].
     pub(crate) service_snaps: Vec<Option<Snap>>,
     pub(crate) service_anchors: &'a [Option<Anchor>],
+    /// Per service point, whether it lies outside the extract (its snap is then `None`).
+    pub(crate) service_outside: Vec<bool>,
 }
 
 /// The per-field values of one set of points: `values[i][s]` is the `(cost, service)` of
@@ -467,7 +623,12 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
         },
     ];
 
-    let lines = straight_lines(inputs.services, inputs.settlements, &inputs.service_snaps);
+    let lines = straight_lines(
+        inputs.services,
+        inputs.settlements,
+        &inputs.service_snaps,
+        inputs.settlement_outside,
+    );
     timings.push(("straight_line", clock.elapsed()));
     clock = Instant::now();
 
@@ -483,9 +644,18 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
     );
     timings.push(("summary", clock.elapsed()));
     let service_snaps = inputs.service_snaps;
+    let service_outside = inputs.service_outside;
+    let services_outside = service_outside.iter().filter(|&&o| o).count();
     Analysis {
         island_settlements: settlements.iter().filter(|s| s.island).count(),
-        services_dropped: service_snaps.iter().filter(|s| s.is_none()).count(),
+        services_dropped: service_snaps.iter().filter(|s| s.is_none()).count() - services_outside,
+        settlements_outside: settlements
+            .iter()
+            .filter(|s| s.status == Status::Outside)
+            .count(),
+        services_outside,
+        service_outside,
+        warnings: Vec::new(),
         mobile_kinds,
         settlements,
         service_snaps,
@@ -494,11 +664,13 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
     }
 }
 
-/// Per settlement, the nearest snapped point of each kind as the crow flies.
+/// Per settlement, the nearest snapped point of each kind as the crow flies (none for a
+/// settlement outside the extract).
 fn straight_lines(
     services: &[ServicePoint],
     settlements: &[Settlement],
     service_snaps: &[Option<Snap>],
+    outside: &[bool],
 ) -> Vec<[Option<StraightLine>; 5]> {
     let line_index = StraightLineIndex::with_classes(
         services
@@ -516,7 +688,11 @@ fn straight_lines(
     );
     settlements
         .par_iter()
-        .map(|s| {
+        .zip(outside)
+        .map(|(s, &outside)| {
+            if outside {
+                return [None; 5];
+            }
             line_index.nearest_by_class::<5>(s.coord).map(|nearest| {
                 nearest.map(|(m, j)| StraightLine {
                     length_dm: (m * 10.0).round() as u32,
@@ -561,6 +737,8 @@ fn settlement_results(
         .map(|(i, (snap, line))| {
             let status = if snap.is_some() {
                 Status::Ok
+            } else if inputs.settlement_outside[i] {
+                Status::Outside
             } else {
                 Status::NoRoad
             };
@@ -568,12 +746,19 @@ fn settlement_results(
                 let e = &graph.edges()[s.edge as usize];
                 graph.component(e.from) != main_component || graph.component(e.to) != main_component
             });
+            // Not analysed: no value, and so no gap either.
+            let of = |set, k| {
+                kind_result(set, k, i).map(|r| KindResult {
+                    gap: r.gap && status != Status::Outside,
+                    ..r
+                })
+            };
             SettlementResult {
                 status,
                 snap: *snap,
                 island,
-                kinds: std::array::from_fn(|k| kind_result(0, k, i).unwrap_or_default()),
-                without_mobile: std::array::from_fn(|k| kind_result(1, k, i)),
+                kinds: std::array::from_fn(|k| of(0, k).unwrap_or_default()),
+                without_mobile: std::array::from_fn(|k| of(1, k)),
                 line,
             }
         })
@@ -610,6 +795,14 @@ fn summarize(
     service_snaps: &[Option<Snap>],
     members: &[usize],
 ) -> KindSummary {
+    // Settlements outside the extract count in no figure, not even as settlements.
+    let everyone = members;
+    let members: Vec<usize> = everyone
+        .iter()
+        .copied()
+        .filter(|&i| results[i].status != Status::Outside)
+        .collect();
+    let members = members.as_slice();
     let population = members
         .iter()
         .filter_map(|&i| settlements[i].population)
@@ -658,6 +851,7 @@ fn summarize(
             .iter()
             .filter(|&&i| results[i].status == Status::NoRoad)
             .count(),
+        outside: everyone.len() - members.len(),
         km: all.km,
         min: all.min,
         line_km: quantiles(

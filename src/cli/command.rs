@@ -63,6 +63,19 @@ fn load(args: &InputArgs) -> Result<Loaded> {
             places: places.join(", "),
         });
     }
+    // Said once the settlements are known to be there, so a refused run says only why.
+    let options = &settings.options;
+    if let Some(small) = analysis::SmallNetwork::of(&region.graph, options) {
+        let fix = if small.largest > 0 {
+            format!("; lower it with --min-component-nodes {}", small.largest)
+        } else {
+            String::new()
+        };
+        eprintln!("warning: {}: {small}{fix}", args.file.display());
+    }
+    for warning in analysis::extent_warnings(&analysis::Coverage::new(&region, options)) {
+        eprintln!("warning: {warning}");
+    }
     Ok(Loaded {
         region,
         settings,

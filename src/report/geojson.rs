@@ -168,8 +168,8 @@ pub fn regions_geojson(w: &mut impl Write, groups: &RegionGroups<'_>) -> std::io
 }
 
 /// Writes catchments.geojson: one Point per service point at its own location, with the
-/// properties of services.geojson, then `status` (`ok`, or `dropped` for a point too far from a
-/// road), then per kind K: `K_settlements_km` and `K_population_km` (the settlements, and their
+/// properties of services.geojson, then `status` (`ok`, `dropped` for a point too far from a
+/// road, or `outside` for one outside the extract), then per kind K: `K_settlements_km` and `K_population_km` (the settlements, and their
 /// known population, whose nearest point of K by road length it is), `K_settlements_min` and
 /// `K_population_min` (the same by car time). The four are `null` for a kind the point does not
 /// offer, and for every kind of a dropped point. See [`crate::analysis::catchments`].
@@ -189,9 +189,16 @@ pub fn catchments_geojson(
             .iter()
             .zip(&analysis.service_snaps)
             .zip(&catchments)
-            .map(|((s, snap), per_kind)| {
+            .enumerate()
+            .map(|(j, ((s, snap), per_kind))| {
                 let mut p = service_properties(s, snap.map(|sn| sn.snap_m));
-                let status = if snap.is_some() { "ok" } else { "dropped" };
+                let status = if snap.is_some() {
+                    "ok"
+                } else if analysis.service_outside.get(j).copied().unwrap_or(false) {
+                    "outside"
+                } else {
+                    "dropped"
+                };
                 p.insert("status".into(), json!(status));
                 for (kind, c) in ServiceKind::ALL.iter().zip(per_kind) {
                     p.insert(

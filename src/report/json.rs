@@ -20,9 +20,11 @@ pub fn summary_json(
         "file": file,
         "settlements": region.settlements.len(),
         "settlements_no_road": analysis.settlements.iter().filter(|s| s.status == crate::analysis::Status::NoRoad).count(),
+        "settlements_outside": analysis.settlements_outside,
         "settlements_island": analysis.island_settlements,
         "service_points": region.services.len(),
         "service_points_dropped": analysis.services_dropped,
+        "service_points_outside": analysis.services_outside,
         "kinds": kinds_json(&analysis.kinds),
     });
     if let Some(g) = groups {
@@ -67,6 +69,7 @@ fn kinds_json(summaries: &[KindSummary]) -> Value {
                 },
                 "unreachable": k.unreachable,
                 "no_road": k.no_road,
+                "outside": k.outside,
                 "km": q(&k.km),
                 "min": q(&k.min),
                 "line_km": q(&k.line_km),

@@ -100,7 +100,8 @@ fn service_id(region: &Region, index: Option<u32>) -> Value {
 /// The properties of one settlement, in output order: per kind `K_km`, `K_min`, `K_nearest`
 /// (by length), `K_gap`, `K_line_km` (straight line to the nearest point), `K_detour` (road km
 /// over straight km), and for a kind with mobile points `K_km_fixed`, `K_min_fixed`,
-/// `K_gap_fixed` (the same without mobile points).
+/// `K_gap_fixed` (the same without mobile points). For a settlement outside the extract (status
+/// `outside`) every value, `K_gap` too, is `null`.
 pub fn settlement_properties(
     region: &Region,
     s: &Settlement,
@@ -136,7 +137,10 @@ pub fn settlement_properties(
             format!("{kind}_nearest"),
             service_id(region, nearest_by_length),
         );
-        p.insert(format!("{kind}_gap"), json!(gap));
+        // Outside the extract: not analysed, so neither in gap nor out of it.
+        let analysed = r.status != crate::analysis::Status::Outside;
+        let gap_value = |gap: bool| if analysed { json!(gap) } else { Value::Null };
+        p.insert(format!("{kind}_gap"), gap_value(gap));
         p.insert(
             format!("{kind}_line_km"),
             km(r.line[k].map(|l| l.length_dm)),
@@ -145,7 +149,7 @@ pub fn settlement_properties(
         if let Some(fixed) = &r.without_mobile[k] {
             p.insert(format!("{kind}_km_fixed"), km(fixed.length_dm));
             p.insert(format!("{kind}_min_fixed"), minutes(fixed.time_ds));
-            p.insert(format!("{kind}_gap_fixed"), json!(fixed.gap));
+            p.insert(format!("{kind}_gap_fixed"), gap_value(fixed.gap));
         }
         if gap {
             gaps.push(kind.name());

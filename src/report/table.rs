@@ -1,7 +1,7 @@
 //! The printed tables: the summary of one analysis, and a baseline against its scenarios.
 //! Both are plain text for a terminal, returned as a string for the binary to print.
 
-use crate::analysis::{Analysis, KindSummary};
+use crate::analysis::{Analysis, KindSummary, Status};
 use crate::base::feature::{ServiceKind, ServicePoint};
 use crate::network::region::Region;
 use crate::whatif::scenario::{KindChange, Outcome};
@@ -15,28 +15,42 @@ fn fmt_opt(v: Option<f64>) -> String {
 pub fn summary_table(file: &str, region: &Region, analysis: &Analysis) -> String {
     let mut s = String::new();
     let no_road = analysis.kinds.first().map_or(0, |k| k.no_road);
-    let with_population = region
-        .settlements
-        .iter()
-        .filter(|s| s.population.is_some())
-        .count();
-    let population: u64 = region
-        .settlements
-        .iter()
+    // Population over the settlements analysed, as the figures below.
+    let analysed = || {
+        region
+            .settlements
+            .iter()
+            .zip(&analysis.settlements)
+            .filter(|(_, r)| r.status != Status::Outside)
+            .map(|(s, _)| s)
+    };
+    let with_population = analysed().filter(|s| s.population.is_some()).count();
+    let population: u64 = analysed()
         .filter_map(|s| s.population)
         .fold(0u64, u64::saturating_add);
     let _ = writeln!(s, "{file}");
+    // Said only when there are some, so that the table of an extract's own points stays as
+    // it was.
+    let outside = |n: usize, what: &str| {
+        if n > 0 {
+            format!("{n} outside the extract ({what}), ")
+        } else {
+            String::new()
+        }
+    };
     let _ = writeln!(
         s,
-        "  {} settlements: {no_road} without a road within reach, {} off the main network; \
+        "  {} settlements: {}{no_road} without a road within reach, {} off the main network; \
          {with_population} with a population tag ({population} people)",
         region.settlements.len(),
+        outside(analysis.settlements_outside, "not analysed"),
         analysis.island_settlements,
     );
     let _ = writeln!(
         s,
-        "  {} service points: {} too far from a road to count",
+        "  {} service points: {}{} too far from a road to count",
         region.services.len(),
+        outside(analysis.services_outside, "left out"),
         analysis.services_dropped
     );
     let _ = writeln!(

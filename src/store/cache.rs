@@ -4,7 +4,7 @@
 //! the graph's arrays are stored as they are and only checked ([`Graph`] invariants), so a
 //! loaded region is identical to the one that was saved.
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //! All integers are little-endian.
 //!
 //! | offset | bytes | field |
@@ -19,7 +19,7 @@
 //! | 40 | 16 per section | section table: 4-byte tag, 4 zero bytes, section length `u64` |
 //!
 //! The sections follow in table order, each padded with zeros to a multiple of 8 bytes (so a
-//! later version could map the arrays in place). Version 1 has these sections, in this order:
+//! later version could map the arrays in place). Version 2 has these sections, in this order:
 //!
 //! - `STAT`: the reader's counts ([`ReadStats`] without its timings), 11 × `u64`.
 //! - Nodes: `NCRD` coordinates as (lon, lat) `i32` pairs in 1e-7 degrees, `NOSM` OSM ids
@@ -40,6 +40,9 @@
 //!   1); a settlement is id,
 //!   name, place (`u8` index into [`Place::ALL`], 255 for none), population (optional `u64`),
 //!   lon, lat.
+//! - `EXTN`: the area the extract covers ([`Extent`]): a `u8` (0 unknown, 1 the header's box,
+//!   2 the hull of the roads), a `u64` vertex count, then the vertices as lon, lat (`i32`).
+//!   Version 1 had no such section.
 //!
 //! The big arrays are written and read whole, by `to_le_bytes`/`from_le_bytes` over exact
 //! chunks, which compiles to little more than a copy; only the records of points need a parse.
@@ -54,7 +57,7 @@ use crate::base::coord::Coord;
 use crate::base::error::{CacheProblem, Error, Result};
 use crate::base::feature::{ElementType, FeatureId, OsmId, Place, ServicePoint, Settlement};
 use crate::network::graph::{Csr, Edge, Graph, NodeIdx};
-use crate::network::region::Region;
+use crate::network::region::{Extent, ExtentSource, Region};
 use crate::read::osm::ReadStats;
 use crate::read::profile::Profile;
 use crate::{ServiceKind, ServiceKinds};
@@ -68,21 +71,21 @@ pub const MAGIC: [u8; 8] = *b"SGRAPH\0\0";
 /// The version of the format this build writes and reads. Raise it on any change to the
 /// layout or to what a section means; older and newer caches are then refused with a request
 /// to rebuild.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Bytes before the section table.
 const HEADER_LEN: usize = 40;
 /// Bytes per entry of the section table.
 const TABLE_ENTRY_LEN: usize = 16;
 
-/// The sections of format version 1, in file order.
+/// The graph's sections of format version 2, in file order.
 const SECTIONS: [[u8; 4]; 25] = [
     *b"STAT", *b"NCRD", *b"NOSM", *b"NCMP", *b"CSIZ", *b"MEAN", *b"EFRM", *b"ETO_", *b"ELEN",
     *b"ETIM", *b"EWAY", *b"ECLS", *b"EONE", *b"GCRD", *b"GFST", *b"FFST", *b"FHED", *b"FLEN",
     *b"FTIM", *b"FEDG", *b"RFST", *b"RHED", *b"RLEN", *b"RTIM", *b"REDG",
 ];
-/// The sections of points, after the graph's.
-const POINT_SECTIONS: [[u8; 4]; 2] = [*b"SERV", *b"SETL"];
+/// The sections of points, after the graph's, and the covered area last.
+const POINT_SECTIONS: [[u8; 4]; 3] = [*b"SERV", *b"SETL", *b"EXTN"];
 
 /// The fingerprint of the settings that shape what `build` stores: a cache is used only by a
 /// servicegap whose settings give the same fingerprint.
@@ -242,6 +245,23 @@ pub fn to_bytes(region: &Region, fingerprint: u64) -> Vec<u8> {
             put_coord(out, s.coord);
         }
     });
+    enc.section(*b"EXTN", |out| {
+        let (source, ring): (u8, &[Coord]) = match &region.extent {
+            None => (0, &[]),
+            Some(e) => (
+                match e.source {
+                    ExtentSource::HeaderBox => 1,
+                    ExtentSource::RoadHull => 2,
+                },
+                &e.ring,
+            ),
+        };
+        source.put(out);
+        (ring.len() as u64).put(out);
+        for &c in ring {
+            put_coord(out, c);
+        }
+    });
     enc.finish(fingerprint)
 }
 
@@ -361,8 +381,26 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
         });
     }
     c.end()?;
+    let mut c = sections.records(*b"EXTN")?;
+    let source = match c.u8()? {
+        0 => None,
+        1 => Some(ExtentSource::HeaderBox),
+        2 => Some(ExtentSource::RoadHull),
+        f => return Err(corrupt(format!("extent source {f}"))),
+    };
+    let mut ring = Vec::new();
+    for _ in 0..c.count()? {
+        ring.push(c.coord()?);
+    }
+    c.end()?;
+    let extent = match source {
+        None if ring.is_empty() => None,
+        Some(source) if !ring.is_empty() => Some(Extent { source, ring }),
+        _ => return Err(corrupt("extent source and vertices disagree")),
+    };
     Ok(Region {
         graph,
+        extent,
         services,
         settlements,
         read_stats,
@@ -817,6 +855,7 @@ mod tests {
         };
         let graph = Graph::build(&input);
         Region {
+            extent: Extent::road_hull(&graph),
             graph,
             services: vec![
                 ServicePoint {
@@ -884,6 +923,7 @@ mod tests {
         assert_eq!(a.services, b.services);
         assert_eq!(a.settlements, b.settlements);
         assert_eq!(a.read_stats, b.read_stats);
+        assert_eq!(a.extent, b.extent);
     }
 
     /// Rewrites the checksum, so that damage behind it reaches the section decoder.
@@ -916,6 +956,7 @@ mod tests {
         for graph in [Graph::default(), Graph::build(&RoadInput::default())] {
             let region = Region {
                 graph,
+                extent: None,
                 services: Vec::new(),
                 settlements: Vec::new(),
                 read_stats: ReadStats::default(),

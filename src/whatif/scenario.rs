@@ -24,10 +24,10 @@ use crate::analysis::fields::{
     anchor, anchors, beside_core, point_seeds, search_fields, services_by_edge, settle, Anchor,
     Field, Points,
 };
-use crate::analysis::{assemble, Analysis, AnalysisOptions, Inputs};
+use crate::analysis::{assemble, outside_flags, Analysis, AnalysisOptions, Inputs};
 use crate::base::feature::{ServiceKind, ServicePoint, Settlement};
 use crate::network::graph::{Graph, NodeIdx};
-use crate::network::region::Region;
+use crate::network::region::{Extent, Region};
 use crate::network::snap::{Snap, SnapIndex};
 use crate::route::{Core, Label, Metric, Seed};
 use rayon::prelude::*;
@@ -44,6 +44,10 @@ pub struct Network<'a> {
     index: SnapIndex<'a>,
     settlement_snaps: Vec<Option<Snap>>,
     settlement_anchors: Vec<Option<Anchor>>,
+    /// Per settlement, whether it lies outside the extract: never snapped, never in gap.
+    settlement_outside: Vec<bool>,
+    /// The area the extract covers; service points beyond it (with the margin) are dropped.
+    extent: Option<&'a Extent>,
     /// Settlements whose value reads a node's label: `node_first[n]..node_first[n + 1]` in
     /// `node_settlements`.
     node_first: Vec<u32>,
@@ -56,12 +60,16 @@ impl<'a> Network<'a> {
     /// Indexes the roads and snaps the settlements of `region`.
     pub fn new(region: &'a Region, options: &'a AnalysisOptions) -> Self {
         let graph = &region.graph;
+        let extent = region.extent.as_ref();
+        let settlement_outside =
+            outside_flags(extent, options.max_snap_m, &region.settlements, |s| s.coord);
         let ((index, settlement_snaps), core, _) = beside_core(graph, || {
             let index = SnapIndex::new(graph, options.snap);
             let settlement_snaps: Vec<Option<Snap>> = region
                 .settlements
                 .par_iter()
-                .map(|s| index.snap(s.coord, options.max_snap_m))
+                .zip(&settlement_outside)
+                .map(|(s, &outside)| (!outside).then(|| index.snap(s.coord, options.max_snap_m))?)
                 .collect();
             (index, settlement_snaps)
         });
@@ -97,6 +105,8 @@ impl<'a> Network<'a> {
             index,
             settlement_snaps,
             settlement_anchors,
+            settlement_outside,
+            extent,
             node_first,
             node_settlements: pairs.into_iter().map(|p| p.1).collect(),
             edge_settlements,
@@ -153,6 +163,9 @@ pub enum AddError {
 pub struct State {
     services: Vec<ServicePoint>,
     service_snaps: Vec<Option<Snap>>,
+    /// Per service point, whether it lies outside the extract (its snap is then `None`);
+    /// added points never do.
+    service_outside: Vec<bool>,
     anchors: Vec<Option<Anchor>>,
     /// Per kind: `(edge, service)` of the snapped points offering it, sorted.
     by_edge: Vec<Vec<(u32, u32)>>,
@@ -171,9 +184,11 @@ impl State {
     pub fn new(net: &Network<'_>, services: &[ServicePoint]) -> State {
         let graph = net.graph;
         let options = net.options;
+        let outside = outside_flags(net.extent, options.max_snap_m, services, |s| s.coord);
         let service_snaps: Vec<Option<Snap>> = services
             .par_iter()
-            .map(|s| net.index.snap(s.coord, options.max_service_snap_m))
+            .zip(&outside)
+            .map(|(s, &o)| (!o).then(|| net.index.snap(s.coord, options.max_service_snap_m))?)
             .collect();
         let anchors = anchors(graph, &service_snaps, options.access_kmh);
         let by_edge = ServiceKind::ALL
@@ -192,6 +207,7 @@ impl State {
         let mut state = State {
             services: services.to_vec(),
             service_snaps,
+            service_outside: outside,
             anchors,
             by_edge,
             fields,
@@ -262,6 +278,7 @@ impl State {
         let kinds = point.kinds;
         self.services.push(point);
         self.service_snaps.push(Some(snap));
+        self.service_outside.push(false);
         self.anchors.push(Some(a));
         for kind in kinds.iter() {
             let list = &mut self.by_edge[kind as usize];
@@ -419,8 +436,10 @@ impl State {
             options: net.options,
             settlement_snaps: &net.settlement_snaps,
             settlement_anchors: &net.settlement_anchors,
+            settlement_outside: &net.settlement_outside,
             service_snaps: self.service_snaps.clone(),
             service_anchors: &self.anchors,
+            service_outside: self.service_outside.clone(),
         };
         assemble(inputs, &self.values)
     }

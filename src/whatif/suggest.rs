@@ -453,7 +453,11 @@ pub fn suggest(
     let metric = metric_of(threshold.unit);
     let field = Field { kind, metric };
     let points = anchors.points(region);
-    let in_gap = gaps(&core, points, &anchors.settlements, field, threshold);
+    let mut in_gap = gaps(&core, points, &anchors.settlements, field, threshold);
+    // A settlement outside the extract is not analysed: no gap to close.
+    for (g, &outside) in in_gap.iter_mut().zip(&anchors.settlement_outside) {
+        *g &= !outside;
+    }
     drop(core);
     let population = |i: u32| region.settlements[i as usize].population.unwrap_or(0);
     let gap_settlements = in_gap.iter().filter(|g| **g).count();

@@ -155,6 +155,7 @@ pub fn random_region_with(
     options.max_service_snap_m = rng.gen_range(100.0..1500.0);
     let region = Region {
         graph,
+        extent: None,
         services,
         settlements,
         read_stats: Default::default(),

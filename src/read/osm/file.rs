@@ -22,6 +22,8 @@ pub(super) struct PbfFile {
     file: File,
     pub(super) blocks: Vec<BlockExtent>,
     pub(super) sorted: bool,
+    /// The header's bounding box, `[min_lon, min_lat, max_lon, max_lat]` in degrees.
+    pub(super) bbox: Option<[f64; 4]>,
     pub(super) profile: Profile,
 }
 
@@ -100,6 +102,7 @@ impl PbfFile {
             file,
             blocks,
             sorted: false,
+            bbox: None,
             profile: Profile::default(),
         };
         let header = pbf.read_header(BlockExtent {
@@ -118,6 +121,7 @@ impl PbfFile {
             .optional_features()
             .iter()
             .any(|f| f == "Sort.Type_then_ID");
+        pbf.bbox = header.bbox().map(|b| [b.left, b.bottom, b.right, b.top]);
         Ok(pbf)
     }
 

@@ -69,6 +69,9 @@ pub struct OsmData {
     pub services: Vec<ServicePoint>,
     /// Settlements, in the same order.
     pub settlements: Vec<Settlement>,
+    /// The bounding box the file's header declares, `[min_lon, min_lat, max_lon, max_lat]`
+    /// in degrees, as written (unchecked).
+    pub header_bbox: Option<[f64; 4]>,
     /// What was seen and what was skipped.
     pub stats: ReadStats,
 }
@@ -138,6 +141,7 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
     pbf.profile = profile.clone();
     stats.blocks = pbf.blocks.len();
     stats.sorted = pbf.sorted;
+    let header_bbox = pbf.bbox;
     // Extract tools write nodes, then ways, then relations, whether or not the header says so;
     // the node pass checks the assumption and a file that breaks it is read again block by block.
     let use_sort_order = !ignore_sort_order;
@@ -215,6 +219,7 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
         roads: road_input,
         services,
         settlements,
+        header_bbox,
         stats,
     })
 }
