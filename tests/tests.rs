@@ -19,6 +19,7 @@ mod fixtures;
 mod graph_oracle;
 mod grid;
 mod input_services;
+mod outputs;
 mod profile_config;
 mod real_extracts;
 mod regions;

@@ -9,7 +9,7 @@ use servicegap::network::region::Region;
 use servicegap::report;
 use servicegap::report::inspect::InspectReport;
 use servicegap::settings::{self, Settings};
-use servicegap::store::output::OutputSet;
+use servicegap::store::output::{OutputSet, OutputWriter};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -99,6 +99,15 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
     if args.regions_out.is_some() && args.input.regions.is_none() {
         return Err(CliError::RegionsOutNeedsRegions);
     }
+    one_stdout(&[
+        ("--output", &args.output),
+        ("--csv", &args.csv),
+        ("--summary", &args.summary),
+        ("--network-out", &args.network_out),
+        ("--services-out", &args.services_out),
+        ("--catchments-out", &args.catchments_out),
+        ("--regions-out", &args.regions_out),
+    ])?;
     let Loaded {
         region,
         settings,
@@ -111,7 +120,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
         .as_ref()
         .map(|p| report::RegionGroups::new(p, &region, &result, options));
     let groups = groups.as_ref();
-    let mut outputs = OutputSet::new();
+    let mut outputs = Outputs::default();
     if let Some(path) = &args.output {
         outputs.write(path, |w| {
             report::settlements_geojson(w, &region, &result, groups)
@@ -139,14 +148,18 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
     if let Some(path) = &args.catchments_out {
         outputs.write(path, |w| report::catchments_geojson(w, &region, &result))?;
     }
-    outputs.commit()?;
-    print(&report::summary_table(&file, &region, &result))
+    let streamed = outputs.finish()?;
+    say(streamed, &report::summary_table(&file, &region, &result))
 }
 
 /// `servicegap scenario`.
 pub fn scenario(args: ScenarioArgs) -> Result {
     use servicegap::whatif::scenario::{evaluate, Network, State};
     // The scenario file is checked before the extract is read.
+    one_stdout(&[
+        ("--compare-out", &args.compare_out),
+        ("--diff-out", &args.diff_out),
+    ])?;
     let scenarios = servicegap::input::scenarios::read_scenarios(&args.scenarios)?;
     let Loaded {
         region,
@@ -162,7 +175,7 @@ pub fn scenario(args: ScenarioArgs) -> Result {
     })?;
     let base = baseline.analysis(&net);
     let services = baseline.services();
-    let mut outputs = OutputSet::new();
+    let mut outputs = Outputs::default();
     if let Some(path) = &args.compare_out {
         outputs.write(path, |w| {
             report::compare_json_to(w, &file, services, &base, &outcomes)
@@ -173,26 +186,33 @@ pub fn scenario(args: ScenarioArgs) -> Result {
             report::diff_geojson(w, &region.settlements, services, &base, &outcomes)
         })?;
     }
-    outputs.commit()?;
-    print(&report::compare_table(&file, services, &base, &outcomes))
+    let streamed = outputs.finish()?;
+    say(
+        streamed,
+        &report::compare_table(&file, services, &base, &outcomes),
+    )
 }
 
 /// `servicegap vulnerable`.
 pub fn vulnerable(args: VulnerableArgs) -> Result {
+    one_stdout(&[("--output", &args.output), ("--csv", &args.csv)])?;
     let loaded = load(&args.input)?;
     let (region, polygons) = (&loaded.region, loaded.polygons.as_ref());
     let options = &loaded.settings.options;
     let result =
         servicegap::whatif::vulnerability::vulnerability(region, options, args.kind, polygons);
-    let mut outputs = OutputSet::new();
+    let mut outputs = Outputs::default();
     if let Some(path) = &args.output {
         outputs.write(path, |w| result.write_geojson(w, region, polygons))?;
     }
     if let Some(path) = &args.csv {
         outputs.write(path, |w| result.write_csv(w, region, polygons))?;
     }
-    outputs.commit()?;
-    print(&format!("{}: {}", loaded.file, result.table(region, 20)))
+    let streamed = outputs.finish()?;
+    say(
+        streamed,
+        &format!("{}: {}", loaded.file, result.table(region, 20)),
+    )
 }
 
 /// `servicegap suggest`.
@@ -208,16 +228,15 @@ pub fn suggest(args: SuggestArgs) -> Result {
     let options = &loaded.settings.options;
     let result =
         servicegap::whatif::suggest::suggest(region, options, args.kind, args.k, &candidates);
-    let mut outputs = OutputSet::new();
+    let mut outputs = Outputs::default();
     if let Some(path) = &args.output {
         outputs.write(path, |w| result.write_geojson(w, region, &candidates))?;
     }
-    outputs.commit()?;
-    print(&format!(
-        "{}: {}",
-        loaded.file,
-        result.table(region, &candidates)
-    ))
+    let streamed = outputs.finish()?;
+    say(
+        streamed,
+        &format!("{}: {}", loaded.file, result.table(region, &candidates)),
+    )
 }
 
 /// `servicegap build`.
@@ -227,9 +246,19 @@ pub fn build(file: &Path, output: &Path, config: Option<PathBuf>) -> Result {
     let region = servicegap::open::open(file, &profile)?;
     let read = clock.elapsed();
     let fingerprint = servicegap::store::cache::settings_fingerprint(&profile);
-    servicegap::store::cache::write(output, &region, fingerprint)?;
+    let streamed = is_stdout(output);
+    if streamed {
+        let bytes = servicegap::store::cache::to_bytes(&region, fingerprint);
+        let mut outputs = Outputs::default();
+        outputs.write(output, |w| w.write_all(&bytes))?;
+        outputs.finish()?;
+    } else {
+        servicegap::store::cache::write(output, &region, fingerprint)?;
+    }
     let g = &region.graph;
-    print(&format!(
+    say(
+        streamed,
+        &format!(
         "{}: {} nodes, {} arcs, {} service points, {} settlements in {:.0} ms (read {:.0} ms)\n",
         output.display(),
         g.node_count(),
@@ -238,7 +267,8 @@ pub fn build(file: &Path, output: &Path, config: Option<PathBuf>) -> Result {
         region.settlements.len(),
         clock.elapsed().as_secs_f64() * 1e3,
         read.as_secs_f64() * 1e3,
-    ))
+        ),
+    )
 }
 
 /// `servicegap config`.
@@ -256,6 +286,79 @@ pub fn inspect(file: &Path, json: bool, config: Option<PathBuf>) -> Result {
         print(&format!("{text}\n"))
     } else {
         print(&report.to_table())
+    }
+}
+
+/// Whether an output flag's value names standard output.
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Refuses a command line where more than one output flag is `-`: standard output carries one
+/// output, whole.
+fn one_stdout(flags: &[(&'static str, &Option<PathBuf>)]) -> Result {
+    let mut streamed = flags
+        .iter()
+        .filter(|(_, path)| path.as_deref().is_some_and(is_stdout))
+        .map(|(flag, _)| *flag);
+    match (streamed.next(), streamed.next()) {
+        (Some(first), Some(second)) => Err(CliError::TwoStdout { first, second }),
+        _ => Ok(()),
+    }
+}
+
+/// A command's outputs: files through an [`OutputSet`], and at most one output (`-`) to
+/// standard output, written after every file is complete and before they are moved into
+/// place.
+#[derive(Default)]
+struct Outputs<'a> {
+    files: OutputSet,
+    stdout: Option<WriteOutput<'a>>,
+}
+
+type WriteOutput<'a> = Box<dyn FnOnce(&mut OutputWriter) -> std::io::Result<()> + 'a>;
+
+impl<'a> Outputs<'a> {
+    /// Writes the output for `path` (a file now, standard output for `-` at [`Outputs::finish`]).
+    fn write(
+        &mut self,
+        path: &Path,
+        write: impl FnOnce(&mut OutputWriter) -> std::io::Result<()> + 'a,
+    ) -> Result {
+        if is_stdout(path) {
+            self.stdout = Some(Box::new(write));
+        } else {
+            self.files.write(path, write)?;
+        }
+        Ok(())
+    }
+
+    /// Streams the standard-output output, if any, then moves the files into place; whether
+    /// standard output carried an output. A reader of standard output that went away
+    /// (`| head`) is no failure: the files are still moved into place.
+    fn finish(mut self) -> Result<bool> {
+        let streamed = self.stdout.is_some();
+        if let Some(write) = self.stdout.take() {
+            match self.files.write_stdout(write) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(CliError::Stdout(e))
+                }
+                _ => {}
+            }
+        }
+        self.files.commit()?;
+        Ok(streamed)
+    }
+}
+
+/// Prints a command's closing text: on standard output, or on standard error when standard
+/// output carries an output, so that it stays one clean file.
+fn say(streamed: bool, text: &str) -> Result {
+    if streamed {
+        eprint!("{text}");
+        Ok(())
+    } else {
+        print(text)
     }
 }
 

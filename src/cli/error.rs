@@ -22,6 +22,14 @@ pub enum CliError {
     /// Standard output could not be written.
     #[error("cannot write output")]
     Stdout(#[source] std::io::Error),
+    /// Two output flags are `-`: standard output can carry one output.
+    #[error("{first} and {second} are both `-`: only one output can go to standard output")]
+    TwoStdout {
+        /// The first flag given as `-`.
+        first: &'static str,
+        /// The second.
+        second: &'static str,
+    },
     /// `--regions-out` without region polygons to write.
     #[error("--regions-out needs --regions")]
     RegionsOutNeedsRegions,

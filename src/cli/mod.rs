@@ -1,10 +1,12 @@
 //! The command line (binary only): the flags ([`args`]), one function per command
-//! ([`command`]) and how failures are reported ([`error`]). Only here are flag names known,
+//! ([`command`]), how failures are reported ([`error`]) and what Ctrl-C does
+//! ([`interrupt`]). Only here are flag names known,
 //! and only here is anything printed.
 
 mod args;
 mod command;
 mod error;
+mod interrupt;
 
 pub use error::CliError;
 
@@ -18,6 +20,7 @@ pub fn parse() -> Result<Cli, CliError> {
 
 /// Runs the command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    interrupt::install();
     match cli.command {
         Command::Analyze(args) => command::analyze(*args),
         Command::Build {

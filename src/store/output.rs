@@ -1,19 +1,187 @@
 //! Output files written all-or-nothing: to temporary files beside their destinations first,
 //! renamed into place together only when all are complete, so a failed run leaves no output
 //! behind.
+//!
+//! Three kinds of destination are told apart:
+//! - a regular file (or a path that does not exist yet) gets the temporary file and the rename;
+//!   a symbolic link is followed, so the link stays and its target gets the new contents;
+//! - a device, FIFO or socket (`/dev/null`, a named pipe), or a path that leads to an open
+//!   file descriptor (`/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/1`), is written through as it
+//!   is produced: replacing it with a regular file would be wrong (as root, renaming onto
+//!   `/dev/null` replaces the device), and such a destination cannot be rolled back anyway;
+//! - standard output, by [`OutputSet::write_stdout`].
+//!
+//! Every temporary file of every set in the process is listed in one registry, so that a
+//! process that is told to stop (Ctrl-C, SIGTERM) can remove them with [`abandon_pending`].
+//! Whoever ends the process owns that policy; the library installs no signal handler.
 
 use crate::base::error::{Error, Result};
-use std::fs::File;
-use std::io::BufWriter;
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
-/// Output files written all-or-nothing: each is written to a temporary file beside its
-/// destination, and [`OutputSet::commit`] renames them all into place once every one has been
-/// written. Dropping the set without committing removes the temporary files, so a failed run
-/// leaves no output at all, not even the files that were complete.
+/// The temporary files of every [`OutputSet`] in the process that are not yet renamed into
+/// place or removed. A temporary file is created, renamed and removed only while this lock is
+/// held, so a holder sees every temporary file that exists.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Numbers temporary files, so two sets of one process never pick the same name.
+static NEXT_TMP: AtomicUsize = AtomicUsize::new(0);
+
+fn registry() -> MutexGuard<'static, Vec<PathBuf>> {
+    // A panic elsewhere while the lock was held leaves the list itself intact.
+    PENDING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Removes `tmp` and forgets it; the caller holds the registry.
+fn discard(pending: &mut Vec<PathBuf>, tmp: &Path) {
+    let _ = std::fs::remove_file(tmp);
+    pending.retain(|p| p != tmp);
+}
+
+/// Held after [`abandon_pending`]: while it lives, no [`OutputSet`] can create, rename or
+/// remove a temporary file (they wait for it), so a process that exits holding it leaves no
+/// temporary file and no set half moved into place.
+#[must_use = "dropping it lets output sets go on creating temporary files"]
+pub struct Abandoned {
+    _registry: MutexGuard<'static, Vec<PathBuf>>,
+}
+
+impl std::fmt::Debug for Abandoned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Abandoned")
+    }
+}
+
+/// Removes every temporary file of every [`OutputSet`] in the process, for a process that is
+/// about to end without finishing (a signal handler calls it, then exits while holding the
+/// returned [`Abandoned`]). Outputs already renamed into place, and the files the sets were to
+/// replace, are left as they are; a set that was being moved into place finishes first.
+///
+/// Safe to call from any thread; it waits while another thread creates or renames a temporary
+/// file, so a file being created when it is called is removed too.
+pub fn abandon_pending() -> Abandoned {
+    let mut pending = registry();
+    for tmp in pending.drain(..) {
+        let _ = std::fs::remove_file(tmp);
+    }
+    Abandoned { _registry: pending }
+}
+
+/// What an output is written into: a file (temporary, or written through) or standard output.
+/// It is buffered; [`OutputSet`] flushes it.
+#[derive(Debug)]
+pub struct OutputWriter {
+    inner: BufWriter<Sink>,
+}
+
+#[derive(Debug)]
+enum Sink {
+    File(File),
+    Stdout(std::io::StdoutLock<'static>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::File(f) => f.write(buf),
+            Sink::Stdout(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::File(f) => f.flush(),
+            Sink::Stdout(s) => s.flush(),
+        }
+    }
+}
+
+impl Write for OutputWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl OutputWriter {
+    fn new(sink: Sink) -> Self {
+        Self {
+            inner: BufWriter::with_capacity(1 << 16, sink),
+        }
+    }
+
+    /// Flushes the buffer and, for a temporary file, its contents to disk.
+    fn finish(self, sync: bool) -> std::io::Result<()> {
+        match self.inner.into_inner().map_err(|e| e.into_error())? {
+            Sink::File(f) if sync => f.sync_all(),
+            Sink::File(_) => Ok(()),
+            Sink::Stdout(mut s) => s.flush(),
+        }
+    }
+}
+
+/// Where a path's contents go.
+enum Destination {
+    /// A temporary file beside this path (the link target where the path is a link), renamed
+    /// onto it at commit.
+    Replace(PathBuf),
+    /// Opened and written as is.
+    Through,
+}
+
+/// Whether `path` names a device, FIFO or socket, or leads through symbolic links to an open
+/// file descriptor (`/dev/stdout` -> `/proc/self/fd/1`), which may be a regular file the
+/// shell opened: renaming onto the link would replace the link, not write where it points.
+fn destination(path: &Path) -> Destination {
+    if let Ok(meta) = std::fs::metadata(path) {
+        let kind = meta.file_type();
+        if !kind.is_file() && !kind.is_dir() {
+            return Destination::Through;
+        }
+    }
+    let mut hop = path.to_path_buf();
+    // As many links as the kernel follows (ELOOP past 40).
+    for _ in 0..40 {
+        if hop.starts_with("/proc") || hop.starts_with("/dev/fd") {
+            return Destination::Through;
+        }
+        match std::fs::read_link(&hop) {
+            Ok(target) => {
+                hop = match hop.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            // Not a link (or gone): `hop` is where the contents go.
+            Err(_) => break,
+        }
+    }
+    Destination::Replace(hop)
+}
+
+/// Output files written all-or-nothing: each regular file is written to a temporary file
+/// beside its destination, and [`OutputSet::commit`] renames them all into place once every
+/// one has been written. Dropping the set without committing removes the temporary files, so
+/// a failed run leaves no output at all, not even the files that were complete.
+///
+/// Devices, FIFOs, open descriptors (`/dev/stdout`) and standard output are written through
+/// when their output is written (see the module docs): they take no part in the rollback.
 #[derive(Debug, Default)]
 pub struct OutputSet {
-    pending: Vec<(PathBuf, PathBuf)>,
+    /// (temporary file, destination, the path as named, for errors).
+    pending: Vec<(PathBuf, PathBuf, PathBuf)>,
+    /// Every path named so far, to refuse the same one twice.
+    named: Vec<PathBuf>,
 }
 
 impl OutputSet {
@@ -22,56 +190,99 @@ impl OutputSet {
         Self::default()
     }
 
-    /// Writes `path`'s future contents with `write` into a temporary file. Missing parent
-    /// folders are created.
+    /// Writes `path`'s future contents with `write`: into a temporary file for a regular file,
+    /// straight into the destination for a device, FIFO or open descriptor (which blocks, for
+    /// a FIFO, until a reader opens it). Missing parent folders are created.
     ///
     /// # Errors
-    /// [`Error::Write`] naming `path` if the folder, the file or any write fails.
+    /// [`Error::Write`] naming `path` if the folder, the file or any write fails, if `path`
+    /// is a folder, if a parent is a file, or if the set already has an output at `path`.
     pub fn write(
         &mut self,
         path: &Path,
-        write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+        write: impl FnOnce(&mut OutputWriter) -> std::io::Result<()>,
     ) -> Result<()> {
         let fail = |source| Error::Write {
             path: path.to_path_buf(),
             source,
         };
-        if self.pending.iter().any(|(_, p)| p == path) {
+        if self.named.iter().any(|p| p == path) {
             return Err(fail(std::io::Error::other(
                 "the same file is named for two outputs",
             )));
         }
+        self.named.push(path.to_path_buf());
         if path.is_dir() {
             return Err(fail(std::io::Error::other("it is a directory")));
         }
-        let dir = path
+        let target = match destination(path) {
+            Destination::Through => {
+                return write_through(path, write).map_err(fail);
+            }
+            Destination::Replace(target) => target,
+        };
+        let dir = target
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(fail)?;
-        let name = path
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            // The system says "Not a directory" without saying which: name the file in the way.
+            return Err(fail(match dir.ancestors().find(|a| a.is_file()) {
+                Some(file) => {
+                    std::io::Error::other(format!("{} is a file, not a folder", file.display()))
+                }
+                None => e,
+            }));
+        }
+        let name = target
             .file_name()
             .map_or("output".into(), |n| n.to_string_lossy());
         let tmp = dir.join(format!(
             ".{name}.{}.{}.tmp",
             std::process::id(),
-            self.pending.len()
+            NEXT_TMP.fetch_add(1, Ordering::Relaxed)
         ));
+        // Listed and created under one lock, so `abandon_pending` never misses a file that is
+        // being created.
+        let file = {
+            let mut pending = registry();
+            let file = OpenOptions::new().write(true).create_new(true).open(&tmp);
+            if file.is_ok() {
+                pending.push(tmp.clone());
+            }
+            file.map_err(fail)?
+        };
         let result = (|| {
-            let mut w = BufWriter::new(File::create(&tmp)?);
+            let mut w = OutputWriter::new(Sink::File(file));
             write(&mut w)?;
-            w.into_inner().map_err(|e| e.into_error())?.sync_all()
+            w.finish(true)
         })();
         match result {
             Ok(()) => {
-                self.pending.push((tmp, path.to_path_buf()));
+                self.pending.push((tmp, target, path.to_path_buf()));
                 Ok(())
             }
             Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
+                discard(&mut registry(), &tmp);
                 Err(fail(e))
             }
         }
+    }
+
+    /// Writes an output with `write` to standard output, at once: call it after every file
+    /// output is written and before [`OutputSet::commit`], so that a failure before it leaves
+    /// standard output empty and a failure in it leaves no file.
+    ///
+    /// # Errors
+    /// The error of `write` or of standard output; a reader that went away is
+    /// [`std::io::ErrorKind::BrokenPipe`].
+    pub fn write_stdout(
+        &mut self,
+        write: impl FnOnce(&mut OutputWriter) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let mut w = OutputWriter::new(Sink::Stdout(std::io::stdout().lock()));
+        write(&mut w)?;
+        w.finish(false)
     }
 
     /// Renames every written file into place.
@@ -79,19 +290,99 @@ impl OutputSet {
     /// # Errors
     /// [`Error::Write`] naming the file that could not be moved into place.
     pub fn commit(mut self) -> Result<()> {
+        // One lock for all renames: an interrupted process leaves all of the set or none.
+        let mut registry = registry();
         // Entries leave the list only once renamed, so a failure leaves the rest to `Drop`.
-        while let Some((tmp, path)) = self.pending.first().cloned() {
-            std::fs::rename(&tmp, &path).map_err(|source| Error::Write { path, source })?;
+        while let Some((tmp, target, path)) = self.pending.first().cloned() {
+            std::fs::rename(&tmp, &target).map_err(|source| Error::Write { path, source })?;
+            registry.retain(|p| *p != tmp);
             self.pending.remove(0);
         }
         Ok(())
     }
 }
 
+/// Writes `path` as it is (a device, FIFO or open descriptor); appending, so that a regular
+/// file behind a descriptor the shell opened with `>>` keeps what it had.
+fn write_through(
+    path: &Path,
+    write: impl FnOnce(&mut OutputWriter) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let file = OpenOptions::new().append(true).open(path)?;
+    let mut w = OutputWriter::new(Sink::File(file));
+    write(&mut w)?;
+    w.finish(false)
+}
+
 impl Drop for OutputSet {
     fn drop(&mut self) {
-        for (tmp, _) in &self.pending {
-            let _ = std::fs::remove_file(tmp);
+        if self.pending.is_empty() {
+            return;
         }
+        let mut registry = registry();
+        for (tmp, _, _) in &self.pending {
+            discard(&mut registry, tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regular_files_appear_only_at_commit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, "old").expect("write");
+        let mut set = OutputSet::new();
+        set.write(&path, |w| w.write_all(b"new")).expect("write");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "old");
+        set.commit().expect("commit");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    }
+
+    #[test]
+    fn a_dropped_set_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut set = OutputSet::new();
+        set.write(&dir.path().join("a.txt"), |w| w.write_all(b"x"))
+            .expect("write");
+        drop(set);
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
+    }
+
+    #[test]
+    fn a_parent_that_is_a_file_is_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("plain");
+        std::fs::write(&file, "x").expect("write");
+        let err = OutputSet::new()
+            .write(&file.join("sub").join("a.txt"), |w| w.write_all(b"x"))
+            .expect_err("a file as folder");
+        let text = err.to_string();
+        assert!(
+            text.ends_with(&format!("{} is a file, not a folder", file.display())),
+            "{text}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_is_kept_and_its_target_replaced() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("target.txt");
+        let link = dir.path().join("link.txt");
+        std::fs::write(&target, "old").expect("write");
+        std::os::unix::fs::symlink(&target, &link).expect("link");
+        let mut set = OutputSet::new();
+        set.write(&link, |w| w.write_all(b"new")).expect("write");
+        set.commit().expect("commit");
+        assert!(std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "new");
     }
 }
