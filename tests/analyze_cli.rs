@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use crate::util::{
-    assert_clean_failure, assert_nothing_left, assert_success, bin, data, entries, read_json,
-    run as run_cmd, stderr, tempdir,
+    assert_clean_failure, assert_success, bin, data, entries, read_json, run as run_cmd, stderr,
+    tempdir,
 };
 
 const KINDS: [&str; 5] = ["grocery", "fuel", "post", "pharmacy", "payment"];
@@ -1061,87 +1061,6 @@ fn outputs_do_not_depend_on_the_thread_count() {
 // Bad input
 // =============================================================================================
 
-/// A run that must fail: all five outputs requested into `dir/out`; afterwards that folder
-/// must not exist or be empty (no output and no temporary file).
-fn assert_fails_without_output(region: &str, extra: &[&str], names: &[&str]) {
-    let dir = tempdir();
-    let out_dir = dir.path().join("out");
-    let files = Files::in_dir(&out_dir);
-    let out = run(files.args(&data(region), extra), None);
-    assert_clean_failure(&out, names);
-    assert_nothing_left(&out_dir, &format!("{extra:?}"));
-}
-
-#[test]
-fn unknown_kind_in_threshold() {
-    assert_fails_without_output(
-        BAYREUTH,
-        &["--threshold", "bakery=3km"],
-        &["threshold", "bakery=3km", "unknown kind"],
-    );
-}
-
-#[test]
-fn malformed_thresholds() {
-    for (bad, what) in [
-        ("grocery10km", "KIND=VALUE"),
-        ("grocery=10", "unit"),
-        ("grocery=10mi", "unit"),
-        ("grocery=-1km", "non-negative"),
-        ("grocery=km", "non-negative"),
-        ("grocery=tenkm", "non-negative"),
-    ] {
-        assert_fails_without_output(BAYREUTH, &["--threshold", bad], &["threshold", bad, what]);
-        // A bad one after a good one fails just the same.
-        assert_fails_without_output(
-            BAYREUTH,
-            &["--threshold", "fuel=15km", "--threshold", bad],
-            &["threshold", bad, what],
-        );
-    }
-}
-
-#[test]
-fn negative_or_nan_snap_limits() {
-    for (flag, value) in [
-        ("--max-snap-m", "-1"),
-        ("--max-snap-m", "NaN"),
-        ("--max-service-snap-m", "-0.5"),
-        ("--max-service-snap-m", "inf"),
-    ] {
-        let arg = format!("{flag}={value}");
-        assert_fails_without_output(BAYREUTH, &[&arg], &[flag, "non-negative"]);
-    }
-}
-
-#[test]
-fn zero_settlements_is_a_clear_error() {
-    for pbf in [
-        "tests/fixtures/oneway.osm.pbf",
-        "data/osm/se-stockholm-sodermalm.osm.pbf",
-    ] {
-        let path = data(pbf).display().to_string();
-        assert_fails_without_output(pbf, &[], &[&path, "no settlements"]);
-    }
-}
-
-/// `-o` inside a "folder" that is a regular file: nothing can be written.
-#[test]
-fn output_under_a_regular_file() {
-    let dir = tempdir();
-    let blocker = dir.path().join("blocker");
-    std::fs::write(&blocker, b"").unwrap();
-    let bad = blocker.join("s.geojson");
-    let out_dir = dir.path().join("out");
-    let files = Files::in_dir(&out_dir);
-    let mut args = files.args(&data(BAYREUTH), &[]);
-    args[3] = bad.clone(); // the value of -o
-    let out = run(&args, None);
-    assert_clean_failure(&out, &[&bad.display().to_string(), "cannot write"]);
-    assert_eq!(entries(dir.path()), ["blocker"], "files left behind");
-    assert_eq!(std::fs::metadata(&blocker).map(|m| m.len()).ok(), Some(0));
-}
-
 /// `-o` naming an existing folder: the temporary file is written beside it but cannot be
 /// renamed onto it; it must be removed.
 #[test]
@@ -1361,36 +1280,4 @@ fn mobile_points_give_gap_figures_without_them() {
         o.remove("without_mobile");
     }
     assert_eq!(s["kinds"]["grocery"], g_all);
-}
-
-/// A `mobile` value that is not yes/no, true/false, 1/0 or empty fails with the file, the line
-/// (or feature) and the value, exit code 2, nothing written.
-#[test]
-fn bad_mobile_values_fail_without_output() {
-    let dir = tempdir();
-    let csv = dir.path().join("vans.csv");
-    std::fs::write(
-        &csv,
-        "id,name,kinds,lon,lat,mobile\nA,Laden,grocery,11.58,49.98,no\nB,Wagen,grocery,11.49,50.03,sometimes\n",
-    ).unwrap();
-    let name = csv.display().to_string();
-    assert_fails_without_output(
-        BAYREUTH,
-        &["--services", &name],
-        &[&format!("{name}:3"), "`sometimes`", "mobile"],
-    );
-
-    let geojson = dir.path().join("vans.geojson");
-    std::fs::write(
-        &geojson,
-        r#"{"type":"FeatureCollection","features":[
-{"type":"Feature","geometry":{"type":"Point","coordinates":[11.58,49.98]},"properties":{"id":"A","kinds":"grocery","mobile":true}},
-{"type":"Feature","geometry":{"type":"Point","coordinates":[11.49,50.03]},"properties":{"id":"B","kinds":"grocery","mobile":2}}]}"#,
-    ).unwrap();
-    let name = geojson.display().to_string();
-    assert_fails_without_output(
-        BAYREUTH,
-        &["--services", &name],
-        &[&name, "feature 2", "`2`", "mobile"],
-    );
 }

@@ -11,6 +11,7 @@ mod util;
 mod analysis_fixtures;
 mod analysis_oracle;
 mod analyze_cli;
+mod bad_inputs;
 mod cache;
 mod cli;
 mod crs;

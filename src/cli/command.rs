@@ -46,13 +46,15 @@ fn load(args: &InputArgs) -> Result<Loaded> {
         .transpose()?;
 
     let mut region = servicegap::open::open(&args.file, &settings.profile)?;
+    check_not_swapped(&region, &service_files, &settings, settlements.as_deref())?;
     if !service_files.is_empty() || !settings.osm_services {
         servicegap::open::use_service_files(&mut region, &service_files, settings.osm_services);
     }
     if let Some(settlements) = settlements {
         servicegap::open::use_settlements(&mut region, settlements);
     }
-    for warning in &region.warnings {
+    let file_warnings = service_files.iter().flat_map(|f| &f.warnings);
+    for warning in file_warnings.chain(&region.warnings) {
         eprintln!("warning: {warning}");
     }
     let file = args.file.display().to_string();
@@ -82,6 +84,32 @@ fn load(args: &InputArgs) -> Result<Loaded> {
         polygons,
         file,
     })
+}
+
+/// Refuses a planner's file whose longitudes and latitudes are exchanged, judged against
+/// where the extract's roads are.
+fn check_not_swapped(
+    region: &Region,
+    services: &[servicegap::input::services::ServiceFile],
+    settings: &Settings,
+    settlements: Option<&[servicegap::base::feature::Settlement]>,
+) -> Result {
+    use servicegap::input::points::{check_not_swapped, LonLatBox};
+    let graph = &region.graph;
+    let nodes = (0..graph.node_count()).filter_map(|i| u32::try_from(i).ok());
+    let coords = nodes.map(|i| graph.coord(servicegap::network::graph::NodeIdx(i)));
+    let Some(roads) = LonLatBox::around(coords) else {
+        return Ok(());
+    };
+    for file in services {
+        let points: Vec<_> = file.points.iter().map(|p| p.coord).collect();
+        check_not_swapped(&file.path, &points, &roads)?;
+    }
+    if let (Some(path), Some(settlements)) = (&settings.settlements, settlements) {
+        let points: Vec<_> = settlements.iter().map(|s| s.coord).collect();
+        check_not_swapped(path, &points, &roads)?;
+    }
+    Ok(())
 }
 
 /// `servicegap analyze`.

@@ -167,10 +167,61 @@ pub enum CrsError {
         /// The system's unit.
         units: String,
     },
+    /// The system is geographic and the coordinates are of the size of degrees, but out of
+    /// range: a latitude beyond ±90° or a longitude beyond ±180°.
+    #[error("{}", not_lon_lat_message(*lon, *lat))]
+    NotLonLat {
+        /// Longitude (first coordinate) in degrees.
+        lon: f64,
+        /// Latitude (second coordinate) in degrees.
+        lat: f64,
+    },
+    /// SWEREF 99 TM coordinates with easting and northing exchanged: the first coordinate lies
+    /// in the range of Swedish northings, the second in that of eastings.
+    #[error("({x}, {y}) is not a point of {crs}: the easting comes first and lies between \
+             {e_min} and {e_max} m, the northing between {n_min} and {n_max} m; did you swap \
+             the easting and the northing?", e_min = SWEREF99TM_EASTING_M.0,
+             e_max = SWEREF99TM_EASTING_M.1, n_min = SWEREF99TM_NORTHING_M.0,
+             n_max = SWEREF99TM_NORTHING_M.1)]
+    SwappedAxes {
+        /// First coordinate (a northing, by its size).
+        x: f64,
+        /// Second coordinate (an easting, by its size).
+        y: f64,
+        /// The system's name.
+        crs: String,
+    },
     /// A table has `x`/`y` columns but no coordinate system was given.
     #[error("coordinates are in `x`/`y` columns: set their coordinate system (e.g. EPSG:3006 for SWEREF 99 TM)")]
     NotGiven,
 }
+
+/// The text of [`CrsError::NotLonLat`]: which value is out of range, and the swap hint when
+/// the two values fit the other way round.
+fn not_lon_lat_message(lon: f64, lat: f64) -> String {
+    let what = if lat.abs() > 90.0 {
+        format!("latitude {lat} is not a latitude (it lies between -90 and 90)")
+    } else {
+        format!("longitude {lon} is not a longitude (it lies between -180 and 180)")
+    };
+    if lon.abs() <= 90.0 && lat.abs() <= 180.0 {
+        format!("{what}: did you swap lon and lat?")
+    } else {
+        what
+    }
+}
+
+/// Eastings of SWEREF 99 TM over its area of use (Sweden), metres, rounded outwards: EPSG's
+/// projected bounds of EPSG:3006 are 181 896 to 1 086 313 m.
+pub const SWEREF99TM_EASTING_M: (u32, u32) = (180_000, 1_090_000);
+/// Northings of SWEREF 99 TM over its area of use (Sweden), metres, rounded outwards: EPSG's
+/// projected bounds of EPSG:3006 are 6 101 648 to 7 689 478 m.
+pub const SWEREF99TM_NORTHING_M: (u32, u32) = (6_100_000, 7_700_000);
+
+/// Coordinates larger than this (in absolute value) in a geographic file are taken for
+/// projected metres: no degree is larger than 360, and no projected point of the countries
+/// this tool is used for lies within 360 m of its system's origin.
+const DEGREE_LIMIT: f64 = 360.0;
 
 impl CrsError {
     /// For [`CrsError::LooksProjected`] and [`CrsError::LooksGeographic`]: what was seen,
@@ -418,8 +469,13 @@ impl Crs {
     /// Refuses coordinates that cannot be in this system, so a wrong or missing coordinate
     /// system is caught on the first point instead of putting every point in the sea.
     ///
-    /// - The system is geographic but `|x| > 180` or `|y| > 90`: the file is projected (metres);
-    ///   [`CrsError::LooksProjected`] suggests e.g. EPSG:3006.
+    /// - The system is geographic but `|x| > 180` or `|y| > 90`: if both are at most 360 they
+    ///   are degrees out of range ([`CrsError::NotLonLat`], which asks whether lon and lat
+    ///   were swapped when they fit the other way round); otherwise the file is projected
+    ///   (metres) and [`CrsError::LooksProjected`] suggests e.g. EPSG:3006.
+    /// - The system is SWEREF 99 TM and the point fits Sweden only with easting and northing
+    ///   exchanged ([`SWEREF99TM_EASTING_M`], [`SWEREF99TM_NORTHING_M`]):
+    ///   [`CrsError::SwappedAxes`].
     /// - The system is projected but `|x| <= 180` and `|y| <= 90`: the file holds degrees;
     ///   [`CrsError::LooksGeographic`] suggests EPSG:4326. (A real projected point within 180 m of the
     ///   origin is refused too; no Swedish system has its origin near Sweden.)
@@ -435,8 +491,19 @@ impl Crs {
             _ => (180.0, 90.0),
         };
         let degree_like = x.abs() <= x_limit && y.abs() <= y_limit;
-        if self.is_geographic() && !degree_like {
+        let degree_sized = x.abs() <= DEGREE_LIMIT && y.abs() <= DEGREE_LIMIT;
+        if self.is_geographic() && !degree_like && degree_sized {
+            // Of the size of degrees but out of range: a typo or swapped columns, not metres.
+            let (lon, lat) = if x_limit < y_limit { (y, x) } else { (x, y) };
+            Err(CrsError::NotLonLat { lon, lat })
+        } else if self.is_geographic() && !degree_like {
             Err(CrsError::LooksProjected {
+                x,
+                y,
+                crs: self.name.clone(),
+            })
+        } else if self.definition == SWEREF99TM_PROJ && swapped_sweref(x, y) {
+            Err(CrsError::SwappedAxes {
                 x,
                 y,
                 crs: self.name.clone(),
@@ -469,6 +536,13 @@ impl Crs {
             (x, y)
         }
     }
+}
+
+/// Whether (x, y) fits SWEREF 99 TM over Sweden only the other way round: `x` a Swedish
+/// northing and `y` a Swedish easting.
+fn swapped_sweref(x: f64, y: f64) -> bool {
+    let within = |v: f64, (lo, hi): (u32, u32)| v >= f64::from(lo) && v <= f64::from(hi);
+    within(x, SWEREF99TM_NORTHING_M) && within(y, SWEREF99TM_EASTING_M)
 }
 
 /// Longitude and latitude in range (and so finite).
@@ -716,6 +790,38 @@ mod tests {
         }
         assert!(wgs84.check_plausible(f64::NAN, 59.0).is_err());
         assert!(sweref.check_plausible(682_175.0, f64::NAN).is_err());
+        // Degrees out of range are not "projected": they say which value and, when the two
+        // fit the other way round, ask about a swap.
+        let Err(e) = wgs84.check_plausible(18.0, 95.0) else {
+            panic!("latitude 95 accepted")
+        };
+        assert_eq!(
+            e.to_string(),
+            "latitude 95 is not a latitude (it lies between -90 and 90): did you swap lon and lat?"
+        );
+        let Err(e) = wgs84.check_plausible(200.0, 59.0) else {
+            panic!("longitude 200 accepted")
+        };
+        assert_eq!(
+            e.to_string(),
+            "longitude 200 is not a longitude (it lies between -180 and 180)"
+        );
+        let Err(e) = wgs84.check_plausible(120.0, 100.0) else {
+            panic!("latitude 100 accepted")
+        };
+        assert!(!e.to_string().contains("swap"), "{e}");
+        // SWEREF 99 TM with easting and northing exchanged.
+        let Err(e) = sweref.check_plausible(6_547_195.0, 682_175.0) else {
+            panic!("swapped SWEREF accepted")
+        };
+        assert!(matches!(e, CrsError::SwappedAxes { .. }), "{e}");
+        assert!(
+            e.to_string()
+                .ends_with("did you swap the easting and the northing?"),
+            "{e}"
+        );
+        // Other projected systems have no known area: only SWEREF 99 TM is checked.
+        assert!(parse(RT90).check_plausible(6_547_195.0, 682_175.0).is_ok());
         // A lat-first geographic system swaps the limits.
         let neu = parse("+proj=longlat +datum=WGS84 +axis=neu");
         assert!(neu.check_plausible(59.0, 170.0).is_ok());

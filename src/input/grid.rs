@@ -28,9 +28,12 @@
 //!
 //! ## Errors
 //! Every bad row is an [`Error::Input`] naming the file and the 1-based line: a code that is
-//! not exactly 13 digits, a population that is empty, negative, fractional or not a number, a
+//! not exactly 13 digits, a corner outside SWEREF 99 TM's area of use (easting 180 000 to
+//! 1 090 000 m, northing 6 100 000 to 7 700 000 m; the message asks whether easting and northing
+//! were swapped when the code fits that way round), a population that is empty, negative, fractional or not a number, a
 //! code seen before (the message names the earlier line), a row with too few fields. A missing
-//! column is an error on line 1. Squares come back in file order.
+//! column is an error on line 1, and so is a header without squares ("no rows"). Squares come
+//! back in file order.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -39,6 +42,7 @@ use std::path::Path;
 use flate2::read::MultiGzDecoder;
 
 use crate::base::error::Error;
+use crate::input::crs::{SWEREF99TM_EASTING_M, SWEREF99TM_NORTHING_M};
 
 /// Square-code column names, in order of preference (compared case-insensitively).
 pub const CODE_COLUMNS: [&str; 3] = ["rutid_scb", "rutid", "ruta"];
@@ -242,6 +246,18 @@ enum SquareError {
         code: String,
         reason: std::num::ParseIntError,
     },
+    #[error(
+        "square code `{code}` gives the corner ({x}, {y}), outside SWEREF 99 TM over Sweden \
+         (easting {e_min}-{e_max} m, northing {n_min}-{n_max} m){hint}",
+        e_min = SWEREF99TM_EASTING_M.0, e_max = SWEREF99TM_EASTING_M.1,
+        n_min = SWEREF99TM_NORTHING_M.0, n_max = SWEREF99TM_NORTHING_M.1
+    )]
+    OutsideSweden {
+        code: String,
+        x: u32,
+        y: u32,
+        hint: &'static str,
+    },
     #[error("empty population")]
     EmptyPopulation,
     #[error("negative population `{text}`")]
@@ -266,6 +282,31 @@ fn parse_code(code: &str) -> Result<(u32, u32), SquareError> {
             })
     };
     Ok((number(&code[..6])?, number(&code[6..])?))
+}
+
+/// Refuses a corner outside SWEREF 99 TM's area of use: such a code is no SCB square, most
+/// likely northing and easting written the other way round.
+fn in_sweden(code: &str, (x, y): (u32, u32)) -> Result<(u32, u32), SquareError> {
+    let within = |v: u32, (lo, hi): (u32, u32)| (lo..=hi).contains(&v);
+    if within(x, SWEREF99TM_EASTING_M) && within(y, SWEREF99TM_NORTHING_M) {
+        return Ok((x, y));
+    }
+    // Northing (7 digits) first, then easting (6): the swapped order.
+    let swapped = code
+        .get(..7)
+        .zip(code.get(7..))
+        .and_then(|(n, e)| Some((n.parse::<u32>().ok()?, e.parse::<u32>().ok()?)))
+        .is_some_and(|(n, e)| within(n, SWEREF99TM_NORTHING_M) && within(e, SWEREF99TM_EASTING_M));
+    Err(SquareError::OutsideSweden {
+        code: code.to_owned(),
+        x,
+        y,
+        hint: if swapped {
+            ": did you swap easting and northing? An SCB code is 6 digits of easting, then 7 of northing"
+        } else {
+            ""
+        },
+    })
 }
 
 /// A population count: a non-negative whole number.
@@ -322,8 +363,9 @@ fn parse_grid(path: &Path, bytes: &[u8], options: &GridOptions) -> Result<Vec<Gr
             })
         };
         let code = field(code_col, "square-code")?.trim();
-        let (corner_x, corner_y) =
-            parse_code(code).map_err(|m| Error::input(path, Some(line), m))?;
+        let (corner_x, corner_y) = parse_code(code)
+            .and_then(|corner| in_sweden(code, corner))
+            .map_err(|m| Error::input(path, Some(line), m))?;
         let population = parse_population(field(pop_col, "population")?)
             .map_err(|m| Error::input(path, Some(line), m))?;
         if let Some(first) = seen.insert(code.to_owned(), line) {
@@ -343,6 +385,13 @@ fn parse_grid(path: &Path, bytes: &[u8], options: &GridOptions) -> Result<Vec<Gr
         lines.push(line);
     }
 
+    if squares.is_empty() {
+        return Err(Error::input(
+            path,
+            Some(1),
+            "no rows: the file has a header line and no squares",
+        ));
+    }
     let size = square_size(path, &squares, &lines, options.size_m)?;
     for s in &mut squares {
         s.size_m = size;
@@ -401,6 +450,24 @@ mod tests {
 
     fn parse(text: &str, options: &GridOptions) -> Result<Vec<GridSquare>, Error> {
         parse_grid(Path::new("t.csv"), text.as_bytes(), options)
+    }
+
+    #[test]
+    fn corners_outside_sweden_are_refused() {
+        assert_eq!(
+            in_sweden("2690006534000", (269_000, 6_534_000)),
+            Ok((269_000, 6_534_000))
+        );
+        let swapped = in_sweden("6534000269000", (653_400, 269_000)).expect_err("should fail");
+        assert!(
+            swapped
+                .to_string()
+                .contains("did you swap easting and northing?"),
+            "{swapped}"
+        );
+        let far = in_sweden("0000000000000", (0, 0)).expect_err("should fail");
+        assert!(far.to_string().contains("outside SWEREF 99 TM"), "{far}");
+        assert!(!far.to_string().contains("swap"), "{far}");
     }
 
     #[test]
@@ -496,7 +563,8 @@ mod tests {
     fn empty_input() {
         let o = GridOptions::default();
         assert!(parse("", &o).is_err());
-        assert_eq!(parse("rutid,pop\n", &o).expect("should succeed"), vec![]);
+        let e = parse("rutid,pop\n", &o).expect_err("should fail");
+        assert!(e.to_string().starts_with("t.csv:1: no rows"), "{e}");
         // Blank lines are skipped, short rows are errors.
         assert_eq!(
             parse("rutid,pop\n\n2690006534000,1\n", &o)

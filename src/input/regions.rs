@@ -54,6 +54,14 @@ impl Regions {
                 let line = u64::try_from(e.line()).ok().filter(|&l| l > 0);
                 Error::input(path, line, format!("not a GeoJSON FeatureCollection: {e}"))
             })?;
+        if collection.features.is_empty() {
+            // Every settlement would fall in no region, and every per-region figure be empty.
+            return Err(Error::input(
+                path,
+                None,
+                "no regions: the FeatureCollection has no features",
+            ));
+        }
         Self::from_features(path, &collection.features, field)
     }
 

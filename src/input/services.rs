@@ -19,14 +19,28 @@
 //!
 //! Coordinates that are obviously in another system than the one assumed are an error that
 //! says what to set, never a guess.
+//!
+//! # Repeated ids and repeated points
+//! An id names one service point. Rows (or features) that share an id are **one point** if
+//! they agree on the place (coordinates), the name and `mobile`: they are merged into the
+//! first, with the union of their kinds and their distinct service forms joined by `; `.
+//! (Pipos lists some places twice under one `Serviceplatsid`, once per owner or form, e.g.
+//! `TVV_0345` as `Apoteksombud` and as `Apotek`.) Rows that share an id but disagree on any
+//! of these are an error naming both lines. Two points with *different* ids at exactly the
+//! same place offering the same kind are kept, with a warning in [`ServiceFile::warnings`]:
+//! each would stand in for the other when one closes, so neither shows as the only point of
+//! its kind. A file without rows or features is an error.
 
+use crate::base::coord::Coord;
 use crate::base::error::{Error, Result};
 use crate::base::feature::{FeatureId, ServiceKind, ServicePoint};
+use crate::base::warning::Warning;
 use crate::input::crs::Crs;
 use crate::input::points::read_point_features;
 use crate::input::table::{read_csv, read_xlsx, PointColumns, Table};
 use crate::ServiceKinds;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// Pipos `Servicetyp` values and the kinds they give (compared case-insensitively).
 pub const PIPOS_KINDS: &[(&str, ServiceKind)] = &[
@@ -48,6 +62,10 @@ pub struct ServiceFile {
     pub points: Vec<ServicePoint>,
     /// Which format was recognised: `pipos`, `csv`, `xlsx` or `geojson`.
     pub format: &'static str,
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// What was read but should be looked at (points repeating another's place and kind).
+    pub warnings: Vec<Warning>,
 }
 
 impl ServiceFile {
@@ -146,6 +164,7 @@ fn from_table(
 ) -> Result<ServiceFile> {
     let missing = |what: &str| Error::input(path, Some(1), format!("no `{what}` column"));
     let cell = |row: &[String], i: usize| row.get(i).cloned().unwrap_or_default();
+    table.require_rows(path)?;
     let pipos = [
         "Servicetyp",
         "Serviceform",
@@ -193,19 +212,21 @@ fn from_table(
                         format!("unknown Servicetyp `{t}` (known: {})", known.join(", ")),
                     )
                 })?;
-            points.push(ServicePoint {
-                id: FeatureId::File(cell(row, id)),
-                name: Some(cell(row, name)).filter(|n| !n.is_empty()),
-                kinds: ServiceKinds::of(kind),
-                coord: points_at.coord(path, *line, row)?,
-                form: Some(cell(row, form)).filter(|f| !f.is_empty()),
-                mobile: mobile(*line, row)?,
+            let id = Some(cell(row, id)).filter(|i| !i.is_empty());
+            points.push(Record {
+                place: *line,
+                explicit_id: id.is_some(),
+                point: ServicePoint {
+                    id: FeatureId::File(id.unwrap_or_else(|| format!("{}:{line}", path.display()))),
+                    name: Some(cell(row, name)).filter(|n| !n.is_empty()),
+                    kinds: ServiceKinds::of(kind),
+                    coord: points_at.coord(path, *line, row)?,
+                    form: Some(cell(row, form)).filter(|f| !f.is_empty()),
+                    mobile: mobile(*line, row)?,
+                },
             });
         }
-        return Ok(ServiceFile {
-            points,
-            format: "pipos",
-        });
+        return finish(path, points, "pipos", Unit::Line);
     }
     let kinds_col = table
         .column(&["kinds", "kind"])
@@ -217,20 +238,21 @@ fn from_table(
     for (line, row) in &table.rows {
         let kinds =
             parse_kinds(&cell(row, kinds_col)).map_err(|e| Error::input(path, Some(*line), e))?;
-        let id = id_col
-            .map(|c| cell(row, c))
-            .filter(|i| !i.is_empty())
-            .unwrap_or_else(|| format!("{}:{line}", path.display()));
-        points.push(ServicePoint {
-            id: FeatureId::File(id),
-            name: name_col.map(|c| cell(row, c)).filter(|n| !n.is_empty()),
-            kinds,
-            coord: points_at.coord(path, *line, row)?,
-            form: form_col.map(|c| cell(row, c)).filter(|f| !f.is_empty()),
-            mobile: mobile(*line, row)?,
+        let id = id_col.map(|c| cell(row, c)).filter(|i| !i.is_empty());
+        points.push(Record {
+            place: *line,
+            explicit_id: id.is_some(),
+            point: ServicePoint {
+                id: FeatureId::File(id.unwrap_or_else(|| format!("{}:{line}", path.display()))),
+                name: name_col.map(|c| cell(row, c)).filter(|n| !n.is_empty()),
+                kinds,
+                coord: points_at.coord(path, *line, row)?,
+                form: form_col.map(|c| cell(row, c)).filter(|f| !f.is_empty()),
+                mobile: mobile(*line, row)?,
+            },
         });
     }
-    Ok(ServiceFile { points, format })
+    finish(path, points, format, Unit::Line)
 }
 
 fn read_geojson(path: &Path) -> Result<ServiceFile> {
@@ -251,10 +273,9 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
                 geojson::feature::Id::String(s) => s.clone(),
                 geojson::feature::Id::Number(n) => n.to_string(),
             });
-            let id = f
-                .text("id")
-                .or(feature_id)
-                .unwrap_or_else(|| format!("{}:{}", path.display(), f.record));
+            let id = f.text("id").or(feature_id);
+            let explicit_id = id.is_some();
+            let id = id.unwrap_or_else(|| format!("{}:{}", path.display(), f.record));
             let mobile = match prop("mobile") {
                 None | Some(serde_json::Value::Null) => Ok(false),
                 Some(serde_json::Value::Bool(b)) => Ok(*b),
@@ -264,20 +285,163 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
                 }),
             }
             .map_err(|e| f.error(path, e))?;
-            Ok(ServicePoint {
-                id: FeatureId::File(id),
-                name: f.text("name"),
-                kinds,
-                coord: f.coord,
-                form: f.text("form"),
-                mobile,
+            Ok(Record {
+                place: f.record,
+                explicit_id,
+                point: ServicePoint {
+                    id: FeatureId::File(id),
+                    name: f.text("name"),
+                    kinds,
+                    coord: f.coord,
+                    form: f.text("form"),
+                    mobile,
+                },
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    if points.is_empty() {
+        return Err(Error::input(
+            path,
+            None,
+            "no features: the FeatureCollection is empty",
+        ));
+    }
+    finish(path, points, "geojson", Unit::Feature)
+}
+
+/// One point as read, with its place in the file.
+struct Record {
+    /// The 1-based line (tables) or feature number (GeoJSON).
+    place: u64,
+    /// Whether the file gave the id (rather than `FILE:LINE` standing in for it).
+    explicit_id: bool,
+    point: ServicePoint,
+}
+
+/// How a file counts its records, for messages.
+#[derive(Clone, Copy)]
+enum Unit {
+    Line,
+    Feature,
+}
+
+impl Unit {
+    fn at(self, place: u64) -> String {
+        match self {
+            Unit::Line => format!("line {place}"),
+            Unit::Feature => format!("feature {place}"),
+        }
+    }
+}
+
+/// Merges records sharing an id (see the module documentation), refuses those that disagree,
+/// and warns of points repeating another's place and kind.
+fn finish(
+    path: &Path,
+    records: Vec<Record>,
+    format: &'static str,
+    unit: Unit,
+) -> Result<ServiceFile> {
+    // Id -> index in `kept` of the point it names, and that point's place in the file.
+    let mut by_id: HashMap<String, (usize, u64)> = HashMap::new();
+    let mut kept: Vec<(u64, ServicePoint)> = Vec::with_capacity(records.len());
+    for Record {
+        place,
+        explicit_id,
+        point,
+    } in records
+    {
+        let key = point.id.to_string();
+        let first = explicit_id.then(|| by_id.get(&key).copied()).flatten();
+        let Some((i, first_place)) = first else {
+            if explicit_id {
+                by_id.insert(key, (kept.len(), place));
+            }
+            kept.push((place, point));
+            continue;
+        };
+        let earlier = &mut kept[i].1;
+        let differs = if earlier.coord != point.coord {
+            Some(format!(
+                "other coordinates ({}, {} there, {}, {} here)",
+                earlier.coord.lon(),
+                earlier.coord.lat(),
+                point.coord.lon(),
+                point.coord.lat()
+            ))
+        } else if earlier.name != point.name {
+            Some("another name".to_owned())
+        } else if earlier.mobile != point.mobile {
+            Some("another `mobile` value".to_owned())
+        } else {
+            None
+        };
+        if let Some(what) = differs {
+            return Err(Error::input(
+                path,
+                Some(place),
+                format!(
+                    "id `{key}` is also on {} with {what}: an id names one service point; give \
+                     one of them another id, or make both agree to merge them",
+                    unit.at(first_place)
+                ),
+            ));
+        }
+        earlier.kinds |= point.kinds;
+        if let Some(form) = point.form {
+            match &mut earlier.form {
+                Some(forms) => {
+                    if !forms.split("; ").any(|f| f == form) {
+                        forms.push_str("; ");
+                        forms.push_str(&form);
+                    }
+                }
+                None => earlier.form = Some(form),
+            }
+        }
+    }
+    let warnings = repeated_points(path, &kept, unit).into_iter().collect();
     Ok(ServiceFile {
-        points,
-        format: "geojson",
+        points: kept.into_iter().map(|(_, p)| p).collect(),
+        format,
+        path: path.to_path_buf(),
+        warnings,
     })
+}
+
+/// The warning for points at exactly the place of an earlier point with a kind in common,
+/// naming the first such pair; `None` if there are none.
+fn repeated_points(path: &Path, points: &[(u64, ServicePoint)], unit: Unit) -> Option<Warning> {
+    let mut at: HashMap<Coord, Vec<usize>> = HashMap::new();
+    let mut repeats = 0usize;
+    let mut first: Option<(usize, usize, ServiceKind)> = None;
+    for (i, (_, p)) in points.iter().enumerate() {
+        let earlier = at.entry(p.coord).or_default();
+        let shared = earlier.iter().find_map(|&j| {
+            let kind = p.kinds.iter().find(|&k| points[j].1.kinds.contains(k))?;
+            Some((j, kind))
+        });
+        if let Some((j, kind)) = shared {
+            repeats += 1;
+            first.get_or_insert((j, i, kind));
+        }
+        earlier.push(i);
+    }
+    let (j, i, kind) = first?;
+    let (a, b) = (&points[j], &points[i]);
+    Some(Warning::in_file(
+        path,
+        format!(
+            "{repeats} point(s) at exactly the place of an earlier point of the same kind, \
+             first {} (`{}`) repeating {} (`{}`), both {kind}: each stands in for the other, so \
+             neither counts as the only {kind} in `vulnerable`; remove the copy or give both \
+             rows one id to merge them",
+            unit.at(b.0),
+            b.1.id,
+            unit.at(a.0),
+            a.1.id,
+        ),
+    ))
 }
 
 #[cfg(test)]

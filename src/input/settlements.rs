@@ -5,6 +5,9 @@
 //! [`crate::input::grid::CODE_COLUMNS`]) is read as a grid; any other CSV needs `id` (optional),
 //! `name` (optional), `population` and `lon`/`lat` or `x`/`y` with `--crs`. GeoJSON: Point
 //! features with `id`, `name`, `population` properties.
+//!
+//! Ids must be unique: a settlement is counted once, so a second record with an id seen before
+//! is an error naming both lines (features). A file without records is an error too.
 
 use crate::base::coord::Coord;
 use crate::base::error::{Error, Result};
@@ -13,6 +16,7 @@ use crate::input::crs::Crs;
 use crate::input::grid::{read_grid, CODE_COLUMNS};
 use crate::input::points::read_point_features;
 use crate::input::table::read_csv;
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -78,6 +82,7 @@ fn is_grid(path: &Path) -> Result<bool> {
 
 fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
     let table = read_csv(path)?;
+    table.require_rows(path)?;
     let missing = |what: &str| Error::input(path, Some(1), format!("no `{what}` column"));
     let cell = |row: &[String], i: usize| row.get(i).cloned().unwrap_or_default();
     let pop_col = table
@@ -87,6 +92,7 @@ fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
     let name_col = table.column(&["name", "namn"]);
     let points_at = table.point_columns(path, crs)?;
     let mut out = Vec::with_capacity(table.rows.len());
+    let mut ids = UniqueIds::default();
     for (line, row) in &table.rows {
         let at = |m: String| Error::input(path, Some(*line), m);
         let coord = points_at.coord(path, *line, row)?;
@@ -100,13 +106,12 @@ fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
                 ))
             })?)
         };
+        let id = id_col.map(|c| cell(row, c)).filter(|i| !i.is_empty());
+        if let Some(id) = &id {
+            ids.check(path, id, *line, "line")?;
+        }
         out.push(Settlement {
-            id: FeatureId::File(
-                id_col
-                    .map(|c| cell(row, c))
-                    .filter(|i| !i.is_empty())
-                    .unwrap_or_else(|| format!("{}:{line}", path.display())),
-            ),
+            id: FeatureId::File(id.unwrap_or_else(|| format!("{}:{line}", path.display()))),
             name: name_col.map(|c| cell(row, c)).filter(|n| !n.is_empty()),
             place: None,
             population,
@@ -116,8 +121,38 @@ fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
     Ok(out)
 }
 
+/// The ids seen so far and the line (or feature) of each.
+#[derive(Default)]
+struct UniqueIds(HashMap<String, u64>);
+
+impl UniqueIds {
+    /// Refuses `id` at `place` if an earlier record had it.
+    fn check(&mut self, path: &Path, id: &str, place: u64, unit: &str) -> Result<()> {
+        match self.0.insert(id.to_owned(), place) {
+            Some(first) => Err(Error::input(
+                path,
+                Some(place),
+                format!(
+                    "id `{id}` is also on {unit} {first}: each settlement needs its own id \
+                     (a settlement is counted once)"
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
 fn read_geojson(path: &Path) -> Result<Vec<Settlement>> {
-    read_point_features(path)?
+    let features = read_point_features(path)?;
+    if features.is_empty() {
+        return Err(Error::input(
+            path,
+            None,
+            "no features: the FeatureCollection is empty",
+        ));
+    }
+    let mut ids = UniqueIds::default();
+    features
         .into_iter()
         .map(|f| {
             let population = match f.feature.property("population") {
@@ -129,10 +164,13 @@ fn read_geojson(path: &Path) -> Result<Vec<Settlement>> {
                     )
                 })?),
             };
+            let id = f.text("id");
+            if let Some(id) = &id {
+                ids.check(path, id, f.record, "feature")?;
+            }
             Ok(Settlement {
                 id: FeatureId::File(
-                    f.text("id")
-                        .unwrap_or_else(|| format!("{}:{}", path.display(), f.record)),
+                    id.unwrap_or_else(|| format!("{}:{}", path.display(), f.record)),
                 ),
                 name: f.text("name"),
                 place: None,

@@ -15,6 +15,22 @@ pub struct Table {
 }
 
 impl Table {
+    /// Refuses a table with a header and no records.
+    ///
+    /// # Errors
+    /// [`Error::Input`] on line 1 saying there are no rows.
+    pub fn require_rows(&self, path: &Path) -> Result<()> {
+        if self.rows.is_empty() {
+            Err(Error::input(
+                path,
+                Some(1),
+                "no rows: the file has a header line and nothing under it",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     /// The index of the first column whose name equals one of `names` (case-insensitive).
     pub fn column(&self, names: &[&str]) -> Option<usize> {
         names
@@ -23,7 +39,25 @@ impl Table {
     }
 }
 
-/// Reads a CSV file (comma or semicolon separated, detected from the header line; UTF-8).
+/// The separator of a CSV file: whichever of comma, semicolon and tab the header line holds
+/// most often (comma when it holds none, a one-column file).
+fn sniff_delimiter(header: &str) -> u8 {
+    let count = |c: char| header.matches(c).count();
+    // Ties go to the earlier one: a comma, then a semicolon.
+    [(',', b','), (';', b';'), ('\t', b'\t')]
+        .into_iter()
+        .fold((0, b','), |best, (c, byte)| {
+            if count(c) > best.0 {
+                (count(c), byte)
+            } else {
+                best
+            }
+        })
+        .1
+}
+
+/// Reads a CSV file (comma, semicolon or tab separated, detected from the header line; UTF-8).
+/// A header line without rows is a table without rows: the readers say "no rows".
 ///
 /// # Errors
 /// [`Error::Io`] if unreadable, [`Error::Input`] naming the line of a malformed record.
@@ -37,12 +71,14 @@ pub fn read_csv(path: &Path) -> Result<Table> {
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.matches(';').count() > first.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
+    if text.trim().is_empty() {
+        return Err(Error::input(
+            path,
+            None,
+            "the file is empty: no header line and no rows",
+        ));
+    }
+    let delimiter = sniff_delimiter(text.lines().next().unwrap_or_default());
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(false)
@@ -96,10 +132,13 @@ pub fn read_xlsx(path: &Path) -> Result<Table> {
             )
         })
         .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
-    let headers = rows
-        .next()
-        .map(|(_, h)| h)
-        .ok_or_else(|| Error::input(path, None, "the first worksheet is empty"))?;
+    let headers = rows.next().map(|(_, h)| h).ok_or_else(|| {
+        Error::input(
+            path,
+            None,
+            "the first worksheet is empty: no header row and no rows",
+        )
+    })?;
     Ok(Table {
         headers,
         rows: rows.collect(),
@@ -199,5 +238,20 @@ impl Table {
                 "no `lon`/`lat` (or `x`/`y`) column",
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separator_is_the_most_frequent_in_the_header() {
+        assert_eq!(sniff_delimiter("id,name,kinds,lon,lat"), b',');
+        assert_eq!(sniff_delimiter("id;name;kinds;lon;lat"), b';');
+        assert_eq!(sniff_delimiter("id\tname\tkinds\tlon\tlat"), b'\t');
+        // A name with a comma in a semicolon file.
+        assert_eq!(sniff_delimiter("id;\"Namn, ort\";lon;lat"), b';');
+        assert_eq!(sniff_delimiter("population"), b',');
     }
 }

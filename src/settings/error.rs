@@ -69,8 +69,8 @@ impl fmt::Display for Setting {
 /// Why a value is refused, whichever way it was given.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ValueError {
-    /// A distance that is negative, infinite or no number.
-    #[error("must be a non-negative number of metres")]
+    /// A distance that is zero, negative, infinite or no number.
+    #[error("must be a positive number of metres")]
     NotMetres,
     /// A speed that is not above 0.
     #[error("must be a positive speed")]

@@ -362,13 +362,13 @@ mod tests {
                 "[snapping]\n\nmax_snap_m = -1\n",
                 Setting::MaxSnapM,
                 3,
-                "[snapping] max_snap_m: must be a non-negative number of metres",
+                "[snapping] max_snap_m: must be a positive number of metres",
             ),
             (
                 "[snapping]\nmax_service_snap_m = nan\n",
                 Setting::MaxServiceSnapM,
                 2,
-                "[snapping] max_service_snap_m: must be a non-negative number of metres",
+                "[snapping] max_service_snap_m: must be a positive number of metres",
             ),
             (
                 "[snapping]\naccess_kmh = 0\n",

@@ -19,17 +19,19 @@ use crate::read::profile::Profile;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-/// A distance in metres that is finite and at least 0 (a snap limit).
+/// A distance in metres that is finite and above 0 (a snap limit). Zero is refused: with a
+/// snap limit of 0 m nothing but a point exactly on a road would snap, and every settlement
+/// (or service point) would silently be out of reach.
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 pub struct Metres(f64);
 
 impl Metres {
-    /// `metres`, if it is finite and at least 0.
+    /// `metres`, if it is finite and above 0.
     ///
     /// # Errors
     /// [`ValueError::NotMetres`] otherwise.
     pub fn new(metres: f64) -> Result<Metres, ValueError> {
-        if metres.is_finite() && metres >= 0.0 {
+        if metres.is_finite() && metres > 0.0 {
             Ok(Metres(metres))
         } else {
             Err(ValueError::NotMetres)
@@ -249,10 +251,10 @@ mod tests {
         let base = settings(FILE, Flags::default()).options;
         let one = |flags: Flags| settings(FILE, flags).options;
         let o = one(Flags {
-            max_snap_m: metres(0.0),
+            max_snap_m: metres(0.5),
             ..Flags::default()
         });
-        assert_eq!((o.max_snap_m, o.max_service_snap_m), (0.0, 300.0));
+        assert_eq!((o.max_snap_m, o.max_service_snap_m), (0.5, 300.0));
         let o = one(Flags {
             max_service_snap_m: metres(1.5),
             ..Flags::default()
@@ -296,11 +298,13 @@ mod tests {
     }
 
     #[test]
-    fn metres_are_finite_and_not_negative() {
-        for ok in ["0", "1000", " 2.5 ", "1e3"] {
+    fn metres_are_finite_and_positive() {
+        for ok in ["0.1", "1000", " 2.5 ", "1e3"] {
             assert!(ok.parse::<Metres>().is_ok(), "{ok}");
         }
-        for bad in ["-1", "-0.5", "NaN", "inf", "-inf", "", "abc", "5m"] {
+        for bad in [
+            "0", "-0", "0.0", "-1", "-0.5", "NaN", "inf", "-inf", "", "abc", "5m",
+        ] {
             assert_eq!(bad.parse::<Metres>(), Err(ValueError::NotMetres), "{bad}");
         }
         assert_eq!(Metres::new(f64::NAN), Err(ValueError::NotMetres));
@@ -324,7 +328,12 @@ mod tests {
         let file = path.display().to_string();
         assert_eq!(
             message("[snapping]\nmax_snap_m = -3\n"),
-            format!("{file}:2: [snapping] max_snap_m: must be a non-negative number of metres")
+            format!("{file}:2: [snapping] max_snap_m: must be a positive number of metres")
+        );
+        // Zero snaps nothing: refused in the file as on the command line.
+        assert_eq!(
+            message("[snapping]\nmax_service_snap_m = 0\n"),
+            format!("{file}:2: [snapping] max_service_snap_m: must be a positive number of metres")
         );
         assert_eq!(
             message("\n[thresholds]\nfuel = \"x\"\n"),

@@ -42,6 +42,11 @@ impl PbfFile {
         if file_len == 0 {
             return Err(not_pbf("the file is empty"));
         }
+        if starts_with_gzip_magic(&file).map_err(|e| Error::io(path, e))? {
+            // A downloaded `.osm.pbf.gz` renamed, or a gzipped copy: PBF blocks are compressed
+            // inside, so the whole file never is.
+            return Err(not_pbf("it is gzip-compressed: decompress it with gunzip"));
+        }
         let mut reader =
             BlobReader::seekable_from_path(path).map_err(|e| Error::io(path, osm_io(e)))?;
         let mut offsets = Vec::new();
@@ -184,6 +189,13 @@ impl PbfFile {
             Err(_) => Err(self.corrupt(extent, "the block's contents are inconsistent".into())),
         }
     }
+}
+
+/// Whether the file begins with the gzip magic bytes `1f 8b`.
+fn starts_with_gzip_magic(file: &File) -> std::io::Result<bool> {
+    let mut magic = [0u8; 2];
+    let n = file.read_at(&mut magic, 0)?;
+    Ok(n == 2 && magic == [0x1f, 0x8b])
 }
 
 pub(super) fn osm_io(e: osmpbf::Error) -> std::io::Error {
