@@ -309,7 +309,7 @@ fn cases() -> Vec<Case> {
             "--summary",
             "{out}/summary.json",
         ],
-        "{dir}/blocker/s.geojson: cannot write: File exists (os error 17)",
+        "{dir}/blocker/s.geojson: cannot write: {dir}/blocker is a file, not a folder",
     ));
 
     // ---- Service point files ---------------------------------------------------------------
