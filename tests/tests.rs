@@ -24,5 +24,6 @@ mod regions;
 mod route_core;
 mod scenario;
 mod scenario_cli;
+mod snap_ellipsoid;
 mod suggest;
 mod vulnerability;
