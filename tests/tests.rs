@@ -28,5 +28,6 @@ mod route_core;
 mod rules;
 mod scenario;
 mod scenario_cli;
+mod snap_ellipsoid;
 mod suggest;
 mod vulnerability;

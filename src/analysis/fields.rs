@@ -78,6 +78,10 @@ pub(crate) struct Anchor {
     pub(crate) edge: u32,
     /// The junction the point lies on, if any (see [`Snap::node`]).
     pub(crate) node: Option<NodeIdx>,
+    /// Exact distance along the edge from `from` (see [`Snap::offset_m`]): which of two points
+    /// on one oneway edge comes first is decided on this, not on the rounded costs, which tie
+    /// for points a few decimetres apart.
+    pub(crate) offset_m: f64,
     /// Per metric: cost from `from` to the point, from the point to `to`, and the snap leg.
     pub(crate) before: [u32; 2],
     pub(crate) after: [u32; 2],
@@ -95,6 +99,7 @@ pub(crate) fn anchor(graph: &Graph, snap: &Snap, access_kmh: f64) -> Anchor {
     let mut a = Anchor {
         edge: snap.edge,
         node: snap.node,
+        offset_m: snap.offset_m,
         before: [0; 2],
         after: [0; 2],
         leg: [
@@ -368,7 +373,8 @@ pub(crate) fn settle(
 }
 
 /// The points on the settlement's own edge (from `by_edge`, `(edge, index)` sorted, with their
-/// anchors in `points`) reached directly along it, forward or, on a two-way edge, backward:
+/// anchors in `points`) reached directly along it, forward (at an exact offset not below the
+/// settlement's) or, on a two-way edge, backward:
 /// `(cost along the edge + the point's snap leg, index)`, without the settlement's own leg.
 pub(crate) fn same_edge<'p>(
     graph: &Graph,
@@ -385,10 +391,12 @@ pub(crate) fn same_edge<'p>(
         .take_while(move |&&(edge, _)| edge == a.edge)
         .filter_map(move |&(_, j)| {
             let s = points[j as usize]?;
-            let direct = if s.before[m] >= a.before[m] {
-                s.before[m] - a.before[m]
+            // The rounded costs are monotone in the offset, so a point ahead by its exact
+            // offset is never behind by its costs.
+            let direct = if s.offset_m >= a.offset_m {
+                s.before[m].saturating_sub(a.before[m])
             } else if !oneway {
-                a.before[m] - s.before[m]
+                a.before[m].saturating_sub(s.before[m])
             } else {
                 return None;
             };

@@ -73,6 +73,20 @@ pub fn distance_m_f64(a: (f64, f64), b: (f64, f64)) -> f64 {
     hypot(north, east)
 }
 
+/// The two radii of curvature [`distance_m`] uses, at latitude `lat` (degrees): metres per
+/// radian of latitude (meridional, `M`) and per radian of longitude (prime vertical times
+/// `cos φ`, `N·cos φ`). A plane with these scales at `lat` is isotropic there on the ellipsoid.
+pub fn radii_m(lat: f64) -> (f64, f64) {
+    let phi = lat.to_radians();
+    let s = phi.sin();
+    let w2 = 1.0 - WGS84_E2 * s * s;
+    let w = w2.sqrt();
+    (
+        WGS84_A * (1.0 - WGS84_E2) / (w2 * w),
+        WGS84_A / w * phi.cos(),
+    )
+}
+
 /// `sqrt(x² + y²)` without undue overflow or underflow: the algorithm of glibc's `hypot`
 /// (2.35 and later, without FMA; C. F. Borges, "An improved algorithm for hypot(a, b)", 2019),
 /// step for step, so it gives the same bits as the `f64::hypot` lengths were first computed

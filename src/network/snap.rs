@@ -2,19 +2,44 @@
 //! node), found with a packed R-tree over pieces of edge geometry.
 //!
 //! # What "nearest" means
-//! Candidates are compared in the plane tangent at the query point: `x = λ·cos φ₀`, `y = φ`,
-//! with `φ₀` the point's own latitude. Around the point it scales all directions alike, so the
-//! nearest segment in it is the nearest on the ground (to well under a metre at snapping
-//! distances). The chosen point's distance (the snap leg) and its offset along the edge are then
-//! measured on the WGS 84 ellipsoid with [`crate::base::coord::distance_m`].
+//! The nearest point is the point of a road segment (drawn straight in degrees between its
+//! nodes) at the smallest [`crate::base::coord::distance_m`], the ellipsoidal distance every
+//! length in the crate uses; the snap leg `snap_m` and the offset along the edge are measured
+//! with it too. A plane `x = λ·cos φ₀`, `y = φ` is not good enough for this: on WGS 84 a degree
+//! of latitude and a degree of longitude times `cos φ` differ by `N/M = 1 + e′² cos² φ`
+//! (0.67 % at the equator), enough to choose the farther of two roads 4 m apart at 3 km and to
+//! slide the foot 6 m per km of leg along the road.
 //!
-//! The R-tree itself lives in one fixed plane, `x = λ·cos φ_max`, `y = φ`, with `φ_max` the
-//! largest |latitude| in the network. Since `cos φ₀ ≥ cos φ_max` for every point inside, a
-//! distance in the tree's plane is never more than the distance in the point's plane, so the
-//! search can visit candidates in tree order and stop as soon as the tree distance exceeds the
-//! best distance found in the point's plane (scaled down for a point beyond the network's
-//! latitudes). The tree orders candidates by the distance to their bounding box, which is never
-//! more than the distance to the geometry inside, so stopping there is just as safe.
+//! The search works in two steps:
+//! 1. Candidates are found in the plane tangent at the query point and isotropic there on the
+//!    ellipsoid, in metres: `x = N(φ₀)·cos φ₀·(λ − λ₀)`, `y = M(φ₀)·(φ − φ₀)`. It differs from
+//!    [`distance_m`] only through the radii, which `distance_m` takes at the mean latitude of its
+//!    two points. Every point within `r` metres by `distance_m` lies within `r / M_min` of the
+//!    query's latitude, so for it `distance_m ≥ ρ(r) · local distance`, with `ρ(r)` the
+//!    smallest ratio of either radius over that band to its value at the query (just below 1:
+//!    `1 − 1e-3` at 67° and 5 km). The search keeps `U`, the smallest `distance_m` measured so
+//!    far (at the foot of the best local candidate): the nearest road is no farther, so every
+//!    segment that can hold it lies within `U / ρ(U)` in the local plane, and only those are
+//!    kept.
+//! 2. The kept segments (one or two, a few at a junction) are measured on the ellipsoid: the
+//!    minimum of `distance_m` along each is found by parabolic interpolation from the local
+//!    foot (see `refine`; the local foot is off by up to `tan φ · E² / 2R` through meridian
+//!    convergence, 5 m at 67° with a 5 km east-west leg), and the smallest wins.
+//!
+//! The R-tree itself lives in one fixed plane, `x = λ·cos φ_max`, `y = φ` (degrees), with
+//! `φ_max` the largest |latitude| in the network. A local distance is at least
+//! `min(M(φ₀), N(φ₀)·cos φ₀ / cos φ_max)` (per degree) times the tree distance, as a
+//! `hypot` of two scaled terms is at least the smaller scale times the `hypot`; so a box
+//! whose tree distance times that factor exceeds `U / ρ(U)` holds nothing that could be
+//! nearer than `U` by `distance_m`, and the search, visiting boxes best first, stops at the
+//! first such box. The tree orders candidates by the distance to their bounding box, which is
+//! never more than the distance to the geometry inside, so stopping there is just as safe. The
+//! bound is exact arithmetic on the radii (no series), holds at any latitude (at the poles `ρ`
+//! falls to 0 and the search visits more, never less), and every comparison keeps a relative
+//! margin of 1e-9 against rounding.
+//!
+//! The cost over the plane alone is one `distance_m` per improvement of the best local
+//! candidate and about seven per kept segment.
 //!
 //! The tree is built here rather than with `rstar`: it is static, so it can be packed into flat
 //! arrays of 8-byte entries and `f32` boxes (rounded outwards), which takes a fiftieth of the
@@ -23,11 +48,13 @@
 //! index, then the lowest segment, so snapping is deterministic.
 //!
 //! Ferry lines never take snaps: a point beside a ferry route reaches it over a road, through
-//! the terminal. Only edges whose two end nodes lie in a strongly connected component of at least
-//! [`SnapOptions::min_component_nodes`] nodes take snaps, so a broken fragment or a oneway stub
-//! cannot capture a settlement, while a real island with its own roads keeps them.
+//! the terminal. Only edges whose two end nodes lie in one and the same strongly connected
+//! component of at least [`SnapOptions::min_component_nodes`] nodes take snaps, so a broken
+//! fragment or a oneway stub cannot capture a settlement, while a real island with its own
+//! roads keeps them; a oneway link from one such component into another takes none either, as
+//! a point on it could only leave one way or be reached one way.
 
-use crate::base::coord::{distance_m_f64, Coord};
+use crate::base::coord::{distance_m, distance_m_f64, radii_m, Coord};
 use crate::network::graph::{counting_offsets, counting_place, Edge, Graph};
 use rayon::prelude::*;
 
@@ -67,27 +94,81 @@ pub struct Snap {
     pub node: Option<crate::network::graph::NodeIdx>,
 }
 
-/// A plane `x = λ·scale`, `y = φ` (degrees).
+/// A plane `x = λ·scale`, `y = φ` (degrees): the R-tree's.
 #[derive(Clone, Copy, Debug)]
 struct Plane {
     scale: f64,
 }
 
 impl Plane {
-    /// The plane tangent at `point`'s latitude.
-    fn at(point: Coord) -> Self {
-        Plane {
-            scale: point.lat().to_radians().cos(),
-        }
-    }
-
     fn project(self, c: Coord) -> [f64; 2] {
         [c.lon() * self.scale, c.lat()]
     }
 }
 
-/// Squared distance from `p` to segment `a`–`b` in the plane, and the parameter of the foot.
-fn segment_distance_2(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> (f64, f64) {
+/// The plane tangent at a query point, in metres and isotropic there on the ellipsoid:
+/// `x = N(φ₀)·cos φ₀·(λ − λ₀)`, `y = M(φ₀)·(φ − φ₀)`, centred on the point so that the
+/// coordinates of nearby roads keep their precision.
+#[derive(Clone, Copy, Debug)]
+struct Local {
+    origin: Coord,
+    /// Metres per degree of longitude and of latitude at the point.
+    x_m: f64,
+    y_m: f64,
+}
+
+impl Local {
+    fn at(point: Coord) -> Self {
+        let (m, k) = radii_m(point.lat().clamp(-89.9, 89.9));
+        Local {
+            origin: point,
+            x_m: k.to_radians(),
+            y_m: m.to_radians(),
+        }
+    }
+
+    fn project(self, c: Coord) -> [f64; 2] {
+        // Differences of the integer coordinates are exact (in f64, where they cannot
+        // overflow).
+        let dlon = (f64::from(c.lon_e7) - f64::from(self.origin.lon_e7)) / 1e7;
+        let dlat = (f64::from(c.lat_e7) - f64::from(self.origin.lat_e7)) / 1e7;
+        [dlon * self.x_m, dlat * self.y_m]
+    }
+
+    /// A lower bound on [`distance_m`] over the local distance, for every point whose
+    /// [`distance_m`] from the origin is at most `reach_m`: such a point lies within
+    /// `reach_m / M_min` of the origin's latitude, so the mean latitude [`distance_m`] takes its
+    /// radii at lies within half that, and each radius there is at least its smallest value
+    /// over that band (`M` grows and `N·cos φ` shrinks with |φ|).
+    fn lower_ratio(self, reach_m: f64) -> f64 {
+        if !reach_m.is_finite() {
+            return 0.0;
+        }
+        let band = (reach_m / (2.0 * radii_m(0.0).0)).to_degrees();
+        let lat = self.origin.lat();
+        let (lo, hi) = ((lat - band).max(-90.0), (lat + band).min(90.0));
+        let far = lo.abs().max(hi.abs());
+        let near = if lo <= 0.0 && hi >= 0.0 {
+            0.0
+        } else {
+            lo.abs().min(hi.abs())
+        };
+        let m = radii_m(near).0.to_radians() / self.y_m;
+        let k = radii_m(far).1.max(0.0).to_radians() / self.x_m;
+        m.min(k) * (1.0 - 1e-12)
+    }
+}
+
+/// Relative margin on every pruning comparison: rounding in the projections must never end a
+/// search before an exact tie is seen.
+const MARGIN: f64 = 1.0 + 1e-9;
+/// Absolute margin on the same comparisons (metres): a point a few millimetres from a road has
+/// rounding errors in its coordinates (1e-15 degree, a tenth of a nanometre) that a relative
+/// margin does not cover.
+const ABS_MARGIN_M: f64 = 1e-6;
+
+/// Distance from `p` to segment `a`–`b` in the plane, and the parameter of the foot.
+fn segment_distance(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> (f64, f64) {
     let d = [b[0] - a[0], b[1] - a[1]];
     let len2 = d[0] * d[0] + d[1] * d[1];
     let t = if len2 > 0.0 {
@@ -96,32 +177,73 @@ fn segment_distance_2(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> (f64, f64) {
         0.0
     };
     let q = [a[0] + t * d[0] - p[0], a[1] + t * d[1] - p[1]];
-    (q[0] * q[0] + q[1] * q[1], t)
+    (q[0].hypot(q[1]), t)
 }
 
-/// The nearest segment of `points` to `point` in `plane`: (squared distance, index, t).
-fn nearest_segment(points: &[Coord], point: Coord, plane: Plane) -> (f64, u32, f64) {
-    let p = plane.project(point);
-    let mut best = (f64::INFINITY, 0, 0.0);
-    let mut a = plane.project(points[0]);
-    for (i, c) in points[1..].iter().enumerate() {
-        let b = plane.project(*c);
-        let (d2, t) = segment_distance_2(p, a, b);
-        if d2 < best.0 {
-            best = (d2, i as u32, t);
+/// The point at parameter `t` of segment `a`–`b` (linear in degrees, as the road is drawn),
+/// exactly `a` or `b` at 0 and 1.
+fn point_at(a: Coord, b: Coord, t: f64) -> (f64, f64) {
+    if t == 0.0 {
+        (a.lon(), a.lat())
+    } else if t == 1.0 {
+        (b.lon(), b.lat())
+    } else {
+        lerp(a, b, t)
+    }
+}
+
+/// The point at parameter `t` of the line through `a` and `b`, for any `t`.
+fn lerp(a: Coord, b: Coord, t: f64) -> (f64, f64) {
+    (
+        a.lon() + t * (b.lon() - a.lon()),
+        a.lat() + t * (b.lat() - a.lat()),
+    )
+}
+
+/// The minimum of [`distance_m`] from `p` along segment `a`–`b`, starting from the foot `t0`
+/// found in the point's tangent plane: `(distance, t)`.
+///
+/// Along the segment the squared distance is a parabola in `t` but for the change of the
+/// radii with the mean latitude, a relative change of about `tan φ · Δφ` over the segment
+/// (meridians converge). Two steps of parabolic interpolation through three values of
+/// [`distance_m`] each, 4 m then 0.4 m either side, take the foot from the plane's (up to a
+/// few metres off at 5 km and high latitudes) to the minimum (checked against a golden-section
+/// search to 0.5 m in the tests); a step is kept only if it lowers the distance, and the result
+/// is clamped to the segment.
+fn refine(p: Coord, a: Coord, b: Coord, t0: f64) -> (f64, f64) {
+    let p = (p.lon(), p.lat());
+    let seg_m = distance_m(a, b);
+    let mut best = (distance_m_f64(p, point_at(a, b, t0)), t0);
+    if seg_m == 0.0 {
+        return best;
+    }
+    let mut h = 4.0 / seg_m;
+    for _ in 0..2 {
+        let t = best.1;
+        let g = |t: f64| distance_m_f64(p, lerp(a, b, t)).powi(2);
+        let (minus, mid, plus) = (g(t - h), g(t), g(t + h));
+        let curvature = plus - 2.0 * mid + minus;
+        if curvature > 0.0 {
+            let next = (t - h * (plus - minus) / (2.0 * curvature)).clamp(0.0, 1.0);
+            let d = distance_m_f64(p, point_at(a, b, next));
+            if d < best.0 {
+                best = (d, next);
+            }
         }
-        a = b;
+        h *= 0.1;
     }
     best
 }
 
-/// Whether an edge may take snaps: a road (not a ferry line) with both ends in a large enough
-/// component.
+/// Whether an edge may take snaps: a road (not a ferry line) whose two ends lie in one strongly
+/// connected component of at least `min_component_nodes` nodes. (A oneway edge from one large
+/// component into another is not in either: a point on it could leave it but never come back,
+/// or be reached but never leave.)
 fn eligible(graph: &Graph, e: &Edge, options: SnapOptions) -> bool {
-    let sizes = graph.component_sizes();
+    let component = graph.component(e.from);
     !e.is_ferry()
-        && sizes[graph.component(e.from) as usize] >= options.min_component_nodes
-        && sizes[graph.component(e.to) as usize] >= options.min_component_nodes
+        && graph.component(e.to) == component
+        && graph.component_sizes()[component as usize] >= options.min_component_nodes
 }
 
 /// Children per node of the packed tree: wide enough to keep the tree shallow and its upper
@@ -193,6 +315,9 @@ type Queue = std::collections::BinaryHeap<std::cmp::Reverse<(u64, usize, usize)>
 thread_local! {
     /// Each thread's snapping queue, kept between queries so that they allocate nothing.
     static QUEUE: std::cell::RefCell<Queue> = const { std::cell::RefCell::new(Queue::new()) };
+    /// Each thread's candidate segments `(local distance, edge, segment, t)`, likewise.
+    static CANDIDATES: std::cell::RefCell<Vec<(f64, u32, u32, f64)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A static R-tree over the geometry of the edges that may take snaps.
@@ -314,28 +439,33 @@ impl<'g> SnapIndex<'g> {
     /// `max_snap_m`.
     pub fn snap(&self, point: Coord, max_snap_m: f64) -> Option<Snap> {
         use std::cmp::Reverse;
-        let local = Plane::at(point);
+        let local = Local::at(point);
         let query = self.tree_plane.project(point);
-        // Local distances are at least `ratio` times tree distances (1 for any point within the
-        // network's latitudes; smaller for a point farther from the equator than every road).
-        let ratio = (local.scale / self.tree_plane.scale).min(1.0);
+        // Local distances (metres) are at least `to_local` times tree distances (degrees), so
+        // with the lower ratio, distance_m is at least `to_local · lower` times them.
+        let to_local = local.y_m.min(local.x_m / self.tree_plane.scale);
         let levels = self.level_start.len() - 1;
         let root = *self.boxes.last()?;
-        let mut best: Option<(f64, u32, u32, f64)> = None;
+        // The smallest distance_m measured so far (at a plane foot): the nearest road is no
+        // farther, and every point of a closer road lies within this reach.
+        let mut upper = f64::INFINITY;
+        let mut best_local = f64::INFINITY;
+        // Beyond this local distance nothing can beat `upper`.
+        let mut cutoff = f64::INFINITY;
         // (squared box distance as bits (non-negative, so ordered as the numbers), level,
         // position in the level). Level 0 are the entries.
         let mut queue = QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));
+        let mut candidates = CANDIDATES.with(|c| std::mem::take(&mut *c.borrow_mut()));
         queue.clear();
+        candidates.clear();
         queue.push(Reverse((
             box_distance_2(query, &root).to_bits(),
             levels - 1,
             0usize,
         )));
         while let Some(Reverse((bits, level, pos))) = queue.pop() {
-            let tree_d2 = f64::from_bits(bits);
-            // Everything still queued is at least this far in the tree's plane. The margin keeps
-            // rounding from ending the search before an exact tie is seen.
-            if best.is_some_and(|b| tree_d2 * ratio * ratio > b.0 * (1.0 + 1e-9)) {
+            // Everything still queued is at least this far in the tree's plane.
+            if f64::from_bits(bits).sqrt() * to_local > cutoff {
                 break;
             }
             if level == 0 {
@@ -343,10 +473,24 @@ impl<'g> SnapIndex<'g> {
                 let geom = self.graph.edge_geometry(entry.edge as usize);
                 let first = entry.first_segment as usize;
                 let last = (first + SEGMENTS_PER_ENTRY).min(geom.len() - 1);
-                let (d2, segment, t) = nearest_segment(&geom[first..=last], point, local);
-                let candidate = (d2, entry.edge, entry.first_segment + segment, t);
-                if best.is_none_or(|b| (candidate.0, candidate.1, candidate.2) < (b.0, b.1, b.2)) {
-                    best = Some(candidate);
+                let mut a = local.project(geom[first]);
+                for s in first..last {
+                    let b = local.project(geom[s + 1]);
+                    let (d, t) = segment_distance([0.0, 0.0], a, b);
+                    a = b;
+                    if d > cutoff {
+                        continue;
+                    }
+                    candidates.push((d, entry.edge, s as u32, t));
+                    if d < best_local {
+                        best_local = d;
+                        let on_road = point_at(geom[s], geom[s + 1], t);
+                        let m = distance_m_f64((point.lon(), point.lat()), on_road);
+                        if m < upper {
+                            upper = m;
+                            cutoff = upper * MARGIN / local.lower_ratio(upper) + ABS_MARGIN_M;
+                        }
+                    }
                 }
                 continue;
             }
@@ -355,23 +499,38 @@ impl<'g> SnapIndex<'g> {
                 below.start + pos * NODE_SIZE..(below.start + (pos + 1) * NODE_SIZE).min(below.end);
             for child in children {
                 let d2 = box_distance_2(query, &self.boxes[child]);
-                // A box farther than the best so far would only be popped to end the search.
-                if best.is_some_and(|b| d2 * ratio * ratio > b.0 * (1.0 + 1e-9)) {
+                // A box farther than the cutoff would only be popped to end the search.
+                if d2.sqrt() * to_local > cutoff {
                     continue;
                 }
                 queue.push(Reverse((d2.to_bits(), level - 1, child - below.start)));
             }
         }
+        // Every segment that may hold the nearest point is a candidate: measure them on the
+        // ellipsoid. Exact ties (a junction) go to the lowest edge, then segment.
+        let mut best: Option<(f64, u32, u32, f64)> = None;
+        for &(d, edge, segment, t) in &candidates {
+            if d > cutoff {
+                continue;
+            }
+            let geom = self.graph.edge_geometry(edge as usize);
+            let s = segment as usize;
+            let (m, t) = refine(point, geom[s], geom[s + 1], t);
+            if best.is_none_or(|b| (m, edge, segment) < (b.0, b.1, b.2)) {
+                best = Some((m, edge, segment, t));
+            }
+        }
         QUEUE.with(|q| *q.borrow_mut() = queue);
+        CANDIDATES.with(|c| *c.borrow_mut() = candidates);
         let (_, edge, segment, t) = best?;
         let snap = locate_on_edge(self.graph, point, edge, segment, t);
         (snap.snap_m <= max_snap_m).then_some(snap)
     }
 }
 
-/// The projection of `point` onto segment `segment` of `edge` at parameter `t`, measured on the
-/// ellipsoid. Public for the reference implementation in the tests.
-pub fn locate_on_edge(graph: &Graph, point: Coord, edge: u32, segment: u32, t: f64) -> Snap {
+/// The point at parameter `t` of segment `segment` of `edge` as a [`Snap`], measured on the
+/// ellipsoid.
+fn locate_on_edge(graph: &Graph, point: Coord, edge: u32, segment: u32, t: f64) -> Snap {
     let geom = graph.edge_geometry(edge as usize);
     let s = segment as usize;
     let (a, b) = (geom[s], geom[s + 1]);
@@ -386,10 +545,7 @@ pub fn locate_on_edge(graph: &Graph, point: Coord, edge: u32, segment: u32, t: f
     };
     let on_road = match node {
         Some(n) => (graph.coord(n).lon(), graph.coord(n).lat()),
-        None => (
-            a.lon() + t * (b.lon() - a.lon()),
-            a.lat() + t * (b.lat() - a.lat()),
-        ),
+        None => point_at(a, b, t),
     };
     let before: f64 = geom[..=s]
         .windows(2)
@@ -405,9 +561,13 @@ pub fn locate_on_edge(graph: &Graph, point: Coord, edge: u32, segment: u32, t: f
     }
 }
 
-/// Brute force over every segment of every eligible edge: the reference the index is tested
-/// against. Same metric and tie rule as [`SnapIndex::snap`]. Built only with the `testing`
-/// feature, which the integration tests turn on.
+/// Brute force over every segment of every eligible edge, on the ellipsoid: the reference the
+/// index is tested against. Independent of the index's planes and refinement: along each
+/// segment that may hold the nearest point, [`distance_m`] is sampled densely and its minimum
+/// narrowed by golden-section search ([`snap_to_edge_brute_force`]). A segment is skipped only
+/// when the triangle inequality bounds its distance above the best found, with a margin far
+/// above [`distance_m`]'s departure from a metric. Exact ties go to the lowest edge index.
+/// Built only with the `testing` feature, which the integration tests turn on.
 #[cfg(feature = "testing")]
 pub fn snap_brute_force(
     graph: &Graph,
@@ -415,21 +575,97 @@ pub fn snap_brute_force(
     point: Coord,
     max_snap_m: f64,
 ) -> Option<Snap> {
-    let local = Plane::at(point);
-    let mut best: Option<(f64, u32, u32, f64)> = None;
+    // Every eligible segment with a lower bound on its distance: (bound, edge, segment).
+    let mut segments: Vec<(f64, u32, u32)> = Vec::new();
     for (i, e) in graph.edges().iter().enumerate() {
         if !eligible(graph, e, options) {
             continue;
         }
         let geom = graph.edge_geometry(i);
+        let mut from_a = distance_m(point, geom[0]);
         for s in 0..geom.len().saturating_sub(1) {
-            let (d2, _, t) = nearest_segment(&geom[s..s + 2], point, local);
-            if best.is_none_or(|b| (d2, i as u32, s as u32) < (b.0, b.1, b.2)) {
-                best = Some((d2, i as u32, s as u32, t));
-            }
+            let from_b = distance_m(point, geom[s + 1]);
+            // |pq| >= |pa| - |aq| and >= |pb| - |qb|, with |aq| + |qb| = |ab|.
+            let bound = (from_a + from_b - distance_m(geom[s], geom[s + 1])) / 2.0;
+            let slack = 1e-4 * (from_a + from_b) + 0.01;
+            segments.push((bound - slack, i as u32, s as u32));
+            from_a = from_b;
+        }
+    }
+    segments.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut best: Option<(f64, u32, u32, f64)> = None;
+    for &(bound, edge, s) in &segments {
+        if best.is_some_and(|b| bound > b.0) {
+            break;
+        }
+        let geom = graph.edge_geometry(edge as usize);
+        let (d, t) = segment_minimum(point, geom[s as usize], geom[s as usize + 1]);
+        if best.is_none_or(|b| (d, edge, s) < (b.0, b.1, b.2)) {
+            best = Some((d, edge, s, t));
         }
     }
     let (_, edge, segment, t) = best?;
     let snap = locate_on_edge(graph, point, edge, segment, t);
     (snap.snap_m <= max_snap_m).then_some(snap)
+}
+
+/// The nearest point of one edge to `point` by brute force on the ellipsoid, as
+/// [`snap_brute_force`] finds it: the reference for where along its road a snap lies.
+#[cfg(feature = "testing")]
+pub fn snap_to_edge_brute_force(graph: &Graph, point: Coord, edge: u32) -> Snap {
+    let geom = graph.edge_geometry(edge as usize);
+    let mut best = (f64::INFINITY, 0, 0.0);
+    for s in 0..geom.len().saturating_sub(1) {
+        let (d, t) = segment_minimum(point, geom[s], geom[s + 1]);
+        if d < best.0 {
+            best = (d, s as u32, t);
+        }
+    }
+    locate_on_edge(graph, point, edge, best.1, best.2)
+}
+
+/// The minimum of [`distance_m`] from `p` along segment `a`–`b`: `(distance, t)`. Samples 33
+/// points, then narrows the interval around the best sample by golden-section search to
+/// 1e-12 of the segment; an end of the segment is kept when the search does not beat it.
+#[cfg(feature = "testing")]
+fn segment_minimum(p: Coord, a: Coord, b: Coord) -> (f64, f64) {
+    const SAMPLES: usize = 32;
+    let p = (p.lon(), p.lat());
+    let f = |t: f64| distance_m_f64(p, point_at(a, b, t));
+    let mut best = (f(0.0), 0.0);
+    let mut at = 0;
+    for i in 1..=SAMPLES {
+        let t = i as f64 / SAMPLES as f64;
+        let d = f(t);
+        if d < best.0 {
+            best = (d, t);
+            at = i;
+        }
+    }
+    let (mut lo, mut hi) = (
+        at.saturating_sub(1) as f64 / SAMPLES as f64,
+        (at + 1).min(SAMPLES) as f64 / SAMPLES as f64,
+    );
+    let phi = (5f64.sqrt() - 1.0) / 2.0;
+    let (mut x1, mut x2) = (hi - phi * (hi - lo), lo + phi * (hi - lo));
+    let (mut f1, mut f2) = (f(x1), f(x2));
+    while hi - lo > 1e-12 {
+        if f1 <= f2 {
+            hi = x2;
+            (x2, f2) = (x1, f1);
+            x1 = hi - phi * (hi - lo);
+            f1 = f(x1);
+        } else {
+            lo = x1;
+            (x1, f1) = (x2, f2);
+            x2 = lo + phi * (hi - lo);
+            f2 = f(x2);
+        }
+    }
+    let t = (lo + hi) / 2.0;
+    let d = f(t);
+    if d < best.0 {
+        best = (d, t);
+    }
+    best
 }
