@@ -15,6 +15,8 @@ mod cache;
 mod cli;
 mod crs;
 mod fixtures;
+mod fuzz_corpus;
+mod fuzz_regressions;
 mod graph_oracle;
 mod grid;
 mod input_services;
