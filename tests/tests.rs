@@ -17,6 +17,8 @@ mod cli;
 mod crs;
 mod extent;
 mod fixtures;
+mod fuzz_corpus;
+mod fuzz_regressions;
 mod graph_oracle;
 mod grid;
 mod input_services;

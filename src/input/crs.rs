@@ -348,6 +348,14 @@ impl Crs {
     }
 
     fn from_proj_string(definition: &str, name: &str) -> Result<Crs, CrsError> {
+        // PROJ parameters are ASCII, and proj4rs 0.3 panics (slicing inside a character) on a
+        // degree-minute-second value followed by a non-ASCII character; refuse it first.
+        if let Some(c) = definition.chars().find(|c| !c.is_ascii()) {
+            return Err(CrsError::InvalidProj {
+                definition: definition.to_string(),
+                reason: format!("`{c}` is not allowed: a PROJ string is plain ASCII"),
+            });
+        }
         let proj = Proj::from_proj_string(definition).map_err(|e| CrsError::InvalidProj {
             definition: definition.to_string(),
             reason: e.to_string(),

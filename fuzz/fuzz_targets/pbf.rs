@@ -1,0 +1,3 @@
+//! Fuzz target `pbf`: see [`servicegap_fuzz::pbf`].
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| servicegap_fuzz::pbf(data));
