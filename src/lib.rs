@@ -8,13 +8,14 @@
 //! One folder per stage, in the order the data flows (nothing imports a later stage):
 //!
 //! - [`base`]: coordinates and ellipsoidal distances, service kinds, service points,
-//!   settlements, OSM ids, the error type.
+//!   settlements, OSM ids, the error type, warnings.
 //! - [`read`]: the tag rules ([`read::profile`]) and the `.osm.pbf` reader ([`read::osm`]),
 //!   which yields road ways ([`read::roads`]), service points and settlements.
 //! - [`input`]: planners' files: Pipos exports, CSV, xlsx, GeoJSON, SCB grids, region
 //!   polygons, scenario files, coordinate systems, TOML.
 //! - [`network`]: the CSR road graph, snapping onto it, the nearest point as the crow flies,
-//!   and a [`network::region::Region`] (graph + service points + settlements) as plain data.
+//!   and a [`network::region::Region`] (graph + service points + settlements + the area the
+//!   extract covers + warnings) as plain data.
 //! - [`store`]: the graph cache (`servicegap build`) and the all-or-nothing set of output
 //!   files.
 //! - [`open`]: an extract or a cache opened into a region, planners' files applied over it.
@@ -33,7 +34,8 @@
 //!   (the lints below refuse printing here). Settings are resolved once, file then flags, by
 //!   [`settings::resolve`].
 //! - Only [`store`] and [`report`] write files, and every command writes through
-//!   [`store::output::OutputSet`]: all outputs or none.
+//!   [`store::output::OutputSet`]: all outputs or none, temporary files removed on failure or
+//!   interruption, devices and FIFOs written through.
 //! - Labels compare as (cost, source), so no output depends on the number of threads.
 //!
 //! ## Conventions
@@ -42,7 +44,9 @@
 //!   kilometres and minutes appear only at the edges (reports, files).
 //! - Node indices are [`network::graph::NodeIdx`] (`u32`), never OSM ids.
 //! - Per-feature problems (a way cut by the extract boundary, an area without nodes, a
-//!   settlement too far from a road) are counted in the results, not raised as errors.
+//!   settlement too far from a road or outside the extract) are counted in the results, not
+//!   raised as errors; what the planner must hear about besides is a
+//!   [`base::warning::Warning`], printed by the binary.
 //!
 //! ## Example
 //! ```no_run
