@@ -19,7 +19,7 @@ use servicegap::read::profile::class_name;
 use servicegap::{ServiceKind, ServiceKinds};
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::util::fixture;
+use crate::util::{fixture, node, rel, tenths, way};
 
 // =============================================================================================
 // Helpers
@@ -97,32 +97,6 @@ fn osm_node_coords(xml: &str) -> BTreeMap<i64, Coord> {
         out.insert(id, Coord::from_degrees(degrees("lon"), degrees("lat")));
     }
     out
-}
-
-fn node(id: i64) -> OsmId {
-    OsmId {
-        kind: ElementType::Node,
-        id,
-    }
-}
-
-fn way(id: i64) -> OsmId {
-    OsmId {
-        kind: ElementType::Way,
-        id,
-    }
-}
-
-fn rel(id: i64) -> OsmId {
-    OsmId {
-        kind: ElementType::Relation,
-        id,
-    }
-}
-
-/// Rounds to tenths exactly as the graph does (decimetres, deciseconds).
-fn tenths(x: f64) -> u32 {
-    (x * 10.0).round() as u32
 }
 
 /// `30 mph` in km/h, computed as the maxspeed rule does.

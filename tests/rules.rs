@@ -10,14 +10,14 @@
 //! comments.
 
 use servicegap::base::coord::{distance_m, Coord};
-use servicegap::base::feature::{ElementType, OsmId};
+use servicegap::base::feature::OsmId;
 use servicegap::network::graph::Edge;
 use servicegap::network::region::Region;
 use servicegap::read::profile::{class_name, Profile};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::util::{bin, fixture, read_json, tempdir, write};
+use crate::util::{bin, fixture, read_json, rel, tempdir, tenths, way, write};
 
 /// The fixture read from its `.osm.pbf`, with the node coordinates of its `.osm` source.
 struct Rules {
@@ -85,25 +85,6 @@ impl Rules {
         let mut found = services.chain(settlements).filter(|(i, _)| *i == Some(id));
         let (_, c) = found.next().unwrap_or_else(|| panic!("{id} not read"));
         (c.lon(), c.lat())
-    }
-}
-
-/// Rounds to tenths as the graph does (decimetres, deciseconds).
-fn tenths(x: f64) -> u32 {
-    (x * 10.0).round() as u32
-}
-
-fn way(id: i64) -> OsmId {
-    OsmId {
-        kind: ElementType::Way,
-        id,
-    }
-}
-
-fn rel(id: i64) -> OsmId {
-    OsmId {
-        kind: ElementType::Relation,
-        id,
     }
 }
 

@@ -122,3 +122,30 @@ pub fn read_json(path: &Path) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()))
 }
+
+/// The OSM id of node `id`.
+pub fn node(id: i64) -> servicegap::base::feature::OsmId {
+    osm_id(servicegap::base::feature::ElementType::Node, id)
+}
+
+/// The OSM id of way `id`.
+pub fn way(id: i64) -> servicegap::base::feature::OsmId {
+    osm_id(servicegap::base::feature::ElementType::Way, id)
+}
+
+/// The OSM id of relation `id`.
+pub fn rel(id: i64) -> servicegap::base::feature::OsmId {
+    osm_id(servicegap::base::feature::ElementType::Relation, id)
+}
+
+fn osm_id(
+    kind: servicegap::base::feature::ElementType,
+    id: i64,
+) -> servicegap::base::feature::OsmId {
+    servicegap::base::feature::OsmId { kind, id }
+}
+
+/// Rounds to tenths exactly as the graph does (decimetres, deciseconds).
+pub fn tenths(x: f64) -> u32 {
+    (x * 10.0).round() as u32
+}
