@@ -306,24 +306,26 @@ impl fmt::Display for SmallNetwork {
 /// What the planner must hear before the figures of an analysis: settlements and service
 /// points outside the extract (see [`Coverage`]), in that order.
 pub fn extent_warnings(coverage: &Coverage) -> Vec<Warning> {
-    let mut out = Vec::new();
-    let settlements = coverage.settlements_outside_count();
-    if settlements > 0 {
-        let total = coverage.settlements_outside.len();
-        out.push(Warning::general(format!(
-            "{settlements} of {total} settlements lie outside the extract: analysed {}",
-            total - settlements
-        )));
-    }
-    let services = coverage.services_outside_count();
-    if services > 0 {
-        let total = coverage.services_outside.len();
-        out.push(Warning::general(format!(
-            "{services} of {total} service points lie outside the extract: left out, used {}",
-            total - services
-        )));
-    }
-    out
+    let outside = |flags: &[bool], what: &str, kept: &str| {
+        let (count, total) = (flags.iter().filter(|&&o| o).count(), flags.len());
+        (count > 0).then(|| {
+            Warning::general(format!(
+                "{count} of {total} {what} lie outside the extract: {kept} {}",
+                total - count
+            ))
+        })
+    };
+    [
+        outside(&coverage.settlements_outside, "settlements", "analysed"),
+        outside(
+            &coverage.services_outside,
+            "service points",
+            "left out, used",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Every warning of an analysis of `region`: a [`SmallNetwork`] first, then

@@ -381,6 +381,20 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
         });
     }
     c.end()?;
+    let extent = read_extent(&mut sections)?;
+    Ok(Region {
+        graph,
+        extent,
+        services,
+        settlements,
+        read_stats,
+        timings: Vec::new(),
+        warnings: Vec::new(),
+    })
+}
+
+/// The `EXTN` section: the area the extract covers, if it was known (its source and ring).
+fn read_extent(sections: &mut Sections<'_>) -> Result<Option<Extent>, CacheProblem> {
     let mut c = sections.records(*b"EXTN")?;
     let source = match c.u8()? {
         0 => None,
@@ -393,20 +407,11 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
         ring.push(c.coord()?);
     }
     c.end()?;
-    let extent = match source {
-        None if ring.is_empty() => None,
-        Some(source) if !ring.is_empty() => Some(Extent { source, ring }),
-        _ => return Err(corrupt("extent source and vertices disagree")),
-    };
-    Ok(Region {
-        graph,
-        extent,
-        services,
-        settlements,
-        read_stats,
-        timings: Vec::new(),
-        warnings: Vec::new(),
-    })
+    match source {
+        None if ring.is_empty() => Ok(None),
+        Some(source) if !ring.is_empty() => Ok(Some(Extent { source, ring })),
+        _ => Err(corrupt("extent source and vertices disagree")),
+    }
 }
 
 /// A fixed-width little-endian value.
