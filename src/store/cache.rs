@@ -272,23 +272,7 @@ pub fn to_bytes(region: &Region, fingerprint: u64) -> Vec<u8> {
 /// A [`CacheProblem`]; the checks are made in the order given in the module docs.
 pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem> {
     let mut sections = Sections::open(bytes, fingerprint)?;
-    let stats: Vec<u64> = sections.array(*b"STAT")?;
-    let [blocks, sorted, nodes, ways, relations, road_ways, ferry_ways, missing_node_refs, ways_with_missing_nodes, road_pieces_dropped, areas_without_location] =
-        <[u64; 11]>::try_from(stats).map_err(|_| corrupt("STAT has the wrong length"))?;
-    let read_stats = ReadStats {
-        blocks: usize::try_from(blocks).map_err(|_| corrupt("block count out of range"))?,
-        sorted: sorted != 0,
-        nodes,
-        ways,
-        relations,
-        road_ways,
-        ferry_ways,
-        missing_node_refs,
-        ways_with_missing_nodes,
-        road_pieces_dropped,
-        areas_without_location,
-        timings: Vec::new(),
-    };
+    let read_stats = read_stats(&mut sections)?;
 
     let coords = sections.coords(*b"NCRD")?;
     let osm_ids = sections.array(*b"NOSM")?;
@@ -390,6 +374,27 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
         read_stats,
         timings: Vec::new(),
         warnings: Vec::new(),
+    })
+}
+
+/// The `STAT` section: the reader's counts (without its timings).
+fn read_stats(sections: &mut Sections<'_>) -> Result<ReadStats, CacheProblem> {
+    let stats: Vec<u64> = sections.array(*b"STAT")?;
+    let [blocks, sorted, nodes, ways, relations, road_ways, ferry_ways, missing_node_refs, ways_with_missing_nodes, road_pieces_dropped, areas_without_location] =
+        <[u64; 11]>::try_from(stats).map_err(|_| corrupt("STAT has the wrong length"))?;
+    Ok(ReadStats {
+        blocks: usize::try_from(blocks).map_err(|_| corrupt("block count out of range"))?,
+        sorted: sorted != 0,
+        nodes,
+        ways,
+        relations,
+        road_ways,
+        ferry_ways,
+        missing_node_refs,
+        ways_with_missing_nodes,
+        road_pieces_dropped,
+        areas_without_location,
+        timings: Vec::new(),
     })
 }
 
