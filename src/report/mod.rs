@@ -17,6 +17,7 @@ pub(crate) mod csv;
 mod geojson;
 pub mod inspect;
 mod json;
+pub mod layer;
 mod table;
 
 pub use self::csv::settlements_csv;

@@ -1,0 +1,161 @@
+//! A layer: every table-shaped output (settlements, services, catchments, network, regions, a
+//! scenario's diff, vulnerable and suggest results) described once, as a name, a geometry type,
+//! typed columns and a stream of rows, and written by format-specific writers (GeoJSON, CSV,
+//! GeoPackage, FlatGeobuf) that never see the analysis.
+//!
+//! Column types are declared, not guessed from the values, so a km column that is `null` in
+//! every row is still REAL in a GeoPackage or FlatGeobuf. Rows are produced one at a time
+//! ([`Layer::rows`] calls back once per row, in output order), so no writer holds a whole
+//! layer; any range of rows can be produced on its own, so a writer may format ranges on
+//! several threads and write them in order (the bytes do not depend on the thread count).
+
+use std::io;
+
+/// The type of a column, as a GIS declares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    /// A floating-point number (km, minutes, metres, shares).
+    Real,
+    /// A whole number (counts, population, ranks, ids of graph nodes).
+    Integer,
+    /// Text.
+    Text,
+    /// `true` or `false`.
+    Boolean,
+    /// A list of short texts (`gaps`, `kinds`): a JSON array in GeoJSON, joined with `;` in CSV
+    /// and in formats without lists.
+    TextList,
+}
+
+/// One column of a layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// The column's name, as in every format.
+    pub name: String,
+    /// Its declared type; every non-null value of the column is of this type.
+    pub ty: ColumnType,
+}
+
+impl Column {
+    /// A column named `name` of type `ty`.
+    pub fn new(name: impl Into<String>, ty: ColumnType) -> Self {
+        Column {
+            name: name.into(),
+            ty,
+        }
+    }
+}
+
+/// One value of a row. A non-null value's variant matches its column's [`ColumnType`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<'a> {
+    /// No value: `null` in GeoJSON, an empty CSV field, SQL NULL.
+    Null,
+    /// A [`ColumnType::Real`] value.
+    Real(f64),
+    /// A [`ColumnType::Integer`] value.
+    Integer(i64),
+    /// A [`ColumnType::Text`] value.
+    Text(std::borrow::Cow<'a, str>),
+    /// A [`ColumnType::Boolean`] value.
+    Boolean(bool),
+    /// A [`ColumnType::TextList`] value.
+    TextList(Vec<&'a str>),
+}
+
+/// The geometry type every row of a layer has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GeometryType {
+    /// Points.
+    Point,
+    /// Line strings.
+    LineString,
+    /// Multi-polygons.
+    MultiPolygon,
+}
+
+/// The geometry of one row, in WGS 84 (EPSG:4326), coordinates as (lon, lat).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Geometry<'a> {
+    /// A point.
+    Point([f64; 2]),
+    /// A line string.
+    LineString(&'a [[f64; 2]]),
+    /// A multi-polygon.
+    MultiPolygon(&'a geo::MultiPolygon<f64>),
+}
+
+impl Geometry<'_> {
+    /// The type of this geometry.
+    pub fn geometry_type(&self) -> GeometryType {
+        match self {
+            Geometry::Point(_) => GeometryType::Point,
+            Geometry::LineString(_) => GeometryType::LineString,
+            Geometry::MultiPolygon(_) => GeometryType::MultiPolygon,
+        }
+    }
+
+    /// The bounding box (min lon, min lat, max lon, max lat); `None` for an empty geometry.
+    pub fn bbox(&self) -> Option<[f64; 4]> {
+        let mut b = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut add = |x: f64, y: f64| {
+            b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+        };
+        match self {
+            Geometry::Point([x, y]) => add(*x, *y),
+            Geometry::LineString(cs) => cs.iter().for_each(|[x, y]| add(*x, *y)),
+            Geometry::MultiPolygon(mp) => {
+                use geo::CoordsIter;
+                mp.coords_iter().for_each(|c| add(c.x, c.y));
+            }
+        }
+        (b[0] <= b[2]).then_some(b)
+    }
+}
+
+/// One row of a layer: its geometry and one value per column, in column order.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'r, 'a> {
+    /// The row's geometry, of the layer's [`GeometryType`].
+    pub geometry: Geometry<'r>,
+    /// One value per [`Layer::columns`] entry.
+    pub values: &'r [Value<'a>],
+}
+
+/// A table-shaped output: a name, a geometry type, typed columns and rows.
+pub trait Layer: Sync {
+    /// The layer's name, as a GeoPackage table and the stem of its file in `--out-dir`
+    /// (`settlements`, `services`, `catchments`, `network`, `regions`, `diff`, `vulnerable`,
+    /// `suggest`).
+    fn name(&self) -> &str;
+
+    /// The geometry type of every row.
+    fn geometry_type(&self) -> GeometryType;
+
+    /// The columns, in output order.
+    fn columns(&self) -> &[Column];
+
+    /// The number of rows [`Layer::rows`] produces.
+    fn len(&self) -> usize;
+
+    /// Whether the layer has no rows.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Calls `row` once per row of `range` (row indices, `0..self.len()` for all), in output
+    /// order, stopping at the first error.
+    ///
+    /// # Errors
+    /// The first error `row` returns.
+    fn rows(
+        &self,
+        range: std::ops::Range<usize>,
+        row: &mut dyn FnMut(Row<'_, '_>) -> io::Result<()>,
+    ) -> io::Result<()>;
+}
