@@ -4,11 +4,12 @@
 //! row, a field quoted only when it holds a comma, a double quote, CR or LF, a quote inside a
 //! quoted field doubled. Leading and trailing spaces are kept as they are, unquoted. A `Null`
 //! value is an empty field and a list of texts (`gaps`, `kinds`) is joined with `;`, so one
-//! cell never needs a second level of quoting. Numbers are written as in GeoJSON (`ryu`,
+//! cell never needs a second level of quoting. Numbers are written as in GeoJSON (`zmij`,
 //! `itoa`); `lon` and `lat` as Rust prints an `f64` (the shortest text that reads back to the
 //! same number, never an exponent). Ranges of rows are formatted on several threads and
 //! written in order ([`super::layer::write_chunks`]).
 
+use super::geojson::{shortest, Style};
 use super::layer::{write_chunks, Geometry, Layer, Row, Value};
 use super::layers::SettlementsLayer;
 use super::RegionGroups;
@@ -57,9 +58,7 @@ fn record(out: &mut Vec<u8>, row: Row<'_, '_>) {
         match value {
             Value::Null => {}
             Value::Real(x) => {
-                if x.is_finite() {
-                    out.extend_from_slice(ryu::Buffer::new().format_finite(*x).as_bytes());
-                }
+                shortest(out, *x, Style::Ryu);
             }
             Value::Integer(n) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
             Value::Text(s) => field(out, s.as_bytes()),
@@ -78,8 +77,9 @@ fn record(out: &mut Vec<u8>, row: Row<'_, '_>) {
         out.push(b',');
     }
     if let Geometry::Point([lon, lat]) = row.geometry {
-        // Infallible: writing into a Vec.
-        let _ = write!(out, "{lon},{lat}");
+        shortest(out, lon, Style::Display);
+        out.push(b',');
+        shortest(out, lat, Style::Display);
     } else {
         out.push(b',');
     }

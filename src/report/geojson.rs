@@ -2,7 +2,7 @@
 //! from the layers (settlements, network, services, catchments, regions, a scenario's diff).
 //!
 //! The text is what `serde_json` prints for the same feature, byte for byte, without building
-//! one: keys in column order, a real as `ryu` prints it (`5.0`, `1e-7`; not finite: `null`), an
+//! one: keys in column order, a real as `zmij` prints it (`5.0`, `1e-7`; not finite: `null`), an
 //! integer as an integer, strings escaped as `serde_json` escapes them (`"`, `\`, and control
 //! characters; `\u00XX` in lowercase hex for those without a short form; everything else as
 //! it is). Ranges of rows are formatted on several threads and written in order
@@ -144,13 +144,81 @@ fn positions(out: &mut Vec<u8>, cs: impl Iterator<Item = [f64; 2]>) {
     out.push(b']');
 }
 
-/// A real as `serde_json` prints an `f64`: `ryu`'s shortest text, `null` when not finite.
+/// A real as `serde_json` prints an `f64`: `zmij`'s shortest text, `null` when not finite.
 pub(crate) fn real(out: &mut Vec<u8>, x: f64) {
-    if x.is_finite() {
-        out.extend_from_slice(ryu::Buffer::new().format_finite(x).as_bytes());
-    } else {
+    if !shortest(out, x, Style::Ryu) {
         out.extend_from_slice(b"null");
     }
+}
+
+/// How [`shortest`] writes a whole number: `zmij`'s `5.0` (as `serde_json`), or Rust's
+/// `Display` for `f64`, `5` (and never an exponent).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `zmij`, as `serde_json` prints a number.
+    Ryu,
+    /// Rust's `{}` for `f64`.
+    Display,
+}
+
+/// Writes the shortest text that reads back to `x`, in `style`; in the `Ryu` style nothing,
+/// and `false`, when `x` is not finite (`Display` writes `NaN`, `inf`).
+///
+/// Most reals written are multiples of 1e-7 (coordinates, stored in 1e-7 degrees) or of 0.01
+/// (rounded km, minutes, metres), and for those the digits are known without a search: when
+/// `x` is the double nearest to `k / 1e7` and `1e-5 <= |x| < 1e6`, the shortest decimal that
+/// reads back to `x` is `k * 1e-7` without its trailing zeros (any other decimal with as few
+/// digits lies at least 1e-7 away, far outside the half-ulp around `x`), which both `zmij` and
+/// `Display` print in plain positional notation. Every other value goes to `zmij` or `Display`.
+pub(crate) fn shortest(out: &mut Vec<u8>, x: f64, style: Style) -> bool {
+    let scaled = x * 1e7;
+    if (100.0..1e13).contains(&scaled.abs()) {
+        let k = scaled.round() as i64;
+        if k as f64 / 1e7 == x {
+            seven_decimals(out, k, style);
+            return true;
+        }
+    }
+    match style {
+        Style::Ryu if x.is_finite() => {
+            out.extend_from_slice(zmij::Buffer::new().format_finite(x).as_bytes());
+        }
+        Style::Ryu => return false,
+        Style::Display => {
+            // Infallible: writing into a Vec.
+            let _ = write!(out, "{x}");
+        }
+    }
+    true
+}
+
+/// `k * 1e-7` in positional notation without trailing zeros: `15.0` (or `15`), `-0.5`.
+fn seven_decimals(out: &mut Vec<u8>, k: i64, style: Style) {
+    if k < 0 {
+        out.push(b'-');
+    }
+    let a = k.unsigned_abs();
+    let (whole, frac) = (a / 10_000_000, a % 10_000_000);
+    out.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
+    if frac == 0 {
+        if style == Style::Ryu {
+            out.extend_from_slice(b".0");
+        }
+        return;
+    }
+    let mut digits = [b'0'; 7];
+    let mut f = frac;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (f % 10) as u8;
+        f /= 10;
+    }
+    let mut end = digits.len();
+    // frac is not zero, so some digit is not '0'.
+    while digits[end - 1] == b'0' {
+        end -= 1;
+    }
+    out.push(b'.');
+    out.extend_from_slice(&digits[..end]);
 }
 
 /// A JSON string as `serde_json` escapes it.
@@ -272,9 +340,22 @@ mod tests {
         Ok(())
     }
 
-    /// Reals as `serde_json` prints them, non-finite ones as `null`.
+    /// `x` written in both styles against `serde_json` and `Display`.
+    fn check(x: f64) -> serde_json::Result<()> {
+        let mut out = Vec::new();
+        real(&mut out, x);
+        assert_eq!(out, serde_json::to_vec(&serde_json::json!(x))?, "{x:e}");
+        out.clear();
+        assert!(shortest(&mut out, x, Style::Display));
+        assert_eq!(out, x.to_string().into_bytes(), "{x:e}");
+        Ok(())
+    }
+
+    /// Reals as `serde_json` prints them (non-finite ones as `null`) and as `Display` does:
+    /// chosen edge cases, then seeded random coordinates, rounded values and raw doubles.
     #[test]
-    fn reals_as_serde_json() -> serde_json::Result<()> {
+    fn reals_as_serde_json_and_display() -> serde_json::Result<()> {
+        use rand::{Rng, SeedableRng};
         let cases = [
             0.0,
             -0.0,
@@ -282,10 +363,19 @@ mod tests {
             0.01,
             12.34,
             1e-7,
+            1e-5,
+            9.9e-6,
+            1e-4,
+            -1e-5,
             1.5e300,
             -3.25,
             1e16,
-            123456789.125,
+            123_456_789.125,
+            999_999.999_999_9,
+            1e6,
+            180.0,
+            -180.0,
+            0.1 + 0.2,
             f64::MIN_POSITIVE,
             f64::MAX,
             f64::NAN,
@@ -293,9 +383,18 @@ mod tests {
             f64::NEG_INFINITY,
         ];
         for x in cases {
-            let mut out = Vec::new();
-            real(&mut out, x);
-            assert_eq!(out, serde_json::to_vec(&serde_json::json!(x))?, "{x}");
+            check(x)?;
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..200_000 {
+            let k: i32 = rng.gen();
+            check(f64::from(k) / 1e7)?;
+            let j: i64 = rng.gen_range(-100_000_000..100_000_000);
+            check(j as f64 / 100.0)?;
+            check(f64::from_bits(rng.gen()))?;
+            check(rng.gen_range(-1e7..1e7))?;
+            let small: i32 = rng.gen_range(-2000..2000);
+            check(f64::from(small) / 1e7)?;
         }
         Ok(())
     }
