@@ -183,3 +183,117 @@ pub fn compare_json_to(
     serde_json::to_writer_pretty(&mut *w, &value)?;
     w.write_all(b"\n")
 }
+
+/// The version of every `--json` document's schema (docs/json.md), raised when a key changes
+/// meaning or goes away.
+pub const JSON_VERSION: u32 = 1;
+
+/// A command's `--json` document: `schema` (`servicegap/COMMAND`) and `version` first, then
+/// the keys of `body` (an object) in order.
+pub fn json_document(command: &str, body: Value) -> Value {
+    let mut doc = Map::new();
+    doc.insert("schema".into(), json!(format!("servicegap/{command}")));
+    doc.insert("version".into(), json!(JSON_VERSION));
+    match body {
+        Value::Object(map) => doc.extend(map),
+        other => {
+            doc.insert("body".into(), other);
+        }
+    }
+    Value::Object(doc)
+}
+
+/// The threshold as summary.json gives it.
+fn threshold_json(t: crate::analysis::Threshold) -> Value {
+    json!({"value": t.value, "unit": t.unit.name()})
+}
+
+/// How many settlements carry a population tag, of how many.
+fn tagged_json(region: &Region) -> Value {
+    let tagged = region
+        .settlements
+        .iter()
+        .filter(|s| s.population.is_some())
+        .count();
+    json!({"settlements": region.settlements.len(), "with_population": tagged})
+}
+
+/// `vulnerable --json`: the headline counts and every ranked point with the properties of
+/// the GeoJSON and CSV outputs, then `lon`, `lat`.
+pub fn vulnerable_json(
+    file: &str,
+    region: &Region,
+    v: &crate::whatif::vulnerability::Vulnerability,
+    regions: Option<&crate::input::regions::Regions>,
+) -> Value {
+    let points = &v.points;
+    let rows: Vec<Value> = (0..points.len())
+        .map(|rank| {
+            let mut p = v.properties(region, rank, regions);
+            let c = region.services[points[rank].service as usize].coord;
+            p.insert("lon".into(), json!(c.lon()));
+            p.insert("lat".into(), json!(c.lat()));
+            Value::Object(p)
+        })
+        .collect();
+    json_document(
+        "vulnerable",
+        json!({
+            "file": file,
+            "kind": v.kind.name(),
+            "threshold": threshold_json(v.threshold),
+            "points": points.len(),
+            "points_dropped": v.dropped,
+            "points_outside": v.outside,
+            "stranded": {
+                "most_settlements": points.iter().map(|p| p.stranded_settlements).max().unwrap_or(0),
+                "most_population": points.iter().map(|p| p.stranded_population).max().unwrap_or(0),
+                "settlements": points.iter().map(|p| p.stranded_settlements).sum::<usize>(),
+                "population": points.iter().map(|p| p.stranded_population).fold(0u64, u64::saturating_add),
+            },
+            "population_tags": tagged_json(region),
+            "rows": rows,
+        }),
+    )
+}
+
+/// `suggest --json`: the gap before any pick, the candidates, how many were picked of `k` and
+/// why fewer, and every pick with the properties of the GeoJSON output, then `lon`, `lat`.
+pub fn suggest_json(
+    file: &str,
+    region: &Region,
+    s: &crate::whatif::suggest::Suggestion,
+    candidates: &crate::whatif::suggest::Candidates,
+    k: usize,
+) -> Value {
+    let picks: Vec<Value> = s
+        .picks
+        .iter()
+        .enumerate()
+        .map(|(rank, pick)| {
+            let mut p = s.properties(region, rank, candidates);
+            p.insert("lon".into(), json!(pick.coord.lon()));
+            p.insert("lat".into(), json!(pick.coord.lat()));
+            Value::Object(p)
+        })
+        .collect();
+    let shortfall = super::Shortfall::of(s, k);
+    json_document(
+        "suggest",
+        json!({
+            "file": file,
+            "kind": s.kind.name(),
+            "threshold": threshold_json(s.threshold),
+            "k": k,
+            "picked": s.picks.len(),
+            "shortfall": shortfall.map(super::Shortfall::name),
+            "candidates": s.candidates,
+            "candidates_dropped": s.candidates_dropped,
+            "gap_settlements": s.gap_settlements,
+            "gap_population": s.gap_population,
+            "gap_on_road": s.gap_on_road,
+            "population_tags": tagged_json(region),
+            "picks": picks,
+        }),
+    )
+}

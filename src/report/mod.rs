@@ -25,8 +25,14 @@ pub use self::geojson::{
     catchments_geojson, diff_geojson, network_geojson, regions_geojson, services_geojson,
     settlements_geojson,
 };
-pub use self::json::{compare_json, compare_json_to, summary_json, summary_json_to};
-pub use self::table::{compare_table, scenario_kinds, summary_table};
+pub use self::json::{
+    compare_json, compare_json_to, json_document, suggest_json, summary_json, summary_json_to,
+    vulnerable_json, JSON_VERSION,
+};
+pub use self::table::{
+    compare_table, name_cell, population_note, scenario_kinds, summary_table, Align, Columns,
+    Shortfall,
+};
 
 use crate::analysis::{round2, Analysis, KindResult, SettlementResult};
 use crate::base::feature::{Place, ServiceKind, Settlement};

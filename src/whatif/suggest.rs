@@ -576,8 +576,10 @@ impl Suggestion {
         w.write_all(b"\n]}\n")
     }
 
-    /// The picks as a short table for the terminal.
-    pub fn table(&self, region: &Region, candidates: &Candidates) -> String {
+    /// The picks as a short table for the terminal, and why there are fewer than the `k`
+    /// asked for, if there are.
+    pub fn table(&self, region: &Region, candidates: &Candidates, k: usize) -> String {
+        use crate::report::{name_cell, population_note, Align, Columns, Shortfall};
         use std::fmt::Write as _;
         let mut t = String::new();
         let _ = writeln!(
@@ -601,29 +603,61 @@ impl Suggestion {
         );
         if self.picks.is_empty() {
             let _ = writeln!(t, "no candidate brings anyone new within the threshold");
-            return t;
+        } else {
+            // Main-network nodes have no name: the column is there for named sites.
+            let named = (0..self.picks.len()).any(|rank| {
+                self.properties(region, rank, candidates)
+                    .get("name")
+                    .is_some_and(|v| v.as_str().is_some_and(|n| !n.is_empty()))
+            });
+            let (l, r) = (Align::Left, Align::Right);
+            let mut heads = vec![("pick", r), ("id", l)];
+            if named {
+                heads.push(("name", l));
+            }
+            heads.extend([
+                ("lon", r),
+                ("lat", r),
+                ("new settl.", r),
+                ("new pop", r),
+                ("gap settl. after", r),
+                ("gap pop after", r),
+            ]);
+            let mut table = Columns::new(&heads);
+            for (rank, p) in self.picks.iter().enumerate() {
+                let props = self.properties(region, rank, candidates);
+                let text = |key: &str| {
+                    props
+                        .get(key)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                let mut row = vec![(rank + 1).to_string(), text("id")];
+                if named {
+                    row.push(name_cell(&text("name")));
+                }
+                row.extend([
+                    format!("{:.6}", p.coord.lon()),
+                    format!("{:.6}", p.coord.lat()),
+                    p.settlements.len().to_string(),
+                    p.covered_population.to_string(),
+                    p.gap_settlements.1.to_string(),
+                    p.gap_population.1.to_string(),
+                ]);
+                table.push(row);
+            }
+            t.push_str(&table.render());
         }
-        let _ = writeln!(
-            t,
-            "{:>4}  {:<24} {:>11} {:>11} {:>12} {:>12} {:>14}",
-            "pick", "id", "lon", "lat", "new settl.", "new pop", "gap pop after"
-        );
-        for (rank, p) in self.picks.iter().enumerate() {
-            let props = self.properties(region, rank, candidates);
-            let id = props.get("id").and_then(|v| v.as_str()).unwrap_or_default();
-            let id: String = id.chars().take(24).collect();
-            let _ = writeln!(
-                t,
-                "{:>4}  {:<24} {:>11.6} {:>11.6} {:>12} {:>12} {:>14}",
-                rank + 1,
-                id,
-                p.coord.lon(),
-                p.coord.lat(),
-                p.settlements.len(),
-                p.covered_population,
-                p.gap_population.1,
-            );
+        if let Some(why) = Shortfall::of(self, k) {
+            let _ = writeln!(t, "picked {} of {k}: {why}", self.picks.len());
         }
+        let tagged = region
+            .settlements
+            .iter()
+            .filter(|s| s.population.is_some())
+            .count();
+        t.push_str(&population_note(tagged, region.settlements.len()));
         t
     }
 }
