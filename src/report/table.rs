@@ -404,14 +404,14 @@ pub fn compare_table(
             any_fixed = true;
             let without =
                 |x: &KindSummary| x.without_mobile.clone().unwrap_or_else(|| all_figures(x));
-            row(" fixed points", &|x| without(x).services.to_string());
-            row(" fixed gap settlements", &|x| {
+            row("fixed points", &|x| without(x).services.to_string());
+            row("fixed gap settlements", &|x| {
                 without(x).gap_settlements.to_string()
             });
-            row(" fixed gap population", &|x| {
+            row("fixed gap population", &|x| {
                 without(x).gap_population.to_string()
             });
-            row(" fixed gap share %", &|x| {
+            row("fixed gap share %", &|x| {
                 percent(without(x).gap_share_population)
             });
         }

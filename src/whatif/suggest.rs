@@ -649,6 +649,7 @@ impl Suggestion {
             }
             t.push_str(&table.render());
         }
+        t.push('\n');
         if let Some(why) = Shortfall::of(self, k) {
             let _ = writeln!(t, "picked {} of {k}: {why}", self.picks.len());
         }
