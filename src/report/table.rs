@@ -268,8 +268,8 @@ fn regions_by_gap_share(groups: &RegionGroups<'_>) -> Vec<usize> {
     order
 }
 
-/// The [`TOP_REGIONS`] regions with the highest gap share of the first kind, and how many
-/// more the files hold.
+/// The [`TOP_REGIONS`] regions with the highest gap share of the first kind, among those with
+/// settlements analysed, and how many more the files hold.
 fn regions_table(groups: &RegionGroups<'_>) -> String {
     let mut s = String::new();
     let Some(kind) = groups
@@ -280,12 +280,22 @@ fn regions_table(groups: &RegionGroups<'_>) -> String {
     else {
         return s;
     };
-    let order = regions_by_gap_share(groups);
+    // A region none of whose settlements was analysed (beyond the extract) has no figure.
+    let order: Vec<usize> = regions_by_gap_share(groups)
+        .into_iter()
+        .filter(|&r| {
+            groups.summaries[r]
+                .first()
+                .is_some_and(|k| k.settlements > 0)
+        })
+        .collect();
     let shown = order.len().min(TOP_REGIONS);
     let _ = writeln!(
         s,
-        "\nregions by {kind} gap share of population ({shown} of {}):",
-        order.len()
+        "\nregions by {kind} gap share of population ({shown} of the {} with settlements \
+         analysed, of {}):",
+        order.len(),
+        groups.summaries.len()
     );
     let (l, r) = (Align::Left, Align::Right);
     let mut t = Columns::new(&[
@@ -317,7 +327,8 @@ fn regions_table(groups: &RegionGroups<'_>) -> String {
     if order.len() > shown {
         let _ = writeln!(
             s,
-            "{} more regions: every region, every kind, is in summary.json and regions.geojson",
+            "{} more regions with settlements: every region, every kind, is in summary.json and \
+             regions.geojson",
             order.len() - shown
         );
     }
