@@ -32,4 +32,5 @@ mod scenario;
 mod scenario_cli;
 mod snap_ellipsoid;
 mod suggest;
+mod tables;
 mod vulnerability;

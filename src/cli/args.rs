@@ -194,6 +194,9 @@ pub struct InputArgs {
     /// Settings file (see `servicegap config`); flags given on the command line win.
     #[arg(long, value_name = "servicegap.toml")]
     pub config: Option<PathBuf>,
+    /// Print one JSON document (schema in docs/json.md) instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A `--kind` value; the error lists the kinds.

@@ -127,7 +127,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
     if args.regions_out.is_some() && args.input.regions.is_none() {
         return Err(CliError::RegionsOutNeedsRegions);
     }
-    one_stdout(&[
+    let dash = one_stdout(&[
         ("--output", &args.output),
         ("--csv", &args.csv),
         ("--summary", &args.summary),
@@ -136,6 +136,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
         ("--catchments-out", &args.catchments_out),
         ("--regions-out", &args.regions_out),
     ])?;
+    json_alone(args.input.json, dash)?;
     let Loaded {
         region,
         settings,
@@ -177,17 +178,25 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
         outputs.write(path, |w| report::catchments_geojson(w, &region, &result))?;
     }
     let streamed = outputs.finish()?;
-    say(streamed, &report::summary_table(&file, &region, &result))
+    if args.input.json {
+        let summary = report::summary_json(&file, &region, &result, groups);
+        return print_json(&report::json_document("analyze", summary));
+    }
+    say(
+        streamed,
+        &report::summary_table(&file, &region, &result, groups),
+    )
 }
 
 /// `servicegap scenario`.
 pub fn scenario(args: ScenarioArgs) -> Result {
     use servicegap::whatif::scenario::{evaluate, Network, State};
     // The scenario file is checked before the extract is read.
-    one_stdout(&[
+    let dash = one_stdout(&[
         ("--compare-out", &args.compare_out),
         ("--diff-out", &args.diff_out),
     ])?;
+    json_alone(args.input.json, dash)?;
     let scenarios = servicegap::input::scenarios::read_scenarios(&args.scenarios)?;
     let Loaded {
         region,
@@ -215,15 +224,20 @@ pub fn scenario(args: ScenarioArgs) -> Result {
         })?;
     }
     let streamed = outputs.finish()?;
+    if args.input.json {
+        let compare = report::compare_json(&file, services, &base, &outcomes);
+        return print_json(&report::json_document("scenario", compare));
+    }
     say(
         streamed,
-        &report::compare_table(&file, services, &base, &outcomes),
+        &report::compare_table(&file, &region.settlements, services, &base, &outcomes),
     )
 }
 
 /// `servicegap vulnerable`.
 pub fn vulnerable(args: VulnerableArgs) -> Result {
-    one_stdout(&[("--output", &args.output), ("--csv", &args.csv)])?;
+    let dash = one_stdout(&[("--output", &args.output), ("--csv", &args.csv)])?;
+    json_alone(args.input.json, dash)?;
     let loaded = load(&args.input)?;
     let (region, polygons) = (&loaded.region, loaded.polygons.as_ref());
     let options = &loaded.settings.options;
@@ -241,15 +255,28 @@ pub fn vulnerable(args: VulnerableArgs) -> Result {
         })?;
     }
     let streamed = outputs.finish()?;
+    if args.input.json {
+        return print_json(&report::vulnerable_json(
+            &loaded.file,
+            region,
+            &result,
+            polygons,
+        ));
+    }
     say(
         streamed,
-        &format!("{}: {}", loaded.file, result.table(region, 20)),
+        &format!(
+            "{}: {}",
+            loaded.file,
+            report::vulnerable_table(&result, region, 20)
+        ),
     )
 }
 
 /// `servicegap suggest`.
 pub fn suggest(args: SuggestArgs) -> Result {
     use servicegap::whatif::suggest::{read_sites, Candidates};
+    json_alone(args.input.json, one_stdout(&[("--output", &args.output)])?)?;
     // Candidate sites are read before the settings file and the extract.
     let candidates = match &args.candidates {
         Some(path) => Candidates::Sites(read_sites(path, args.input.crs.as_ref())?),
@@ -267,9 +294,17 @@ pub fn suggest(args: SuggestArgs) -> Result {
         })?;
     }
     let streamed = outputs.finish()?;
+    if args.input.json {
+        let doc = report::suggest_json(&loaded.file, region, &result, &candidates, args.k);
+        return print_json(&doc);
+    }
     say(
         streamed,
-        &format!("{}: {}", loaded.file, result.table(region, &candidates)),
+        &format!(
+            "{}: {}",
+            loaded.file,
+            report::suggest_table(&result, region, &candidates, args.k)
+        ),
     )
 }
 
@@ -316,8 +351,8 @@ pub fn inspect(file: &Path, json: bool, config: Option<PathBuf>) -> Result {
     let region = servicegap::open::open(file, &profile)?;
     let report = InspectReport::new(&file.display().to_string(), &region);
     if json {
-        let text = serde_json::to_string_pretty(&report).map_err(CliError::Json)?;
-        print(&format!("{text}\n"))
+        let value = serde_json::to_value(&report).map_err(CliError::Json)?;
+        print_json(&report::json_document("inspect", value))
     } else {
         print(&report.to_table())
     }
@@ -329,16 +364,31 @@ fn is_stdout(path: &Path) -> bool {
 }
 
 /// Refuses a command line where more than one output flag is `-`: standard output carries one
-/// output, whole.
-fn one_stdout(flags: &[(&'static str, &Option<PathBuf>)]) -> Result {
+/// output, whole. The flag given as `-`, if one is.
+fn one_stdout(flags: &[(&'static str, &Option<PathBuf>)]) -> Result<Option<&'static str>> {
     let mut streamed = flags
         .iter()
         .filter(|(_, path)| path.as_deref().is_some_and(is_stdout))
         .map(|(flag, _)| *flag);
     match (streamed.next(), streamed.next()) {
         (Some(first), Some(second)) => Err(CliError::TwoStdout { first, second }),
+        (first, _) => Ok(first),
+    }
+}
+
+/// Refuses `--json` beside an output flag given as `-` (`dash`): both would fill standard
+/// output.
+fn json_alone(json: bool, dash: Option<&'static str>) -> Result {
+    match dash {
+        Some(flag) if json => Err(CliError::JsonAndStdout { flag }),
         _ => Ok(()),
     }
+}
+
+/// Prints a `--json` document, pretty, with a final newline.
+fn print_json(doc: &serde_json::Value) -> Result {
+    let text = serde_json::to_string_pretty(doc).map_err(CliError::Json)?;
+    print(&format!("{text}\n"))
 }
 
 /// A command's outputs: files through an [`OutputSet`], and at most one output (`-`) to

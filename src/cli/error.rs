@@ -30,6 +30,12 @@ pub enum CliError {
         /// The second.
         second: &'static str,
     },
+    /// `--json` prints on standard output, where an output flag streams too.
+    #[error("--json and {flag} `-` both write to standard output: write {flag} to a file, or drop --json")]
+    JsonAndStdout {
+        /// The output flag given as `-`.
+        flag: &'static str,
+    },
     /// `--regions-out` without region polygons to write.
     #[error("--regions-out needs --regions")]
     RegionsOutNeedsRegions,
@@ -49,7 +55,7 @@ pub enum CliError {
         /// Which scenario and why.
         error: servicegap::whatif::scenario::ScenarioError,
     },
-    /// `inspect --json` could not encode its report.
+    /// A `--json` document could not be encoded.
     #[error("cannot encode report")]
     Json(#[source] serde_json::Error),
     /// A file's coordinates do not fit its coordinate system, or it has `x`/`y` columns and

@@ -183,3 +183,129 @@ pub fn compare_json_to(
     serde_json::to_writer_pretty(&mut *w, &value)?;
     w.write_all(b"\n")
 }
+
+/// The version of every `--json` document's schema (docs/json.md), raised when a key changes
+/// meaning or goes away.
+pub const JSON_VERSION: u32 = 1;
+
+/// A command's `--json` document: `schema` (`servicegap/COMMAND`) and `version` first, then
+/// the keys of `body` (an object) in order.
+pub fn json_document(command: &str, body: Value) -> Value {
+    let mut doc = Map::new();
+    doc.insert("schema".into(), json!(format!("servicegap/{command}")));
+    doc.insert("version".into(), json!(JSON_VERSION));
+    match body {
+        Value::Object(map) => doc.extend(map),
+        other => {
+            doc.insert("body".into(), other);
+        }
+    }
+    Value::Object(doc)
+}
+
+/// The threshold as summary.json gives it.
+fn threshold_json(t: crate::analysis::Threshold) -> Value {
+    json!({"value": t.value, "unit": t.unit.name()})
+}
+
+/// How many settlements carry a population tag, of how many.
+fn tagged_json(region: &Region) -> Value {
+    let tagged = region
+        .settlements
+        .iter()
+        .filter(|s| s.population.is_some())
+        .count();
+    json!({"settlements": region.settlements.len(), "with_population": tagged})
+}
+
+/// `vulnerable --json`: the headline counts and every ranked point with the properties of
+/// the GeoJSON and CSV outputs, then `lon`, `lat`.
+pub fn vulnerable_json(
+    file: &str,
+    region: &Region,
+    v: &crate::whatif::vulnerability::Vulnerability,
+    regions: Option<&crate::input::regions::Regions>,
+) -> Value {
+    let points = &v.points;
+    let rows = layer_objects(&super::VulnerableLayer::new(v, region, regions));
+    json_document(
+        "vulnerable",
+        json!({
+            "file": file,
+            "kind": v.kind.name(),
+            "threshold": threshold_json(v.threshold),
+            "points": points.len(),
+            "points_dropped": v.dropped,
+            "points_outside": v.outside,
+            "stranded": {
+                "most_settlements": points.iter().map(|p| p.stranded_settlements).max().unwrap_or(0),
+                "most_population": points.iter().map(|p| p.stranded_population).max().unwrap_or(0),
+                "settlements": points.iter().map(|p| p.stranded_settlements).sum::<usize>(),
+                "population": points.iter().map(|p| p.stranded_population).fold(0u64, u64::saturating_add),
+            },
+            "population_tags": tagged_json(region),
+            "rows": rows,
+        }),
+    )
+}
+
+/// `suggest --json`: the gap before any pick, the candidates, how many were picked of `k` and
+/// why fewer, and every pick with the properties of the GeoJSON output, then `lon`, `lat`.
+pub fn suggest_json(
+    file: &str,
+    region: &Region,
+    s: &crate::whatif::suggest::Suggestion,
+    candidates: &crate::whatif::suggest::Candidates,
+    k: usize,
+) -> Value {
+    let picks = layer_objects(&super::SuggestLayer::new(s, region, candidates));
+    let shortfall = super::Shortfall::of(s, k);
+    json_document(
+        "suggest",
+        json!({
+            "file": file,
+            "kind": s.kind.name(),
+            "threshold": threshold_json(s.threshold),
+            "k": k,
+            "picked": s.picks.len(),
+            "shortfall": shortfall.map(super::Shortfall::name),
+            "candidates": s.candidates,
+            "candidates_dropped": s.candidates_dropped,
+            "gap_settlements": s.gap_settlements,
+            "gap_population": s.gap_population,
+            "gap_on_road": s.gap_on_road,
+            "population_tags": tagged_json(region),
+            "picks": picks,
+        }),
+    )
+}
+
+/// The rows of a point layer as JSON objects: the layer's columns (as in its GeoJSON
+/// properties), then `lon`, `lat`.
+fn layer_objects(layer: &dyn super::layer::Layer) -> Vec<Value> {
+    use super::layer::{Geometry, Value as Cell};
+    let mut rows = Vec::with_capacity(layer.len());
+    let columns = layer.columns();
+    // Writing into a Vec cannot fail.
+    let _ = layer.rows(0..layer.len(), &mut |row| {
+        let mut p = Map::new();
+        for (column, value) in columns.iter().zip(row.values) {
+            let v = match value {
+                Cell::Null => Value::Null,
+                Cell::Real(x) => json!(x),
+                Cell::Integer(i) => json!(i),
+                Cell::Text(t) => json!(t),
+                Cell::Boolean(b) => json!(b),
+                Cell::TextList(items) => json!(items),
+            };
+            p.insert(column.name.clone(), v);
+        }
+        if let Geometry::Point([lon, lat]) = row.geometry {
+            p.insert("lon".into(), json!(lon));
+            p.insert("lat".into(), json!(lat));
+        }
+        rows.push(Value::Object(p));
+        Ok(())
+    });
+    rows
+}

@@ -27,12 +27,17 @@ pub use self::geojson::{
     catchments_geojson, diff_geojson, network_geojson, regions_geojson, services_geojson,
     settlements_geojson,
 };
-pub use self::json::{compare_json, compare_json_to, summary_json, summary_json_to};
+pub use self::json::{
+    compare_json, compare_json_to, json_document, suggest_json, summary_json, summary_json_to,
+    vulnerable_json, JSON_VERSION,
+};
 pub use self::layers::{
     CatchmentsLayer, DiffLayer, NetworkLayer, RegionsLayer, ServicesLayer, SettlementsLayer,
     SuggestLayer, VulnerableLayer,
 };
-pub use self::table::{compare_table, scenario_kinds, summary_table};
+pub use self::table::{
+    compare_table, scenario_kinds, suggest_table, summary_table, vulnerable_table, Shortfall,
+};
 
 use self::layer::Layer as _;
 use crate::analysis::Analysis;

@@ -538,60 +538,6 @@ impl Suggestion {
             _ => ("".into(), None),
         }
     }
-
-    /// The picks as a short table for the terminal.
-    pub fn table(&self, region: &Region, candidates: &Candidates) -> String {
-        use std::fmt::Write as _;
-        let mut t = String::new();
-        let _ = writeln!(
-            t,
-            "{} (threshold {}): {} settlements, population {} in gap ({} on a road); \
-             {} candidates{}",
-            self.kind,
-            self.threshold,
-            self.gap_settlements,
-            self.gap_population,
-            self.gap_on_road,
-            self.candidates,
-            if self.candidates_dropped > 0 {
-                format!(
-                    " ({} dropped, too far from a road)",
-                    self.candidates_dropped
-                )
-            } else {
-                String::new()
-            },
-        );
-        if self.picks.is_empty() {
-            let _ = writeln!(t, "no candidate brings anyone new within the threshold");
-            return t;
-        }
-        let _ = writeln!(
-            t,
-            "{:>4}  {:<24} {:>11} {:>11} {:>12} {:>12} {:>14}",
-            "pick", "id", "lon", "lat", "new settl.", "new pop", "gap pop after"
-        );
-        for (rank, p) in self.picks.iter().enumerate() {
-            let id: String = self
-                .id_and_name(region, rank, candidates)
-                .0
-                .chars()
-                .take(24)
-                .collect();
-            let _ = writeln!(
-                t,
-                "{:>4}  {:<24} {:>11.6} {:>11.6} {:>12} {:>12} {:>14}",
-                rank + 1,
-                id,
-                p.coord.lon(),
-                p.coord.lat(),
-                p.settlements.len(),
-                p.covered_population,
-                p.gap_population.1,
-            );
-        }
-        t
-    }
 }
 
 /// Reads candidate sites: a CSV with `lon`/`lat` (or `x`/`y` in `crs`) and optional `id`,
