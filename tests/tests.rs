@@ -22,6 +22,7 @@ mod fuzz_regressions;
 mod graph_oracle;
 mod grid;
 mod input_services;
+mod layers;
 mod outputs;
 mod profile_config;
 mod real_extracts;

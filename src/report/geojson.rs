@@ -173,7 +173,10 @@ pub(crate) enum Style {
 pub(crate) fn shortest(out: &mut Vec<u8>, x: f64, style: Style) -> bool {
     let scaled = x * 1e7;
     if (100.0..1e13).contains(&scaled.abs()) {
-        let k = scaled.round() as i64;
+        // Rounded by hand: `f64::round` is a libm call on the baseline target. A wrong `k`
+        // (a tie one off) only fails the check below and takes the slow path.
+        let half = if scaled < 0.0 { -0.5 } else { 0.5 };
+        let k = (scaled + half) as i64;
         if k as f64 / 1e7 == x {
             seven_decimals(out, k, style);
             return true;
@@ -206,12 +209,9 @@ fn seven_decimals(out: &mut Vec<u8>, k: i64, style: Style) {
         }
         return;
     }
-    let mut digits = [b'0'; 7];
-    let mut f = frac;
-    for d in digits.iter_mut().rev() {
-        *d = b'0' + (f % 10) as u8;
-        f /= 10;
-    }
+    // The seven fraction digits with their leading zeros: those of 1fffffff after the 1.
+    let mut buffer = itoa::Buffer::new();
+    let digits = &buffer.format(frac + 10_000_000).as_bytes()[1..];
     let mut end = digits.len();
     // frac is not zero, so some digit is not '0'.
     while digits[end - 1] == b'0' {

@@ -165,9 +165,10 @@ pub trait Layer: Sync {
 const CHUNK_ROWS: usize = 1024;
 
 /// Writes rows `0..len` to `w`, formatted by `format` (a range of rows into an empty buffer)
-/// in chunks on rayon's threads, the chunks written in row order. The buffers are reused from
-/// one batch of chunks to the next, so memory stays bounded however long the layer. The bytes
-/// are those of formatting every row in turn on one thread, whatever the number of threads.
+/// in chunks on rayon's threads, the chunks written in row order. While one batch of chunks is
+/// written on the calling thread, the next is formatted, and the two sets of buffers are
+/// reused from batch to batch, so memory stays bounded however long the layer. The bytes are
+/// those of formatting every row in turn on one thread, whatever the number of threads.
 ///
 /// # Errors
 /// The first error of `format` (in row order) or of `w`.
@@ -178,9 +179,11 @@ where
 {
     use rayon::prelude::*;
     let per_batch = rayon::current_num_threads().max(1) * 4;
-    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); per_batch];
-    let mut start = 0;
-    while start < len {
+    let batch_rows = per_batch * CHUNK_ROWS;
+    let batches = len.div_ceil(batch_rows);
+    // Formats batch `b` into `buffers`; one result per chunk of the batch.
+    let fill = |buffers: &mut Vec<Vec<u8>>, b: usize| -> Vec<io::Result<()>> {
+        let start = b * batch_rows;
         let ranges: Vec<std::ops::Range<usize>> = (0..per_batch)
             .map(|c| {
                 let a = (start + c * CHUNK_ROWS).min(len);
@@ -188,19 +191,37 @@ where
             })
             .filter(|r| !r.is_empty())
             .collect();
-        let results: Vec<io::Result<()>> = buffers[..ranges.len()]
+        buffers[..ranges.len()]
             .par_iter_mut()
-            .zip(&ranges)
+            .zip(ranges)
             .map(|(buffer, range)| {
                 buffer.clear();
-                format(range.clone(), buffer)
+                format(range, buffer)
             })
-            .collect();
-        for (buffer, result) in buffers.iter().zip(results) {
-            result?;
-            w.write_all(buffer)?;
+            .collect()
+    };
+    if batches == 0 {
+        return Ok(());
+    }
+    let mut current = vec![Vec::new(); per_batch];
+    let mut next = vec![Vec::new(); per_batch];
+    let mut results = fill(&mut current, 0);
+    for b in 0..batches {
+        let (written, formatted) = std::thread::scope(|scope| {
+            let following = (b + 1 < batches).then(|| scope.spawn(|| fill(&mut next, b + 1)));
+            let written = results
+                .drain(..)
+                .zip(&current)
+                .try_for_each(|(result, buffer)| result.and_then(|()| w.write_all(buffer)));
+            (written, following.map(|h| h.join()))
+        });
+        written?;
+        match formatted {
+            Some(Ok(r)) => results = r,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => {}
         }
-        start = ranges.last().map_or(len, |r| r.end);
+        std::mem::swap(&mut current, &mut next);
     }
     Ok(())
 }
