@@ -46,6 +46,7 @@ pub use fields::Field;
 
 use crate::base::coord::Coord;
 use crate::base::feature::{ServiceKind, ServiceKinds, ServicePoint, Settlement};
+use crate::base::progress::{self, Phase};
 use crate::base::warning::Warning;
 use crate::network::graph::Graph;
 use crate::network::region::{Extent, Region};
@@ -502,6 +503,7 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let graph = &region.graph;
     let mut timings = Vec::new();
     let coverage = Coverage::new(region, options);
+    let snapping = progress::phase("snapping", None, progress::Unit::Items);
     let ((service_snaps, settlement_snaps), core, core_time) = beside_core(graph, || {
         let clock = Instant::now();
         let index = SnapIndex::new(graph, options.snap);
@@ -512,6 +514,7 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         snaps
     });
     timings.push(("core (beside snapping)", core_time));
+    snapping.finish();
     let clock = Instant::now();
 
     let access = options.access_kmh;
@@ -521,7 +524,10 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         services: &region.services,
         anchors: &service_anchors,
     };
-    let results = settlement_fields(&core, points, &settlement_anchors, &Field::ALL);
+    let searches = Some(Field::ALL.len() as u64);
+    let routing = progress::phase("routing", searches, progress::Unit::Items);
+    let results = settlement_fields(&core, points, &settlement_anchors, &Field::ALL, &routing);
+    routing.finish();
     timings.push(("route", clock.elapsed()));
     let inputs = Inputs {
         core: &core,
@@ -609,6 +615,8 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
             points,
             inputs.settlement_anchors,
             &fixed_fields,
+            // A short second pass: inside the phase of whoever assembles.
+            &Phase::none(),
         );
         timings.push(("route_without_mobile", clock.elapsed()));
         clock = Instant::now();

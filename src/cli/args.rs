@@ -15,6 +15,14 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print nothing but errors: no summary, no warnings, no progress. Outputs (files, and
+    /// `-` for standard output) are written as usual.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print each phase (reading, building, snapping, routing, ..., writing) on standard
+    /// error as it ends, with its time and the process's peak memory.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Subcommand)]

@@ -3,7 +3,9 @@
 
 use super::args::{config_only, AnalyzeArgs, InputArgs, ScenarioArgs, SuggestArgs, VulnerableArgs};
 use super::error::CliError;
+use super::show;
 use servicegap::analysis;
+use servicegap::base::progress::{self, Phase};
 use servicegap::input::regions::Regions;
 use servicegap::network::region::Region;
 use servicegap::report;
@@ -55,7 +57,7 @@ fn load(args: &InputArgs) -> Result<Loaded> {
     }
     let file_warnings = service_files.iter().flat_map(|f| &f.warnings);
     for warning in file_warnings.chain(&region.warnings) {
-        eprintln!("warning: {warning}");
+        show::warn(warning);
     }
     let file = args.file.display().to_string();
     if region.settlements.is_empty() {
@@ -73,10 +75,10 @@ fn load(args: &InputArgs) -> Result<Loaded> {
         } else {
             String::new()
         };
-        eprintln!("warning: {}: {small}{fix}", args.file.display());
+        show::warn(format_args!("{}: {small}{fix}", args.file.display()));
     }
     for warning in analysis::extent_warnings(&analysis::Coverage::new(&region, options)) {
-        eprintln!("warning: {warning}");
+        show::warn(warning);
     }
     Ok(Loaded {
         region,
@@ -275,6 +277,7 @@ pub fn build(file: &Path, output: &Path, config: Option<PathBuf>) -> Result {
     let read = clock.elapsed();
     let fingerprint = servicegap::store::cache::settings_fingerprint(&profile);
     let streamed = is_stdout(output);
+    let writing = progress::phase("writing", None, progress::Unit::Items);
     if streamed {
         let bytes = servicegap::store::cache::to_bytes(&region, fingerprint);
         let mut outputs = Outputs::default();
@@ -283,6 +286,7 @@ pub fn build(file: &Path, output: &Path, config: Option<PathBuf>) -> Result {
     } else {
         servicegap::store::cache::write(output, &region, fingerprint)?;
     }
+    writing.finish();
     let g = &region.graph;
     say(
         streamed,
@@ -342,6 +346,8 @@ fn one_stdout(flags: &[(&'static str, &Option<PathBuf>)]) -> Result {
 struct Outputs<'a> {
     files: OutputSet,
     stdout: Option<WriteOutput<'a>>,
+    /// The writing phase, from the first output to the last.
+    writing: Option<Phase>,
 }
 
 type WriteOutput<'a> = Box<dyn FnOnce(&mut OutputWriter) -> std::io::Result<()> + 'a>;
@@ -353,6 +359,10 @@ impl<'a> Outputs<'a> {
         path: &Path,
         write: impl FnOnce(&mut OutputWriter) -> std::io::Result<()> + 'a,
     ) -> Result {
+        let writing = self
+            .writing
+            .get_or_insert_with(|| progress::phase("writing", None, progress::Unit::Items));
+        writing.advance(1);
         if is_stdout(path) {
             self.stdout = Some(Box::new(write));
         } else {
@@ -375,6 +385,7 @@ impl<'a> Outputs<'a> {
             }
         }
         self.files.commit()?;
+        drop(self.writing.take());
         Ok(streamed)
     }
 }
@@ -382,7 +393,9 @@ impl<'a> Outputs<'a> {
 /// Prints a command's closing text: on standard output, or on standard error when standard
 /// output carries an output, so that it stays one clean file.
 fn say(streamed: bool, text: &str) -> Result {
-    if streamed {
+    if show::quiet() {
+        Ok(())
+    } else if streamed {
         eprint!("{text}");
         Ok(())
     } else {

@@ -7,6 +7,7 @@ mod args;
 mod command;
 mod error;
 mod interrupt;
+mod show;
 
 pub use error::CliError;
 
@@ -21,6 +22,11 @@ pub fn parse() -> Result<Cli, CliError> {
 /// Runs the command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     interrupt::install();
+    show::install(match (cli.quiet, cli.verbose) {
+        (true, _) => show::Level::Quiet,
+        (false, true) => show::Level::Verbose,
+        (false, false) => show::Level::Normal,
+    });
     match cli.command {
         Command::Analyze(args) => command::analyze(*args),
         Command::Build {
