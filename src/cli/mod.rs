@@ -1,10 +1,11 @@
 //! The command line (binary only): the flags ([`args`]), one function per command
-//! ([`command`]), how failures are reported ([`error`]) and what Ctrl-C does
-//! ([`interrupt`]). Only here are flag names known,
+//! ([`command`]), the documentation commands ([`docs`]), what a run shows on standard error
+//! ([`show`]), how failures are reported ([`error`]) and what Ctrl-C does ([`interrupt`]). Only here are flag names known,
 //! and only here is anything printed.
 
 mod args;
 mod command;
+mod docs;
 mod error;
 mod interrupt;
 mod show;
@@ -39,5 +40,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Vulnerable(args) => command::vulnerable(*args),
         Command::Suggest(args) => command::suggest(*args),
         Command::Inspect { file, json, config } => command::inspect(&file, json, config),
+        Command::Completions { shell } => docs::completions(shell),
+        Command::Man { command } => docs::man(command.as_deref()),
+        Command::Help { command } => docs::help(command.as_deref()),
     }
 }

@@ -11,7 +11,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use servicegap::base::progress::{self, PhaseInfo, Sink, Unit};
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
 /// How long a phase runs before its bar appears, unless the environment says otherwise:
@@ -22,6 +22,9 @@ const DEFAULT_DELAY: Duration = Duration::from_millis(1000);
 const TICK: Duration = Duration::from_millis(50);
 
 static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// The bars, for [`clear`] on an interrupt.
+static BARS: OnceLock<Arc<Bars>> = OnceLock::new();
 
 /// How much a run shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +47,7 @@ pub fn install(level: Level) {
             multi: MultiProgress::new(),
             delay: delay(),
             colour: !no_colour,
+            stopped: AtomicBool::new(false),
             active: Mutex::new(Vec::new()),
         })
     });
@@ -53,6 +57,7 @@ pub fn install(level: Level) {
         return;
     }
     if let Some(bars) = &bars {
+        let _ = BARS.set(Arc::clone(bars));
         let bars = Arc::clone(bars);
         // The thread lives as long as the process: it only reads counts and draws.
         std::thread::spawn(move || loop {
@@ -61,6 +66,21 @@ pub fn install(level: Level) {
         });
     }
     let _ = progress::set_sink(Box::new(Shown { verbose, bars }));
+}
+
+/// Takes every bar off the terminal (the process is about to end mid-phase), and stops
+/// drawing.
+pub fn clear() {
+    if let Some(bars) = BARS.get() {
+        let mut active = bars.active();
+        for (_, bar) in active.drain(..) {
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+        }
+        bars.stopped.store(true, Ordering::Relaxed);
+        let _ = bars.multi.clear();
+    }
 }
 
 /// Whether the run prints nothing but errors.
@@ -121,6 +141,8 @@ struct Bars {
     multi: MultiProgress,
     delay: Duration,
     colour: bool,
+    /// Set by [`clear`]: no bar is drawn any more.
+    stopped: AtomicBool,
     active: Mutex<Vec<(Arc<PhaseInfo>, Option<ProgressBar>)>>,
 }
 
@@ -131,6 +153,9 @@ impl Bars {
     }
 
     fn start(&self, phase: &Arc<PhaseInfo>) {
+        if self.stopped.load(Ordering::Relaxed) {
+            return;
+        }
         let bar = self.delay.is_zero().then(|| self.bar(phase));
         self.active().push((Arc::clone(phase), bar));
     }
@@ -149,6 +174,9 @@ impl Bars {
     /// Shows the bars of the phases that have run long enough, and redraws the counts.
     fn tick(&self) {
         let mut active = self.active();
+        if self.stopped.load(Ordering::Relaxed) {
+            return;
+        }
         for (phase, bar) in active.iter_mut() {
             match bar {
                 Some(bar) if phase.total().is_some() => bar.set_position(phase.done()),
