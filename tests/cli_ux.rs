@@ -223,11 +223,24 @@ fn verbose_prints_one_line_per_phase_with_time_and_memory() {
 
     // From a graph cache: read, no graph built.
     let cache = dir.path().join("b.sgraph");
-    assert!(
-        run(bin().arg("build").arg(bayreuth()).arg("-o").arg(&cache))
-            .status
-            .success()
-    );
+    let streamed = run(bin()
+        .args(["-v", "build"])
+        .arg(bayreuth())
+        .args(["-o", "-"]));
+    let build = run(bin()
+        .args(["-v", "build"])
+        .arg(bayreuth())
+        .arg("-o")
+        .arg(&cache));
+    for out in [&streamed, &build] {
+        assert!(out.status.success(), "{}", stderr(out));
+        // The closing line, then the phases: one writing phase either way.
+        let err = stderr(out);
+        let lines: Vec<&str> = err.lines().filter(|l| l.contains(" s, peak ")).collect();
+        let names = phases(&lines.join("\n"));
+        assert_eq!(names, ["reading", "building", "writing"], "{err}");
+    }
+    assert_eq!(std::fs::read(&cache).unwrap(), streamed.stdout);
     let out = run(bin()
         .args(["-v", "vulnerable", "--kind", "grocery"])
         .arg(&cache));

@@ -277,16 +277,17 @@ pub fn build(file: &Path, output: &Path, config: Option<PathBuf>) -> Result {
     let read = clock.elapsed();
     let fingerprint = servicegap::store::cache::settings_fingerprint(&profile);
     let streamed = is_stdout(output);
-    let writing = progress::phase("writing", None, progress::Unit::Items);
     if streamed {
         let bytes = servicegap::store::cache::to_bytes(&region, fingerprint);
         let mut outputs = Outputs::default();
         outputs.write(output, |w| w.write_all(&bytes))?;
         outputs.finish()?;
     } else {
+        // Streamed, the bytes go through the outputs' own writing phase.
+        let writing = progress::phase("writing", None, progress::Unit::Items);
         servicegap::store::cache::write(output, &region, fingerprint)?;
+        writing.finish();
     }
-    writing.finish();
     let g = &region.graph;
     say(
         streamed,
