@@ -8,7 +8,8 @@
 //! One folder per stage, in the order the data flows (nothing imports a later stage):
 //!
 //! - [`base`]: coordinates and ellipsoidal distances, service kinds, service points,
-//!   settlements, OSM ids, the error type, warnings.
+//!   settlements, OSM ids, the error type, warnings, progress reports
+//!   ([`base::progress`]: the stages name their phases, the binary decides what to show).
 //! - [`read`]: the tag rules ([`read::profile`]) and the `.osm.pbf` reader ([`read::osm`]),
 //!   which yields road ways ([`read::roads`]), service points and settlements.
 //! - [`input`]: planners' files: Pipos exports, CSV, xlsx, GeoJSON, SCB grids, region

@@ -4,6 +4,7 @@
 
 use crate::base::error::Result;
 use crate::base::feature::Settlement;
+use crate::base::progress;
 use crate::input::services::ServiceFile;
 use crate::network::graph::Graph;
 use crate::network::region::{Extent, Region};
@@ -38,10 +39,12 @@ pub fn open(path: &Path, profile: &Profile) -> Result<Region> {
 pub fn read_pbf(path: &Path, profile: &Profile) -> Result<Region> {
     let data = osm::read_pbf_with(path, profile)?;
     let clock = Instant::now();
+    let building = progress::phase("building", None, progress::Unit::Items);
     let graph = Graph::build(&data.roads);
     let mut timings = data.stats.timings.clone();
     let extent = Extent::of_extract(data.header_bbox, &graph);
     timings.push(("graph", clock.elapsed()));
+    building.finish();
     Ok(Region {
         graph,
         extent,

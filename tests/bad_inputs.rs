@@ -229,7 +229,7 @@ fn cases() -> Vec<Case> {
         ),
         (
             "grocery=10mi",
-            "`grocery=10mi`: the value needs a unit, km or min (e.g. 10km)",
+            "`grocery=10mi`: `mi` is not a unit of thresholds: did you mean `10min`?",
         ),
         (
             "grocery=-1km",

@@ -14,6 +14,7 @@ mod analyze_cli;
 mod bad_inputs;
 mod cache;
 mod cli;
+mod cli_ux;
 mod crs;
 mod extent;
 mod fixtures;

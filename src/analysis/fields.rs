@@ -8,6 +8,7 @@
 //! so the two always add up to the edge exactly.
 
 use crate::base::feature::{ServiceKind, ServicePoint};
+use crate::base::progress::Phase;
 use crate::network::graph::{Edge, Graph, NodeIdx};
 use crate::network::region::Region;
 use crate::network::snap::{Snap, SnapIndex};
@@ -241,11 +242,13 @@ impl Points<'_> {
 }
 
 /// Runs the search of every field of `fields` on `core`, seeded with the points of its kind,
-/// in parallel with one workspace per thread, and gives each field's labels to `read`.
+/// in parallel with one workspace per thread, and gives each field's labels to `read`; each
+/// search done counts one on `progress`.
 pub(crate) fn search_fields<R: Send>(
     core: &Core<'_>,
     points: Points<'_>,
     fields: &[Field],
+    progress: &Phase,
     read: impl Fn(Field, &Workspace) -> R + Sync,
 ) -> Vec<R> {
     let pool = WorkspacePool::new();
@@ -253,28 +256,32 @@ pub(crate) fn search_fields<R: Send>(
         .par_iter()
         .map(|&field| {
             let seeds = points.seeds(core.graph(), field);
-            pool.with(|ws| {
+            let values = pool.with(|ws| {
                 core.nearest_sources(field.metric, &seeds, ws);
                 read(field, ws)
-            })
+            });
+            progress.advance(1);
+            values
         })
         .collect()
 }
 
 /// The values of every settlement (anchored at `settlements`) in each of `fields`: one vector
 /// per field, `(cost, service)` per settlement, `None` without a road or a reachable point.
+/// Each search done counts one on `progress`.
 pub(crate) fn settlement_fields(
     core: &Core<'_>,
     points: Points<'_>,
     settlements: &[Option<Anchor>],
     fields: &[Field],
+    progress: &Phase,
 ) -> Vec<Vec<Option<(u32, u32)>>> {
     let graph = core.graph();
     let by_edge: Vec<Vec<(u32, u32)>> = ServiceKind::ALL
         .iter()
         .map(|&k| points.by_edge(k))
         .collect();
-    search_fields(core, points, fields, |field, ws| {
+    search_fields(core, points, fields, progress, |field, ws| {
         let by_edge = &by_edge[field.kind as usize];
         settlements
             .iter()

@@ -46,6 +46,7 @@ pub use fields::Field;
 
 use crate::base::coord::Coord;
 use crate::base::feature::{ServiceKind, ServiceKinds, ServicePoint, Settlement};
+use crate::base::progress::{self, Phase};
 use crate::base::warning::Warning;
 use crate::network::graph::Graph;
 use crate::network::region::{Extent, Region};
@@ -122,26 +123,71 @@ pub struct ThresholdSetting {
     pub threshold: Threshold,
 }
 
+/// The name among `names` closest in spelling to `name` (case aside), if any is close enough to
+/// be what was meant: for "did you mean" in errors.
+pub fn closest_name<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Jaro-Winkler weighs a shared beginning, as in typos of a word's end (`grocey`, `kms`);
+    // 0.8 keeps unrelated words (`bakery` and `grocery` score 0.61) from being offered.
+    const CLOSE: f64 = 0.8;
+    let name = name.trim().to_lowercase();
+    names
+        .into_iter()
+        .map(|n| (strsim::jaro_winkler(&name, n), n))
+        .filter(|&(score, _)| score >= CLOSE)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
+}
+
+/// The kind named `name` (case aside), or the error naming the closest kind.
+///
+/// # Errors
+/// The kind closest to `name` in spelling, if one is close, as `Err(Some(kind))`.
+pub fn kind_named(name: &str) -> Result<ServiceKind, Option<ServiceKind>> {
+    ServiceKind::from_name(&name.trim().to_lowercase()).ok_or_else(|| {
+        closest_name(name, ServiceKind::ALL.iter().map(|k| k.name()))
+            .and_then(ServiceKind::from_name)
+    })
+}
+
 impl FromStr for ThresholdSetting {
     type Err = crate::base::error::ThresholdError;
+    /// `KIND=VALUE{km|min}`; kind and unit in any case, a space before the unit allowed
+    /// (`grocery=10 KM`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         use crate::base::error::ThresholdError;
         let text = || s.to_owned();
         let (kind, value) = s
             .split_once('=')
             .ok_or_else(|| ThresholdError::NotKindValue { text: text() })?;
-        let kind =
-            ServiceKind::from_name(kind.trim()).ok_or_else(|| ThresholdError::UnknownKind {
-                text: text(),
-                kind: kind.to_owned(),
-            })?;
+        let kind = kind_named(kind).map_err(|closest| ThresholdError::UnknownKind {
+            text: text(),
+            kind: kind.to_owned(),
+            closest,
+        })?;
         let value = value.trim();
-        let (number, unit) = if let Some(n) = value.strip_suffix("km") {
+        let lower = value.to_lowercase();
+        let (number, unit) = if let Some(n) = lower.strip_suffix("km") {
             (n, Unit::Km)
-        } else if let Some(n) = value.strip_suffix("min") {
+        } else if let Some(n) = lower.strip_suffix("min") {
             (n, Unit::Min)
         } else {
-            return Err(ThresholdError::NoUnit { text: text() });
+            // The unit is the letters the value ends in.
+            let number = lower.trim_end_matches(char::is_alphabetic);
+            let unit = &lower[number.len()..];
+            return Err(match unit {
+                // No number before letters: a word, not a value with a wrong unit.
+                _ if unit.is_empty() || number.trim().is_empty() => {
+                    ThresholdError::NoUnit { text: text() }
+                }
+                "m" | "metre" | "metres" | "meter" | "meters" => {
+                    ThresholdError::Metres { text: text() }
+                }
+                _ => ThresholdError::UnknownUnit {
+                    text: text(),
+                    unit: value.get(number.len()..).unwrap_or(unit).to_owned(),
+                    closest: closest_name(unit, ["km", "min"]),
+                },
+            });
         };
         let value: f64 = number
             .trim()
@@ -502,6 +548,7 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let graph = &region.graph;
     let mut timings = Vec::new();
     let coverage = Coverage::new(region, options);
+    let snapping = progress::phase("snapping", None, progress::Unit::Items);
     let ((service_snaps, settlement_snaps), core, core_time) = beside_core(graph, || {
         let clock = Instant::now();
         let index = SnapIndex::new(graph, options.snap);
@@ -512,6 +559,7 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         snaps
     });
     timings.push(("core (beside snapping)", core_time));
+    snapping.finish();
     let clock = Instant::now();
 
     let access = options.access_kmh;
@@ -521,7 +569,10 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         services: &region.services,
         anchors: &service_anchors,
     };
-    let results = settlement_fields(&core, points, &settlement_anchors, &Field::ALL);
+    let searches = Some(Field::ALL.len() as u64);
+    let routing = progress::phase("routing", searches, progress::Unit::Items);
+    let results = settlement_fields(&core, points, &settlement_anchors, &Field::ALL, &routing);
+    routing.finish();
     timings.push(("route", clock.elapsed()));
     let inputs = Inputs {
         core: &core,
@@ -609,6 +660,8 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
             points,
             inputs.settlement_anchors,
             &fixed_fields,
+            // A short second pass: inside the phase of whoever assembles.
+            &Phase::none(),
         );
         timings.push(("route_without_mobile", clock.elapsed()));
         clock = Instant::now();
@@ -1010,6 +1063,21 @@ mod tests {
             .parse::<ThresholdSetting>()
             .is_err_and(|e| e.to_string().contains("unit")));
         assert!("grocery10km".parse::<ThresholdSetting>().is_err());
+        // Unit and kind in any case, a space before the unit.
+        for text in [
+            "grocery=10KM",
+            "grocery=10 km",
+            "grocery=10Km",
+            "Grocery=10km",
+        ] {
+            let s: ThresholdSetting = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                (s.kind, s.threshold.to_string()),
+                (ServiceKind::Grocery, "10km".into())
+            );
+        }
+        assert_eq!(closest_name("grocey", ["grocery", "fuel"]), Some("grocery"));
+        assert_eq!(closest_name("bakery", ["grocery", "fuel"]), None);
         assert!("grocery=-1km".parse::<ThresholdSetting>().is_err());
         assert!("grocery=xkm".parse::<ThresholdSetting>().is_err());
     }

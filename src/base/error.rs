@@ -152,16 +152,37 @@ pub enum ThresholdError {
         text: String,
     },
     /// The kind is none of [`crate::ServiceKind::ALL`].
-    #[error("`{text}`: unknown kind `{kind}` (kinds: {})", kind_names())]
+    #[error("`{text}`: {}", unknown_kind(kind, *closest))]
     UnknownKind {
         /// The setting as given.
         text: String,
         /// The kind as given.
         kind: String,
+        /// The kind whose name is closest to it, if any is close.
+        closest: Option<crate::ServiceKind>,
     },
-    /// The value ends in neither `km` nor `min`.
+    /// The value has no unit.
     #[error("`{text}`: the value needs a unit, km or min (e.g. 10km)")]
     NoUnit {
+        /// The setting as given.
+        text: String,
+    },
+    /// The value's unit is neither `km` nor `min` (in any case).
+    #[error("`{text}`: `{unit}` is not a unit of thresholds: {}", match closest {
+        Some(closest) => format!("did you mean `{}{closest}`?", number_before(text, unit)),
+        None => "use km or min (e.g. 10km)".to_owned(),
+    })]
+    UnknownUnit {
+        /// The setting as given.
+        text: String,
+        /// The unit as given, at the end of the setting.
+        unit: String,
+        /// The unit closest to it, `km` or `min`, if one is close (`km` for `kms`).
+        closest: Option<&'static str>,
+    },
+    /// The value is in metres, which thresholds are not given in.
+    #[error("`{text}`: metres are not a threshold unit: use km or min (e.g. 10km)")]
+    Metres {
         /// The setting as given.
         text: String,
     },
@@ -176,6 +197,23 @@ pub enum ThresholdError {
 }
 
 /// The kind names, in [`crate::ServiceKind::ALL`] order, for messages.
+/// The number of a `KIND=NUMBER UNIT` setting: what stands between `=` and `unit`.
+fn number_before<'a>(text: &'a str, unit: &str) -> &'a str {
+    let value = text.split_once('=').map_or(text, |(_, v)| v).trim();
+    value
+        .get(..value.len().saturating_sub(unit.len()))
+        .unwrap_or(value)
+        .trim()
+}
+
+/// `unknown kind `x``, with the closest kind or, with none close, the list of kinds.
+pub(crate) fn unknown_kind(kind: &str, closest: Option<crate::ServiceKind>) -> String {
+    match closest {
+        Some(k) => format!("unknown kind `{kind}`: did you mean `{k}`?"),
+        None => format!("unknown kind `{kind}` (kinds: {})", kind_names()),
+    }
+}
+
 pub(crate) fn kind_names() -> String {
     crate::ServiceKind::ALL
         .iter()

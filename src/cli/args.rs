@@ -3,6 +3,26 @@
 //! command handed to the library as [`Flags`].
 
 use clap::{Parser, Subcommand};
+
+/// The `Examples:` section closing a command's help: one command line a line, each run as
+/// written by the tests, from a folder holding the repository's `data/` and an extract of
+/// Sweden as `sweden-latest.osm.pbf`. `data:` and `sweden:` add a line saying what those are.
+macro_rules! examples {
+    (sweden: $($line:literal),+ $(,)?) => {
+        examples!(@ $($line),+; "\n\n(data/ is the servicegap repository's data folder; \
+            sweden-latest.osm.pbf stands for any OpenStreetMap extract of Sweden)")
+    };
+    (data: $($line:literal),+ $(,)?) => {
+        examples!(@ $($line),+; "\n\n(data/ is the servicegap repository's data folder)")
+    };
+    ($($line:literal),+ $(,)?) => {
+        examples!(@ $($line),+; "")
+    };
+    (@ $($line:literal),+; $note:literal) => {
+        concat!("Examples:", $("\n  ", $line,)+ $note)
+    };
+}
+
 use servicegap::analysis::ThresholdSetting;
 use servicegap::input::crs::Crs;
 use servicegap::settings::{Flags, Metres};
@@ -11,19 +31,48 @@ use std::path::PathBuf;
 
 /// Road distance and car time from every settlement to the nearest basic service.
 #[derive(Parser)]
-#[command(name = "servicegap", version, about)]
+#[command(
+    name = "servicegap",
+    version,
+    about,
+    disable_help_subcommand = true,
+    after_help = examples!(sweden:
+        "servicegap analyze data/osm/de-north-bayreuth-rural.osm.pbf --out-dir results",
+        "servicegap analyze sweden-latest.osm.pbf --settlements data/sweden/scb_befolkning_1km_2024_populated.csv.gz --services data/sweden/pipos_apoteksvaror_2025-11-12.xlsx --regions data/sweden/swedish_municipalities.geojson --out-dir results",
+        "servicegap help analyze",
+    )
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print nothing but errors: no summary, no warnings, no progress. Outputs (files, and
+    /// `-` for standard output) are written as usual, and so is what inspect, config,
+    /// completions, man and help print.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print each phase (reading, building, snapping, routing, ..., writing) on standard
+    /// error as it ends, with its time and the process's peak memory.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Subcommand)]
 pub enum Command {
     /// For every settlement: road km and car minutes to the nearest point of each kind, and
     /// which settlements are beyond the thresholds. Prints the summary; writes files on request.
+    #[command(after_help = examples!(sweden:
+        "servicegap analyze data/osm/de-north-bayreuth-rural.osm.pbf --out-dir results",
+        "servicegap analyze data/osm/de-north-bayreuth-rural.osm.pbf --threshold grocery=15min --csv gaps.csv",
+        "servicegap analyze sweden-latest.osm.pbf --settlements data/sweden/scb_befolkning_1km_2024_populated.csv.gz --services data/sweden/pipos_apoteksvaror_2025-11-12.xlsx --regions data/sweden/swedish_municipalities.geojson --regions-out regions.geojson --summary summary.json",
+    ))]
     Analyze(Box<AnalyzeArgs>),
     /// Read an extract once and save its road graph, service points and settlements as a graph
     /// cache, which `analyze` and `inspect` load in a fraction of the time.
+    #[command(after_help = examples!(data:
+        "servicegap build data/osm/de-north-bayreuth-rural.osm.pbf -o bayreuth.sgraph",
+        "servicegap analyze bayreuth.sgraph --summary summary.json",
+        "servicegap inspect bayreuth.sgraph",
+    ))]
     Build {
         /// The OpenStreetMap extract (.osm.pbf).
         file: PathBuf,
@@ -36,17 +85,39 @@ pub enum Command {
         config: Option<PathBuf>,
     },
     /// Print the default settings file, commented, to start a project's servicegap.toml from.
+    #[command(after_help = examples!(data:
+        "servicegap config > servicegap.toml",
+        "servicegap analyze data/osm/de-north-bayreuth-rural.osm.pbf --config servicegap.toml",
+    ))]
     Config,
     /// Compare what-if scenarios (service points closed or added) with the baseline: prints
     /// a side-by-side table; writes the comparison and the per-settlement changes on request.
+    #[command(after_help = examples!(data:
+        "servicegap scenario data/osm/de-north-bayreuth-rural.osm.pbf --scenarios data/scenarios/bayreuth-plan.toml",
+        "servicegap scenario data/osm/de-north-bayreuth-rural.osm.pbf --scenarios data/scenarios/bayreuth-plan.toml --compare-out compare.json --diff-out diff.geojson",
+    ))]
     Scenario(Box<ScenarioArgs>),
     /// For every service point of one kind: the settlements and population it serves, and
     /// who would end up beyond the threshold if it alone closed. Prints the top 20.
+    #[command(after_help = examples!(sweden:
+        "servicegap vulnerable data/osm/de-north-bayreuth-rural.osm.pbf --kind grocery",
+        "servicegap vulnerable data/osm/de-north-bayreuth-rural.osm.pbf --kind post --threshold post=15min -o post.geojson",
+        "servicegap vulnerable sweden-latest.osm.pbf --kind pharmacy --services data/sweden/pipos_apoteksvaror_2025-11-12.xlsx --settlements data/sweden/scb_befolkning_1km_2024_populated.csv.gz --regions data/sweden/swedish_municipalities.geojson --csv pharmacies.csv",
+    ))]
     Vulnerable(Box<VulnerableArgs>),
     /// Where up to k new service points of one kind would bring the most people within the
     /// threshold (greedy maximal coverage). Prints the picks.
+    #[command(after_help = examples!(sweden:
+        "servicegap suggest data/osm/de-north-bayreuth-rural.osm.pbf --kind grocery -k 2 -o sites.geojson",
+        "servicegap suggest data/osm/de-north-bayreuth-rural.osm.pbf --kind post --threshold post=8km",
+        "servicegap suggest sweden-latest.osm.pbf --kind pharmacy --services data/sweden/pipos_apoteksvaror_2025-11-12.xlsx --settlements data/sweden/scb_befolkning_1km_2024_populated.csv.gz -k 5",
+    ))]
     Suggest(Box<SuggestArgs>),
     /// Read an extract and report what it holds: road graph, service points, settlements.
+    #[command(after_help = examples!(data:
+        "servicegap inspect data/osm/de-north-bayreuth-rural.osm.pbf",
+        "servicegap inspect data/osm/de-north-bayreuth-rural.osm.pbf --json > inspect.json",
+    ))]
     Inspect {
         /// The OpenStreetMap extract (.osm.pbf) or a graph cache from `servicegap build`.
         file: PathBuf,
@@ -57,7 +128,53 @@ pub enum Command {
         #[arg(long, value_name = "servicegap.toml")]
         config: Option<PathBuf>,
     },
+    /// Print a completion script for a shell, to install where the shell looks for them
+    /// (see the README).
+    #[command(after_help = examples!(
+        "servicegap completions bash > servicegap.bash",
+        "servicegap completions zsh > _servicegap",
+        "servicegap completions fish > servicegap.fish",
+    ))]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of servicegap, or of one command, made from this help.
+    #[command(after_help = examples!(
+        "servicegap man > servicegap.1",
+        "servicegap man analyze > servicegap-analyze.1",
+    ))]
+    Man {
+        /// The command whose page to print (default: the main page, listing the commands).
+        #[arg(value_name = "COMMAND", value_parser = clap::builder::PossibleValuesParser::new(COMMANDS))]
+        command: Option<String>,
+    },
+    /// Print the help of servicegap or of one of its commands.
+    #[command(after_help = examples!(
+        "servicegap help",
+        "servicegap help analyze",
+    ))]
+    Help {
+        /// The command whose help to print.
+        #[arg(value_name = "COMMAND", value_parser = clap::builder::PossibleValuesParser::new(COMMANDS))]
+        command: Option<String>,
+    },
 }
+
+/// The commands by name, for `man COMMAND` and `help COMMAND` (a test checks the list against
+/// the commands clap knows).
+pub const COMMANDS: [&str; 10] = [
+    "analyze",
+    "build",
+    "config",
+    "scenario",
+    "vulnerable",
+    "suggest",
+    "inspect",
+    "completions",
+    "man",
+    "help",
+];
 
 /// `on` or `off`.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -199,15 +316,24 @@ pub struct InputArgs {
     pub json: bool,
 }
 
-/// A `--kind` value; the error lists the kinds.
+/// A `--kind` value (in any case); the error offers the closest kind, or lists them.
 fn parse_kind(name: &str) -> Result<ServiceKind, UnknownKind> {
-    ServiceKind::from_name(name).ok_or_else(|| UnknownKind(name.to_owned()))
+    servicegap::analysis::kind_named(name).map_err(|closest| UnknownKind {
+        name: name.to_owned(),
+        closest,
+    })
 }
 
-/// A kind name that is none of [`ServiceKind::ALL`].
+/// A kind name that is none of [`ServiceKind::ALL`], with the kind meant if one is close.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown kind `{0}` (kinds: {kinds})", kinds = kind_names())]
-pub struct UnknownKind(String);
+#[error("{}", match closest {
+    Some(kind) => format!("unknown kind `{name}`: did you mean `{kind}`?"),
+    None => format!("unknown kind `{name}` (kinds: {})", kind_names()),
+})]
+pub struct UnknownKind {
+    name: String,
+    closest: Option<ServiceKind>,
+}
 
 fn kind_names() -> String {
     let names: Vec<&str> = ServiceKind::ALL.iter().map(|k| k.name()).collect();

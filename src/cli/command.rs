@@ -3,7 +3,9 @@
 
 use super::args::{config_only, AnalyzeArgs, InputArgs, ScenarioArgs, SuggestArgs, VulnerableArgs};
 use super::error::CliError;
+use super::show;
 use servicegap::analysis;
+use servicegap::base::progress::{self, Phase};
 use servicegap::input::regions::Regions;
 use servicegap::network::region::Region;
 use servicegap::report;
@@ -55,7 +57,7 @@ fn load(args: &InputArgs) -> Result<Loaded> {
     }
     let file_warnings = service_files.iter().flat_map(|f| &f.warnings);
     for warning in file_warnings.chain(&region.warnings) {
-        eprintln!("warning: {warning}");
+        show::warn(warning);
     }
     let file = args.file.display().to_string();
     if region.settlements.is_empty() {
@@ -73,10 +75,10 @@ fn load(args: &InputArgs) -> Result<Loaded> {
         } else {
             String::new()
         };
-        eprintln!("warning: {}: {small}{fix}", args.file.display());
+        show::warn(format_args!("{}: {small}{fix}", args.file.display()));
     }
     for warning in analysis::extent_warnings(&analysis::Coverage::new(&region, options)) {
-        eprintln!("warning: {warning}");
+        show::warn(warning);
     }
     Ok(Loaded {
         region,
@@ -322,7 +324,10 @@ pub fn build(file: &Path, output: &Path, config: Option<PathBuf>) -> Result {
         outputs.write(output, |w| w.write_all(&bytes))?;
         outputs.finish()?;
     } else {
+        // Streamed, the bytes go through the outputs' own writing phase.
+        let writing = progress::phase("writing", None, progress::Unit::Items);
         servicegap::store::cache::write(output, &region, fingerprint)?;
+        writing.finish();
     }
     let g = &region.graph;
     say(
@@ -398,6 +403,8 @@ fn print_json(doc: &serde_json::Value) -> Result {
 struct Outputs<'a> {
     files: OutputSet,
     stdout: Option<WriteOutput<'a>>,
+    /// The writing phase, from the first output to the last.
+    writing: Option<Phase>,
 }
 
 type WriteOutput<'a> = Box<dyn FnOnce(&mut OutputWriter) -> std::io::Result<()> + 'a>;
@@ -409,6 +416,10 @@ impl<'a> Outputs<'a> {
         path: &Path,
         write: impl FnOnce(&mut OutputWriter) -> std::io::Result<()> + 'a,
     ) -> Result {
+        let writing = self
+            .writing
+            .get_or_insert_with(|| progress::phase("writing", None, progress::Unit::Items));
+        writing.advance(1);
         if is_stdout(path) {
             self.stdout = Some(Box::new(write));
         } else {
@@ -431,6 +442,7 @@ impl<'a> Outputs<'a> {
             }
         }
         self.files.commit()?;
+        drop(self.writing.take());
         Ok(streamed)
     }
 }
@@ -438,7 +450,9 @@ impl<'a> Outputs<'a> {
 /// Prints a command's closing text: on standard output, or on standard error when standard
 /// output carries an output, so that it stays one clean file.
 fn say(streamed: bool, text: &str) -> Result {
-    if streamed {
+    if show::quiet() {
+        Ok(())
+    } else if streamed {
         eprint!("{text}");
         Ok(())
     } else {

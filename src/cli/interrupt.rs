@@ -21,6 +21,7 @@ pub fn install() {
         if let Some(signal) = signals.forever().next() {
             // Held until the process ends: no output set starts or renames a file meanwhile.
             let _held = servicegap::store::output::abandon_pending();
+            super::show::clear();
             let name = if signal == SIGINT {
                 "SIGINT"
             } else {

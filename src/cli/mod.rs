@@ -1,12 +1,14 @@
 //! The command line (binary only): the flags ([`args`]), one function per command
-//! ([`command`]), how failures are reported ([`error`]) and what Ctrl-C does
-//! ([`interrupt`]). Only here are flag names known,
+//! ([`command`]), the documentation commands ([`docs`]), what a run shows on standard error
+//! ([`show`]), how failures are reported ([`error`]) and what Ctrl-C does ([`interrupt`]). Only here are flag names known,
 //! and only here is anything printed.
 
 mod args;
 mod command;
+mod docs;
 mod error;
 mod interrupt;
+mod show;
 
 pub use error::CliError;
 
@@ -21,6 +23,11 @@ pub fn parse() -> Result<Cli, CliError> {
 /// Runs the command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     interrupt::install();
+    show::install(match (cli.quiet, cli.verbose) {
+        (true, _) => show::Level::Quiet,
+        (false, true) => show::Level::Verbose,
+        (false, false) => show::Level::Normal,
+    });
     match cli.command {
         Command::Analyze(args) => command::analyze(*args),
         Command::Build {
@@ -33,5 +40,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Vulnerable(args) => command::vulnerable(*args),
         Command::Suggest(args) => command::suggest(*args),
         Command::Inspect { file, json, config } => command::inspect(&file, json, config),
+        Command::Completions { shell } => docs::completions(shell),
+        Command::Man { command } => docs::man(command.as_deref()),
+        Command::Help { command } => docs::help(command.as_deref()),
     }
 }

@@ -134,8 +134,8 @@ pub enum SettingsError {
     File {
         /// The settings file.
         path: PathBuf,
-        /// What is wrong and where.
-        error: ConfigError,
+        /// What is wrong and where (boxed: an error should be cheap to pass up).
+        error: Box<ConfigError>,
     },
 }
 

@@ -156,6 +156,23 @@ pub struct Snapping {
     pub access_kmh: Option<f64>,
 }
 
+/// The parser's ``unknown field `grocey`, expected one of `grocery`, ...`` with the
+/// closest expected name offered: `did you mean `grocery`?`.
+fn with_closest_field(message: String) -> String {
+    let quoted = |s: &str| s.trim().trim_matches('`').to_owned();
+    let Some(rest) = message.strip_prefix("unknown field ") else {
+        return message;
+    };
+    let Some((field, expected)) = rest.split_once(", expected one of ") else {
+        return message;
+    };
+    let names: Vec<String> = expected.split(',').map(quoted).collect();
+    match crate::analysis::closest_name(&quoted(field), names.iter().map(String::as_str)) {
+        Some(name) => format!("unknown key {}: did you mean `{name}`?", field.trim()),
+        None => message,
+    }
+}
+
 impl Config {
     /// Reads and checks a settings file.
     ///
@@ -169,7 +186,7 @@ impl Config {
         })?;
         Self::parse(&text).map_err(|error| SettingsError::File {
             path: path.to_path_buf(),
-            error,
+            error: Box::new(error),
         })
     }
 
@@ -181,7 +198,7 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let config: Config = parse_toml(text).map_err(|e| ConfigError {
             line: e.line,
-            problem: ConfigProblem::Toml(e.message),
+            problem: ConfigProblem::Toml(with_closest_field(e.message)),
         })?;
         let at_key = |problem: ConfigProblem| {
             let line = match &problem {

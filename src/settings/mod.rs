@@ -132,10 +132,10 @@ pub fn resolve(flags: Flags) -> Result<Settings, SettingsError> {
     };
     apply_flags(&config, flags).map_err(|(path, problem)| SettingsError::File {
         path,
-        error: ConfigError {
+        error: Box::new(ConfigError {
             line: None,
             problem,
-        },
+        }),
     })
 }
 

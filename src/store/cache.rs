@@ -56,6 +56,7 @@
 use crate::base::coord::Coord;
 use crate::base::error::{CacheProblem, Error, Result};
 use crate::base::feature::{ElementType, FeatureId, OsmId, Place, ServicePoint, Settlement};
+use crate::base::progress;
 use crate::network::graph::{Csr, Edge, Graph, NodeIdx};
 use crate::network::region::{Extent, ExtentSource, Region};
 use crate::read::osm::ReadStats;
@@ -154,7 +155,10 @@ pub fn write(path: &Path, region: &Region, fingerprint: u64) -> Result<()> {
 /// `fingerprint` than the one expected.
 pub fn read(path: &Path, fingerprint: u64) -> Result<Region> {
     let clock = Instant::now();
+    let size = std::fs::metadata(path).ok().map(|m| m.len());
+    let reading = progress::phase("reading", size, progress::Unit::Bytes);
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    reading.advance(bytes.len() as u64);
     let mut region = from_bytes(&bytes, fingerprint).map_err(|problem| Error::Cache {
         path: path.to_path_buf(),
         problem,

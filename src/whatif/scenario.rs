@@ -26,6 +26,7 @@ use crate::analysis::fields::{
 };
 use crate::analysis::{assemble, outside_flags, Analysis, AnalysisOptions, Inputs};
 use crate::base::feature::{ServiceKind, ServicePoint, Settlement};
+use crate::base::progress;
 use crate::network::graph::{Graph, NodeIdx};
 use crate::network::region::{Extent, Region};
 use crate::network::snap::{Snap, SnapIndex};
@@ -63,6 +64,7 @@ impl<'a> Network<'a> {
         let extent = region.extent.as_ref();
         let settlement_outside =
             outside_flags(extent, options.max_snap_m, &region.settlements, |s| s.coord);
+        let snapping = progress::phase("snapping", None, progress::Unit::Items);
         let ((index, settlement_snaps), core, _) = beside_core(graph, || {
             let index = SnapIndex::new(graph, options.snap);
             let settlement_snaps: Vec<Option<Snap>> = region
@@ -73,6 +75,7 @@ impl<'a> Network<'a> {
                 .collect();
             (index, settlement_snaps)
         });
+        snapping.finish();
         let settlement_anchors = anchors(graph, &settlement_snaps, options.access_kmh);
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         let mut edge_settlements = Vec::new();
@@ -199,11 +202,15 @@ impl State {
             services,
             anchors: &anchors,
         };
-        let fields: Vec<Vec<Label>> = search_fields(&net.core, points, &Field::ALL, |_, ws| {
-            (0..graph.node_count() as u32)
-                .map(|n| Label::from(ws.label(NodeIdx(n))))
-                .collect()
-        });
+        let searches = Some(Field::ALL.len() as u64);
+        let routing = progress::phase("routing", searches, progress::Unit::Items);
+        let fields: Vec<Vec<Label>> =
+            search_fields(&net.core, points, &Field::ALL, &routing, |_, ws| {
+                (0..graph.node_count() as u32)
+                    .map(|n| Label::from(ws.label(NodeIdx(n))))
+                    .collect()
+            });
+        routing.finish();
         let mut state = State {
             services: services.to_vec(),
             service_snaps,
@@ -619,6 +626,8 @@ pub fn evaluate(
 ) -> std::result::Result<Vec<Outcome>, ScenarioError> {
     let base = baseline.analysis(net);
     let mut outcomes = Vec::with_capacity(scenarios.len());
+    let count = Some(scenarios.len() as u64);
+    let progress = progress::phase("scenarios", count, progress::Unit::Items);
     for sc in scenarios {
         let fail = |message: String| ScenarioError {
             scenario: sc.name.clone(),
@@ -661,6 +670,7 @@ pub fn evaluate(
             analysis,
             changes,
         });
+        progress.advance(1);
     }
     Ok(outcomes)
 }

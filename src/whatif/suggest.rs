@@ -30,6 +30,7 @@ use crate::analysis::fields::{
 use crate::analysis::{AnalysisOptions, Threshold};
 use crate::base::coord::Coord;
 use crate::base::feature::ServiceKind;
+use crate::base::progress;
 use crate::network::graph::{counting_offsets, counting_place, Graph, NodeIdx};
 use crate::network::region::Region;
 use crate::network::snap::SnapIndex;
@@ -338,7 +339,9 @@ fn gaps(
     threshold: Threshold,
 ) -> Vec<bool> {
     let beyond = |c: u32| value(c, threshold.unit) > threshold.value;
-    let mut values = settlement_fields(core, points, settlements, &[field]);
+    let routing = progress::phase("routing", Some(1), progress::Unit::Items);
+    let mut values = settlement_fields(core, points, settlements, &[field], &routing);
+    routing.finish();
     values
         .pop()
         .unwrap_or_default()
@@ -429,6 +432,7 @@ pub fn suggest(
     let graph = &region.graph;
     let mut timings = Vec::new();
     let mut clock = Instant::now();
+    let snapping = progress::phase("snapping", None, progress::Unit::Items);
     let ((anchors, site_anchors), core, _) = beside_core(graph, || {
         let index = SnapIndex::new(graph, options.snap);
         let anchors = Anchors::new(region, options, &index);
@@ -445,6 +449,7 @@ pub fn suggest(
         };
         (anchors, site_anchors)
     });
+    snapping.finish();
     timings.push(("snap", clock.elapsed()));
     clock = Instant::now();
 
@@ -479,9 +484,12 @@ pub fn suggest(
         sites: &site_anchors,
     };
     let budget_all = limit(threshold);
+    // One bounded search per settlement in gap, then the greedy picks.
+    let progress = progress::phase("coverage", Some(open.len() as u64), progress::Unit::Items);
     let covering: Vec<Vec<u32>> = open
         .par_iter()
         .map_init(Search::default, |search, &i| {
+            progress.advance(1);
             let Some(a) = anchors.settlements[i as usize] else {
                 return Vec::new();
             };

@@ -3,6 +3,7 @@
 //! errors that come of damaged or unsupported files.
 
 use crate::base::error::{Error, Result};
+use crate::base::progress::Phase;
 use crate::read::profile::Profile;
 use osmpbf::{BlobReader, BlobType, PrimitiveBlock};
 use std::fs::File;
@@ -25,6 +26,8 @@ pub(super) struct PbfFile {
     /// The header's bounding box, `[min_lon, min_lat, max_lon, max_lat]` in degrees.
     pub(super) bbox: Option<[f64; 4]>,
     pub(super) profile: Profile,
+    /// Bytes of blocks done, counted once per block by the pass that finishes with it.
+    pub(super) progress: Phase,
 }
 
 impl PbfFile {
@@ -109,6 +112,7 @@ impl PbfFile {
             sorted: false,
             bbox: None,
             profile: Profile::default(),
+            progress: Phase::none(),
         };
         let header = pbf.read_header(BlockExtent {
             offset: header_offset,

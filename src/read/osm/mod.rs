@@ -48,6 +48,7 @@ mod nodes;
 
 use crate::base::error::Result;
 use crate::base::feature::{ServicePoint, Settlement};
+use crate::base::progress;
 use crate::read::profile::Profile;
 use crate::read::roads::RoadInput;
 use assemble::{assemble_features, assemble_roads};
@@ -139,6 +140,8 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
 
     let mut pbf = PbfFile::open(path)?;
     pbf.profile = profile.clone();
+    let bytes: u64 = pbf.blocks.iter().map(|b| b.len).sum();
+    pbf.progress = progress::phase("reading", Some(bytes), progress::Unit::Bytes);
     stats.blocks = pbf.blocks.len();
     stats.sorted = pbf.sorted;
     let header_bbox = pbf.bbox;
@@ -196,6 +199,7 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
         .any(|(i, b)| *i < first_way_pass_block && b.has_ways_or_relations);
     if use_sort_order && unread_ways {
         // Ways sit among the nodes after all: decode every block in the way pass.
+        drop(pbf);
         return read(path, profile, true);
     }
     let coords: Vec<u64> = coords.into_iter().map(AtomicU64::into_inner).collect();
@@ -229,16 +233,21 @@ impl PbfFile {
     /// node pass does not decode it again.
     fn way_block(&self, index: usize, keep_node_blocks: bool) -> Result<WayBlock> {
         let bytes = self.read_bytes(self.blocks[index])?;
-        if let Some(block) = direct::scan_ways(&bytes, &self.profile) {
-            return Ok(block);
+        let block = match direct::scan_ways(&bytes, &self.profile) {
+            Some(block) => block,
+            None => self.decode_block(index, &bytes, |block| {
+                let mut out = decode::scan_ways(&block, &self.profile);
+                if out.has_nodes && keep_node_blocks {
+                    out.decoded = Some(block);
+                }
+                out
+            })?,
+        };
+        // A block with nodes is counted by the node pass, which reads it too.
+        if !block.has_nodes {
+            self.progress.advance(self.blocks[index].len);
         }
-        self.decode_block(index, &bytes, |block| {
-            let mut out = decode::scan_ways(&block, &self.profile);
-            if out.has_nodes && keep_node_blocks {
-                out.decoded = Some(block);
-            }
-            out
-        })
+        Ok(block)
     }
 
     /// Way pass in type order: blocks from the end backwards, in batches, until a batch
@@ -323,6 +332,7 @@ impl PbfFile {
         blocks
             .into_par_iter()
             .map(|(i, decoded)| {
+                self.progress.advance(self.blocks[i].len);
                 let scan = |block: PrimitiveBlock| {
                     (i, decode::scan_nodes(&block, &self.profile, needed, coords))
                 };
