@@ -14,7 +14,9 @@
 //! writer is re-exported here, so callers name `report::settlements_csv` and never the file.
 
 pub(crate) mod csv;
+pub mod fgb;
 mod geojson;
+pub mod gpkg;
 pub mod inspect;
 mod json;
 pub mod layer;
