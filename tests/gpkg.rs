@@ -633,6 +633,36 @@ fn an_empty_layer_is_a_table_without_extent() {
 }
 
 #[test]
+fn an_empty_geometry_has_no_index_entry_and_keeps_the_fids_in_step() {
+    let dir = util::tempdir();
+    let mut n = network(3);
+    n.rows[1].0 = Shape::Line(Vec::new());
+    let db = Connection::open(write(dir.path(), &[&n])).unwrap();
+    let ids: Vec<i64> = db
+        .prepare("SELECT id FROM rtree_network_geom ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ids, [1, 3]);
+    let blob: Vec<u8> = db
+        .query_row("SELECT geom FROM network WHERE fid = 2", [], |r| r.get(0))
+        .unwrap();
+    let (envelope, ty, coords) = decode(&blob);
+    assert_eq!((envelope, ty, coords.len()), (None, 2, 0));
+    let maxx: f64 = db
+        .query_row(
+            "SELECT maxx FROM rtree_network_geom WHERE id = 3",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let want = bbox(n.rows[2].0.coords())[2];
+    assert!(maxx >= want && maxx - want < 1e-5, "{maxx} {want}");
+}
+
+#[test]
 fn clashing_names_are_refused() {
     let dir = util::tempdir();
     let s = settlements(2);
