@@ -924,81 +924,10 @@ fn ogr_geojson(path: &Path, dir: &Path, layer: &str) -> Json {
     util::read_json(&out)
 }
 
-/// The settlements of the demo region as a layer, built here from the properties the
-/// GeoJSON writer writes, with types from the column names.
-fn demo_settlements() -> (TestLayer, String) {
-    use servicegap::analysis::{analyze, AnalysisOptions};
-    let region = util::read_extract("de-north-bayreuth-rural");
-    let analysis = analyze(&region, &AnalysisOptions::default());
-    let mut geojson = Vec::new();
-    servicegap::report::settlements_geojson(&mut geojson, &region, &analysis, None).unwrap();
-    let mut columns: Vec<Column> = Vec::new();
-    let mut rows = Vec::new();
-    for (s, r) in region.settlements.iter().zip(&analysis.settlements) {
-        let props = servicegap::report::settlement_properties(&region, s, r, None);
-        if columns.is_empty() {
-            columns = props
-                .keys()
-                .map(|k| {
-                    let ty = if k == "gaps" {
-                        ColumnType::TextList
-                    } else if k == "population" {
-                        ColumnType::Integer
-                    } else if k == "island" || k.ends_with("_gap") || k.ends_with("_gap_fixed") {
-                        ColumnType::Boolean
-                    } else if [
-                        "_km",
-                        "_min",
-                        "_detour",
-                        "snap_m",
-                        "_km_fixed",
-                        "_min_fixed",
-                    ]
-                    .iter()
-                    .any(|e| k.ends_with(e))
-                    {
-                        ColumnType::Real
-                    } else {
-                        ColumnType::Text
-                    };
-                    Column::new(k.clone(), ty)
-                })
-                .collect();
-        }
-        let values = columns
-            .iter()
-            .map(|c| match (&props[&c.name], c.ty) {
-                (Json::Null, _) => Value::Null,
-                (v, ColumnType::Real) => Value::Real(v.as_f64().unwrap()),
-                (v, ColumnType::Integer) => Value::Integer(v.as_i64().unwrap()),
-                (v, ColumnType::Boolean) => Value::Boolean(v.as_bool().unwrap()),
-                (v, ColumnType::TextList) => Value::TextList(
-                    v.as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|k| {
-                            let k = k.as_str().unwrap();
-                            *KINDS.iter().find(|n| **n == k).unwrap()
-                        })
-                        .collect(),
-                ),
-                (v, ColumnType::Text) => Value::Text(Cow::Owned(v.as_str().unwrap().to_string())),
-            })
-            .collect();
-        rows.push((Shape::Point([s.coord.lon(), s.coord.lat()]), values));
-    }
-    let layer = TestLayer {
-        name: "settlements".into(),
-        geometry_type: GeometryType::Point,
-        columns,
-        rows,
-    };
-    (layer, String::from_utf8(geojson).unwrap())
-}
-
-/// Features of a GeoJSON document by `id`: coordinates and properties, lists joined with `;`
-/// and nulls left out, as FlatGeobuf and GeoPackage keep them.
-fn by_id(doc: &Json) -> BTreeMap<String, (Json, BTreeMap<String, Json>)> {
+/// Features of a GeoJSON document by their properties and coordinates as text (a key unique
+/// within each layer): the coordinates and properties, lists joined with `;` and nulls left
+/// out, as FlatGeobuf and GeoPackage keep them.
+fn by_key(doc: &Json) -> BTreeMap<String, (Json, BTreeMap<String, Json>)> {
     doc["features"]
         .as_array()
         .unwrap()
@@ -1016,42 +945,53 @@ fn by_id(doc: &Json) -> BTreeMap<String, (Json, BTreeMap<String, Json>)> {
                             .map(|i| i.as_str().unwrap())
                             .collect::<Vec<_>>()
                             .join(";")),
-                        // GDAL writes a boolean field back as true/false, SQLite as 0/1.
                         v => v.clone(),
                     };
                     (k.clone(), v)
                 })
                 .collect();
-            (
-                props["id"].as_str().unwrap().to_string(),
-                (f["geometry"]["coordinates"].clone(), props),
-            )
+            let coords = f["geometry"]["coordinates"].clone();
+            (format!("{props:?} {coords}"), (coords, props))
         })
         .collect()
 }
 
 #[test]
-fn gdal_reads_the_demo_settlements_as_the_geojson_has_them() {
-    if !gdal("gdal_reads_the_demo_settlements_as_the_geojson_has_them") {
+fn gdal_reads_the_demo_layers_as_their_geojson_has_them() {
+    use servicegap::analysis::{analyze, AnalysisOptions};
+    use servicegap::report::{geojson, NetworkLayer, ServicesLayer, SettlementsLayer};
+    if !gdal("gdal_reads_the_demo_layers_as_their_geojson_has_them") {
         return;
     }
     let dir = util::tempdir();
-    let (layer, geojson) = demo_settlements();
-    let fgb = dir.path().join("settlements.fgb");
-    let mut bytes = Vec::new();
-    write_fgb(&mut bytes, &layer).unwrap();
-    std::fs::write(&fgb, bytes).unwrap();
-    let gpkg = write(dir.path(), &[&layer]);
-    let want = by_id(&serde_json::from_str(&geojson).unwrap());
-    assert!(want.len() > 50, "the demo region has its settlements");
-    for path in [&fgb, &gpkg] {
-        let got = by_id(&ogr_geojson(path, dir.path(), "settlements"));
-        assert_eq!(got.len(), want.len(), "{}", path.display());
-        for (id, (coords, props)) in &want {
-            let (got_coords, got_props) = &got[id];
-            assert_eq!(got_coords, coords, "{id} in {}", path.display());
-            // GDAL writes GeoJSON booleans back for FlatGeobuf and GeoPackage BOOLEAN fields.
-            assert_eq!(got_props, props, "{id} in {}", path.display());
+    let region = util::read_extract("de-north-bayreuth-rural");
+    let analysis = analyze(&region, &AnalysisOptions::default());
+    let settlements = SettlementsLayer::new(&region, &analysis, None);
+    let services = ServicesLayer::new(&region, &analysis);
+    let network = NetworkLayer::new(&region);
+    let layers: [&dyn Layer; 3] = [&settlements, &services, &network];
+    let gpkg = write(dir.path(), &layers);
+    for layer in layers {
+        let name = layer.name();
+        let mut text = Vec::new();
+        geojson::write_layer(&mut text, layer).unwrap();
+        let want = by_key(&serde_json::from_slice(&text).unwrap());
+        assert!(!want.is_empty(), "{name}: the demo region has them");
+        let fgb = dir.path().join(format!("{name}.fgb"));
+        let mut bytes = Vec::new();
+        write_fgb(&mut bytes, layer).unwrap();
+        std::fs::write(&fgb, bytes).unwrap();
+        for path in [&fgb, &gpkg] {
+            let got = by_key(&ogr_geojson(path, dir.path(), name));
+            assert_eq!(got.len(), want.len(), "{name} in {}", path.display());
+            for (key, feature) in &want {
+                assert_eq!(
+                    got.get(key),
+                    Some(feature),
+                    "{name} {key} in {}",
+                    path.display()
+                );
+            }
         }
     }
 }

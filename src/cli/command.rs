@@ -231,10 +231,14 @@ pub fn vulnerable(args: VulnerableArgs) -> Result {
         servicegap::whatif::vulnerability::vulnerability(region, options, args.kind, polygons);
     let mut outputs = Outputs::default();
     if let Some(path) = &args.output {
-        outputs.write(path, |w| result.write_geojson(w, region, polygons))?;
+        outputs.write(path, |w| {
+            report::vulnerable_geojson(w, &result, region, polygons)
+        })?;
     }
     if let Some(path) = &args.csv {
-        outputs.write(path, |w| result.write_csv(w, region, polygons))?;
+        outputs.write(path, |w| {
+            report::vulnerable_csv(w, &result, region, polygons)
+        })?;
     }
     let streamed = outputs.finish()?;
     say(
@@ -258,7 +262,9 @@ pub fn suggest(args: SuggestArgs) -> Result {
         servicegap::whatif::suggest::suggest(region, options, args.kind, args.k, &candidates);
     let mut outputs = Outputs::default();
     if let Some(path) = &args.output {
-        outputs.write(path, |w| result.write_geojson(w, region, &candidates))?;
+        outputs.write(path, |w| {
+            report::suggest_geojson(w, &result, region, &candidates)
+        })?;
     }
     let streamed = outputs.finish()?;
     say(

@@ -1,91 +1,112 @@
-//! settlements.csv, and the CSV dialect every point table the crate writes shares: the
-//! properties of a GeoJSON feature as columns, then `lon`, `lat`.
+//! CSV: any point [`Layer`] as a table, its columns then `lon`, `lat`; settlements.csv.
 //!
-//! The dialect is the `csv` crate's default writer: comma-separated, `\n` at the end of each
+//! The dialect is the `csv` crate's default writer's: comma-separated, `\n` at the end of each
 //! row, a field quoted only when it holds a comma, a double quote, CR or LF, a quote inside a
-//! quoted field doubled. Leading and trailing spaces are kept as they are, unquoted. A `null`
-//! property is an empty field and a list of strings (`gaps`) is joined with `;`, so one cell
-//! never needs a second level of quoting.
+//! quoted field doubled. Leading and trailing spaces are kept as they are, unquoted. A `Null`
+//! value is an empty field and a list of texts (`gaps`, `kinds`) is joined with `;`, so one
+//! cell never needs a second level of quoting. Numbers are written as in GeoJSON (`zmij`,
+//! `itoa`); `lon` and `lat` as Rust prints an `f64` (the shortest text that reads back to the
+//! same number, never an exponent). Ranges of rows are formatted on several threads and
+//! written in order ([`super::layer::write_chunks`]).
 
-use super::{settlement_properties, RegionGroups};
+use super::geojson::{shortest, Style};
+use super::layer::{write_chunks, Geometry, Layer, Row, Value};
+use super::layers::SettlementsLayer;
+use super::RegionGroups;
 use crate::analysis::Analysis;
 use crate::network::region::Region;
-use serde_json::{Map, Value};
 use std::io::{self, Write};
 
-/// A CSV table of points: a header row of property names, then per point its properties and
-/// its location.
+/// Writes `layer` to `w`: a header row of column names, `lon`, `lat`, then one row per
+/// feature with its values and its point's location (a line or polygon row has `lon`, `lat`
+/// empty). Nothing at all, not even the header, when the layer has no rows: see
+/// [`write_header`] for a table that must have its header regardless.
 ///
-/// Every row must have the header's columns; a row with more or fewer is an error, as it would
-/// shift every column after it.
-pub(crate) struct PointCsv<W: Write> {
-    out: ::csv::Writer<W>,
+/// # Errors
+/// Any error of `w`.
+pub fn write_layer(w: &mut (impl Write + ?Sized), layer: &dyn Layer) -> io::Result<()> {
+    if layer.is_empty() {
+        return Ok(());
+    }
+    write_header(w, layer)?;
+    write_chunks(w, layer.len(), |range, out| {
+        layer.rows(range, &mut |row| {
+            record(out, row);
+            Ok(())
+        })
+    })
 }
 
-impl<W: Write> PointCsv<W> {
-    /// A table written to `w`.
-    pub(crate) fn new(w: W) -> Self {
-        PointCsv {
-            out: ::csv::WriterBuilder::new().from_writer(w),
+/// Writes `layer`'s header row alone: its column names, then `lon`, `lat`.
+///
+/// # Errors
+/// Any error of `w`.
+pub fn write_header(w: &mut (impl Write + ?Sized), layer: &dyn Layer) -> io::Result<()> {
+    let mut out = Vec::new();
+    for c in layer.columns() {
+        field(&mut out, c.name.as_bytes());
+        out.push(b',');
+    }
+    out.extend_from_slice(b"lon,lat\n");
+    w.write_all(&out)
+}
+
+/// One row: the values, then `lon`, `lat`.
+fn record(out: &mut Vec<u8>, row: Row<'_, '_>) {
+    let mut cell = Vec::new();
+    for value in row.values {
+        match value {
+            Value::Null => {}
+            Value::Real(x) => {
+                shortest(out, *x, Style::Ryu);
+            }
+            Value::Integer(n) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
+            Value::Text(s) => field(out, s.as_bytes()),
+            Value::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Value::TextList(items) => {
+                cell.clear();
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        cell.push(b';');
+                    }
+                    cell.extend_from_slice(item.as_bytes());
+                }
+                field(out, &cell);
+            }
         }
+        out.push(b',');
     }
-
-    /// Writes the header: `names`, then `lon`, `lat`.
-    ///
-    /// # Errors
-    /// Any error of the underlying writer.
-    pub(crate) fn header<'a>(
-        &mut self,
-        names: impl IntoIterator<Item = &'a str>,
-    ) -> io::Result<()> {
-        self.out
-            .write_record(names.into_iter().chain(["lon", "lat"]))?;
-        Ok(())
+    if let Geometry::Point([lon, lat]) = row.geometry {
+        shortest(out, lon, Style::Display);
+        out.push(b',');
+        shortest(out, lat, Style::Display);
+    } else {
+        out.push(b',');
     }
-
-    /// Writes one point: its property values in order, then `lon`, `lat` as Rust prints an
-    /// `f64` (the shortest text that reads back to the same number).
-    ///
-    /// # Errors
-    /// Any error of the underlying writer, or a row whose length differs from the header's.
-    pub(crate) fn row(
-        &mut self,
-        properties: &Map<String, Value>,
-        lon: f64,
-        lat: f64,
-    ) -> io::Result<()> {
-        let fields = properties.values().map(field_text);
-        self.out
-            .write_record(fields.chain([lon.to_string(), lat.to_string()]))?;
-        Ok(())
-    }
-
-    /// Writes out what the table still buffers.
-    ///
-    /// # Errors
-    /// Any error of the underlying writer.
-    pub(crate) fn finish(mut self) -> io::Result<()> {
-        self.out.flush()
-    }
+    out.push(b'\n');
 }
 
-/// The text of one property in a cell, before any quoting.
-fn field_text(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(";"),
-        other => other.to_string(),
+/// One field, quoted when it holds a comma, a double quote, CR or LF.
+fn field(out: &mut Vec<u8>, text: &[u8]) {
+    if !text
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        out.extend_from_slice(text);
+        return;
     }
+    out.push(b'"');
+    for &b in text {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
 }
 
-/// Writes settlements.csv: the same columns as the GeoJSON properties plus `lon`, `lat`.
-/// Nothing at all, not even the header, when there are no settlements: the columns are those
-/// of the first settlement's properties.
+/// Writes settlements.csv: [`SettlementsLayer`] as [`write_layer`] writes it (nothing for a
+/// region without settlements).
 ///
 /// # Errors
 /// Any error of `w`.
@@ -95,77 +116,108 @@ pub fn settlements_csv(
     analysis: &Analysis,
     groups: Option<&RegionGroups<'_>>,
 ) -> io::Result<()> {
-    let mut table = PointCsv::new(w);
-    for (i, (s, r)) in region
-        .settlements
-        .iter()
-        .zip(&analysis.settlements)
-        .enumerate()
-    {
-        let props = settlement_properties(region, s, r, groups.map(|g| g.name_of(i)));
-        if i == 0 {
-            table.header(props.keys().map(String::as_str))?;
-        }
-        table.row(&props, s.coord.lon(), s.coord.lat())?;
-    }
-    table.finish()
+    write_layer(w, &SettlementsLayer::new(region, analysis, groups))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::layer::{Column, ColumnType, GeometryType};
     use super::*;
-    use serde_json::json;
+    use std::borrow::Cow;
 
-    /// The cells the old hand-written writer produced, byte for byte: quotes only around a
-    /// comma, quote, CR or LF; spaces, `;`, `#` and non-ASCII text as they are.
+    /// A one-row point layer with two columns.
+    struct One(Vec<Value<'static>>, Vec<Column>);
+
+    impl Layer for One {
+        fn name(&self) -> &str {
+            "one"
+        }
+        fn geometry_type(&self) -> GeometryType {
+            GeometryType::Point
+        }
+        fn columns(&self) -> &[Column] {
+            &self.1
+        }
+        fn len(&self) -> usize {
+            usize::from(!self.0.is_empty())
+        }
+        fn rows(
+            &self,
+            range: std::ops::Range<usize>,
+            row: &mut dyn FnMut(Row<'_, '_>) -> io::Result<()>,
+        ) -> io::Result<()> {
+            for _ in range {
+                row(Row {
+                    geometry: Geometry::Point([14.5, -63.25]),
+                    values: &self.0,
+                })?;
+            }
+            Ok(())
+        }
+    }
+
+    /// The cells the `csv` crate's writer writes, byte for byte: quotes only around a comma,
+    /// quote, CR or LF; spaces, `;`, `#` and non-ASCII text as they are.
     #[test]
-    fn quoting_matches_the_hand_written_writer() -> io::Result<()> {
+    fn quoting_matches_the_csv_crate() -> io::Result<()> {
+        let text = |s: &'static str| Value::Text(Cow::Borrowed(s));
         let cases = [
-            (json!(null), ""),
-            (json!(""), ""),
-            (json!("Åre"), "Åre"),
-            (json!(" leading and trailing "), " leading and trailing "),
-            (json!("a,b"), "\"a,b\""),
-            (json!("say \"hi\""), "\"say \"\"hi\"\"\""),
-            (json!("two\nlines"), "\"two\nlines\""),
-            (json!("cr\rhere"), "\"cr\rhere\""),
-            (json!("#hash;semi\ttab"), "#hash;semi\ttab"),
-            (json!(["shop", "school"]), "shop;school"),
-            (json!(["a,b", "c"]), "\"a,b;c\""),
-            (json!([]), ""),
-            (json!(12.5), "12.5"),
-            (json!(true), "true"),
+            (Value::Null, ""),
+            (text(""), ""),
+            (text("Åre"), "Åre"),
+            (text(" leading and trailing "), " leading and trailing "),
+            (text("a,b"), "\"a,b\""),
+            (text("say \"hi\""), "\"say \"\"hi\"\"\""),
+            (text("two\nlines"), "\"two\nlines\""),
+            (text("cr\rhere"), "\"cr\rhere\""),
+            (text("#hash;semi\ttab"), "#hash;semi\ttab"),
+            (Value::TextList(vec!["shop", "school"]), "shop;school"),
+            (Value::TextList(vec!["a,b", "c"]), "\"a,b;c\""),
+            (Value::TextList(vec![]), ""),
+            (Value::Real(12.5), "12.5"),
+            (Value::Real(5.0), "5.0"),
+            (Value::Real(f64::NAN), ""),
+            (Value::Integer(-7), "-7"),
+            (Value::Boolean(true), "true"),
         ];
         for (value, cell) in cases {
-            let mut props = Map::new();
-            props.insert("x".into(), value.clone());
-            props.insert("y".into(), json!(1));
+            let columns = vec![
+                Column::new("x", ColumnType::Text),
+                Column::new("y", ColumnType::Integer),
+            ];
+            let layer = One(vec![value.clone(), Value::Integer(1)], columns);
             let mut out = Vec::new();
-            let mut table = PointCsv::new(&mut out);
-            table.header(["x", "y"])?;
-            table.row(&props, 14.5, -63.25)?;
-            table.finish()?;
+            write_layer(&mut out, &layer)?;
             let text = String::from_utf8_lossy(&out);
             assert_eq!(
                 text,
                 format!("x,y,lon,lat\n{cell},1,14.5,-63.25\n"),
-                "{value}"
+                "{value:?}"
             );
+            // The same cell from the csv crate itself, wherever it is text.
+            if let Some(plain) = match &value {
+                Value::Text(s) => Some(s.to_string()),
+                Value::TextList(items) => Some(items.join(";")),
+                _ => None,
+            } {
+                let mut reference = ::csv::Writer::from_writer(Vec::new());
+                reference.write_record([plain.as_str(), "1", "14.5", "-63.25"])?;
+                let reference = reference.into_inner().map_err(|e| e.into_error())?;
+                assert_eq!(&out[b"x,y,lon,lat\n".len()..], &reference[..], "{value:?}");
+            }
         }
         Ok(())
     }
 
-    /// A table with no rows but a header is the header line alone; with neither, nothing.
+    /// A layer without rows is nothing; its header alone is one line.
     #[test]
     fn empty_tables() -> io::Result<()> {
+        let layer = One(Vec::new(), vec![Column::new("id", ColumnType::Text)]);
         let mut out = Vec::new();
-        let mut table = PointCsv::new(&mut out);
-        table.header(["id"])?;
-        table.finish()?;
-        assert_eq!(out, b"id,lon,lat\n");
-        let mut out = Vec::new();
-        PointCsv::new(&mut out).finish()?;
+        write_layer(&mut out, &layer)?;
         assert!(out.is_empty());
+        write_header(&mut out, &layer)?;
+        assert_eq!(out, b"id,lon,lat\n");
         Ok(())
     }
 }

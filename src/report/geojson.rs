@@ -1,34 +1,259 @@
-//! The GeoJSON files: settlements, network, services, catchments, regions and a scenario's
-//! diff, each a FeatureCollection streamed one feature per line.
+//! GeoJSON: any [`Layer`] as a FeatureCollection, one feature per line, and the files written
+//! from the layers (settlements, network, services, catchments, regions, a scenario's diff).
+//!
+//! The text is what `serde_json` prints for the same feature, byte for byte, without building
+//! one: keys in column order, a real as `zmij` prints it (`5.0`, `1e-7`; not finite: `null`), an
+//! integer as an integer, strings escaped as `serde_json` escapes them (`"`, `\`, and control
+//! characters; `\u00XX` in lowercase hex for those without a short form; everything else as
+//! it is). Ranges of rows are formatted on several threads and written in order
+//! ([`super::layer::write_chunks`]), so the bytes do not depend on the thread count.
 
-use super::{km, minutes, round6, settlement_properties, RegionGroups};
-use crate::analysis::{round2, Analysis};
-use crate::base::feature::{ServiceKind, ServicePoint, Settlement};
+use super::layer::{write_chunks, Column, Geometry, Layer, Row, Value};
+use super::layers::{
+    CatchmentsLayer, DiffLayer, NetworkLayer, RegionsLayer, ServicesLayer, SettlementsLayer,
+};
+use super::RegionGroups;
+use crate::analysis::Analysis;
+use crate::base::feature::{ServicePoint, Settlement};
 use crate::network::region::Region;
 use crate::whatif::scenario::Outcome;
-use serde_json::{json, Map, Value};
-use std::io::Write;
+use std::io::{self, Write};
 
-fn point(lon: f64, lat: f64) -> Value {
-    json!({"type": "Point", "coordinates": [lon, lat]})
-}
-
-/// Streams a FeatureCollection of `features` to `w`.
-fn feature_collection(
-    w: &mut impl Write,
-    features: impl Iterator<Item = Value>,
-) -> std::io::Result<()> {
+/// Writes `layer` to `w` as a FeatureCollection, one feature per line.
+///
+/// # Errors
+/// Any error of `w`.
+pub fn write_layer(w: &mut (impl Write + ?Sized), layer: &dyn Layer) -> io::Result<()> {
+    let keys = keys(layer.columns());
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
-    for (i, f) in features.enumerate() {
-        if i > 0 {
-            w.write_all(b",\n")?;
-        }
-        serde_json::to_writer(&mut *w, &f)?;
-    }
+    write_chunks(w, layer.len(), |range, out| {
+        let mut i = range.start;
+        layer.rows(range, &mut |row| {
+            if i > 0 {
+                out.extend_from_slice(b",\n");
+            }
+            i += 1;
+            feature(out, &keys, row);
+            Ok(())
+        })
+    })?;
     w.write_all(b"\n]}\n")
 }
 
-/// Writes settlements.geojson: one Point per settlement at its own location, streaming.
+/// Per column, the text before its value: `"name":`, after a comma but for the first.
+fn keys(columns: &[Column]) -> Vec<Vec<u8>> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut key = Vec::with_capacity(c.name.len() + 4);
+            if i > 0 {
+                key.push(b',');
+            }
+            string(&mut key, &c.name);
+            key.push(b':');
+            key
+        })
+        .collect()
+}
+
+/// One feature.
+fn feature(out: &mut Vec<u8>, keys: &[Vec<u8>], row: Row<'_, '_>) {
+    out.extend_from_slice(b"{\"type\":\"Feature\",\"geometry\":");
+    geometry(out, &row.geometry);
+    out.extend_from_slice(b",\"properties\":{");
+    for (key, value) in keys.iter().zip(row.values) {
+        out.extend_from_slice(key);
+        match value {
+            Value::Null => out.extend_from_slice(b"null"),
+            Value::Real(x) => real(out, *x),
+            Value::Integer(n) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
+            Value::Text(s) => string(out, s),
+            Value::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Value::TextList(items) => {
+                out.push(b'[');
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        out.push(b',');
+                    }
+                    string(out, item);
+                }
+                out.push(b']');
+            }
+        }
+    }
+    out.extend_from_slice(b"}}");
+}
+
+/// A geometry object: `type`, then `coordinates`.
+fn geometry(out: &mut Vec<u8>, g: &Geometry<'_>) {
+    match g {
+        Geometry::Point(p) => {
+            out.extend_from_slice(b"{\"type\":\"Point\",\"coordinates\":");
+            position(out, *p);
+            out.push(b'}');
+        }
+        Geometry::LineString(cs) => {
+            out.extend_from_slice(b"{\"type\":\"LineString\",\"coordinates\":");
+            positions(out, cs.iter().copied());
+            out.push(b'}');
+        }
+        Geometry::MultiPolygon(mp) => {
+            out.extend_from_slice(b"{\"type\":\"MultiPolygon\",\"coordinates\":[");
+            for (n, polygon) in mp.0.iter().enumerate() {
+                if n > 0 {
+                    out.push(b',');
+                }
+                out.push(b'[');
+                // As the geojson crate converts a polygon: no rings at all when the exterior is
+                // empty, else the exterior then the interiors, each closed as stored.
+                if !polygon.exterior().0.is_empty() {
+                    let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
+                    for (r, ring) in rings.enumerate() {
+                        if r > 0 {
+                            out.push(b',');
+                        }
+                        positions(out, ring.0.iter().map(|c| [c.x, c.y]));
+                    }
+                }
+                out.push(b']');
+            }
+            out.extend_from_slice(b"]}");
+        }
+    }
+}
+
+/// `[x,y]`.
+fn position(out: &mut Vec<u8>, [x, y]: [f64; 2]) {
+    out.push(b'[');
+    real(out, x);
+    out.push(b',');
+    real(out, y);
+    out.push(b']');
+}
+
+/// `[[x,y],...]`.
+fn positions(out: &mut Vec<u8>, cs: impl Iterator<Item = [f64; 2]>) {
+    out.push(b'[');
+    for (n, p) in cs.enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        position(out, p);
+    }
+    out.push(b']');
+}
+
+/// A real as `serde_json` prints an `f64`: `zmij`'s shortest text, `null` when not finite.
+pub(crate) fn real(out: &mut Vec<u8>, x: f64) {
+    if !shortest(out, x, Style::Ryu) {
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// How [`shortest`] writes a whole number: `zmij`'s `5.0` (as `serde_json`), or Rust's
+/// `Display` for `f64`, `5` (and never an exponent).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `zmij`, as `serde_json` prints a number.
+    Ryu,
+    /// Rust's `{}` for `f64`.
+    Display,
+}
+
+/// Writes the shortest text that reads back to `x`, in `style`; in the `Ryu` style nothing,
+/// and `false`, when `x` is not finite (`Display` writes `NaN`, `inf`).
+///
+/// Most reals written are multiples of 1e-7 (coordinates, stored in 1e-7 degrees) or of 0.01
+/// (rounded km, minutes, metres), and for those the digits are known without a search: when
+/// `x` is the double nearest to `k / 1e7` and `1e-5 <= |x| < 1e6`, the shortest decimal that
+/// reads back to `x` is `k * 1e-7` without its trailing zeros (any other decimal with as few
+/// digits lies at least 1e-7 away, far outside the half-ulp around `x`), which both `zmij` and
+/// `Display` print in plain positional notation. Every other value goes to `zmij` or `Display`.
+pub(crate) fn shortest(out: &mut Vec<u8>, x: f64, style: Style) -> bool {
+    let scaled = x * 1e7;
+    if (100.0..1e13).contains(&scaled.abs()) {
+        let k = scaled.round() as i64;
+        if k as f64 / 1e7 == x {
+            seven_decimals(out, k, style);
+            return true;
+        }
+    }
+    match style {
+        Style::Ryu if x.is_finite() => {
+            out.extend_from_slice(zmij::Buffer::new().format_finite(x).as_bytes());
+        }
+        Style::Ryu => return false,
+        Style::Display => {
+            // Infallible: writing into a Vec.
+            let _ = write!(out, "{x}");
+        }
+    }
+    true
+}
+
+/// `k * 1e-7` in positional notation without trailing zeros: `15.0` (or `15`), `-0.5`.
+fn seven_decimals(out: &mut Vec<u8>, k: i64, style: Style) {
+    if k < 0 {
+        out.push(b'-');
+    }
+    let a = k.unsigned_abs();
+    let (whole, frac) = (a / 10_000_000, a % 10_000_000);
+    out.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
+    if frac == 0 {
+        if style == Style::Ryu {
+            out.extend_from_slice(b".0");
+        }
+        return;
+    }
+    let mut digits = [b'0'; 7];
+    let mut f = frac;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (f % 10) as u8;
+        f /= 10;
+    }
+    let mut end = digits.len();
+    // frac is not zero, so some digit is not '0'.
+    while digits[end - 1] == b'0' {
+        end -= 1;
+    }
+    out.push(b'.');
+    out.extend_from_slice(&digits[..end]);
+}
+
+/// A JSON string as `serde_json` escapes it.
+pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let short: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if short.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.extend_from_slice(short);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Writes settlements.geojson: [`SettlementsLayer`].
 ///
 /// # Errors
 /// Any error of `w`.
@@ -37,81 +262,19 @@ pub fn settlements_geojson(
     region: &Region,
     analysis: &Analysis,
     groups: Option<&RegionGroups<'_>>,
-) -> std::io::Result<()> {
-    let settlements = region.settlements.iter().zip(&analysis.settlements);
-    feature_collection(
-        w,
-        settlements.enumerate().map(|(i, (s, r))| {
-            json!({
-                "type": "Feature",
-                "geometry": point(s.coord.lon(), s.coord.lat()),
-                "properties": settlement_properties(region, s, r, groups.map(|g| g.name_of(i))),
-            })
-        }),
-    )
+) -> io::Result<()> {
+    write_layer(w, &SettlementsLayer::new(region, analysis, groups))
 }
 
-/// Writes network.geojson: every edge as a LineString with `from`, `to`, `length_m`, `time_s`,
-/// `oneway`, `component`, `ferry`, `class` and `way_id`.
+/// Writes network.geojson: [`NetworkLayer`].
 ///
 /// # Errors
 /// Any error of `w`.
-pub fn network_geojson(w: &mut impl Write, region: &Region) -> std::io::Result<()> {
-    let g = &region.graph;
-    {
-        feature_collection(
-            w,
-            g.edges().iter().enumerate().map(|(i, e)| {
-                let coords: Vec<[f64; 2]> = g
-                    .edge_geometry(i)
-                    .iter()
-                    .map(|c| [c.lon(), c.lat()])
-                    .collect();
-                json!({
-                    "type": "Feature",
-                    "geometry": {"type": "LineString", "coordinates": coords},
-                    "properties": {
-                        "from": e.from.0,
-                        "to": e.to.0,
-                        "length_m": f64::from(e.length_dm) / 10.0,
-                        "time_s": f64::from(e.time_ds) / 10.0,
-                        "oneway": e.oneway,
-                        "component": g.component(e.from),
-                        "ferry": e.is_ferry(),
-                        "class": crate::read::profile::class_name(e.class),
-                        "way_id": e.way_id,
-                    }
-                })
-            }),
-        )
-    }
+pub fn network_geojson(w: &mut impl Write, region: &Region) -> io::Result<()> {
+    write_layer(w, &NetworkLayer::new(region))
 }
 
-/// The properties a service point has in services.geojson and catchments.geojson: `id`,
-/// `name`, `kinds`, `form`, `mobile`, `snap_m`.
-fn service_properties(s: &ServicePoint, snap_m: Option<f64>) -> Map<String, Value> {
-    let kinds: Vec<&str> = s.kinds.iter().map(ServiceKind::name).collect();
-    let mut p = Map::new();
-    p.insert("id".into(), json!(s.id.to_string()));
-    p.insert("name".into(), json!(s.name));
-    p.insert("kinds".into(), json!(kinds));
-    p.insert("form".into(), json!(s.form));
-    p.insert("mobile".into(), json!(s.mobile));
-    p.insert("snap_m".into(), json!(snap_m.map(round2)));
-    p
-}
-
-fn service_feature(s: &ServicePoint, snap_m: Option<f64>) -> Value {
-    json!({
-        "type": "Feature",
-        "geometry": point(s.coord.lon(), s.coord.lat()),
-        "properties": service_properties(s, snap_m),
-    })
-}
-
-/// Writes services.geojson: every service point with `id`, `name`, `kinds`, `form` (a
-/// planner's list's form of service, else `null`), `mobile` and `snap_m` (`null` for points
-/// dropped as too far from a road).
+/// Writes services.geojson: [`ServicesLayer`].
 ///
 /// # Errors
 /// Any error of `w`.
@@ -119,60 +282,19 @@ pub fn services_geojson(
     w: &mut impl Write,
     region: &Region,
     analysis: &Analysis,
-) -> std::io::Result<()> {
-    feature_collection(
-        w,
-        region
-            .services
-            .iter()
-            .zip(&analysis.service_snaps)
-            .map(|(s, snap)| service_feature(s, snap.map(|sn| sn.snap_m))),
-    )
+) -> io::Result<()> {
+    write_layer(w, &ServicesLayer::new(region, analysis))
 }
 
-/// Writes regions.geojson: each region polygon with, per kind K, `K_gap_settlements`,
-/// `K_gap_population`, `K_gap_share` (of the known population), `K_km_p50` and `K_km_p90`:
-/// ready for a choropleth.
+/// Writes regions.geojson: [`RegionsLayer`].
 ///
 /// # Errors
 /// Any error of `w`.
-pub fn regions_geojson(w: &mut impl Write, groups: &RegionGroups<'_>) -> std::io::Result<()> {
-    feature_collection(
-        w,
-        groups.summaries.iter().enumerate().map(|(r, kinds)| {
-            let mut p = Map::new();
-            p.insert("name".into(), json!(groups.regions.name(r)));
-            p.insert(
-                "settlements".into(),
-                json!(kinds.first().map_or(0, |k| k.settlements)),
-            );
-            p.insert(
-                "population".into(),
-                json!(kinds.first().map_or(0, |k| k.population)),
-            );
-            for k in kinds {
-                let name = k.kind.name();
-                p.insert(format!("{name}_gap_settlements"), json!(k.gap_settlements));
-                p.insert(format!("{name}_gap_population"), json!(k.gap_population));
-                p.insert(
-                    format!("{name}_gap_share"),
-                    json!(k.gap_share_population.map(round6)),
-                );
-                p.insert(format!("{name}_km_p50"), json!(k.km.p50));
-                p.insert(format!("{name}_km_p90"), json!(k.km.p90));
-            }
-            let geometry = ::geojson::Geometry::from(groups.regions.polygon(r));
-            json!({"type": "Feature", "geometry": geometry, "properties": p})
-        }),
-    )
+pub fn regions_geojson(w: &mut impl Write, groups: &RegionGroups<'_>) -> io::Result<()> {
+    write_layer(w, &RegionsLayer::new(groups))
 }
 
-/// Writes catchments.geojson: one Point per service point at its own location, with the
-/// properties of services.geojson, then `status` (`ok`, `dropped` for a point too far from a
-/// road, or `outside` for one outside the extract), then per kind K: `K_settlements_km` and `K_population_km` (the settlements, and their
-/// known population, whose nearest point of K by road length it is), `K_settlements_min` and
-/// `K_population_min` (the same by car time). The four are `null` for a kind the point does not
-/// offer, and for every kind of a dropped point. See [`crate::analysis::catchments`].
+/// Writes catchments.geojson: [`CatchmentsLayer`].
 ///
 /// # Errors
 /// Any error of `w`.
@@ -180,55 +302,11 @@ pub fn catchments_geojson(
     w: &mut impl Write,
     region: &Region,
     analysis: &Analysis,
-) -> std::io::Result<()> {
-    let catchments = crate::analysis::catchments(region, analysis);
-    feature_collection(
-        w,
-        region
-            .services
-            .iter()
-            .zip(&analysis.service_snaps)
-            .zip(&catchments)
-            .enumerate()
-            .map(|(j, ((s, snap), per_kind))| {
-                let mut p = service_properties(s, snap.map(|sn| sn.snap_m));
-                let status = if snap.is_some() {
-                    "ok"
-                } else if analysis.service_outside.get(j).copied().unwrap_or(false) {
-                    "outside"
-                } else {
-                    "dropped"
-                };
-                p.insert("status".into(), json!(status));
-                for (kind, c) in ServiceKind::ALL.iter().zip(per_kind) {
-                    p.insert(
-                        format!("{kind}_settlements_km"),
-                        json!(c.map(|c| c.settlements_km)),
-                    );
-                    p.insert(
-                        format!("{kind}_population_km"),
-                        json!(c.map(|c| c.population_km)),
-                    );
-                    p.insert(
-                        format!("{kind}_settlements_min"),
-                        json!(c.map(|c| c.settlements_min)),
-                    );
-                    p.insert(
-                        format!("{kind}_population_min"),
-                        json!(c.map(|c| c.population_min)),
-                    );
-                }
-                json!({
-                    "type": "Feature",
-                    "geometry": point(s.coord.lon(), s.coord.lat()),
-                    "properties": p,
-                })
-            }),
-    )
+) -> io::Result<()> {
+    write_layer(w, &CatchmentsLayer::new(region, analysis))
 }
 
-/// Writes diff.geojson: one Point per scenario, settlement and kind whose distance, time,
-/// nearest point or gap changed, with the old and new values.
+/// Writes diff.geojson: [`DiffLayer`].
 ///
 /// # Errors
 /// Any error of `w`.
@@ -238,46 +316,86 @@ pub fn diff_geojson(
     baseline_services: &[ServicePoint],
     baseline: &Analysis,
     outcomes: &[Outcome],
-) -> std::io::Result<()> {
-    let id = |services: &[ServicePoint], j: Option<u32>| {
-        j.map_or(Value::Null, |j| json!(services[j as usize].id.to_string()))
-    };
-    let features = outcomes.iter().flat_map(|o| {
-        settlements.iter().enumerate().flat_map(move |(i, s)| {
-            ServiceKind::ALL.iter().filter_map(move |&kind| {
-                let k = kind as usize;
-                let old = &baseline.settlements[i].kinds[k];
-                let new = &o.analysis.settlements[i].kinds[k];
-                if old == new {
-                    return None;
-                }
-                let gap_change = match (old.gap, new.gap) {
-                    (false, true) => "entered",
-                    (true, false) => "left",
-                    _ => "none",
-                };
-                Some(json!({
-                    "type": "Feature",
-                    "geometry": point(s.coord.lon(), s.coord.lat()),
-                    "properties": {
-                        "scenario": o.name,
-                        "id": s.id.to_string(),
-                        "name": s.name,
-                        "population": s.population,
-                        "kind": kind.name(),
-                        "km_old": km(old.length_dm),
-                        "km_new": km(new.length_dm),
-                        "min_old": minutes(old.time_ds),
-                        "min_new": minutes(new.time_ds),
-                        "nearest_old": id(baseline_services, old.nearest_by_length),
-                        "nearest_new": id(&o.services, new.nearest_by_length),
-                        "gap_old": old.gap,
-                        "gap_new": new.gap,
-                        "gap_change": gap_change,
-                    },
-                }))
-            })
-        })
-    });
-    feature_collection(w, features)
+) -> io::Result<()> {
+    write_layer(
+        w,
+        &DiffLayer::new(settlements, baseline_services, baseline, outcomes),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every ASCII character, and some beyond, escaped as `serde_json` escapes it.
+    #[test]
+    fn strings_as_serde_json() -> serde_json::Result<()> {
+        let mut all: String = (0u8..0x80).map(char::from).collect();
+        all.push_str("Åre ö 東京 \u{2028} \u{7f} 🚗");
+        for s in [all.as_str(), "", "plain", "\"", "\\\\", "a\u{1}b"] {
+            let mut out = Vec::new();
+            string(&mut out, s);
+            assert_eq!(out, serde_json::to_vec(s)?, "{s:?}");
+        }
+        Ok(())
+    }
+
+    /// `x` written in both styles against `serde_json` and `Display`.
+    fn check(x: f64) -> serde_json::Result<()> {
+        let mut out = Vec::new();
+        real(&mut out, x);
+        assert_eq!(out, serde_json::to_vec(&serde_json::json!(x))?, "{x:e}");
+        out.clear();
+        assert!(shortest(&mut out, x, Style::Display));
+        assert_eq!(out, x.to_string().into_bytes(), "{x:e}");
+        Ok(())
+    }
+
+    /// Reals as `serde_json` prints them (non-finite ones as `null`) and as `Display` does:
+    /// chosen edge cases, then seeded random coordinates, rounded values and raw doubles.
+    #[test]
+    fn reals_as_serde_json_and_display() -> serde_json::Result<()> {
+        use rand::{Rng, SeedableRng};
+        let cases = [
+            0.0,
+            -0.0,
+            5.0,
+            0.01,
+            12.34,
+            1e-7,
+            1e-5,
+            9.9e-6,
+            1e-4,
+            -1e-5,
+            1.5e300,
+            -3.25,
+            1e16,
+            123_456_789.125,
+            999_999.999_999_9,
+            1e6,
+            180.0,
+            -180.0,
+            0.1 + 0.2,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for x in cases {
+            check(x)?;
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..200_000 {
+            let k: i32 = rng.gen();
+            check(f64::from(k) / 1e7)?;
+            let j: i64 = rng.gen_range(-100_000_000..100_000_000);
+            check(j as f64 / 100.0)?;
+            check(f64::from_bits(rng.gen()))?;
+            check(rng.gen_range(-1e7..1e7))?;
+            let small: i32 = rng.gen_range(-2000..2000);
+            check(f64::from(small) / 1e7)?;
+        }
+        Ok(())
+    }
 }

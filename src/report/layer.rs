@@ -159,3 +159,48 @@ pub trait Layer: Sync {
         row: &mut dyn FnMut(Row<'_, '_>) -> io::Result<()>,
     ) -> io::Result<()>;
 }
+
+/// Rows one thread formats at a time in [`write_chunks`]: large enough that a chunk's
+/// bookkeeping is lost in its formatting, small enough that a batch of chunks stays a few MB.
+const CHUNK_ROWS: usize = 1024;
+
+/// Writes rows `0..len` to `w`, formatted by `format` (a range of rows into an empty buffer)
+/// in chunks on rayon's threads, the chunks written in row order. The buffers are reused from
+/// one batch of chunks to the next, so memory stays bounded however long the layer. The bytes
+/// are those of formatting every row in turn on one thread, whatever the number of threads.
+///
+/// # Errors
+/// The first error of `format` (in row order) or of `w`.
+pub fn write_chunks<W, F>(w: &mut W, len: usize, format: F) -> io::Result<()>
+where
+    W: io::Write + ?Sized,
+    F: Fn(std::ops::Range<usize>, &mut Vec<u8>) -> io::Result<()> + Sync,
+{
+    use rayon::prelude::*;
+    let per_batch = rayon::current_num_threads().max(1) * 4;
+    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); per_batch];
+    let mut start = 0;
+    while start < len {
+        let ranges: Vec<std::ops::Range<usize>> = (0..per_batch)
+            .map(|c| {
+                let a = (start + c * CHUNK_ROWS).min(len);
+                a..(a + CHUNK_ROWS).min(len)
+            })
+            .filter(|r| !r.is_empty())
+            .collect();
+        let results: Vec<io::Result<()>> = buffers[..ranges.len()]
+            .par_iter_mut()
+            .zip(&ranges)
+            .map(|(buffer, range)| {
+                buffer.clear();
+                format(range.clone(), buffer)
+            })
+            .collect();
+        for (buffer, result) in buffers.iter().zip(results) {
+            result?;
+            w.write_all(buffer)?;
+        }
+        start = ranges.last().map_or(len, |r| r.end);
+    }
+    Ok(())
+}

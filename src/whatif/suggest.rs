@@ -521,59 +521,22 @@ pub fn suggest(
 }
 
 impl Suggestion {
-    /// The output properties of the `rank`-th pick (0-based), in output order. A node pick's
-    /// id is its OSM node (`node/123`); a site's id and name come from the candidates file.
-    pub fn properties(
+    /// The id and name of the `rank`-th pick (0-based): a node pick's id is its OSM node
+    /// (`node/123`), without a name; a site's id and name come from the candidates file.
+    pub fn id_and_name<'a>(
         &self,
         region: &Region,
         rank: usize,
-        candidates: &Candidates,
-    ) -> serde_json::Map<String, serde_json::Value> {
-        use serde_json::json;
+        candidates: &'a Candidates,
+    ) -> (std::borrow::Cow<'a, str>, Option<&'a str>) {
         let p = &self.picks[rank];
-        let (id, name) = match (candidates, p.node, p.site) {
-            (Candidates::Sites(sites), _, Some(s)) => (sites[s].id.clone(), sites[s].name.clone()),
-            (_, Some(v), _) => (format!("node/{}", region.graph.osm_id(v)), None),
-            _ => (String::new(), None),
-        };
-        let mut m = serde_json::Map::new();
-        m.insert("rank".into(), json!(rank + 1));
-        m.insert("id".into(), json!(id));
-        m.insert("name".into(), json!(name));
-        m.insert("kind".into(), json!(self.kind.name()));
-        m.insert("threshold".into(), json!(self.threshold.to_string()));
-        m.insert("covered_settlements".into(), json!(p.settlements.len()));
-        m.insert("covered_population".into(), json!(p.covered_population));
-        m.insert("gap_settlements_before".into(), json!(p.gap_settlements.0));
-        m.insert("gap_settlements_after".into(), json!(p.gap_settlements.1));
-        m.insert("gap_population_before".into(), json!(p.gap_population.0));
-        m.insert("gap_population_after".into(), json!(p.gap_population.1));
-        m
-    }
-
-    /// Writes the picks as a GeoJSON FeatureCollection of Points (lon, lat).
-    ///
-    /// # Errors
-    /// Any error of `w`.
-    pub fn write_geojson(
-        &self,
-        w: &mut impl std::io::Write,
-        region: &Region,
-        candidates: &Candidates,
-    ) -> std::io::Result<()> {
-        w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
-        for (rank, p) in self.picks.iter().enumerate() {
-            if rank > 0 {
-                w.write_all(b",\n")?;
+        match (candidates, p.node, p.site) {
+            (Candidates::Sites(sites), _, Some(s)) => {
+                (sites[s].id.as_str().into(), sites[s].name.as_deref())
             }
-            let feature = serde_json::json!({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [p.coord.lon(), p.coord.lat()]},
-                "properties": self.properties(region, rank, candidates),
-            });
-            serde_json::to_writer(&mut *w, &feature)?;
+            (_, Some(v), _) => (format!("node/{}", region.graph.osm_id(v)).into(), None),
+            _ => ("".into(), None),
         }
-        w.write_all(b"\n]}\n")
     }
 
     /// The picks as a short table for the terminal.
@@ -609,9 +572,12 @@ impl Suggestion {
             "pick", "id", "lon", "lat", "new settl.", "new pop", "gap pop after"
         );
         for (rank, p) in self.picks.iter().enumerate() {
-            let props = self.properties(region, rank, candidates);
-            let id = props.get("id").and_then(|v| v.as_str()).unwrap_or_default();
-            let id: String = id.chars().take(24).collect();
+            let id: String = self
+                .id_and_name(region, rank, candidates)
+                .0
+                .chars()
+                .take(24)
+                .collect();
             let _ = writeln!(
                 t,
                 "{:>4}  {:<24} {:>11.6} {:>11.6} {:>12} {:>12} {:>14}",

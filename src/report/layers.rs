@@ -1,0 +1,850 @@
+//! Every table-shaped output as a [`Layer`]: settlements, services, catchments, network,
+//! regions, a scenario's diff, vulnerable and suggest results. Each layer declares its columns
+//! once, with their types, and produces any range of its rows on its own, so the GeoJSON, CSV,
+//! GeoPackage and FlatGeobuf writers share one description and may format ranges in parallel.
+//!
+//! Values are those of the files: km, minutes and metres rounded to 0.01, shares to 0.000001,
+//! `Null` where there is no value. A column's set, order and type do not depend on the rows:
+//! a km column that is `Null` in every row is still [`ColumnType::Real`].
+
+use super::layer::{Column, ColumnType, Geometry, GeometryType, Layer, Row, Value};
+use super::{round6, RegionGroups};
+use crate::analysis::{round2, Analysis, Catchment, KindResult, Status};
+use crate::base::feature::{FeatureId, Place, ServiceKind, ServicePoint, Settlement};
+use crate::input::regions::Regions;
+use crate::network::region::Region;
+use crate::whatif::scenario::Outcome;
+use crate::whatif::suggest::{Candidates, Suggestion};
+use crate::whatif::vulnerability::Vulnerability;
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::io;
+use std::ops::Range;
+
+use ColumnType::{Boolean, Integer, Real, Text, TextList};
+
+/// Columns from `(name, type)` pairs.
+fn columns<'n>(names: impl IntoIterator<Item = (Cow<'n, str>, ColumnType)>) -> Vec<Column> {
+    names
+        .into_iter()
+        .map(|(name, ty)| Column::new(name, ty))
+        .collect()
+}
+
+/// A fixed column name.
+fn c(name: &str, ty: ColumnType) -> (Cow<'_, str>, ColumnType) {
+    (Cow::Borrowed(name), ty)
+}
+
+/// A per-kind column name, `{kind}_{suffix}`.
+fn per_kind(kind: ServiceKind, suffix: &str, ty: ColumnType) -> (Cow<'static, str>, ColumnType) {
+    (Cow::Owned(format!("{kind}_{suffix}")), ty)
+}
+
+/// A text value.
+fn text(s: &str) -> Value<'_> {
+    Value::Text(Cow::Borrowed(s))
+}
+
+/// A text value, `Null` for none.
+fn opt_text(s: Option<&str>) -> Value<'_> {
+    s.map_or(Value::Null, text)
+}
+
+/// A real value, `Null` for none.
+fn real(x: Option<f64>) -> Value<'static> {
+    x.map_or(Value::Null, Value::Real)
+}
+
+/// A count or population as an integer value (saturating past `i64::MAX`, which no count
+/// reaches).
+fn int(n: impl TryInto<i64>) -> Value<'static> {
+    Value::Integer(n.try_into().unwrap_or(i64::MAX))
+}
+
+/// An integer value, `Null` for none.
+fn opt_int(n: Option<impl TryInto<i64>>) -> Value<'static> {
+    n.map_or(Value::Null, int)
+}
+
+/// Decimetres as km rounded to 0.01, `Null` when unreached.
+fn km(dm: Option<u32>) -> Value<'static> {
+    real(dm.map(|d| round2(f64::from(d) / 10_000.0)))
+}
+
+/// Deciseconds as minutes rounded to 0.01, `Null` when unreached.
+fn minutes(ds: Option<u32>) -> Value<'static> {
+    real(ds.map(|d| round2(f64::from(d) / 600.0)))
+}
+
+/// A feature id as text: a planner's id borrowed, an OSM id as `node/123`.
+fn feature_id(id: &FeatureId) -> Value<'_> {
+    match id {
+        FeatureId::File(s) => text(s),
+        FeatureId::Osm(_) => Value::Text(Cow::Owned(id.to_string())),
+    }
+}
+
+/// The id of the service point at `index` of `services`, `Null` for none.
+fn service_id(services: &[ServicePoint], index: Option<u32>) -> Value<'_> {
+    index.map_or(Value::Null, |j| feature_id(&services[j as usize].id))
+}
+
+/// A point at `c`.
+fn point(c: crate::base::coord::Coord) -> Geometry<'static> {
+    Geometry::Point([c.lon(), c.lat()])
+}
+
+/// Calls `row` for each index of `range` with the values `fill` puts into a reused buffer and
+/// the geometry `at` gives.
+fn point_rows<'s>(
+    range: Range<usize>,
+    width: usize,
+    row: &mut dyn FnMut(Row<'_, '_>) -> io::Result<()>,
+    mut fill: impl FnMut(usize, &mut Vec<Value<'s>>) -> Geometry<'s>,
+) -> io::Result<()> {
+    let mut values = Vec::with_capacity(width);
+    for i in range {
+        values.clear();
+        let geometry = fill(i, &mut values);
+        debug_assert_eq!(values.len(), width, "row {i}");
+        row(Row {
+            geometry,
+            values: &values,
+        })?;
+    }
+    Ok(())
+}
+
+/// settlements: one Point per settlement at its own location. Columns `id`, `name`, `place`,
+/// `population`, `status`, `snap_m`, `island`, `region` (with region groups), then per kind K
+/// `K_km`, `K_min`, `K_nearest` (by length), `K_gap`, `K_line_km` (straight line to the
+/// nearest point), `K_detour` (road km over straight km), and for a kind with mobile points
+/// `K_km_fixed`, `K_min_fixed`, `K_gap_fixed` (the same without mobile points); last `gaps`.
+/// For a settlement outside the extract (status `outside`) every value, `K_gap` too, is `Null`.
+pub struct SettlementsLayer<'a> {
+    region: &'a Region,
+    analysis: &'a Analysis,
+    groups: Option<&'a RegionGroups<'a>>,
+    columns: Vec<Column>,
+}
+
+impl<'a> SettlementsLayer<'a> {
+    /// The settlements of `region` with their `analysis`, and their region with `groups`.
+    pub fn new(
+        region: &'a Region,
+        analysis: &'a Analysis,
+        groups: Option<&'a RegionGroups<'a>>,
+    ) -> Self {
+        let mut names = vec![
+            c("id", Text),
+            c("name", Text),
+            c("place", Text),
+            c("population", Integer),
+            c("status", Text),
+            c("snap_m", Real),
+            c("island", Boolean),
+        ];
+        if groups.is_some() {
+            names.push(c("region", Text));
+        }
+        for kind in ServiceKind::ALL {
+            names.extend([
+                per_kind(kind, "km", Real),
+                per_kind(kind, "min", Real),
+                per_kind(kind, "nearest", Text),
+                per_kind(kind, "gap", Boolean),
+                per_kind(kind, "line_km", Real),
+                per_kind(kind, "detour", Real),
+            ]);
+            if analysis.mobile_kinds.contains(kind) {
+                names.extend([
+                    per_kind(kind, "km_fixed", Real),
+                    per_kind(kind, "min_fixed", Real),
+                    per_kind(kind, "gap_fixed", Boolean),
+                ]);
+            }
+        }
+        names.push(c("gaps", TextList));
+        SettlementsLayer {
+            region,
+            analysis,
+            groups,
+            columns: columns(names),
+        }
+    }
+
+    fn fill(&self, i: usize, v: &mut Vec<Value<'a>>) -> Geometry<'a> {
+        let (region, groups) = (self.region, self.groups);
+        let s: &'a Settlement = &region.settlements[i];
+        let r = &self.analysis.settlements[i];
+        v.extend([
+            feature_id(&s.id),
+            opt_text(s.name.as_deref()),
+            opt_text(s.place.map(Place::name)),
+            opt_int(s.population),
+            text(r.status.name()),
+            real(r.snap.map(|sn| round2(sn.snap_m))),
+            Value::Boolean(r.island),
+        ]);
+        if let Some(g) = groups {
+            v.push(opt_text(g.name_of(i)));
+        }
+        // Outside the extract: not analysed, so neither in gap nor out of it.
+        let analysed = r.status != Status::Outside;
+        let gap = |gap: bool| {
+            if analysed {
+                Value::Boolean(gap)
+            } else {
+                Value::Null
+            }
+        };
+        let mut gaps = Vec::new();
+        for (k, kind) in ServiceKind::ALL.into_iter().enumerate() {
+            let KindResult {
+                length_dm,
+                time_ds,
+                nearest_by_length,
+                gap: in_gap,
+                ..
+            } = r.kinds[k];
+            v.extend([
+                km(length_dm),
+                minutes(time_ds),
+                service_id(&region.services, nearest_by_length),
+                gap(in_gap),
+                km(r.line[k].map(|l| l.length_dm)),
+                real(r.detour(k).map(round2)),
+            ]);
+            if self.analysis.mobile_kinds.contains(kind) {
+                let fixed = r.without_mobile[k];
+                v.extend([
+                    km(fixed.and_then(|f| f.length_dm)),
+                    minutes(fixed.and_then(|f| f.time_ds)),
+                    fixed.map_or(Value::Null, |f| gap(f.gap)),
+                ]);
+            }
+            if in_gap {
+                gaps.push(kind.name());
+            }
+        }
+        v.push(Value::TextList(gaps));
+        point(s.coord)
+    }
+}
+
+impl Layer for SettlementsLayer<'_> {
+    fn name(&self) -> &str {
+        "settlements"
+    }
+    fn geometry_type(&self) -> GeometryType {
+        GeometryType::Point
+    }
+    fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+    fn len(&self) -> usize {
+        self.region.settlements.len()
+    }
+    fn rows(
+        &self,
+        range: Range<usize>,
+        row: &mut dyn FnMut(Row<'_, '_>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        point_rows(range, self.columns.len(), row, |i, v| self.fill(i, v))
+    }
+}
+
+/// The columns a service point has in services and catchments: `id`, `name`, `kinds`, `form`,
+/// `mobile`, `snap_m`.
+fn service_columns() -> Vec<(Cow<'static, str>, ColumnType)> {
+    vec![
+        c("id", Text),
+        c("name", Text),
+        c("kinds", TextList),
+        c("form", Text),
+        c("mobile", Boolean),
+        c("snap_m", Real),
+    ]
+}
+
+/// The values of [`service_columns`].
+fn service_values<'s>(s: &'s ServicePoint, snap_m: Option<f64>, v: &mut Vec<Value<'s>>) {
+    v.extend([
+        feature_id(&s.id),
+        opt_text(s.name.as_deref()),
+        Value::TextList(s.kinds.iter().map(ServiceKind::name).collect()),
+        opt_text(s.form.as_deref()),
+        Value::Boolean(s.mobile),
+        real(snap_m.map(round2)),
+    ]);
+}
+
+/// services: every service point with `id`, `name`, `kinds`, `form` (a planner's list's form
+/// of service, else `Null`), `mobile` and `snap_m` (`Null` for points dropped as too far from
+/// a road).
+pub struct ServicesLayer<'a> {
+    region: &'a Region,
+    analysis: &'a Analysis,
+    columns: Vec<Column>,
+}
+
+impl<'a> ServicesLayer<'a> {
+    /// The service points of `region` with their snaps in `analysis`.
+    pub fn new(region: &'a Region, analysis: &'a Analysis) -> Self {
+        ServicesLayer {
+            region,
+            analysis,
+            columns: columns(service_columns()),
+        }
+    }
+}
+
+impl Layer for ServicesLayer<'_> {
+    fn name(&self) -> &str {
+        "services"
+    }
+    fn geometry_type(&self) -> GeometryType {
+        GeometryType::Point
+    }
+    fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+    fn len(&self) -> usize {
+        self.region.services.len()
+    }
+    fn rows(
+        &self,
+        range: Range<usize>,
+        row: &mut dyn FnMut(Row<'_, '_>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        point_rows(range, self.columns.len(), row, |j, v| {
+            let s = &self.region.services[j];
+            let snap = self.analysis.service_snaps[j];
+            service_values(s, snap.map(|sn| sn.snap_m), v);
+            point(s.coord)
+        })
+    }
+}
+
+/// catchments: one Point per service point at its own location, with the columns of
+/// services, then `status` (`ok`, `dropped` for a point too far from a road, or `outside` for
+/// one outside the extract), then per kind K: `K_settlements_km` and `K_population_km` (the
+/// settlements, and their known population, whose nearest point of K by road length it is),
+/// `K_settlements_min` and `K_population_min` (the same by car time). The four are `Null` for
+/// a kind the point does not offer, and for every kind of a dropped point. See
+/// [`crate::analysis::catchments`].
+pub struct CatchmentsLayer<'a> {
+    region: &'a Region,
+    analysis: &'a Analysis,
+    catchments: Vec<[Option<Catchment>; 5]>,
+    columns: Vec<Column>,
+}
+
+impl<'a> CatchmentsLayer<'a> {
+    /// The catchments of the service points of `region` in `analysis`.
+    pub fn new(region: &'a Region, analysis: &'a Analysis) -> Self {
+        let mut names = service_columns();
+        names.push(c("status", Text));
+        for kind in ServiceKind::ALL {
+            names.extend([
+                per_kind(kind, "settlements_km", Integer),
+                per_kind(kind, "population_km", Integer),
+                per_kind(kind, "settlements_min", Integer),
+                per_kind(kind, "population_min", Integer),
+            ]);
+        }
+        CatchmentsLayer {
+            region,
+            analysis,
+            catchments: crate::analysis::catchments(region, analysis),
+            columns: columns(names),
+        }
+    }
+}
+
+impl Layer for CatchmentsLayer<'_> {
+    fn name(&self) -> &str {
+        "catchments"
+    }
+    fn geometry_type(&self) -> GeometryType {
+        GeometryType::Point
+    }
+    fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+    fn len(&self) -> usize {
+        self.region.services.len()
+    }
+    fn rows(
+        &self,
+        range: Range<usize>,
+        row: &mut dyn FnMut(Row<'_, '_>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        point_rows(range, self.columns.len(), row, |j, v| {
+            let s = &self.region.services[j];
+            let snap = self.analysis.service_snaps[j];
+            service_values(s, snap.map(|sn| sn.snap_m), v);
+            let status = if snap.is_some() {
+                "ok"
+            } else if self
+                .analysis
+                .service_outside
+                .get(j)
+                .copied()
+                .unwrap_or(false)
+            {
+                "outside"
+            } else {
+                "dropped"
+            };
+            v.push(text(status));
+            for c in &self.catchments[j] {
+                let c = c.as_ref();
+                v.extend([
+                    opt_int(c.map(|c| c.settlements_km)),
+                    opt_int(c.map(|c| c.population_km)),
+                    opt_int(c.map(|c| c.settlements_min)),
+                    opt_int(c.map(|c| c.population_min)),
+                ]);
+            }
+            point(s.coord)
+        })
+    }
+}
+
+/// network: every edge as a LineString with `from`, `to` (graph nodes), `length_m`, `time_s`,
+/// `oneway`, `component`, `ferry`, `class` and `way_id`.
+pub struct NetworkLayer<'a> {
+    region: &'a Region,
+    columns: Vec<Column>,
+}
+
+impl<'a> NetworkLayer<'a> {
+    /// The edges of `region`'s graph.
+    pub fn new(region: &'a Region) -> Self {
+        NetworkLayer {
+            region,
+            columns: columns([
+                c("from", Integer),
+                c("to", Integer),
+                c("length_m", Real),
+                c("time_s", Real),
+                c("oneway", Boolean),
+                c("component", Integer),
+                c("ferry", Boolean),
+                c("class", Text),
+                c("way_id", Integer),
+            ]),
+        }
+    }
+}
+
+impl Layer for NetworkLayer<'_> {
+    fn name(&self) -> &str {
+        "network"
+    }
+    fn geometry_type(&self) -> GeometryType {
+        GeometryType::LineString
+    }
+    fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+    fn len(&self) -> usize {
+        self.region.graph.edges().len()
+    }
+    fn rows(
+        &self,
+        range: Range<usize>,
+        row: &mut dyn FnMut(Row<'_, '_>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let g = &self.region.graph;
+        let mut values = Vec::with_capacity(self.columns.len());
+        let mut coords: Vec<[f64; 2]> = Vec::new();
+        for i in range {
+            let e = &g.edges()[i];
+            values.clear();
+            values.extend([
+                int(e.from.0),
+                int(e.to.0),
+                Value::Real(f64::from(e.length_dm) / 10.0),
+                Value::Real(f64::from(e.time_ds) / 10.0),
+                Value::Boolean(e.oneway),
+                int(g.component(e.from)),
+                Value::Boolean(e.is_ferry()),
+                text(crate::read::profile::class_name(e.class)),
+                int(e.way_id),
+            ]);
+            coords.clear();
+            coords.extend(g.edge_geometry(i).iter().map(|c| [c.lon(), c.lat()]));
+            row(Row {
+                geometry: Geometry::LineString(&coords),
+                values: &values,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// regions: each region polygon with `name`, `settlements`, `population`, and per kind K
+/// `K_gap_settlements`, `K_gap_population`, `K_gap_share` (of the known population),
+/// `K_km_p50` and `K_km_p90`: ready for a choropleth.
+pub struct RegionsLayer<'a> {
+    groups: &'a RegionGroups<'a>,
+    columns: Vec<Column>,
+}
+
+impl<'a> RegionsLayer<'a> {
+    /// The regions of `groups` with their summaries.
+    pub fn new(groups: &'a RegionGroups<'a>) -> Self {
+        let mut names = vec![
+            c("name", Text),
+            c("settlements", Integer),
+            c("population", Integer),
+        ];
+        for kind in ServiceKind::ALL {
+            names.extend([
+                per_kind(kind, "gap_settlements", Integer),
+                per_kind(kind, "gap_population", Integer),
+                per_kind(kind, "gap_share", Real),
+                per_kind(kind, "km_p50", Real),
+                per_kind(kind, "km_p90", Real),
+            ]);
+        }
+        RegionsLayer {
+            groups,
+            columns: columns(names),
+        }
+    }
+}
+
+impl Layer for RegionsLayer<'_> {
+    fn name(&self) -> &str {
+        "regions"
+    }
+    fn geometry_type(&self) -> GeometryType {
+        GeometryType::MultiPolygon
+    }
+    fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+    fn len(&self) -> usize {
+        self.groups.summaries.len()
+    }
+    fn rows(
+        &self,
+        range: Range<usize>,
+        row: &mut dyn FnMut(Row<'_, '_>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let groups = self.groups;
+        point_rows(range, self.columns.len(), row, |r, v| {
+            let kinds = &groups.summaries[r];
+            v.extend([
+                text(groups.regions.name(r)),
+                int(kinds.first().map_or(0, |k| k.settlements)),
+                int(kinds.first().map_or(0, |k| k.population)),
+            ]);
+            for k in kinds {
+                v.extend([
+                    int(k.gap_settlements),
+                    int(k.gap_population),
+                    real(k.gap_share_population.map(round6)),
+                    real(k.km.p50),
+                    real(k.km.p90),
+                ]);
+            }
+            Geometry::MultiPolygon(groups.regions.polygon(r))
+        })
+    }
+}
+
+/// diff: one Point per scenario, settlement and kind whose distance, time, nearest point or
+/// gap changed, with the old and new values: `scenario`, `id`, `name`, `population`, `kind`,
+/// `km_old`, `km_new`, `min_old`, `min_new`, `nearest_old`, `nearest_new`, `gap_old`,
+/// `gap_new`, `gap_change` (`entered`, `left` or `none`). Rows are ordered by scenario, then
+/// settlement, then kind.
+pub struct DiffLayer<'a> {
+    settlements: &'a [Settlement],
+    baseline_services: &'a [ServicePoint],
+    baseline: &'a Analysis,
+    outcomes: &'a [Outcome],
+    /// The changed `(outcome, settlement, kind)` triples, in output order.
+    changed: Vec<(u32, u32, u8)>,
+    columns: Vec<Column>,
+}
+
+impl<'a> DiffLayer<'a> {
+    /// The changes of each of `outcomes` against `baseline` (an analysis of `settlements` with
+    /// `baseline_services`).
+    pub fn new(
+        settlements: &'a [Settlement],
+        baseline_services: &'a [ServicePoint],
+        baseline: &'a Analysis,
+        outcomes: &'a [Outcome],
+    ) -> Self {
+        let changed = outcomes
+            .iter()
+            .enumerate()
+            .flat_map(|(o, outcome)| {
+                (0..settlements.len())
+                    .into_par_iter()
+                    .flat_map_iter(move |i| {
+                        let (old, new) =
+                            (&baseline.settlements[i], &outcome.analysis.settlements[i]);
+                        (0..ServiceKind::ALL.len())
+                            .filter(move |&k| old.kinds[k] != new.kinds[k])
+                            .map(move |k| (o as u32, i as u32, k as u8))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        DiffLayer {
+            settlements,
+            baseline_services,
+            baseline,
+            outcomes,
+            changed,
+            columns: columns([
+                c("scenario", Text),
+                c("id", Text),
+                c("name", Text),
+                c("population", Integer),
+                c("kind", Text),
+                c("km_old", Real),
+                c("km_new", Real),
+                c("min_old", Real),
+                c("min_new", Real),
+                c("nearest_old", Text),
+                c("nearest_new", Text),
+                c("gap_old", Boolean),
+                c("gap_new", Boolean),
+                c("gap_change", Text),
+            ]),
+        }
+    }
+}
+
+impl Layer for DiffLayer<'_> {
+    fn name(&self) -> &str {
+        "diff"
+    }
+    fn geometry_type(&self) -> GeometryType {
+        GeometryType::Point
+    }
+    fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+    fn len(&self) -> usize {
+        self.changed.len()
+    }
+    fn rows(
+        &self,
+        range: Range<usize>,
+        row: &mut dyn FnMut(Row<'_, '_>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        point_rows(range, self.columns.len(), row, |n, v| {
+            let (o, i, k) = self.changed[n];
+            let (outcome, i, k) = (&self.outcomes[o as usize], i as usize, usize::from(k));
+            let s = &self.settlements[i];
+            let old = &self.baseline.settlements[i].kinds[k];
+            let new = &outcome.analysis.settlements[i].kinds[k];
+            let gap_change = match (old.gap, new.gap) {
+                (false, true) => "entered",
+                (true, false) => "left",
+                _ => "none",
+            };
+            v.extend([
+                text(&outcome.name),
+                feature_id(&s.id),
+                opt_text(s.name.as_deref()),
+                opt_int(s.population),
+                text(ServiceKind::ALL[k].name()),
+                km(old.length_dm),
+                km(new.length_dm),
+                minutes(old.time_ds),
+                minutes(new.time_ds),
+                service_id(self.baseline_services, old.nearest_by_length),
+                service_id(&outcome.services, new.nearest_by_length),
+                Value::Boolean(old.gap),
+                Value::Boolean(new.gap),
+                text(gap_change),
+            ]);
+            point(s.coord)
+        })
+    }
+}
+
+/// vulnerable: the ranked points of one kind at each service point's own location, with
+/// `rank` (1 first), `id`, `name`, `kind`, `threshold`, `served_settlements`,
+/// `served_population`, `stranded_settlements`, `stranded_population`,
+/// `no_next_settlements`, `next_U_mean`, `next_U_max` (U the threshold's unit, `km` or `min`),
+/// and with region polygons `region` and `only_in_region`. See
+/// [`crate::whatif::vulnerability`].
+pub struct VulnerableLayer<'a> {
+    vulnerability: &'a Vulnerability,
+    region: &'a Region,
+    regions: Option<&'a Regions>,
+    threshold: String,
+    columns: Vec<Column>,
+}
+
+impl<'a> VulnerableLayer<'a> {
+    /// The points of `vulnerability` (computed on `region`); region columns only with
+    /// `regions`.
+    pub fn new(
+        vulnerability: &'a Vulnerability,
+        region: &'a Region,
+        regions: Option<&'a Regions>,
+    ) -> Self {
+        let unit = vulnerability.threshold.unit.name();
+        let mut names = vec![
+            c("rank", Integer),
+            c("id", Text),
+            c("name", Text),
+            c("kind", Text),
+            c("threshold", Text),
+            c("served_settlements", Integer),
+            c("served_population", Integer),
+            c("stranded_settlements", Integer),
+            c("stranded_population", Integer),
+            c("no_next_settlements", Integer),
+            (Cow::Owned(format!("next_{unit}_mean")), Real),
+            (Cow::Owned(format!("next_{unit}_max")), Real),
+        ];
+        if regions.is_some() {
+            names.extend([c("region", Text), c("only_in_region", Boolean)]);
+        }
+        VulnerableLayer {
+            vulnerability,
+            region,
+            regions,
+            threshold: vulnerability.threshold.to_string(),
+            columns: columns(names),
+        }
+    }
+}
+
+impl Layer for VulnerableLayer<'_> {
+    fn name(&self) -> &str {
+        "vulnerable"
+    }
+    fn geometry_type(&self) -> GeometryType {
+        GeometryType::Point
+    }
+    fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+    fn len(&self) -> usize {
+        self.vulnerability.points.len()
+    }
+    fn rows(
+        &self,
+        range: Range<usize>,
+        row: &mut dyn FnMut(Row<'_, '_>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        point_rows(range, self.columns.len(), row, |rank, v| {
+            let p = &self.vulnerability.points[rank];
+            let s = &self.region.services[p.service as usize];
+            v.extend([
+                int(rank + 1),
+                feature_id(&s.id),
+                opt_text(s.name.as_deref()),
+                text(self.vulnerability.kind.name()),
+                text(&self.threshold),
+                int(p.served_settlements),
+                int(p.served_population),
+                int(p.stranded_settlements),
+                int(p.stranded_population),
+                int(p.no_next_settlements),
+                real(p.next_mean.map(round2)),
+                real(p.next_max.map(round2)),
+            ]);
+            if let Some(r) = self.regions {
+                v.extend([
+                    opt_text(p.region.map(|i| r.name(i))),
+                    Value::Boolean(p.only_in_region),
+                ]);
+            }
+            point(s.coord)
+        })
+    }
+}
+
+/// suggest: the picks, best first, at each pick's location, with `rank` (1 first), `id` (a
+/// node pick's OSM node, `node/123`; a site's id from the candidates file), `name` (a site's),
+/// `kind`, `threshold`, `covered_settlements`, `covered_population`,
+/// `gap_settlements_before`, `gap_settlements_after`, `gap_population_before`,
+/// `gap_population_after`. See [`crate::whatif::suggest`].
+pub struct SuggestLayer<'a> {
+    suggestion: &'a Suggestion,
+    region: &'a Region,
+    candidates: &'a Candidates,
+    threshold: String,
+    columns: Vec<Column>,
+}
+
+impl<'a> SuggestLayer<'a> {
+    /// The picks of `suggestion`, made on `region` among `candidates`.
+    pub fn new(suggestion: &'a Suggestion, region: &'a Region, candidates: &'a Candidates) -> Self {
+        SuggestLayer {
+            suggestion,
+            region,
+            candidates,
+            threshold: suggestion.threshold.to_string(),
+            columns: columns([
+                c("rank", Integer),
+                c("id", Text),
+                c("name", Text),
+                c("kind", Text),
+                c("threshold", Text),
+                c("covered_settlements", Integer),
+                c("covered_population", Integer),
+                c("gap_settlements_before", Integer),
+                c("gap_settlements_after", Integer),
+                c("gap_population_before", Integer),
+                c("gap_population_after", Integer),
+            ]),
+        }
+    }
+}
+
+impl Layer for SuggestLayer<'_> {
+    fn name(&self) -> &str {
+        "suggest"
+    }
+    fn geometry_type(&self) -> GeometryType {
+        GeometryType::Point
+    }
+    fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+    fn len(&self) -> usize {
+        self.suggestion.picks.len()
+    }
+    fn rows(
+        &self,
+        range: Range<usize>,
+        row: &mut dyn FnMut(Row<'_, '_>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        point_rows(range, self.columns.len(), row, |rank, v| {
+            let p = &self.suggestion.picks[rank];
+            let (id, name) = self
+                .suggestion
+                .id_and_name(self.region, rank, self.candidates);
+            v.extend([
+                int(rank + 1),
+                Value::Text(id),
+                opt_text(name),
+                text(self.suggestion.kind.name()),
+                text(&self.threshold),
+                int(p.settlements.len()),
+                int(p.covered_population),
+                int(p.gap_settlements.0),
+                int(p.gap_settlements.1),
+                int(p.gap_population.0),
+                int(p.gap_population.1),
+            ]);
+            point(p.coord)
+        })
+    }
+}
