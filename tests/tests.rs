@@ -20,6 +20,7 @@ mod extent;
 mod fixtures;
 mod fuzz_corpus;
 mod fuzz_regressions;
+mod gpkg;
 mod graph_oracle;
 mod grid;
 mod input_services;

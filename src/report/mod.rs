@@ -9,13 +9,16 @@
 //! Every table-shaped output (settlements, services, catchments, network, regions, a
 //! scenario's diff, vulnerable and suggest results) is a [`layer::Layer`] (in `layers`,
 //! re-exported here), written by the format's writer: [`geojson::write_layer`] and
-//! [`csv::write_layer`]. Besides, `json` writes summary.json and compare.json, `table` the
+//! [`csv::write_layer`], [`gpkg::write_gpkg`] (every layer in one GeoPackage, styled for QGIS)
+//! and [`fgb::write_fgb`] (one layer as FlatGeobuf). Besides, `json` writes summary.json and compare.json, `table` the
 //! printed summary and comparison, and [`inspect`] is `inspect`'s report. What they share lives
 //! here: the region groups and the rounding of shares. The usual files have one-line writers
 //! re-exported here, so callers name `report::settlements_csv` and never the file.
 
 pub mod csv;
+pub mod fgb;
 pub mod geojson;
+pub mod gpkg;
 pub mod inspect;
 mod json;
 pub mod layer;

@@ -169,6 +169,71 @@ fn destination(path: &Path) -> Destination {
     Destination::Replace(hop)
 }
 
+/// What [`OutputSet::prepare`] made ready for one output.
+enum Prepared {
+    /// Written through as it is produced.
+    Through,
+    /// A registered temporary file, renamed onto `target` at commit.
+    Temporary {
+        tmp: PathBuf,
+        file: File,
+        target: PathBuf,
+    },
+}
+
+/// Creates `tmp` (which must not exist) and lists it in the registry, under one lock, so
+/// [`abandon_pending`] never misses a file that is being created.
+fn create_registered(tmp: &Path) -> std::io::Result<File> {
+    let mut pending = registry();
+    let file = OpenOptions::new().write(true).create_new(true).open(tmp)?;
+    pending.push(tmp.to_path_buf());
+    Ok(file)
+}
+
+/// A private, empty temporary file in the system's temporary folder, for a writer that needs
+/// a path (SQLite) when the output goes to standard output, a device or a FIFO: it is filled,
+/// then copied through with [`ScratchFile::copy_to`]. It is in the registry, so
+/// [`abandon_pending`] removes it, and dropping it removes it too.
+#[derive(Debug)]
+pub struct ScratchFile {
+    path: PathBuf,
+}
+
+impl ScratchFile {
+    /// Creates the file.
+    ///
+    /// # Errors
+    /// The error creating it.
+    pub fn new() -> std::io::Result<Self> {
+        let path = std::env::temp_dir().join(format!(
+            ".servicegap.{}.{}.tmp",
+            std::process::id(),
+            NEXT_TMP.fetch_add(1, Ordering::Relaxed)
+        ));
+        create_registered(&path)?;
+        Ok(ScratchFile { path })
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Copies the file's contents into `out`; the number of bytes.
+    ///
+    /// # Errors
+    /// The error reading the file or writing `out`.
+    pub fn copy_to(&self, out: &mut impl Write) -> std::io::Result<u64> {
+        std::io::copy(&mut File::open(&self.path)?, out)
+    }
+}
+
+impl Drop for ScratchFile {
+    fn drop(&mut self) {
+        discard(&mut registry(), &self.path);
+    }
+}
+
 /// Output files written all-or-nothing: each regular file is written to a temporary file
 /// beside its destination, and [`OutputSet::commit`] renames them all into place once every
 /// one has been written. Dropping the set without committing removes the temporary files, so
@@ -206,6 +271,56 @@ impl OutputSet {
             path: path.to_path_buf(),
             source,
         };
+        let (tmp, file, target) = match self.prepare(path)? {
+            Prepared::Through => return write_through(path, write).map_err(fail),
+            Prepared::Temporary { tmp, file, target } => (tmp, file, target),
+        };
+        let result = (|| {
+            let mut w = OutputWriter::new(Sink::File(file));
+            write(&mut w)?;
+            w.finish(true)
+        })();
+        self.keep_or_discard(result, tmp, target, path)
+    }
+
+    /// Writes `path`'s future contents with `write`, which is handed the path of an empty
+    /// file to fill, for a writer that needs a path of its own (SQLite) rather than a stream.
+    /// For a regular file that is the temporary file beside the destination, renamed into
+    /// place at [`OutputSet::commit`] like any other; for a device, FIFO or open descriptor it
+    /// is a private temporary file, copied through to the destination once `write` is done
+    /// and then removed. Either way the file is in the registry, so [`abandon_pending`]
+    /// removes it. `write` must leave nothing else beside the file (no journal).
+    ///
+    /// # Errors
+    /// As [`OutputSet::write`].
+    pub fn write_path(
+        &mut self,
+        path: &Path,
+        write: impl FnOnce(&Path) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let fail = |source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let (tmp, file, target) = match self.prepare(path)? {
+            Prepared::Through => {
+                let scratch = ScratchFile::new().map_err(fail)?;
+                write(scratch.path()).map_err(fail)?;
+                return write_through(path, |w| scratch.copy_to(w).map(drop)).map_err(fail);
+            }
+            Prepared::Temporary { tmp, file, target } => (tmp, file, target),
+        };
+        // The writer opens the file by its path; this handle only makes its contents durable.
+        let result = write(&tmp).and_then(|()| file.sync_all());
+        self.keep_or_discard(result, tmp, target, path)
+    }
+
+    /// Checks `path` and, for a regular file, creates its (registered) temporary file.
+    fn prepare(&mut self, path: &Path) -> Result<Prepared> {
+        let fail = |source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        };
         if self.named.iter().any(|p| p == path) {
             return Err(fail(std::io::Error::other(
                 "the same file is named for two outputs",
@@ -216,9 +331,7 @@ impl OutputSet {
             return Err(fail(std::io::Error::other("it is a directory")));
         }
         let target = match destination(path) {
-            Destination::Through => {
-                return write_through(path, write).map_err(fail);
-            }
+            Destination::Through => return Ok(Prepared::Through),
             Destination::Replace(target) => target,
         };
         let dir = target
@@ -242,29 +355,29 @@ impl OutputSet {
             std::process::id(),
             NEXT_TMP.fetch_add(1, Ordering::Relaxed)
         ));
-        // Listed and created under one lock, so `abandon_pending` never misses a file that is
-        // being created.
-        let file = {
-            let mut pending = registry();
-            let file = OpenOptions::new().write(true).create_new(true).open(&tmp);
-            if file.is_ok() {
-                pending.push(tmp.clone());
-            }
-            file.map_err(fail)?
-        };
-        let result = (|| {
-            let mut w = OutputWriter::new(Sink::File(file));
-            write(&mut w)?;
-            w.finish(true)
-        })();
+        let file = create_registered(&tmp).map_err(fail)?;
+        Ok(Prepared::Temporary { tmp, file, target })
+    }
+
+    /// Keeps a written temporary file for the commit, or removes it after a failure.
+    fn keep_or_discard(
+        &mut self,
+        result: std::io::Result<()>,
+        tmp: PathBuf,
+        target: PathBuf,
+        path: &Path,
+    ) -> Result<()> {
         match result {
             Ok(()) => {
                 self.pending.push((tmp, target, path.to_path_buf()));
                 Ok(())
             }
-            Err(e) => {
+            Err(source) => {
                 discard(&mut registry(), &tmp);
-                Err(fail(e))
+                Err(Error::Write {
+                    path: path.to_path_buf(),
+                    source,
+                })
             }
         }
     }
@@ -384,5 +497,94 @@ mod tests {
             .file_type()
             .is_symlink());
         assert_eq!(std::fs::read_to_string(&target).expect("read"), "new");
+    }
+
+    #[test]
+    fn a_path_writer_fills_the_temporary_file_renamed_at_commit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.db");
+        std::fs::write(&path, "old").expect("write");
+        let mut set = OutputSet::new();
+        let mut handed = PathBuf::new();
+        set.write_path(&path, |tmp| {
+            handed = tmp.to_path_buf();
+            assert_eq!(std::fs::metadata(tmp)?.len(), 0, "handed an empty file");
+            std::fs::write(tmp, "new")
+        })
+        .expect("write");
+        assert_ne!(handed, path);
+        assert_eq!(handed.parent(), path.parent(), "beside its destination");
+        assert!(registry().contains(&handed), "registered until the commit");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "old");
+        set.commit().expect("commit");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
+        assert!(!registry().contains(&handed));
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    }
+
+    #[test]
+    fn a_failed_path_writer_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.db");
+        let mut set = OutputSet::new();
+        let err = set
+            .write_path(&path, |tmp| {
+                std::fs::write(tmp, "half")?;
+                Err(std::io::Error::other("disk full"))
+            })
+            .expect_err("failed");
+        assert!(err.to_string().contains("disk full"), "{err}");
+        drop(set);
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
+    }
+
+    #[test]
+    fn a_dropped_set_removes_a_path_writers_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut set = OutputSet::new();
+        set.write_path(&dir.path().join("a.db"), |tmp| std::fs::write(tmp, "x"))
+            .expect("write");
+        drop(set);
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_writer_to_a_device_goes_through_a_private_file() {
+        use std::os::unix::fs::FileTypeExt;
+        let mut set = OutputSet::new();
+        let mut handed = PathBuf::new();
+        set.write_path(Path::new("/dev/null"), |tmp| {
+            handed = tmp.to_path_buf();
+            assert!(registry().contains(&handed), "registered while written");
+            std::fs::write(tmp, "x")
+        })
+        .expect("write");
+        assert!(
+            handed.starts_with(std::env::temp_dir()),
+            "{}",
+            handed.display()
+        );
+        assert!(!handed.exists(), "removed once copied through");
+        assert!(!registry().contains(&handed));
+        assert!(std::fs::metadata("/dev/null")
+            .expect("null")
+            .file_type()
+            .is_char_device());
+        set.commit().expect("commit");
+    }
+
+    #[test]
+    fn a_scratch_file_copies_and_removes_itself() {
+        let scratch = ScratchFile::new().expect("scratch");
+        let path = scratch.path().to_path_buf();
+        std::fs::write(&path, "contents").expect("write");
+        let mut out = Vec::new();
+        assert_eq!(scratch.copy_to(&mut out).expect("copy"), 8);
+        assert_eq!(out, b"contents");
+        assert!(registry().contains(&path));
+        drop(scratch);
+        assert!(!path.exists());
+        assert!(!registry().contains(&path));
     }
 }
