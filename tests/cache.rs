@@ -63,7 +63,7 @@ fn assert_cache_analyzes_like_the_extract(name: &str, extra: &[PathBuf]) {
         "{name}: summary tables differ"
     );
     let files = assert_same_outputs(&from_pbf, &from_cache);
-    assert_eq!(files, 6, "{name}: all six outputs");
+    assert_eq!(files, 7, "{name}: all seven outputs");
 }
 
 #[test]

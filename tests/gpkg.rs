@@ -796,7 +796,7 @@ fn a_flatgeobuf_reads_back_with_its_index() {
 
 /// Whether GDAL's command-line programs are here; a test that needs them says why it skips,
 /// and fails where `SERVICEGAP_REQUIRE_GDAL=1` (as in CI).
-fn gdal(test: &str) -> bool {
+pub(crate) fn gdal(test: &str) -> bool {
     let found = Command::new("ogrinfo")
         .arg("--version")
         .output()
@@ -904,7 +904,7 @@ fn gdal_lists_every_layer_with_its_count_types_and_crs() {
 }
 
 /// A GDAL-readable file converted to GeoJSON by `ogr2ogr`, parsed.
-fn ogr_geojson(path: &Path, dir: &Path, layer: &str) -> Json {
+pub(crate) fn ogr_geojson(path: &Path, dir: &Path, layer: &str) -> Json {
     let out = dir.join(format!(
         "{}.ogr.geojson",
         path.file_name().unwrap().to_string_lossy()
@@ -927,7 +927,7 @@ fn ogr_geojson(path: &Path, dir: &Path, layer: &str) -> Json {
 /// Features of a GeoJSON document by their properties and coordinates as text (a key unique
 /// within each layer): the coordinates and properties, lists joined with `;` and nulls left
 /// out, as FlatGeobuf and GeoPackage keep them.
-fn by_key(doc: &Json) -> BTreeMap<String, (Json, BTreeMap<String, Json>)> {
+pub(crate) fn by_key(doc: &Json) -> BTreeMap<String, (Json, BTreeMap<String, Json>)> {
     doc["features"]
         .as_array()
         .unwrap()

@@ -21,6 +21,7 @@ mod fixtures;
 mod fuzz_corpus;
 mod fuzz_regressions;
 mod gpkg;
+mod gpkg_cli;
 mod graph_oracle;
 mod grid;
 mod input_services;

@@ -187,12 +187,13 @@ pub enum OnOff {
 pub struct AnalyzeArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Write all six outputs into this folder under their usual names (settlements.geojson,
-    /// settlements.csv, summary.json, network.geojson, services.geojson, catchments.geojson);
-    /// the flags below override single names.
+    /// Write all seven outputs into this folder under their usual names (settlements.geojson,
+    /// settlements.csv, summary.json, network.geojson, services.geojson, catchments.geojson,
+    /// results.gpkg); the flags below override single names.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
-    /// Write the settlements as GeoJSON here.
+    /// Write the settlements here: GeoJSON, or by the extension a GeoPackage (.gpkg) or
+    /// FlatGeobuf (.fgb); the other layer outputs below choose their format the same way.
     #[arg(short = 'o', long = "output", value_name = "settlements.geojson")]
     pub output: Option<PathBuf>,
     /// Write the settlements as CSV here.
@@ -214,6 +215,10 @@ pub struct AnalyzeArgs {
     /// Write the region polygons with their gap figures as GeoJSON here (needs --regions).
     #[arg(long, value_name = "regions.geojson")]
     pub regions_out: Option<PathBuf>,
+    /// Write every layer of the run into one GeoPackage here (QGIS's own format: typed
+    /// columns, a spatial index and a default style per layer).
+    #[arg(long, value_name = "results.gpkg")]
+    pub gpkg: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -227,9 +232,14 @@ pub struct ScenarioArgs {
     /// Write the baseline and every scenario's per-kind figures as JSON here.
     #[arg(long, value_name = "compare.json")]
     pub compare_out: Option<PathBuf>,
-    /// Write every settlement whose figures change in a scenario, per kind, as GeoJSON here.
+    /// Write every settlement whose figures change in a scenario, per kind, here: GeoJSON, or
+    /// by the extension .gpkg or .fgb.
     #[arg(long, value_name = "diff.geojson")]
     pub diff_out: Option<PathBuf>,
+    /// Write every layer of the run into one GeoPackage here (QGIS's own format: typed
+    /// columns, a spatial index and a default style per layer).
+    #[arg(long, value_name = "results.gpkg")]
+    pub gpkg: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -239,12 +249,16 @@ pub struct VulnerableArgs {
     /// The kind of service: grocery, fuel, post, pharmacy or payment.
     #[arg(long, value_name = "KIND", value_parser = parse_kind)]
     pub kind: ServiceKind,
-    /// Write the ranked points as GeoJSON here.
+    /// Write the ranked points here: GeoJSON, or by the extension .gpkg or .fgb.
     #[arg(short = 'o', long = "output", value_name = "vulnerable.geojson")]
     pub output: Option<PathBuf>,
     /// Write the ranked points as CSV here.
     #[arg(long, value_name = "vulnerable.csv")]
     pub csv: Option<PathBuf>,
+    /// Write every layer of the run into one GeoPackage here (QGIS's own format: typed
+    /// columns, a spatial index and a default style per layer).
+    #[arg(long, value_name = "results.gpkg")]
+    pub gpkg: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -261,9 +275,13 @@ pub struct SuggestArgs {
     /// and name) instead of every node of the main road network.
     #[arg(long, value_name = "FILE")]
     pub candidates: Option<PathBuf>,
-    /// Write the picks as GeoJSON here.
+    /// Write the picks here: GeoJSON, or by the extension .gpkg or .fgb.
     #[arg(short = 'o', long = "output", value_name = "suggest.geojson")]
     pub output: Option<PathBuf>,
+    /// Write every layer of the run into one GeoPackage here (QGIS's own format: typed
+    /// columns, a spatial index and a default style per layer).
+    #[arg(long, value_name = "results.gpkg")]
+    pub gpkg: Option<PathBuf>,
 }
 
 /// What every analysing command reads: the extract, planners' files and settings.

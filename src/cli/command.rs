@@ -9,9 +9,12 @@ use servicegap::base::progress::{self, Phase};
 use servicegap::input::regions::Regions;
 use servicegap::network::region::Region;
 use servicegap::report;
+use servicegap::report::gpkg::Styles;
 use servicegap::report::inspect::InspectReport;
+use servicegap::report::layer::Layer;
 use servicegap::settings::{self, Settings};
-use servicegap::store::output::{OutputSet, OutputWriter};
+use servicegap::store::output::{OutputSet, OutputWriter, ScratchFile};
+use servicegap::ServiceKind;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -125,6 +128,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
         args.network_out = args.network_out.or_else(|| named("network.geojson"));
         args.services_out = args.services_out.or_else(|| named("services.geojson"));
         args.catchments_out = args.catchments_out.or_else(|| named("catchments.geojson"));
+        args.gpkg = args.gpkg.or_else(|| named("results.gpkg"));
     }
     if args.regions_out.is_some() && args.input.regions.is_none() {
         return Err(CliError::RegionsOutNeedsRegions);
@@ -137,6 +141,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
         ("--services-out", &args.services_out),
         ("--catchments-out", &args.catchments_out),
         ("--regions-out", &args.regions_out),
+        ("--gpkg", &args.gpkg),
     ])?;
     json_alone(args.input.json, dash)?;
     let Loaded {
@@ -151,19 +156,23 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
         .as_ref()
         .map(|p| report::RegionGroups::new(p, &region, &result, options));
     let groups = groups.as_ref();
+    let styles = Styles::for_run(ServiceKind::ALL[0], options.thresholds[0]);
+    let settlements = report::SettlementsLayer::new(&region, &result, groups);
+    let services = report::ServicesLayer::new(&region, &result);
+    let network = report::NetworkLayer::new(&region);
+    // Catchments cost a pass over every settlement: made only when asked for.
+    let catchments = (args.catchments_out.is_some() || args.gpkg.is_some())
+        .then(|| report::CatchmentsLayer::new(&region, &result));
+    let regions = groups.map(report::RegionsLayer::new);
     let mut outputs = Outputs::default();
     if let Some(path) = &args.output {
-        outputs.write(path, |w| {
-            report::settlements_geojson(w, &region, &result, groups)
-        })?;
+        outputs.layer(path, &settlements, &styles)?;
     }
     if let Some(path) = &args.csv {
-        outputs.write(path, |w| {
-            report::settlements_csv(w, &region, &result, groups)
-        })?;
+        outputs.write(path, |w| report::csv::write_layer(w, &settlements))?;
     }
-    if let (Some(path), Some(g)) = (&args.regions_out, groups) {
-        outputs.write(path, |w| report::regions_geojson(w, g))?;
+    if let (Some(path), Some(layer)) = (&args.regions_out, &regions) {
+        outputs.layer(path, layer, &styles)?;
     }
     if let Some(path) = &args.summary {
         outputs.write(path, |w| {
@@ -171,13 +180,20 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
         })?;
     }
     if let Some(path) = &args.network_out {
-        outputs.write(path, |w| report::network_geojson(w, &region))?;
+        outputs.layer(path, &network, &styles)?;
     }
     if let Some(path) = &args.services_out {
-        outputs.write(path, |w| report::services_geojson(w, &region, &result))?;
+        outputs.layer(path, &services, &styles)?;
     }
-    if let Some(path) = &args.catchments_out {
-        outputs.write(path, |w| report::catchments_geojson(w, &region, &result))?;
+    if let (Some(path), Some(layer)) = (&args.catchments_out, &catchments) {
+        outputs.layer(path, layer, &styles)?;
+    }
+    if let Some(path) = &args.gpkg {
+        let mut layers: Vec<&dyn Layer> = vec![&settlements, &services];
+        layers.extend(catchments.as_ref().map(|l| l as &dyn Layer));
+        layers.push(&network);
+        layers.extend(regions.as_ref().map(|l| l as &dyn Layer));
+        outputs.gpkg(path, layers, &styles)?;
     }
     let streamed = outputs.finish()?;
     if args.input.json {
@@ -197,6 +213,7 @@ pub fn scenario(args: ScenarioArgs) -> Result {
     let dash = one_stdout(&[
         ("--compare-out", &args.compare_out),
         ("--diff-out", &args.diff_out),
+        ("--gpkg", &args.gpkg),
     ])?;
     json_alone(args.input.json, dash)?;
     let scenarios = servicegap::input::scenarios::read_scenarios(&args.scenarios)?;
@@ -214,6 +231,8 @@ pub fn scenario(args: ScenarioArgs) -> Result {
     })?;
     let base = baseline.analysis(&net);
     let services = baseline.services();
+    let styles = Styles::new();
+    let diff = report::DiffLayer::new(&region.settlements, services, &base, &outcomes);
     let mut outputs = Outputs::default();
     if let Some(path) = &args.compare_out {
         outputs.write(path, |w| {
@@ -221,9 +240,10 @@ pub fn scenario(args: ScenarioArgs) -> Result {
         })?;
     }
     if let Some(path) = &args.diff_out {
-        outputs.write(path, |w| {
-            report::diff_geojson(w, &region.settlements, services, &base, &outcomes)
-        })?;
+        outputs.layer(path, &diff, &styles)?;
+    }
+    if let Some(path) = &args.gpkg {
+        outputs.gpkg(path, vec![&diff], &styles)?;
     }
     let streamed = outputs.finish()?;
     if args.input.json {
@@ -238,23 +258,30 @@ pub fn scenario(args: ScenarioArgs) -> Result {
 
 /// `servicegap vulnerable`.
 pub fn vulnerable(args: VulnerableArgs) -> Result {
-    let dash = one_stdout(&[("--output", &args.output), ("--csv", &args.csv)])?;
+    let dash = one_stdout(&[
+        ("--output", &args.output),
+        ("--csv", &args.csv),
+        ("--gpkg", &args.gpkg),
+    ])?;
     json_alone(args.input.json, dash)?;
     let loaded = load(&args.input)?;
     let (region, polygons) = (&loaded.region, loaded.polygons.as_ref());
     let options = &loaded.settings.options;
     let result =
         servicegap::whatif::vulnerability::vulnerability(region, options, args.kind, polygons);
+    let styles = Styles::new();
+    let layer = report::VulnerableLayer::new(&result, region, polygons);
     let mut outputs = Outputs::default();
     if let Some(path) = &args.output {
-        outputs.write(path, |w| {
-            report::vulnerable_geojson(w, &result, region, polygons)
-        })?;
+        outputs.layer(path, &layer, &styles)?;
     }
     if let Some(path) = &args.csv {
         outputs.write(path, |w| {
             report::vulnerable_csv(w, &result, region, polygons)
         })?;
+    }
+    if let Some(path) = &args.gpkg {
+        outputs.gpkg(path, vec![&layer], &styles)?;
     }
     let streamed = outputs.finish()?;
     if args.input.json {
@@ -278,7 +305,8 @@ pub fn vulnerable(args: VulnerableArgs) -> Result {
 /// `servicegap suggest`.
 pub fn suggest(args: SuggestArgs) -> Result {
     use servicegap::whatif::suggest::{read_sites, Candidates};
-    json_alone(args.input.json, one_stdout(&[("--output", &args.output)])?)?;
+    let dash = one_stdout(&[("--output", &args.output), ("--gpkg", &args.gpkg)])?;
+    json_alone(args.input.json, dash)?;
     // Candidate sites are read before the settings file and the extract.
     let candidates = match &args.candidates {
         Some(path) => Candidates::Sites(read_sites(path, args.input.crs.as_ref())?),
@@ -289,11 +317,14 @@ pub fn suggest(args: SuggestArgs) -> Result {
     let options = &loaded.settings.options;
     let result =
         servicegap::whatif::suggest::suggest(region, options, args.kind, args.k, &candidates);
+    let styles = Styles::new();
+    let layer = report::SuggestLayer::new(&result, region, &candidates);
     let mut outputs = Outputs::default();
     if let Some(path) = &args.output {
-        outputs.write(path, |w| {
-            report::suggest_geojson(w, &result, region, &candidates)
-        })?;
+        outputs.layer(path, &layer, &styles)?;
+    }
+    if let Some(path) = &args.gpkg {
+        outputs.gpkg(path, vec![&layer], &styles)?;
     }
     let streamed = outputs.finish()?;
     if args.input.json {
@@ -416,15 +447,51 @@ impl<'a> Outputs<'a> {
         path: &Path,
         write: impl FnOnce(&mut OutputWriter) -> std::io::Result<()> + 'a,
     ) -> Result {
-        let writing = self
-            .writing
-            .get_or_insert_with(|| progress::phase("writing", None, progress::Unit::Items));
-        writing.advance(1);
+        self.count();
         if is_stdout(path) {
             self.stdout = Some(Box::new(write));
         } else {
             self.files.write(path, write)?;
         }
+        Ok(())
+    }
+
+    /// Counts one more output in the writing phase, which starts with the first.
+    fn count(&mut self) {
+        let writing = self
+            .writing
+            .get_or_insert_with(|| progress::phase("writing", None, progress::Unit::Items));
+        writing.advance(1);
+    }
+
+    /// Writes `layer` to `path` in the format its extension names: `.gpkg` a GeoPackage of
+    /// this layer alone, `.fgb` FlatGeobuf, any other GeoJSON.
+    fn layer(&mut self, path: &Path, layer: &'a dyn Layer, styles: &'a Styles) -> Result {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("gpkg") => self.gpkg(path, vec![layer], styles),
+            Some("fgb") => self.write(path, move |w| report::fgb::write_fgb(w, layer)),
+            _ => self.write(path, move |w| report::geojson::write_layer(w, layer)),
+        }
+    }
+
+    /// Writes `layers` into one GeoPackage at `path`, each styled by `styles`. SQLite writes a
+    /// file, so standard output gets a private temporary file's bytes.
+    fn gpkg(&mut self, path: &Path, layers: Vec<&'a dyn Layer>, styles: &'a Styles) -> Result {
+        if is_stdout(path) {
+            return self.write(path, move |w| {
+                let scratch = ScratchFile::new()?;
+                report::gpkg::write_gpkg(scratch.path(), &layers, styles)?;
+                std::io::copy(&mut std::fs::File::open(scratch.path())?, w)?;
+                Ok(())
+            });
+        }
+        self.count();
+        self.files
+            .write_path(path, |tmp| report::gpkg::write_gpkg(tmp, &layers, styles))?;
         Ok(())
     }
 
