@@ -10,7 +10,7 @@
 //! written in order ([`super::layer::write_chunks`]).
 
 use super::geojson::{shortest, Style};
-use super::layer::{write_chunks, Geometry, Layer, Row, Value};
+use super::layer::{join_list, write_chunks, Geometry, Layer, Row, Value};
 use super::layers::SettlementsLayer;
 use super::RegionGroups;
 use crate::analysis::Analysis;
@@ -53,7 +53,7 @@ pub fn write_header(w: &mut (impl Write + ?Sized), layer: &dyn Layer) -> io::Res
 
 /// One row: the values, then `lon`, `lat`.
 fn record(out: &mut Vec<u8>, row: Row<'_, '_>) {
-    let mut cell = Vec::new();
+    let mut cell = String::new();
     for value in row.values {
         match value {
             Value::Null => {}
@@ -64,14 +64,8 @@ fn record(out: &mut Vec<u8>, row: Row<'_, '_>) {
             Value::Text(s) => field(out, s.as_bytes()),
             Value::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
             Value::TextList(items) => {
-                cell.clear();
-                for (n, item) in items.iter().enumerate() {
-                    if n > 0 {
-                        cell.push(b';');
-                    }
-                    cell.extend_from_slice(item.as_bytes());
-                }
-                field(out, &cell);
+                join_list(&mut cell, items);
+                field(out, cell.as_bytes());
             }
         }
         out.push(b',');

@@ -14,7 +14,7 @@
 //! string, `Boolean` a boolean and `TextList` a string with its entries joined by `;`. A null
 //! value is left out of its feature, as FlatGeobuf writes nulls.
 
-use super::layer::{ColumnType, Geometry, GeometryType, Layer, Value};
+use super::layer::{join_list, ColumnType, Geometry, GeometryType, Layer, Value};
 use flatgeobuf::{ColumnType as FgbType, FgbCrs, FgbWriter, FgbWriterOptions};
 use geozero::{ColumnValue, GeomProcessor, GeozeroGeometry, PropertyProcessor};
 use std::io::{self, Write};
@@ -64,13 +64,7 @@ pub fn write_fgb(w: &mut impl Write, layer: &dyn Layer) -> io::Result<()> {
                     Value::Text(t) => ColumnValue::String(t),
                     Value::Boolean(b) => ColumnValue::Bool(*b),
                     Value::TextList(list) => {
-                        joined.clear();
-                        for (j, item) in list.iter().enumerate() {
-                            if j > 0 {
-                                joined.push(';');
-                            }
-                            joined.push_str(item);
-                        }
+                        join_list(&mut joined, list);
                         ColumnValue::String(&joined)
                     }
                 };

@@ -63,6 +63,19 @@ pub enum Value<'a> {
     TextList(Vec<&'a str>),
 }
 
+/// Writes `list` into `out` (cleared first) with its entries joined by `;`: a
+/// [`ColumnType::TextList`] value in the formats without lists (CSV, GeoPackage, FlatGeobuf).
+/// Entries are short names (`grocery`, `post`) that hold no `;`.
+pub fn join_list(out: &mut String, list: &[&str]) {
+    out.clear();
+    for (i, item) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(item);
+    }
+}
+
 /// The geometry type every row of a layer has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum GeometryType {

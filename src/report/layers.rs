@@ -23,6 +23,26 @@ use std::ops::Range;
 
 use ColumnType::{Boolean, Integer, Real, Text, TextList};
 
+/// The four plain methods of a layer that keeps its `columns`: its name, geometry type,
+/// columns and row count (`$len` of the layer `$l`).
+macro_rules! plain_methods {
+    ($name:literal, $geometry:ident, |$l:ident| $len:expr) => {
+        fn name(&self) -> &str {
+            $name
+        }
+        fn geometry_type(&self) -> GeometryType {
+            GeometryType::$geometry
+        }
+        fn columns(&self) -> &[Column] {
+            &self.columns
+        }
+        fn len(&self) -> usize {
+            let $l = self;
+            $len
+        }
+    };
+}
+
 /// Columns from `(name, type)` pairs.
 fn columns<'n>(names: impl IntoIterator<Item = (Cow<'n, str>, ColumnType)>) -> Vec<Column> {
     names
@@ -234,18 +254,7 @@ impl<'a> SettlementsLayer<'a> {
 }
 
 impl Layer for SettlementsLayer<'_> {
-    fn name(&self) -> &str {
-        "settlements"
-    }
-    fn geometry_type(&self) -> GeometryType {
-        GeometryType::Point
-    }
-    fn columns(&self) -> &[Column] {
-        &self.columns
-    }
-    fn len(&self) -> usize {
-        self.region.settlements.len()
-    }
+    plain_methods!("settlements", Point, |l| l.region.settlements.len());
     fn rows(
         &self,
         range: Range<usize>,
@@ -301,18 +310,7 @@ impl<'a> ServicesLayer<'a> {
 }
 
 impl Layer for ServicesLayer<'_> {
-    fn name(&self) -> &str {
-        "services"
-    }
-    fn geometry_type(&self) -> GeometryType {
-        GeometryType::Point
-    }
-    fn columns(&self) -> &[Column] {
-        &self.columns
-    }
-    fn len(&self) -> usize {
-        self.region.services.len()
-    }
+    plain_methods!("services", Point, |l| l.region.services.len());
     fn rows(
         &self,
         range: Range<usize>,
@@ -364,18 +362,7 @@ impl<'a> CatchmentsLayer<'a> {
 }
 
 impl Layer for CatchmentsLayer<'_> {
-    fn name(&self) -> &str {
-        "catchments"
-    }
-    fn geometry_type(&self) -> GeometryType {
-        GeometryType::Point
-    }
-    fn columns(&self) -> &[Column] {
-        &self.columns
-    }
-    fn len(&self) -> usize {
-        self.region.services.len()
-    }
+    plain_methods!("catchments", Point, |l| l.region.services.len());
     fn rows(
         &self,
         range: Range<usize>,
@@ -441,18 +428,7 @@ impl<'a> NetworkLayer<'a> {
 }
 
 impl Layer for NetworkLayer<'_> {
-    fn name(&self) -> &str {
-        "network"
-    }
-    fn geometry_type(&self) -> GeometryType {
-        GeometryType::LineString
-    }
-    fn columns(&self) -> &[Column] {
-        &self.columns
-    }
-    fn len(&self) -> usize {
-        self.region.graph.edges().len()
-    }
+    plain_methods!("network", LineString, |l| l.region.graph.edges().len());
     fn rows(
         &self,
         range: Range<usize>,
@@ -519,18 +495,7 @@ impl<'a> RegionsLayer<'a> {
 }
 
 impl Layer for RegionsLayer<'_> {
-    fn name(&self) -> &str {
-        "regions"
-    }
-    fn geometry_type(&self) -> GeometryType {
-        GeometryType::MultiPolygon
-    }
-    fn columns(&self) -> &[Column] {
-        &self.columns
-    }
-    fn len(&self) -> usize {
-        self.groups.summaries.len()
-    }
+    plain_methods!("regions", MultiPolygon, |l| l.groups.summaries.len());
     fn rows(
         &self,
         range: Range<usize>,
@@ -625,18 +590,7 @@ impl<'a> DiffLayer<'a> {
 }
 
 impl Layer for DiffLayer<'_> {
-    fn name(&self) -> &str {
-        "diff"
-    }
-    fn geometry_type(&self) -> GeometryType {
-        GeometryType::Point
-    }
-    fn columns(&self) -> &[Column] {
-        &self.columns
-    }
-    fn len(&self) -> usize {
-        self.changed.len()
-    }
+    plain_methods!("diff", Point, |l| l.changed.len());
     fn rows(
         &self,
         range: Range<usize>,
@@ -725,18 +679,7 @@ impl<'a> VulnerableLayer<'a> {
 }
 
 impl Layer for VulnerableLayer<'_> {
-    fn name(&self) -> &str {
-        "vulnerable"
-    }
-    fn geometry_type(&self) -> GeometryType {
-        GeometryType::Point
-    }
-    fn columns(&self) -> &[Column] {
-        &self.columns
-    }
-    fn len(&self) -> usize {
-        self.vulnerability.points.len()
-    }
+    plain_methods!("vulnerable", Point, |l| l.vulnerability.points.len());
     fn rows(
         &self,
         range: Range<usize>,
@@ -809,18 +752,7 @@ impl<'a> SuggestLayer<'a> {
 }
 
 impl Layer for SuggestLayer<'_> {
-    fn name(&self) -> &str {
-        "suggest"
-    }
-    fn geometry_type(&self) -> GeometryType {
-        GeometryType::Point
-    }
-    fn columns(&self) -> &[Column] {
-        &self.columns
-    }
-    fn len(&self) -> usize {
-        self.suggestion.picks.len()
-    }
+    plain_methods!("suggest", Point, |l| l.suggestion.picks.len());
     fn rows(
         &self,
         range: Range<usize>,
