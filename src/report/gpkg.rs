@@ -20,9 +20,10 @@
 //!   binary: the header with the envelope, then little-endian WKB) and the layer's columns as
 //!   `REAL`, `INTEGER`, `TEXT` or `BOOLEAN` (a list is `TEXT`, its entries joined with `;`).
 //!   Types are declared, so a km column that is null in every row is still `REAL`.
-//! - Per layer the R-tree `rtree_<layer>_geom`, filled after the rows in the order of a Z
-//!   curve (from the envelopes kept while the rows were written), and then the
-//!   specification's triggers, so that edits made later (in QGIS) keep it right.
+//! - Per layer the R-tree `rtree_<layer>_geom`, bulk-loaded after the rows (module `rtree`): a
+//!   tree packed from the envelopes kept while the rows were written, in the order of a Z
+//!   curve, written straight into the R*Tree module's tables; then the specification's
+//!   triggers, so that edits made later (in QGIS) keep it right.
 //! - `layer_styles` (the table QGIS and GDAL use) with one default style per layer, written
 //!   by [`style`].
 //!
@@ -38,6 +39,7 @@
 //! `layer_styles.update_time` are the constant [`TIMESTAMP`] (the layers carry no time of
 //! their own), and SQLite writes the same pages for the same statements.
 
+mod rtree;
 pub mod style;
 
 pub use self::style::{Style, Styles};
@@ -339,12 +341,14 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &dyn Layer) -> io::Result<
     )
     .map_err(sql)?;
 
-    let rtree = quoted(&format!("rtree_{name}_{GEOM}"));
+    let rtree = format!("rtree_{name}_{GEOM}");
     tx.execute_batch(&format!(
-        "CREATE VIRTUAL TABLE {rtree} USING rtree(id, minx, maxx, miny, maxy)"
+        "CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy)",
+        quoted(&rtree)
     ))
     .map_err(sql)?;
-    fill_rtree(tx, &rtree, bbox, &mut boxes)?;
+    sort_along_z(bbox, &mut boxes);
+    rtree::bulk_load(tx, &rtree, &boxes)?;
     let inner = |s: &str| s.replace('"', "\"\"");
     let triggers = RTREE_TRIGGERS
         .replace("\"rtree_T_C", &format!("\"rtree_{}_{GEOM}", inner(name)))
@@ -361,18 +365,11 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &dyn Layer) -> io::Result<
     Ok(())
 }
 
-/// Fills the R-tree `rtree` with `boxes` (fid, [min x, min y, max x, max y]) in the
-/// order of their centres along a Z curve over `extent`: neighbours are inserted together, so
-/// SQLite's R-tree finds the leaf for each one in pages it has just touched, which makes the
-/// bulk fill several times faster than in row order.
-fn fill_rtree(
-    tx: &rusqlite::Transaction<'_>,
-    rtree: &str,
-    extent: Option<[f64; 4]>,
-    boxes: &mut [(i64, [f64; 4])],
-) -> io::Result<()> {
+/// Sorts `boxes` (fid, [min x, min y, max x, max y]) by their centres along a Z curve over
+/// `extent`, ties by fid, so that the leaves packed from consecutive boxes hold neighbours.
+fn sort_along_z(extent: Option<[f64; 4]>, boxes: &mut [(i64, [f64; 4])]) {
     let Some([x0, y0, x1, y1]) = extent else {
-        return Ok(());
+        return;
     };
     let cell = |v: f64, lo: f64, hi: f64| {
         let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.0 };
@@ -385,14 +382,6 @@ fn fill_rtree(
         interleave(x) | (interleave(y) << 1)
     };
     boxes.sort_by_key(|(i, b)| (key(b), *i));
-    let mut stmt = tx
-        .prepare(&format!("INSERT INTO {rtree} VALUES (?1, ?2, ?3, ?4, ?5)"))
-        .map_err(sql)?;
-    for (i, [min_x, min_y, max_x, max_y]) in boxes.iter() {
-        stmt.execute(params![i, min_x, max_x, min_y, max_y])
-            .map_err(sql)?;
-    }
-    Ok(())
 }
 
 /// The bits of `v` (16 of them) spread to the even bits of the result, for a Z-order key.
