@@ -390,7 +390,7 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &dyn Layer) -> io::Result<
     ))
     .map_err(sql)?;
     sort_along_z(bbox, &mut boxes);
-    rtree::bulk_load(tx, &rtree, &boxes)?;
+    rtree::bulk_load(tx, &rtree, boxes)?;
     let inner = |s: &str| s.replace('"', "\"\"");
     let triggers = RTREE_TRIGGERS
         .replace("\"rtree_T_C", &format!("\"rtree_{}_{GEOM}", inner(name)))

@@ -66,11 +66,11 @@ struct Cell {
 ///
 /// # Errors
 /// A box with a minimum above its maximum (or not a number), which SQLite would refuse too;
-/// the first error of SQLite.
+/// an id below 1; the first error of SQLite.
 pub(super) fn bulk_load(
     tx: &Transaction<'_>,
     rtree: &str,
-    boxes: &[(i64, [f64; 4])],
+    boxes: Vec<(i64, [f64; 4])>,
 ) -> io::Result<()> {
     if boxes.is_empty() {
         // The module created node 1 as an empty leaf, which is an empty tree.
@@ -82,7 +82,15 @@ pub(super) fn bulk_load(
     let node_size = page_size.saturating_sub(64).min(4 + CELL_BYTES * MAX_CELLS);
     let max_cells = (node_size - 4) / CELL_BYTES;
     let mut cells = Vec::with_capacity(boxes.len());
-    for &(id, [min_x, min_y, max_x, max_y]) in boxes {
+    let mut max_id = 0;
+    for &(id, [min_x, min_y, max_x, max_y]) in &boxes {
+        // The writer counts fids from 1; the rowid table below is indexed by them.
+        if id < 1 {
+            return Err(io::Error::other(format!(
+                "{rtree}: row id {id} is not positive"
+            )));
+        }
+        max_id = max_id.max(id);
         let b = [
             value_down(min_x),
             value_up(max_x),
@@ -97,6 +105,7 @@ pub(super) fn bulk_load(
         }
         cells.push(Cell { id, b });
     }
+    drop(boxes);
 
     let shadow = |suffix: &str| quoted(&format!("{rtree}_{suffix}"));
     let mut node_stmt = tx
@@ -108,9 +117,9 @@ pub(super) fn bulk_load(
     let mut parent_stmt = tx
         .prepare(&format!("INSERT INTO {} VALUES (?1, ?2)", shadow("parent")))
         .map_err(sql)?;
-    // (fid, leaf) of every entry, written in fid order once the leaves are known, so that
-    // the rowid table is filled by appending.
-    let mut leaf_of: Vec<(i64, i64)> = Vec::with_capacity(cells.len());
+    // The leaf of every entry by fid (0 for none: leaves are numbered from 2), written in fid
+    // order once the leaves are known, so that the rowid table is filled by appending.
+    let mut leaf_of = vec![0i64; usize::try_from(max_id).unwrap_or(0)];
 
     // Levels from the leaves up; nodes are numbered from 2 as they are made, so the node
     // table is appended to, and the one node of the top level is the root, node 1.
@@ -148,7 +157,12 @@ pub(super) fn bulk_load(
                     union[3].max(c.b[3]),
                 ];
                 if depth == 0 {
-                    leaf_of.push((c.id, no));
+                    if let Some(leaf) = usize::try_from(c.id - 1)
+                        .ok()
+                        .and_then(|i| leaf_of.get_mut(i))
+                    {
+                        *leaf = no;
+                    }
                 } else {
                     parent_stmt.execute(params![c.id, no]).map_err(sql)?;
                 }
@@ -163,12 +177,13 @@ pub(super) fn bulk_load(
         depth += 1;
     }
 
-    leaf_of.sort_unstable();
     let mut rowid_stmt = tx
         .prepare(&format!("INSERT INTO {} VALUES (?1, ?2)", shadow("rowid")))
         .map_err(sql)?;
-    for (fid, leaf) in leaf_of {
-        rowid_stmt.execute(params![fid, leaf]).map_err(sql)?;
+    for (fid, leaf) in (1i64..).zip(leaf_of) {
+        if leaf != 0 {
+            rowid_stmt.execute(params![fid, leaf]).map_err(sql)?;
+        }
     }
     Ok(())
 }
