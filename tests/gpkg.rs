@@ -995,3 +995,290 @@ fn gdal_reads_the_demo_layers_as_their_geojson_has_them() {
         }
     }
 }
+
+// ---- The bulk-loaded R-tree --------------------------------------------------------------
+//
+// The writer packs the R-tree itself and writes the R*Tree module's tables directly. The
+// oracles: SQLite's `rtreecheck()`, a scan of the envelopes for box queries, and a reference
+// R-tree that SQLite fills itself, row by row, from the same envelopes.
+
+/// Rows of a `boxes` layer: a diagonal line per box (so the box is its envelope), a point now
+/// and then and an empty line every 97th row. With `exact`, every coordinate is a multiple of
+/// 1/1024, which a float holds exactly, so the index keeps the boxes unrounded.
+fn boxes(n: usize, seed: u64, exact: bool) -> TestLayer {
+    let mut seed = seed;
+    let mut coord = |lo: f64, span: f64| {
+        let v = lo + unit(&mut seed) * span;
+        if exact {
+            (v * 1024.0).round() / 1024.0
+        } else {
+            v
+        }
+    };
+    let rows = (0..n)
+        .map(|i| {
+            let (x, y) = (coord(11.0, 2.0), coord(55.0, 2.0));
+            let shape = if i % 97 == 96 {
+                Shape::Line(Vec::new())
+            } else if i % 13 == 0 {
+                Shape::Point([x, y])
+            } else {
+                let size = if i % 5 == 0 { 0.3 } else { 0.01 };
+                Shape::Line(vec![[x, y], [x + coord(0.0, size), y + coord(0.0, size)]])
+            };
+            (shape, vec![Value::Integer(i as i64)])
+        })
+        .collect();
+    TestLayer {
+        name: "boxes".into(),
+        geometry_type: GeometryType::LineString,
+        columns: vec![Column::new("n", ColumnType::Integer)],
+        rows,
+    }
+}
+
+/// (fid, [min x, max x, min y, max y]) of every row of `layer` with a geometry.
+fn envelopes(layer: &TestLayer) -> Vec<(i64, [f64; 4])> {
+    layer
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, (shape, _))| !shape.coords().is_empty())
+        .map(|(i, (shape, _))| {
+            let [x0, y0, x1, y1] = bbox(shape.coords());
+            (i as i64 + 1, [x0, x1, y0, y1])
+        })
+        .collect()
+}
+
+/// A random query box (min x, max x, min y, max y) over the layers' area and a little beyond,
+/// from a sliver to the whole.
+fn query_box(seed: &mut u64) -> [f64; 4] {
+    let size = [0.001, 0.05, 0.4, 3.0][(unit(seed) * 4.0) as usize];
+    let (x, y) = (10.8 + unit(seed) * 2.4, 54.8 + unit(seed) * 2.4);
+    [x, x + unit(seed) * size, y, y + unit(seed) * size]
+}
+
+/// Ids whose box in R-tree `table` meets `q`, sorted, by the R-tree's own search.
+fn rtree_ids(db: &Connection, table: &str, q: [f64; 4]) -> Vec<i64> {
+    let mut ids: Vec<i64> = db
+        .prepare(&format!(
+            "SELECT id FROM {table} WHERE minx <= ?2 AND maxx >= ?1 AND miny <= ?4 AND maxy >= ?3"
+        ))
+        .unwrap()
+        .query_map(q, |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    ids.sort_unstable();
+    ids
+}
+
+/// Ids whose box meets `q`, by a scan.
+fn scan_ids(entries: &[(i64, [f64; 4])], q: [f64; 4]) -> Vec<i64> {
+    entries
+        .iter()
+        .filter(|(_, b)| b[0] <= q[1] && b[1] >= q[0] && b[2] <= q[3] && b[3] >= q[2])
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+/// What `rtreecheck()` says of R-tree `table`.
+fn rtreecheck(db: &Connection, table: &str) -> String {
+    db.query_row(&format!("SELECT rtreecheck('{table}')"), [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Every row of R-tree `table`, by id.
+fn rtree_rows(db: &Connection, table: &str) -> Vec<(i64, [f64; 4])> {
+    db.prepare(&format!(
+        "SELECT id, minx, maxx, miny, maxy FROM {table} ORDER BY id"
+    ))
+    .unwrap()
+    .query_map([], |r| {
+        Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// A new R-tree `table` in `db` that SQLite fills itself, one row at a time.
+fn reference_rtree(db: &Connection, table: &str, entries: &[(i64, [f64; 4])]) {
+    db.execute_batch(&format!(
+        "CREATE VIRTUAL TABLE {table} USING rtree(id, minx, maxx, miny, maxy)"
+    ))
+    .unwrap();
+    let mut insert = db
+        .prepare(&format!("INSERT INTO {table} VALUES (?1, ?2, ?3, ?4, ?5)"))
+        .unwrap();
+    for (id, [a, b, c, d]) in entries {
+        insert.execute(rusqlite::params![id, a, b, c, d]).unwrap();
+    }
+}
+
+#[test]
+fn a_bulk_loaded_rtree_answers_box_queries_as_a_scan_of_the_envelopes() {
+    let dir = util::tempdir();
+    // Empty, one leaf (full or not), a root over leaves (full or not), three levels.
+    for n in [0, 1, 51, 52, 2601, 2602, 200_000] {
+        let layer = boxes(n, 3 + n as u64, true);
+        let path = dir.path().join(format!("boxes-{n}.gpkg"));
+        write_gpkg(&path, &[&layer], &styles()).unwrap();
+        let db = Connection::open(&path).unwrap();
+        assert_eq!(rtreecheck(&db, "rtree_boxes_geom"), "ok", "{n} rows");
+        let entries = envelopes(&layer);
+        // The boxes are exact floats: the index holds them unchanged.
+        assert_eq!(rtree_rows(&db, "rtree_boxes_geom"), entries, "{n} rows");
+        // The depth the root records is the least that holds every entry, 51 to a node.
+        let root: Vec<u8> = db
+            .query_row(
+                "SELECT data FROM rtree_boxes_geom_node WHERE nodeno = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let mut depth = 0;
+        while 51usize.pow(depth + 1) < entries.len() {
+            depth += 1;
+        }
+        assert_eq!(u32::from(u16::from_be_bytes([root[0], root[1]])), depth);
+        let mut seed = 99 + n as u64;
+        for _ in 0..if n > 10_000 { 60 } else { 200 } {
+            let q = query_box(&mut seed);
+            assert_eq!(
+                rtree_ids(&db, "rtree_boxes_geom", q),
+                scan_ids(&entries, q),
+                "{n} rows, query {q:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_bulk_loaded_rtree_holds_what_sqlite_would_have_inserted() {
+    let dir = util::tempdir();
+    for n in [1, 52, 2602, 20_000] {
+        // Any coordinates: the index rounds them outward to floats, as SQLite does.
+        let layer = boxes(n, 17 + n as u64, false);
+        let path = dir.path().join(format!("boxes-{n}.gpkg"));
+        write_gpkg(&path, &[&layer], &styles()).unwrap();
+        let db = Connection::open(&path).unwrap();
+        assert_eq!(rtreecheck(&db, "rtree_boxes_geom"), "ok", "{n} rows");
+        let entries = envelopes(&layer);
+        reference_rtree(&db, "reference", &entries);
+        let rows = rtree_rows(&db, "rtree_boxes_geom");
+        assert_eq!(rows, rtree_rows(&db, "reference"), "{n} rows");
+        for (id, b) in &rows {
+            let e = entries.iter().find(|(i, _)| i == id).unwrap().1;
+            assert!(b[0] <= e[0] && b[1] >= e[1] && b[2] <= e[2] && b[3] >= e[3]);
+        }
+        let mut seed = 5 + n as u64;
+        for _ in 0..100 {
+            let q = query_box(&mut seed);
+            assert_eq!(
+                rtree_ids(&db, "rtree_boxes_geom", q),
+                rtree_ids(&db, "reference", q),
+                "{n} rows, query {q:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_bulk_loaded_rtree_takes_the_edits_the_triggers_make() {
+    // The statements the triggers run, on the index itself (the triggers need the ST_
+    // functions of a GeoPackage reader): deletes that empty leaves, moves and inserts.
+    let dir = util::tempdir();
+    let layer = boxes(6000, 23, true);
+    let path = write(dir.path(), &[&layer]);
+    let db = Connection::open(&path).unwrap();
+    let mut entries: BTreeMap<i64, [f64; 4]> = envelopes(&layer).into_iter().collect();
+    let mut seed = 31;
+    for round in 0..4 {
+        let ids: Vec<i64> = entries.keys().copied().collect();
+        for id in ids {
+            let r = unit(&mut seed);
+            if r < 0.3 {
+                db.execute("DELETE FROM rtree_boxes_geom WHERE id = ?1", [id])
+                    .unwrap();
+                entries.remove(&id);
+            } else if r < 0.4 {
+                let q = query_box(&mut seed);
+                let b = q.map(|v| (v * 1024.0).round() / 1024.0);
+                db.execute(
+                    "INSERT OR REPLACE INTO rtree_boxes_geom VALUES (?1, ?2, ?3, ?4, ?5)",
+                    rusqlite::params![id, b[0], b[1], b[2], b[3]],
+                )
+                .unwrap();
+                entries.insert(id, b);
+            }
+        }
+        for k in 0..500 {
+            let id = 100_000 * (round + 1) + k;
+            let [x, _, y, _] = query_box(&mut seed).map(|v| (v * 1024.0).round() / 1024.0);
+            let b = [x, x + 0.125, y, y + 0.25];
+            db.execute(
+                "INSERT OR REPLACE INTO rtree_boxes_geom VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![id, b[0], b[1], b[2], b[3]],
+            )
+            .unwrap();
+            entries.insert(id, b);
+        }
+        assert_eq!(rtreecheck(&db, "rtree_boxes_geom"), "ok", "round {round}");
+        let entries: Vec<(i64, [f64; 4])> = entries.iter().map(|(i, b)| (*i, *b)).collect();
+        assert_eq!(rtree_rows(&db, "rtree_boxes_geom"), entries);
+        for _ in 0..50 {
+            let q = query_box(&mut seed);
+            assert_eq!(rtree_ids(&db, "rtree_boxes_geom", q), scan_ids(&entries, q));
+        }
+    }
+}
+
+#[test]
+fn gdal_edits_through_the_triggers_keep_the_bulk_loaded_rtree_right() {
+    if !gdal("gdal_edits_through_the_triggers_keep_the_bulk_loaded_rtree_right") {
+        return;
+    }
+    let dir = util::tempdir();
+    let layer = boxes(3000, 41, false);
+    let path = write(dir.path(), &[&layer]);
+    for statement in [
+        "DELETE FROM boxes WHERE fid % 7 = 0",
+        "UPDATE boxes SET fid = fid + 100000 WHERE fid % 11 = 0",
+        "UPDATE boxes SET geom = (SELECT geom FROM boxes WHERE fid = 1) WHERE fid % 13 = 0",
+        "UPDATE boxes SET geom = NULL WHERE fid % 19 = 0",
+        "INSERT INTO boxes (geom, n) SELECT geom, n FROM boxes WHERE fid % 17 = 0",
+    ] {
+        let out = Command::new("ogrinfo")
+            .arg(&path)
+            .args(["-q", "-sql", statement])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{statement}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let db = Connection::open(&path).unwrap();
+    assert_eq!(rtreecheck(&db, "rtree_boxes_geom"), "ok");
+    // The index now holds the envelope of every geometry left, as SQLite inserts it.
+    let entries: Vec<(i64, [f64; 4])> = db
+        .prepare("SELECT fid, geom FROM boxes WHERE geom IS NOT NULL ORDER BY fid")
+        .unwrap()
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+        .unwrap()
+        .map(|r| {
+            let (fid, blob) = r.unwrap();
+            (fid, decode(&blob).0)
+        })
+        .filter_map(|(fid, envelope)| envelope.map(|e| (fid, e)))
+        .collect();
+    assert!(entries.len() > 2000 && entries.iter().any(|(fid, _)| *fid > 100_000));
+    reference_rtree(&db, "reference", &entries);
+    assert_eq!(
+        rtree_rows(&db, "rtree_boxes_geom"),
+        rtree_rows(&db, "reference")
+    );
+}

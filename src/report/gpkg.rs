@@ -20,9 +20,10 @@
 //!   binary: the header with the envelope, then little-endian WKB) and the layer's columns as
 //!   `REAL`, `INTEGER`, `TEXT` or `BOOLEAN` (a list is `TEXT`, its entries joined with `;`).
 //!   Types are declared, so a km column that is null in every row is still `REAL`.
-//! - Per layer the R-tree `rtree_<layer>_geom`, filled after the rows in the order of a Z
-//!   curve (from the envelopes kept while the rows were written), and then the
-//!   specification's triggers, so that edits made later (in QGIS) keep it right.
+//! - Per layer the R-tree `rtree_<layer>_geom`, bulk-loaded after the rows (module `rtree`): a
+//!   tree packed from the envelopes kept while the rows were written, in the order of a Z
+//!   curve, written straight into the R*Tree module's tables; then the specification's
+//!   triggers, so that edits made later (in QGIS) keep it right.
 //! - `layer_styles` (the table QGIS and GDAL use) with one default style per layer, written
 //!   by [`style`].
 //!
@@ -38,6 +39,7 @@
 //! `layer_styles.update_time` are the constant [`TIMESTAMP`] (the layers carry no time of
 //! their own), and SQLite writes the same pages for the same statements.
 
+mod rtree;
 pub mod style;
 
 pub use self::style::{Style, Styles};
@@ -50,6 +52,12 @@ use std::path::Path;
 /// The time written wherever a GeoPackage asks for one (`last_change`, `update_time`): a
 /// constant, so that the same input gives the same bytes.
 pub const TIMESTAMP: &str = "2000-01-01T00:00:00.000Z";
+
+/// Rows written by one INSERT statement, at most.
+const BATCH: usize = 32;
+
+/// Values SQLite binds to one statement, at most (`SQLITE_MAX_VARIABLE_NUMBER`).
+const MAX_BOUND: usize = 32766;
 
 /// `application_id` of a GeoPackage: "GPKG" as a big-endian 32-bit integer.
 const APPLICATION_ID: i32 = 0x4750_4B47;
@@ -263,22 +271,42 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &dyn Layer) -> io::Result<
     tx.execute_batch(&create).map_err(sql)?;
 
     // The fid is bound, not left to SQLite, so the R-tree entries are known to match it.
-    let mut insert = format!("INSERT INTO {table} (fid, {GEOM}");
-    for c in columns {
-        insert.push_str(&format!(", {}", quoted(&c.name)));
-    }
-    insert.push_str(") VALUES (?1, ?2");
-    for i in 0..columns.len() {
-        insert.push_str(&format!(", ?{}", i + 3));
-    }
-    insert.push(')');
+    // Rows go in `BATCH` to a statement: each execution of an INSERT also reads and writes
+    // the AUTOINCREMENT sequence and has its own start and end, which a multi-row statement
+    // pays once for its rows. The rows after the last whole batch go one at a time.
+    let width = 2 + columns.len();
+    let batch = (MAX_BOUND / width).clamp(1, BATCH);
+    let insert = |rows: usize| {
+        let mut sql = format!("INSERT INTO {table} (fid, {GEOM}");
+        for c in columns {
+            sql.push_str(&format!(", {}", quoted(&c.name)));
+        }
+        sql.push_str(") VALUES ");
+        for r in 0..rows {
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for i in 0..width {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("?{}", r * width + i + 1));
+            }
+            sql.push(')');
+        }
+        sql
+    };
+    let whole = layer.len() / batch * batch;
 
     let mut bbox: Option<[f64; 4]> = None;
     // (fid, envelope) of every row with a geometry that is not empty.
     let mut boxes: Vec<(i64, [f64; 4])> = Vec::new();
     let mut fid = 0i64;
     {
-        let mut stmt = tx.prepare(&insert).map_err(sql)?;
+        let mut many = if whole > 0 {
+            Some(tx.prepare(&insert(batch)).map_err(sql)?)
+        } else {
+            None
+        };
+        let mut one = tx.prepare(&insert(1)).map_err(sql)?;
         let mut blob = Vec::with_capacity(256);
         let mut joined = String::new();
         layer.rows(0..layer.len(), &mut |row| {
@@ -297,10 +325,16 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &dyn Layer) -> io::Result<
             }
             blob.clear();
             gpkg_geometry(&mut blob, &row.geometry, envelope);
-            stmt.raw_bind_parameter(1, fid).map_err(sql)?;
-            stmt.raw_bind_parameter(2, &blob[..]).map_err(sql)?;
+            // fid counts the rows from 1, so this row is number fid - 1.
+            let n = usize::try_from(fid - 1).unwrap_or(usize::MAX);
+            let (stmt, base) = match many.as_mut() {
+                Some(stmt) if n < whole => (stmt, n % batch * width),
+                _ => (&mut one, 0),
+            };
+            stmt.raw_bind_parameter(base + 1, fid).map_err(sql)?;
+            stmt.raw_bind_parameter(base + 2, &blob[..]).map_err(sql)?;
             for (i, value) in row.values.iter().enumerate() {
-                let at = i + 3;
+                let at = base + i + 3;
                 match value {
                     Value::Null => stmt.raw_bind_parameter(at, rusqlite::types::Null),
                     Value::Real(x) => stmt.raw_bind_parameter(at, x),
@@ -320,11 +354,21 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &dyn Layer) -> io::Result<
                 }
                 .map_err(sql)?;
             }
-            stmt.raw_execute().map_err(sql)?;
+            if base + width == stmt.parameter_count() {
+                stmt.raw_execute().map_err(sql)?;
+            }
             Ok(())
         })?;
     }
     let name = layer.name();
+    // A batch is written when its last row comes: a layer that gave fewer rows than it has
+    // would leave one unwritten.
+    if usize::try_from(fid).ok() != Some(layer.len()) {
+        return Err(io::Error::other(format!(
+            "layer {name} gave {fid} rows of the {} it has",
+            layer.len()
+        )));
+    }
     let [min_x, min_y, max_x, max_y] = bbox.map_or([None; 4], |b| b.map(Some));
     tx.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description,
@@ -339,12 +383,14 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &dyn Layer) -> io::Result<
     )
     .map_err(sql)?;
 
-    let rtree = quoted(&format!("rtree_{name}_{GEOM}"));
+    let rtree = format!("rtree_{name}_{GEOM}");
     tx.execute_batch(&format!(
-        "CREATE VIRTUAL TABLE {rtree} USING rtree(id, minx, maxx, miny, maxy)"
+        "CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy)",
+        quoted(&rtree)
     ))
     .map_err(sql)?;
-    fill_rtree(tx, &rtree, bbox, &mut boxes)?;
+    sort_along_z(bbox, &mut boxes);
+    rtree::bulk_load(tx, &rtree, boxes)?;
     let inner = |s: &str| s.replace('"', "\"\"");
     let triggers = RTREE_TRIGGERS
         .replace("\"rtree_T_C", &format!("\"rtree_{}_{GEOM}", inner(name)))
@@ -361,18 +407,11 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &dyn Layer) -> io::Result<
     Ok(())
 }
 
-/// Fills the R-tree `rtree` with `boxes` (fid, [min x, min y, max x, max y]) in the
-/// order of their centres along a Z curve over `extent`: neighbours are inserted together, so
-/// SQLite's R-tree finds the leaf for each one in pages it has just touched, which makes the
-/// bulk fill several times faster than in row order.
-fn fill_rtree(
-    tx: &rusqlite::Transaction<'_>,
-    rtree: &str,
-    extent: Option<[f64; 4]>,
-    boxes: &mut [(i64, [f64; 4])],
-) -> io::Result<()> {
+/// Sorts `boxes` (fid, [min x, min y, max x, max y]) by their centres along a Z curve over
+/// `extent`, ties by fid, so that the leaves packed from consecutive boxes hold neighbours.
+fn sort_along_z(extent: Option<[f64; 4]>, boxes: &mut [(i64, [f64; 4])]) {
     let Some([x0, y0, x1, y1]) = extent else {
-        return Ok(());
+        return;
     };
     let cell = |v: f64, lo: f64, hi: f64| {
         let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.0 };
@@ -384,15 +423,8 @@ fn fill_rtree(
         let y = cell((b[1] + b[3]) / 2.0, y0, y1);
         interleave(x) | (interleave(y) << 1)
     };
-    boxes.sort_by_key(|(i, b)| (key(b), *i));
-    let mut stmt = tx
-        .prepare(&format!("INSERT INTO {rtree} VALUES (?1, ?2, ?3, ?4, ?5)"))
-        .map_err(sql)?;
-    for (i, [min_x, min_y, max_x, max_y]) in boxes.iter() {
-        stmt.execute(params![i, min_x, max_x, min_y, max_y])
-            .map_err(sql)?;
-    }
-    Ok(())
+    // The key costs a few divisions: computed once per box, not once per comparison.
+    boxes.sort_by_cached_key(|(i, b)| (key(b), *i));
 }
 
 /// The bits of `v` (16 of them) spread to the even bits of the result, for a Z-order key.
