@@ -44,7 +44,7 @@ pub mod style;
 
 pub use self::style::{Style, Styles};
 
-use super::layer::{ColumnType, Geometry, GeometryType, Layer, Value};
+use super::layer::{join_list, ColumnType, Geometry, GeometryType, Layer, Value};
 use rusqlite::{params, Connection};
 use std::io;
 use std::path::Path;
@@ -342,13 +342,7 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &dyn Layer) -> io::Result<
                     Value::Text(t) => stmt.raw_bind_parameter(at, &**t),
                     Value::Boolean(b) => stmt.raw_bind_parameter(at, b),
                     Value::TextList(list) => {
-                        joined.clear();
-                        for (j, item) in list.iter().enumerate() {
-                            if j > 0 {
-                                joined.push(';');
-                            }
-                            joined.push_str(item);
-                        }
+                        join_list(&mut joined, list);
                         stmt.raw_bind_parameter(at, joined.as_str())
                     }
                 }
@@ -369,6 +363,20 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &dyn Layer) -> io::Result<
             layer.len()
         )));
     }
+    register(tx, layer, bbox, boxes)
+}
+
+/// Registers a written layer in `gpkg_contents` (with its extent `bbox`) and
+/// `gpkg_geometry_columns`, and gives it its R-tree, bulk-loaded from `boxes` (fid, envelope),
+/// with the specification's triggers and its `gpkg_extensions` entry.
+fn register(
+    tx: &rusqlite::Transaction<'_>,
+    layer: &dyn Layer,
+    bbox: Option<[f64; 4]>,
+    mut boxes: Vec<(i64, [f64; 4])>,
+) -> io::Result<()> {
+    let name = layer.name();
+    let table = quoted(name);
     let [min_x, min_y, max_x, max_y] = bbox.map_or([None; 4], |b| b.map(Some));
     tx.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description,
