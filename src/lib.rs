@@ -27,7 +27,10 @@
 //! - [`whatif`]: scenarios (closed and added points), vulnerability, site suggestion.
 //! - [`settings`]: the settings file (`servicegap.toml`) read and checked, and the flags
 //!   applied over it into the settings every command uses.
-//! - [`report`]: GeoJSON, CSV, JSON and the printed tables; `inspect`'s report.
+//! - [`report`]: every table-shaped output as a typed layer ([`report::layer`];
+//!   [`report::SettlementsLayer`] and the others) written as GeoJSON, CSV, GeoPackage
+//!   ([`report::gpkg`], styled for QGIS) or FlatGeobuf ([`report::fgb`]); JSON, the printed
+//!   tables; `inspect`'s report.
 //!
 //! ## Invariants the layout keeps
 //! - Only the binary (`src/main.rs`, `src/cli/`) knows flag names, prints, reads argv and

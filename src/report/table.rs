@@ -114,7 +114,7 @@ fn percent(share: Option<f64>) -> String {
 /// How many regions the summary prints, by gap share of the first kind.
 pub const TOP_REGIONS: usize = 10;
 
-/// The summary as a human-readable table; with region polygons, the [`TOP_REGIONS`] regions
+/// The summary as a human-readable table; with region polygons, the ten regions
 /// with the highest gap share of the first kind follow.
 pub fn summary_table(
     file: &str,
