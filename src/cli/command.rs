@@ -276,9 +276,7 @@ pub fn vulnerable(args: VulnerableArgs) -> Result {
         outputs.layer(path, &layer, &styles)?;
     }
     if let Some(path) = &args.csv {
-        outputs.write(path, |w| {
-            report::vulnerable_csv(w, &result, region, polygons)
-        })?;
+        outputs.write(path, |w| report::vulnerable_csv(w, &layer))?;
     }
     if let Some(path) = &args.gpkg {
         outputs.gpkg(path, vec![&layer], &styles)?;

@@ -11,10 +11,6 @@
 
 use super::geojson::{shortest, Style};
 use super::layer::{join_list, write_chunks, Geometry, Layer, Row, Value};
-use super::layers::SettlementsLayer;
-use super::RegionGroups;
-use crate::analysis::Analysis;
-use crate::network::region::Region;
 use std::io::{self, Write};
 
 /// Writes `layer` to `w`: a header row of column names, `lon`, `lat`, then one row per
@@ -97,20 +93,6 @@ fn field(out: &mut Vec<u8>, text: &[u8]) {
         out.push(b);
     }
     out.push(b'"');
-}
-
-/// Writes settlements.csv: [`SettlementsLayer`] as [`write_layer`] writes it (nothing for a
-/// region without settlements).
-///
-/// # Errors
-/// Any error of `w`.
-pub fn settlements_csv(
-    w: &mut impl Write,
-    region: &Region,
-    analysis: &Analysis,
-    groups: Option<&RegionGroups<'_>>,
-) -> io::Result<()> {
-    write_layer(w, &SettlementsLayer::new(region, analysis, groups))
 }
 
 #[cfg(test)]

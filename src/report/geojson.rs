@@ -9,14 +9,6 @@
 //! ([`super::layer::write_chunks`]), so the bytes do not depend on the thread count.
 
 use super::layer::{write_chunks, Column, Geometry, Layer, Row, Value};
-use super::layers::{
-    CatchmentsLayer, DiffLayer, NetworkLayer, RegionsLayer, ServicesLayer, SettlementsLayer,
-};
-use super::RegionGroups;
-use crate::analysis::Analysis;
-use crate::base::feature::{ServicePoint, Settlement};
-use crate::network::region::Region;
-use crate::whatif::scenario::Outcome;
 use std::io::{self, Write};
 
 /// Writes `layer` to `w` as a FeatureCollection, one feature per line.
@@ -251,76 +243,6 @@ pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
-}
-
-/// Writes settlements.geojson: [`SettlementsLayer`].
-///
-/// # Errors
-/// Any error of `w`.
-pub fn settlements_geojson(
-    w: &mut impl Write,
-    region: &Region,
-    analysis: &Analysis,
-    groups: Option<&RegionGroups<'_>>,
-) -> io::Result<()> {
-    write_layer(w, &SettlementsLayer::new(region, analysis, groups))
-}
-
-/// Writes network.geojson: [`NetworkLayer`].
-///
-/// # Errors
-/// Any error of `w`.
-pub fn network_geojson(w: &mut impl Write, region: &Region) -> io::Result<()> {
-    write_layer(w, &NetworkLayer::new(region))
-}
-
-/// Writes services.geojson: [`ServicesLayer`].
-///
-/// # Errors
-/// Any error of `w`.
-pub fn services_geojson(
-    w: &mut impl Write,
-    region: &Region,
-    analysis: &Analysis,
-) -> io::Result<()> {
-    write_layer(w, &ServicesLayer::new(region, analysis))
-}
-
-/// Writes regions.geojson: [`RegionsLayer`].
-///
-/// # Errors
-/// Any error of `w`.
-pub fn regions_geojson(w: &mut impl Write, groups: &RegionGroups<'_>) -> io::Result<()> {
-    write_layer(w, &RegionsLayer::new(groups))
-}
-
-/// Writes catchments.geojson: [`CatchmentsLayer`].
-///
-/// # Errors
-/// Any error of `w`.
-pub fn catchments_geojson(
-    w: &mut impl Write,
-    region: &Region,
-    analysis: &Analysis,
-) -> io::Result<()> {
-    write_layer(w, &CatchmentsLayer::new(region, analysis))
-}
-
-/// Writes diff.geojson: [`DiffLayer`].
-///
-/// # Errors
-/// Any error of `w`.
-pub fn diff_geojson(
-    w: &mut impl Write,
-    settlements: &[Settlement],
-    baseline_services: &[ServicePoint],
-    baseline: &Analysis,
-    outcomes: &[Outcome],
-) -> io::Result<()> {
-    write_layer(
-        w,
-        &DiffLayer::new(settlements, baseline_services, baseline, outcomes),
-    )
 }
 
 #[cfg(test)]

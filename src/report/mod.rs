@@ -10,10 +10,10 @@
 //! scenario's diff, vulnerable and suggest results) is a [`layer::Layer`] (in `layers`,
 //! re-exported here), written by the format's writer: [`geojson::write_layer`] and
 //! [`csv::write_layer`], [`gpkg::write_gpkg`] (every layer in one GeoPackage, styled for QGIS)
-//! and [`fgb::write_fgb`] (one layer as FlatGeobuf). Besides, `json` writes summary.json and compare.json, `table` the
-//! printed summary and comparison, and [`inspect`] is `inspect`'s report. What they share lives
-//! here: the region groups and the rounding of shares. The usual files have one-line writers
-//! re-exported here, so callers name `report::settlements_csv` and never the file.
+//! and [`fgb::write_fgb`] (one layer as FlatGeobuf). Besides, `json` writes summary.json and
+//! compare.json, `table` the printed tables, and [`inspect`] is `inspect`'s report. What they
+//! share lives here: the region groups, the rounding of shares, and the vulnerable CSV (its
+//! header even without rows).
 
 pub mod csv;
 pub mod fgb;
@@ -25,11 +25,6 @@ pub mod layer;
 mod layers;
 mod table;
 
-pub use self::csv::settlements_csv;
-pub use self::geojson::{
-    catchments_geojson, diff_geojson, network_geojson, regions_geojson, services_geojson,
-    settlements_geojson,
-};
 pub use self::json::{
     compare_json, compare_json_to, json_document, suggest_json, summary_json, summary_json_to,
     vulnerable_json, JSON_VERSION,
@@ -44,10 +39,7 @@ pub use self::table::{
 
 use self::layer::Layer as _;
 use crate::analysis::Analysis;
-use crate::input::regions::Regions;
 use crate::network::region::Region;
-use crate::whatif::suggest::{Candidates, Suggestion};
-use crate::whatif::vulnerability::Vulnerability;
 use std::io::{self, Write};
 
 /// Settlements grouped into region polygons (`--regions`): the polygons, each settlement's
@@ -103,46 +95,14 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// Writes the ranked points of `vulnerability` as GeoJSON: [`VulnerableLayer`].
+/// Writes the ranked points of a vulnerability as CSV, its header even when no point is
+/// listed.
 ///
 /// # Errors
 /// Any error of `w`.
-pub fn vulnerable_geojson(
-    w: &mut impl Write,
-    vulnerability: &Vulnerability,
-    region: &Region,
-    regions: Option<&Regions>,
-) -> io::Result<()> {
-    geojson::write_layer(w, &VulnerableLayer::new(vulnerability, region, regions))
-}
-
-/// Writes the ranked points of `vulnerability` as CSV: [`VulnerableLayer`], its header even
-/// when no point is listed.
-///
-/// # Errors
-/// Any error of `w`.
-pub fn vulnerable_csv(
-    w: &mut impl Write,
-    vulnerability: &Vulnerability,
-    region: &Region,
-    regions: Option<&Regions>,
-) -> io::Result<()> {
-    let layer = VulnerableLayer::new(vulnerability, region, regions);
+pub fn vulnerable_csv(w: &mut impl Write, layer: &VulnerableLayer<'_>) -> io::Result<()> {
     if layer.is_empty() {
-        return csv::write_header(w, &layer);
+        return csv::write_header(w, layer);
     }
-    csv::write_layer(w, &layer)
-}
-
-/// Writes the picks of `suggestion` as GeoJSON: [`SuggestLayer`].
-///
-/// # Errors
-/// Any error of `w`.
-pub fn suggest_geojson(
-    w: &mut impl Write,
-    suggestion: &Suggestion,
-    region: &Region,
-    candidates: &Candidates,
-) -> io::Result<()> {
-    geojson::write_layer(w, &SuggestLayer::new(suggestion, region, candidates))
+    csv::write_layer(w, layer)
 }
