@@ -113,6 +113,15 @@ pub enum Command {
         "servicegap suggest sweden-latest.osm.pbf --kind pharmacy --services data/sweden/pipos_apoteksvaror_2025-11-12.xlsx --settlements data/sweden/scb_befolkning_1km_2024_populated.csv.gz -k 5",
     ))]
     Suggest(Box<SuggestArgs>),
+    /// Write the planner's report: one self-contained HTML page with the map, the figures per
+    /// kind and distance band, the cash law check, and with --regions one printable page per
+    /// region (kommun) with the draft of its service plan's situation chapter.
+    #[command(after_help = examples!(sweden:
+        "servicegap report data/osm/de-north-bayreuth-rural.osm.pbf -o report.html",
+        "servicegap report data/osm/se-stockholm-sodermalm.osm.pbf --regions data/sweden/swedish_municipalities.geojson -o sodermalm.html",
+        "servicegap report sweden-latest.osm.pbf --settlements data/sweden/scb_befolkning_1km_2024_populated.csv.gz --services data/sweden/pipos_apoteksvaror_2025-11-12.xlsx --regions data/sweden/swedish_municipalities.geojson -o sweden.html",
+    ))]
+    Report(Box<ReportArgs>),
     /// Read an extract and report what it holds: road graph, service points, settlements.
     #[command(after_help = examples!(data:
         "servicegap inspect data/osm/de-north-bayreuth-rural.osm.pbf",
@@ -163,13 +172,14 @@ pub enum Command {
 
 /// The commands by name, for `man COMMAND` and `help COMMAND` (a test checks the list against
 /// the commands clap knows).
-pub const COMMANDS: [&str; 10] = [
+pub const COMMANDS: [&str; 11] = [
     "analyze",
     "build",
     "config",
     "scenario",
     "vulnerable",
     "suggest",
+    "report",
     "inspect",
     "completions",
     "man",
@@ -219,6 +229,10 @@ pub struct AnalyzeArgs {
     /// columns, a spatial index and a default style per layer).
     #[arg(long, value_name = "results.gpkg")]
     pub gpkg: Option<PathBuf>,
+    /// Write the planner's report (one self-contained HTML page, as `servicegap report`)
+    /// here.
+    #[arg(long, value_name = "report.html")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -240,6 +254,10 @@ pub struct ScenarioArgs {
     /// columns, a spatial index and a default style per layer).
     #[arg(long, value_name = "results.gpkg")]
     pub gpkg: Option<PathBuf>,
+    /// Write the scenario report here: one self-contained HTML page with the side-by-side
+    /// comparison and a map of the settlements that enter or leave a gap.
+    #[arg(long, value_name = "report.html")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -282,6 +300,18 @@ pub struct SuggestArgs {
     /// columns, a spatial index and a default style per layer).
     #[arg(long, value_name = "results.gpkg")]
     pub gpkg: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the report here (HTML; `-` for standard output).
+    #[arg(short = 'o', long = "output", value_name = "report.html")]
+    pub output: PathBuf,
+    /// The page's title (default: from the extract's file name).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }
 
 /// What every analysing command reads: the extract, planners' files and settings.

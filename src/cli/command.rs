@@ -1,7 +1,9 @@
 //! One function per command: resolve the settings, open the region, run the library, write
 //! the requested files (all or none) and print.
 
-use super::args::{config_only, AnalyzeArgs, InputArgs, ScenarioArgs, SuggestArgs, VulnerableArgs};
+use super::args::{
+    config_only, AnalyzeArgs, InputArgs, ReportArgs, ScenarioArgs, SuggestArgs, VulnerableArgs,
+};
 use super::error::CliError;
 use super::show;
 use servicegap::analysis;
@@ -14,6 +16,7 @@ use servicegap::report::inspect::InspectReport;
 use servicegap::report::layer::Layer;
 use servicegap::settings::{self, Settings};
 use servicegap::store::output::{OutputSet, OutputWriter, ScratchFile};
+use servicegap::whatif::plan::{Plan, PLAN_SUGGEST_K};
 use servicegap::ServiceKind;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -142,6 +145,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
         ("--catchments-out", &args.catchments_out),
         ("--regions-out", &args.regions_out),
         ("--gpkg", &args.gpkg),
+        ("--report", &args.report),
     ])?;
     json_alone(args.input.json, dash)?;
     let Loaded {
@@ -164,9 +168,26 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
     let catchments = (args.catchments_out.is_some() || args.gpkg.is_some())
         .then(|| report::CatchmentsLayer::new(&region, &result));
     let regions = groups.map(report::RegionsLayer::new);
+    // The plan pages' searches run only for a report.
+    let page = args.report.as_ref().map(|_| {
+        let plan = Plan::compute(&region, options, polygons.as_ref(), PLAN_SUGGEST_K);
+        report_page(
+            &file,
+            &region,
+            &result,
+            options,
+            groups,
+            Some(&plan),
+            None,
+            None,
+        )
+    });
     let mut outputs = Outputs::default();
     if let Some(path) = &args.output {
         outputs.layer(path, &settlements, &styles)?;
+    }
+    if let (Some(path), Some(page)) = (&args.report, &page) {
+        outputs.write(path, |w| report::html::write_report(w, page))?;
     }
     if let Some(path) = &args.csv {
         outputs.write(path, |w| report::csv::write_layer(w, &settlements))?;
@@ -214,6 +235,7 @@ pub fn scenario(args: ScenarioArgs) -> Result {
         ("--compare-out", &args.compare_out),
         ("--diff-out", &args.diff_out),
         ("--gpkg", &args.gpkg),
+        ("--report", &args.report),
     ])?;
     json_alone(args.input.json, dash)?;
     let scenarios = servicegap::input::scenarios::read_scenarios(&args.scenarios)?;
@@ -233,7 +255,27 @@ pub fn scenario(args: ScenarioArgs) -> Result {
     let services = baseline.services();
     let styles = Styles::new();
     let diff = report::DiffLayer::new(&region.settlements, services, &base, &outcomes);
+    let page = args.report.as_ref().map(|_| {
+        let scenario = report::html::ScenarioInput {
+            services,
+            outcomes: &outcomes,
+        };
+        let options = &settings.options;
+        report_page(
+            &file,
+            &region,
+            &base,
+            options,
+            None,
+            None,
+            Some(scenario),
+            None,
+        )
+    });
     let mut outputs = Outputs::default();
+    if let (Some(path), Some(page)) = (&args.report, &page) {
+        outputs.write(path, |w| report::html::write_report(w, page))?;
+    }
     if let Some(path) = &args.compare_out {
         outputs.write(path, |w| {
             report::compare_json_to(w, &file, services, &base, &outcomes)
@@ -337,6 +379,78 @@ pub fn suggest(args: SuggestArgs) -> Result {
             report::suggest_table(&result, region, &candidates, args.k)
         ),
     )
+}
+
+/// `servicegap report`.
+pub fn report(args: ReportArgs) -> Result {
+    let Loaded {
+        region,
+        settings,
+        polygons,
+        file,
+    } = load(&args.input)?;
+    let options = &settings.options;
+    let result = analysis::analyze(&region, options);
+    let groups = polygons
+        .as_ref()
+        .map(|p| report::RegionGroups::new(p, &region, &result, options));
+    let plan = Plan::compute(&region, options, polygons.as_ref(), PLAN_SUGGEST_K);
+    let page = report_page(
+        &file,
+        &region,
+        &result,
+        options,
+        groups.as_ref(),
+        Some(&plan),
+        None,
+        args.title,
+    );
+    let mut outputs = Outputs::default();
+    outputs.write(&args.output, |w| report::html::write_report(w, &page))?;
+    let streamed = outputs.finish()?;
+    let sections = page["sections"].as_array().map_or(0, Vec::len);
+    say(
+        streamed,
+        &format!(
+            "{file}: report with {sections} plan page{} written to {}\n",
+            if sections == 1 { "" } else { "s" },
+            args.output.display()
+        ),
+    )
+}
+
+/// The report's data for one run, titled `title` or after the extract's file name.
+#[allow(clippy::too_many_arguments)]
+fn report_page(
+    file: &str,
+    region: &Region,
+    analysis: &analysis::Analysis,
+    options: &analysis::AnalysisOptions,
+    groups: Option<&report::RegionGroups<'_>>,
+    plan: Option<&Plan>,
+    scenario: Option<report::html::ScenarioInput<'_>>,
+    title: Option<String>,
+) -> serde_json::Value {
+    let stem = Path::new(file)
+        .file_name()
+        .map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned());
+    let stem = stem
+        .trim_end_matches(".osm.pbf")
+        .trim_end_matches(".sgraph");
+    let title = title.unwrap_or_else(|| match scenario {
+        Some(_) => format!("Scenarios: {stem}"),
+        None => format!("Basic local service: {stem}"),
+    });
+    report::html::report_data(&report::html::ReportInput {
+        file,
+        title,
+        region,
+        analysis,
+        options,
+        groups,
+        plan,
+        scenario,
+    })
 }
 
 /// `servicegap build`.

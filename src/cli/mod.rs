@@ -39,6 +39,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Scenario(args) => command::scenario(*args),
         Command::Vulnerable(args) => command::vulnerable(*args),
         Command::Suggest(args) => command::suggest(*args),
+        Command::Report(args) => command::report(*args),
         Command::Inspect { file, json, config } => command::inspect(&file, json, config),
         Command::Completions { shell } => docs::completions(shell),
         Command::Man { command } => docs::man(command.as_deref()),

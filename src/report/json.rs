@@ -282,7 +282,7 @@ pub fn suggest_json(
 
 /// The rows of a point layer as JSON objects: the layer's columns (as in its GeoJSON
 /// properties), then `lon`, `lat`.
-fn layer_objects(layer: &dyn super::layer::Layer) -> Vec<Value> {
+pub(crate) fn layer_objects(layer: &dyn super::layer::Layer) -> Vec<Value> {
     use super::layer::{Geometry, Value as Cell};
     let mut rows = Vec::with_capacity(layer.len());
     let columns = layer.columns();

@@ -19,6 +19,7 @@ pub mod csv;
 pub mod fgb;
 pub mod geojson;
 pub mod gpkg;
+pub mod html;
 pub mod inspect;
 mod json;
 pub mod layer;
@@ -91,7 +92,7 @@ impl<'a> RegionGroups<'a> {
 }
 
 /// Shares keep six decimals: the legal limit for cash is 0.30 % = 0.003.
-fn round6(x: f64) -> f64 {
+pub(crate) fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 

@@ -1,0 +1,234 @@
+//! The plan pages: one section per region polygon (or one for the whole area without
+//! regions) with the draft of a service plan's situation chapter.
+//!
+//! - **Places**: the section's fixed service points (not mobile, snapped) grouped into places
+//!   by single linkage within [`PLACE_LINK_M`] in a straight line, each named after the
+//!   nearest named settlement within [`PLACE_NAME_M`] (else after its points), with the kinds
+//!   it offers and a proposed level: `serviceort` with all five kinds, `servicenod` with
+//!   grocery and at least two more, `servicepunkt` otherwise.
+//! - **Sårbar**: the kinds only one place of the section offers, and the points that are the
+//!   only snapped point of their kind in it; with every point's vulnerability rows as
+//!   `vulnerable` writes them.
+//! - **New sites**: the suggest picks of each kind for the section.
+
+use super::data::{bands, cash};
+use crate::analysis::Analysis;
+use crate::base::coord::distance_m;
+use crate::base::feature::ServiceKind;
+use crate::network::region::Region;
+use crate::report::json::layer_objects;
+use crate::report::{RegionGroups, SuggestLayer, VulnerableLayer};
+use crate::whatif::plan::Plan;
+use crate::whatif::suggest::Candidates;
+use serde_json::{json, Value};
+
+/// Points closer than this in a straight line belong to one place (m).
+pub const PLACE_LINK_M: f64 = 1000.0;
+/// A place takes the name of the nearest named settlement within this distance (m).
+pub const PLACE_NAME_M: f64 = 2000.0;
+
+/// The sections of the plan pages.
+pub(super) fn sections(
+    region: &Region,
+    analysis: &Analysis,
+    groups: Option<&RegionGroups<'_>>,
+    plan: &Plan,
+) -> Value {
+    let n = groups.map_or(1, |g| g.regions.len());
+    let point_region: Vec<Option<usize>> = match groups {
+        Some(g) => {
+            let coords: Vec<(f64, f64)> = region
+                .services
+                .iter()
+                .map(|p| (p.coord.lon(), p.coord.lat()))
+                .collect();
+            g.regions.locate_all(&coords)
+        }
+        None => vec![Some(0); region.services.len()],
+    };
+    let mut members = vec![Vec::new(); n];
+    match groups {
+        Some(g) => {
+            for (i, r) in g.of_settlement.iter().enumerate() {
+                if let Some(r) = r {
+                    members[*r].push(i);
+                }
+            }
+        }
+        None => members[0] = (0..region.settlements.len()).collect(),
+    }
+    let regions = groups.map(|g| g.regions);
+    let vulnerable: Vec<Vec<Value>> = plan
+        .vulnerability
+        .iter()
+        .map(|v| {
+            let mut rows = layer_objects(&VulnerableLayer::new(v, region, regions));
+            for (row, p) in rows.iter_mut().zip(&v.points) {
+                row["service"] = json!(p.service);
+            }
+            rows
+        })
+        .collect();
+    let sections: Vec<Value> = (0..n)
+        .map(|r| {
+            let in_section = |j: usize| point_region[j] == Some(r);
+            let name =
+                groups.map_or_else(|| "Whole area".to_owned(), |g| g.regions.name(r).to_owned());
+            let places = places(region, analysis, &members[r], in_section);
+            let mut vulnerable_rows = Vec::new();
+            let mut only_points = Vec::new();
+            for (v, rows) in plan.vulnerability.iter().zip(&vulnerable) {
+                let here: Vec<usize> = (0..v.points.len())
+                    .filter(|&i| in_section(v.points[i].service as usize))
+                    .collect();
+                if here.len() == 1 {
+                    only_points
+                        .push(json!({"kind": v.kind.name(), "service": v.points[here[0]].service}));
+                }
+                vulnerable_rows.extend(here.into_iter().map(|i| rows[i].clone()));
+            }
+            let suggest: serde_json::Map<String, Value> = plan
+                .suggestions
+                .iter()
+                .filter_map(|per| per.get(r))
+                .map(|s| {
+                    let picks =
+                        layer_objects(&SuggestLayer::new(s, region, &Candidates::MainNetworkNodes));
+                    (
+                        s.kind.name().to_owned(),
+                        json!({
+                            "gap_settlements": s.gap_settlements,
+                            "gap_population": s.gap_population,
+                            "gap_on_road": s.gap_on_road,
+                            "picks": picks,
+                        }),
+                    )
+                })
+                .collect();
+            json!({
+                "name": name,
+                "region": groups.map(|_| r),
+                "settlements": members[r].len(),
+                "bands": bands(region, analysis, &members[r]),
+                "cash": cash(region, analysis, &members[r]),
+                "places": places.0,
+                "only_place": places.1,
+                "only_point": only_points,
+                "vulnerable": vulnerable_rows,
+                "suggest_k": plan.k,
+                "suggest": suggest,
+            })
+        })
+        .collect();
+    Value::Array(sections)
+}
+
+/// Disjoint sets over `0..n` (path halving, union by index).
+struct Sets(Vec<usize>);
+
+impl Sets {
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        // The lower index is the root, so the grouping does not depend on the order of unions.
+        let (lo, hi) = (a.min(b), a.max(b));
+        self.0[hi] = lo;
+    }
+}
+
+/// The proposed level of a place offering `kinds`.
+fn level(kinds: crate::base::feature::ServiceKinds) -> &'static str {
+    let n = kinds.iter().count();
+    if n == ServiceKind::ALL.len() {
+        "serviceort"
+    } else if kinds.contains(ServiceKind::Grocery) && n >= 3 {
+        "servicenod"
+    } else {
+        "servicepunkt"
+    }
+}
+
+/// The places of a section from its fixed snapped points (`in_section`), and per kind the
+/// place that alone offers it (`[{"kind", "place"}]`).
+fn places(
+    region: &Region,
+    analysis: &Analysis,
+    members: &[usize],
+    in_section: impl Fn(usize) -> bool,
+) -> (Vec<Value>, Vec<Value>) {
+    let points: Vec<usize> = (0..region.services.len())
+        .filter(|&j| {
+            in_section(j) && !region.services[j].mobile && analysis.service_snaps[j].is_some()
+        })
+        .collect();
+    let mut sets = Sets((0..points.len()).collect());
+    for a in 0..points.len() {
+        for b in a + 1..points.len() {
+            let (pa, pb) = (
+                region.services[points[a]].coord,
+                region.services[points[b]].coord,
+            );
+            if distance_m(pa, pb) <= PLACE_LINK_M {
+                sets.union(a, b);
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut slot = vec![usize::MAX; points.len()];
+    for (a, &point) in points.iter().enumerate() {
+        let root = sets.find(a);
+        if slot[root] == usize::MAX {
+            slot[root] = groups.len();
+            groups.push(Vec::new());
+        }
+        groups[slot[root]].push(point);
+    }
+    let named: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&i| region.settlements[i].name.is_some())
+        .collect();
+    let mut offered_by = vec![Vec::new(); ServiceKind::ALL.len()];
+    let rows: Vec<Value> = groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let mut kinds = crate::base::feature::ServiceKinds::default();
+            for &j in group {
+                kinds |= region.services[j].kinds;
+            }
+            for kind in kinds.iter() {
+                offered_by[kind as usize].push(g);
+            }
+            let first = region.services[group[0]].coord;
+            let place = named
+                .iter()
+                .map(|&i| (distance_m(region.settlements[i].coord, first), i))
+                .filter(|(d, _)| *d <= PLACE_NAME_M)
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let name = place
+                .and_then(|(_, i)| region.settlements[i].name.clone())
+                .or_else(|| group.iter().find_map(|&j| region.services[j].name.clone()));
+            json!({
+                "name": name,
+                "settlement": place.map(|(_, i)| i),
+                "points": group,
+                "kinds": kinds.iter().map(ServiceKind::name).collect::<Vec<_>>(),
+                "level": level(kinds),
+            })
+        })
+        .collect();
+    let only: Vec<Value> = ServiceKind::ALL
+        .iter()
+        .filter(|k| offered_by[**k as usize].len() == 1)
+        .map(|k| json!({"kind": k.name(), "place": offered_by[*k as usize][0]}))
+        .collect();
+    (rows, only)
+}
