@@ -118,7 +118,7 @@ pub enum Command {
     /// region (kommun) with the draft of its service plan's situation chapter.
     #[command(after_help = examples!(sweden:
         "servicegap report data/osm/de-north-bayreuth-rural.osm.pbf -o report.html",
-        "servicegap report data/osm/se-stockholm-sodermalm.osm.pbf --regions data/sweden/swedish_municipalities.geojson -o sodermalm.html",
+        "servicegap report data/osm/de-north-bayreuth-rural.osm.pbf --threshold grocery=15min --title 'Bayreuth: grocery within 15 minutes' -o bayreuth.html",
         "servicegap report sweden-latest.osm.pbf --settlements data/sweden/scb_befolkning_1km_2024_populated.csv.gz --services data/sweden/pipos_apoteksvaror_2025-11-12.xlsx --regions data/sweden/swedish_municipalities.geojson -o sweden.html",
     ))]
     Report(Box<ReportArgs>),
