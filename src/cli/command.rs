@@ -171,16 +171,16 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
     // The plan pages' searches run only for a report.
     let page = args.report.as_ref().map(|_| {
         let plan = Plan::compute(&region, options, polygons.as_ref(), PLAN_SUGGEST_K);
-        report_page(
-            &file,
-            &region,
-            &result,
+        report::html::report_data(&report::html::ReportInput {
+            file: &file,
+            title: None,
+            region: &region,
+            analysis: &result,
             options,
             groups,
-            Some(&plan),
-            None,
-            None,
-        )
+            plan: Some(&plan),
+            scenario: None,
+        })
     });
     let mut outputs = Outputs::default();
     if let Some(path) = &args.output {
@@ -260,17 +260,16 @@ pub fn scenario(args: ScenarioArgs) -> Result {
             services,
             outcomes: &outcomes,
         };
-        let options = &settings.options;
-        report_page(
-            &file,
-            &region,
-            &base,
-            options,
-            None,
-            None,
-            Some(scenario),
-            None,
-        )
+        report::html::report_data(&report::html::ReportInput {
+            file: &file,
+            title: None,
+            region: &region,
+            analysis: &base,
+            options: &settings.options,
+            groups: None,
+            plan: None,
+            scenario: Some(scenario),
+        })
     });
     let mut outputs = Outputs::default();
     if let (Some(path), Some(page)) = (&args.report, &page) {
@@ -395,16 +394,16 @@ pub fn report(args: ReportArgs) -> Result {
         .as_ref()
         .map(|p| report::RegionGroups::new(p, &region, &result, options));
     let plan = Plan::compute(&region, options, polygons.as_ref(), PLAN_SUGGEST_K);
-    let page = report_page(
-        &file,
-        &region,
-        &result,
+    let page = report::html::report_data(&report::html::ReportInput {
+        file: &file,
+        title: args.title,
+        region: &region,
+        analysis: &result,
         options,
-        groups.as_ref(),
-        Some(&plan),
-        None,
-        args.title,
-    );
+        groups: groups.as_ref(),
+        plan: Some(&plan),
+        scenario: None,
+    });
     let mut outputs = Outputs::default();
     outputs.write(&args.output, |w| report::html::write_report(w, &page))?;
     let streamed = outputs.finish()?;
@@ -417,40 +416,6 @@ pub fn report(args: ReportArgs) -> Result {
             args.output.display()
         ),
     )
-}
-
-/// The report's data for one run, titled `title` or after the extract's file name.
-#[allow(clippy::too_many_arguments)]
-fn report_page(
-    file: &str,
-    region: &Region,
-    analysis: &analysis::Analysis,
-    options: &analysis::AnalysisOptions,
-    groups: Option<&report::RegionGroups<'_>>,
-    plan: Option<&Plan>,
-    scenario: Option<report::html::ScenarioInput<'_>>,
-    title: Option<String>,
-) -> serde_json::Value {
-    let stem = Path::new(file)
-        .file_name()
-        .map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned());
-    let stem = stem
-        .trim_end_matches(".osm.pbf")
-        .trim_end_matches(".sgraph");
-    let title = title.unwrap_or_else(|| match scenario {
-        Some(_) => format!("Scenarios: {stem}"),
-        None => format!("Basic local service: {stem}"),
-    });
-    report::html::report_data(&report::html::ReportInput {
-        file,
-        title,
-        region,
-        analysis,
-        options,
-        groups,
-        plan,
-        scenario,
-    })
 }
 
 /// `servicegap build`.

@@ -23,8 +23,8 @@ pub const CASH_LIMIT: f64 = 0.003;
 pub struct ReportInput<'a> {
     /// The extract or cache as the planner named it.
     pub file: &'a str,
-    /// The page's title.
-    pub title: String,
+    /// The page's title; by default from the file name and whether it is a scenario report.
+    pub title: Option<String>,
     /// The region analysed.
     pub region: &'a Region,
     /// Its analysis.
@@ -73,7 +73,7 @@ pub fn report_data(input: &ReportInput<'_>) -> Value {
         "schema": "servicegap/report",
         "version": REPORT_DATA_VERSION,
         "generator": concat!("servicegap ", env!("CARGO_PKG_VERSION")),
-        "title": input.title,
+        "title": input.title.clone().unwrap_or_else(|| default_title(input)),
         "file": input.file,
         "attribution": attribution(region),
         "bbox": shapes::bbox(region),
@@ -95,6 +95,23 @@ pub fn report_data(input: &ReportInput<'_>) -> Value {
         data["scenario"] = scenario(input.file, analysis, s);
     }
     data
+}
+
+/// `Basic local service: NAME` (or `Scenarios: NAME`), NAME the file's name without its
+/// `.osm.pbf` or `.sgraph`.
+fn default_title(input: &ReportInput<'_>) -> String {
+    let path = std::path::Path::new(input.file);
+    let name = path.file_name().map_or_else(
+        || input.file.to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let name = name
+        .trim_end_matches(".osm.pbf")
+        .trim_end_matches(".sgraph");
+    match input.scenario {
+        Some(_) => format!("Scenarios: {name}"),
+        None => format!("Basic local service: {name}"),
+    }
 }
 
 /// A kind's label on the page.
