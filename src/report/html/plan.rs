@@ -77,6 +77,7 @@ pub(super) fn sections(
             let places = places(region, analysis, &members[r], in_section);
             let mut vulnerable_rows = Vec::new();
             let mut only_points = Vec::new();
+            let mut unlisted = serde_json::Map::new();
             for (v, rows) in plan.vulnerability.iter().zip(&vulnerable) {
                 let here: Vec<usize> = (0..v.points.len())
                     .filter(|&i| in_section(v.points[i].service as usize))
@@ -85,7 +86,11 @@ pub(super) fn sections(
                     only_points
                         .push(json!({"kind": v.kind.name(), "service": v.points[here[0]].service}));
                 }
-                vulnerable_rows.extend(here.into_iter().map(|i| rows[i].clone()));
+                // The points whose closure strands someone, and an only point even if not.
+                let listed = |i: &&usize| here.len() == 1 || v.points[**i].stranded_settlements > 0;
+                let (shown, quiet): (Vec<&usize>, Vec<&usize>) = here.iter().partition(listed);
+                vulnerable_rows.extend(shown.into_iter().map(|&i| rows[i].clone()));
+                unlisted.insert(v.kind.name().to_owned(), json!(quiet.len()));
             }
             let suggest: serde_json::Map<String, Value> = plan
                 .suggestions
@@ -115,6 +120,7 @@ pub(super) fn sections(
                 "only_place": places.1,
                 "only_point": only_points,
                 "vulnerable": vulnerable_rows,
+                "vulnerable_unlisted": unlisted,
                 "suggest_k": plan.k,
                 "suggest": suggest,
             })

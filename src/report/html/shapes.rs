@@ -35,7 +35,7 @@ const ROAD_GROUPS: [(&str, &[&str]); 5] = [
 
 /// Most vertices the roads may have together: less important groups are left out beyond it
 /// (the most important group is always drawn).
-const ROAD_VERTEX_BUDGET: usize = 300_000;
+const ROAD_VERTEX_BUDGET: usize = 120_000;
 
 /// Simplification tolerance in degrees for an area whose bounding box has diagonal `diag`
 /// degrees: about a pixel of a map showing the whole area at 3 000 pixels.
