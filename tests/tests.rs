@@ -34,6 +34,7 @@ mod route_core;
 mod rules;
 mod scenario;
 mod scenario_cli;
+mod screening;
 mod snap_ellipsoid;
 mod suggest;
 mod tables;
