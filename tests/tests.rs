@@ -37,5 +37,6 @@ mod scenario_cli;
 mod screening;
 mod snap_ellipsoid;
 mod suggest;
+mod suggest_regions;
 mod tables;
 mod vulnerability;
