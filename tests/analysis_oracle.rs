@@ -21,13 +21,13 @@ use std::collections::BinaryHeap;
 
 /// Integer costs of a snapped point, per metric [length dm, time ds], as the documentation of
 /// `analysis` defines them: before/after the projection on its edge, and the snap leg.
-struct Costs {
-    before: [u64; 2],
-    after: [u64; 2],
-    leg: [u64; 2],
+pub(crate) struct Costs {
+    pub(crate) before: [u64; 2],
+    pub(crate) after: [u64; 2],
+    pub(crate) leg: [u64; 2],
 }
 
-fn costs(g: &Graph, snap: &Snap, access_kmh: f64) -> Costs {
+pub(crate) fn costs(g: &Graph, snap: &Snap, access_kmh: f64) -> Costs {
     let e = &g.edges()[snap.edge as usize];
     let geom = g.edge_geometry(snap.edge as usize);
     let len_m: f64 = geom.windows(2).map(|w| distance_m(w[0], w[1])).sum();
@@ -48,7 +48,7 @@ fn costs(g: &Graph, snap: &Snap, access_kmh: f64) -> Costs {
     }
 }
 
-fn forward_dijkstra(g: &Graph, metric: usize, seeds: &[(NodeIdx, u64)]) -> Vec<u64> {
+pub(crate) fn forward_dijkstra(g: &Graph, metric: usize, seeds: &[(NodeIdx, u64)]) -> Vec<u64> {
     let mut dist = vec![u64::MAX; g.node_count()];
     let mut heap = BinaryHeap::new();
     for &(n, c) in seeds {

@@ -286,6 +286,27 @@ fn region_pages_hold_each_regions_figures() {
             );
         }
     }
+    // Each region's new sites are `suggest --in-region`'s.
+    for (r, name) in ["West", "East"].into_iter().enumerate() {
+        for kind in KINDS {
+            let args = [
+                "suggest",
+                file,
+                "--kind",
+                kind,
+                "--regions",
+                regions,
+                "--in-region",
+                name,
+            ];
+            let s = servicegap(&[&args[..], &["--json"]].concat());
+            let s: Json = serde_json::from_slice(&s.stdout).unwrap();
+            let ours = &sections[r]["suggest"][kind];
+            assert_eq!(ours["picks"], s["picks"], "{name} {kind} picks");
+            assert_eq!(ours["gap_settlements"], s["gap_settlements"]);
+            assert_eq!(ours["gap_population"], s["gap_population"]);
+        }
+    }
     // The sections' vulnerable rows together are `vulnerable --regions`'s rows.
     for kind in KINDS {
         let v = servicegap(&[
@@ -382,6 +403,61 @@ fn places_join_points_within_a_kilometre() {
                 );
             }
         }
+    }
+}
+
+/// The support screening lists every snapped grocery and fuel point with the distances of the
+/// library's next-point search, those beyond the limit first.
+#[test]
+fn the_support_screening_lists_the_next_point_distances() {
+    use servicegap::analysis::AnalysisOptions;
+    use servicegap::route::Metric;
+    use servicegap::whatif::screening::next_points;
+    use servicegap::ServiceKind;
+    let dir = tempdir();
+    let page = dir.path().join("report.html");
+    servicegap(&[
+        "report",
+        bayreuth().to_str().unwrap(),
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    let data = page_data(&page);
+    let region = util::read_extract("de-north-bayreuth-rural");
+    let options = AnalysisOptions::default();
+    for (kind, name, limit) in [
+        (ServiceKind::Grocery, "grocery", 10.0),
+        (ServiceKind::Fuel, "fuel", 15.0),
+    ] {
+        let screening = &data["sections"][0]["screening"][name];
+        assert_eq!(screening["limit_km"].as_f64(), Some(limit));
+        let rows = screening["points"].as_array().unwrap();
+        let by_length = next_points(&region, &options, kind, Metric::Length);
+        let by_time = next_points(&region, &options, kind, Metric::Time);
+        assert_eq!(
+            rows.len(),
+            by_length.points.len(),
+            "{name}: every snapped point"
+        );
+        let mut beyond_seen = true;
+        for row in rows {
+            let j = row["service"].as_u64().unwrap() as u32;
+            let p = by_length.points.iter().find(|p| p.service == j).unwrap();
+            let km = p
+                .next
+                .map(|(dm, _)| (f64::from(dm) / 100.0).round() / 100.0);
+            assert_eq!(row["next_km"].as_f64(), km);
+            let t = by_time.points.iter().find(|p| p.service == j).unwrap();
+            let min = t.next.map(|(ds, _)| (f64::from(ds) / 6.0).round() / 100.0);
+            assert_eq!(row["next_min"].as_f64(), min);
+            let beyond = km.is_none_or(|km| km > limit);
+            assert_eq!(row["beyond"].as_bool(), Some(beyond));
+            // Beyond the limit first.
+            assert!(beyond_seen || !beyond, "{name}: beyond rows come first");
+            beyond_seen = beyond;
+        }
+        let beyond = rows.iter().filter(|r| r["beyond"] == true).count();
+        assert_eq!(screening["beyond"].as_u64(), Some(beyond as u64));
     }
 }
 

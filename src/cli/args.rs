@@ -110,7 +110,7 @@ pub enum Command {
     #[command(after_help = examples!(sweden:
         "servicegap suggest data/osm/de-north-bayreuth-rural.osm.pbf --kind grocery -k 2 -o sites.geojson",
         "servicegap suggest data/osm/de-north-bayreuth-rural.osm.pbf --kind post --threshold post=8km",
-        "servicegap suggest sweden-latest.osm.pbf --kind pharmacy --services data/sweden/pipos_apoteksvaror_2025-11-12.xlsx --settlements data/sweden/scb_befolkning_1km_2024_populated.csv.gz -k 5",
+        "servicegap suggest sweden-latest.osm.pbf --kind pharmacy --services data/sweden/pipos_apoteksvaror_2025-11-12.xlsx --settlements data/sweden/scb_befolkning_1km_2024_populated.csv.gz --regions data/sweden/swedish_municipalities.geojson --in-region Stockholm -k 5",
     ))]
     Suggest(Box<SuggestArgs>),
     /// Write the planner's report: one self-contained HTML page with the map, the figures per
@@ -293,6 +293,11 @@ pub struct SuggestArgs {
     /// and name) instead of every node of the main road network.
     #[arg(long, value_name = "FILE")]
     pub candidates: Option<PathBuf>,
+    /// Pick within this one region of --regions (by its name, e.g. a kommun): only its
+    /// candidates (nodes, or --candidates sites, lying in it) and its settlements count, and
+    /// the figures are the region's.
+    #[arg(long, value_name = "NAME")]
+    pub in_region: Option<String>,
     /// Write the picks here: GeoJSON, or by the extension .gpkg or .fgb.
     #[arg(short = 'o', long = "output", value_name = "suggest.geojson")]
     pub output: Option<PathBuf>,

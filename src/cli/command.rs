@@ -351,11 +351,35 @@ pub fn suggest(args: SuggestArgs) -> Result {
         Some(path) => Candidates::Sites(read_sites(path, args.input.crs.as_ref())?),
         None => Candidates::MainNetworkNodes,
     };
+    let in_region = args
+        .in_region
+        .as_deref()
+        .map(|name| region_named(&args.input, name))
+        .transpose()?;
     let loaded = load(&args.input)?;
     let region = &loaded.region;
     let options = &loaded.settings.options;
-    let result =
-        servicegap::whatif::suggest::suggest(region, options, args.kind, args.k, &candidates);
+    let (kind, k) = (args.kind, args.k);
+    let result = match (in_region, &loaded.polygons) {
+        (Some(r), Some(polygons)) => servicegap::whatif::suggest::suggest_in_region(
+            region,
+            options,
+            kind,
+            k,
+            &candidates,
+            (polygons, r),
+        ),
+        _ => Some(servicegap::whatif::suggest::suggest(
+            region,
+            options,
+            kind,
+            k,
+            &candidates,
+        )),
+    };
+    // The index was found in the same file just before.
+    let result = result
+        .ok_or_else(|| in_region_error("the regions file changed while it was read".into()))?;
     let styles = Styles::new();
     let layer = report::SuggestLayer::new(&result, region, &candidates);
     let mut outputs = Outputs::default();
@@ -370,10 +394,14 @@ pub fn suggest(args: SuggestArgs) -> Result {
         let doc = report::suggest_json(&loaded.file, region, &result, &candidates, args.k);
         return print_json(&doc);
     }
+    let within = match (in_region, &loaded.polygons) {
+        (Some(r), Some(polygons)) => format!(" in {}", polygons.name(r)),
+        _ => String::new(),
+    };
     say(
         streamed,
         &format!(
-            "{}: {}",
+            "{}{within}: {}",
             loaded.file,
             report::suggest_table(&result, region, &candidates, args.k)
         ),
@@ -416,6 +444,40 @@ pub fn report(args: ReportArgs) -> Result {
             args.output.display()
         ),
     )
+}
+
+/// The index of the region named `name` (exactly) among the region polygons the settings
+/// give, read here so that a wrong name is refused before the extract is read.
+fn region_named(input: &InputArgs, name: &str) -> Result<usize> {
+    let settings = settings::resolve(input.flags())?;
+    let Some(path) = settings.regions.as_deref() else {
+        return Err(in_region_error(
+            "needs region polygons: give --regions".into(),
+        ));
+    };
+    let regions = Regions::read(path, settings.region_field.as_deref())?;
+    if let Some(r) = regions.find(name) {
+        return Ok(r);
+    }
+    // Names are compared in lower case for the hint, and offered as the file spells them.
+    let lower: Vec<String> = regions.names().iter().map(|n| n.to_lowercase()).collect();
+    let hint = analysis::closest_name(name, lower.iter().map(String::as_str))
+        .and_then(|l| lower.iter().position(|n| n == l))
+        .map(|i| format!(": did you mean `{}`?", regions.name(i)))
+        .unwrap_or_default();
+    Err(in_region_error(format!(
+        "{}: no region named `{name}` (by its `{}` property){hint}",
+        path.display(),
+        regions.field()
+    )))
+}
+
+/// A refused `--in-region`.
+fn in_region_error(reason: String) -> CliError {
+    CliError::Flag {
+        flag: "--in-region".into(),
+        source: reason.into(),
+    }
 }
 
 /// `servicegap build`.

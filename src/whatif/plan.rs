@@ -1,19 +1,42 @@
 //! What the kommun plan pages of the report hold beyond the analysis: the vulnerability of
-//! every point of every kind, and the best new sites per kind, for the whole area or for each
-//! region polygon.
+//! every point of every kind, the best new sites per kind for the whole area or within each
+//! region polygon, and the support screening (how far each grocery and fuel point is from the
+//! next one of its kind).
 //!
-//! Each part is the same computation as its own command (`vulnerable`, `suggest`), so the
-//! report shows the numbers those commands give on the same inputs.
+//! Each part is the same computation as its own command (`vulnerable`, `suggest`,
+//! `suggest --in-region`), so the report shows the numbers those commands give on the same
+//! inputs.
 
 use crate::analysis::AnalysisOptions;
 use crate::base::feature::ServiceKind;
 use crate::input::regions::Regions;
 use crate::network::region::Region;
-use crate::whatif::suggest::{suggest, Candidates, Suggestion};
+use crate::route::Metric;
+use crate::whatif::screening::{next_points, NextPoints};
+use crate::whatif::suggest::{suggest, suggest_in_regions, Candidates, Suggestion};
 use crate::whatif::vulnerability::{vulnerability, Vulnerability};
 
 /// New sites proposed per kind in the plan pages.
 pub const PLAN_SUGGEST_K: usize = 3;
+
+/// The support screening's kinds and road-km limits: särskilt driftstöd needs a grocery store
+/// more than 10 km by the shortest car route from the next one; the fuel-station aid needed
+/// more than 15 km to the next station.
+pub const SUPPORT_LIMITS_KM: [(ServiceKind, f64); 2] =
+    [(ServiceKind::Grocery, 10.0), (ServiceKind::Fuel, 15.0)];
+
+/// How far each point of one kind is from the next point of the kind.
+#[derive(Clone, Debug)]
+pub struct Screening {
+    /// The kind.
+    pub kind: ServiceKind,
+    /// Road km beyond which a point is listed.
+    pub limit_km: f64,
+    /// The next point by road length.
+    pub by_length: NextPoints,
+    /// The next point by car time.
+    pub by_time: NextPoints,
+}
 
 /// The what-if parts of the plan pages.
 #[derive(Clone, Debug)]
@@ -21,8 +44,11 @@ pub struct Plan {
     /// Per kind, in [`ServiceKind::ALL`] order, the vulnerability of every point.
     pub vulnerability: Vec<Vulnerability>,
     /// Per kind, in [`ServiceKind::ALL`] order: the best `k` new sites among the main-network
-    /// nodes, one suggestion for the whole area without regions.
+    /// nodes, one suggestion per region polygon (its own candidates and settlements), or one
+    /// for the whole area without regions.
     pub suggestions: Vec<Vec<Suggestion>>,
+    /// The support screening, per kind of [`SUPPORT_LIMITS_KM`].
+    pub screening: Vec<Screening>,
     /// New sites asked for per kind.
     pub k: usize,
 }
@@ -43,7 +69,7 @@ impl Plan {
         let suggestions = ServiceKind::ALL
             .iter()
             .map(|&kind| match regions {
-                Some(_) => Vec::new(),
+                Some(regions) => suggest_in_regions(region, options, kind, k, regions),
                 None => vec![suggest(
                     region,
                     options,
@@ -53,9 +79,19 @@ impl Plan {
                 )],
             })
             .collect();
+        let screening = SUPPORT_LIMITS_KM
+            .iter()
+            .map(|&(kind, limit_km)| Screening {
+                kind,
+                limit_km,
+                by_length: next_points(region, options, kind, Metric::Length),
+                by_time: next_points(region, options, kind, Metric::Time),
+            })
+            .collect();
         Plan {
             vulnerability,
             suggestions,
+            screening,
             k,
         }
     }

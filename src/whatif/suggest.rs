@@ -31,6 +31,7 @@ use crate::analysis::{AnalysisOptions, Threshold};
 use crate::base::coord::Coord;
 use crate::base::feature::ServiceKind;
 use crate::base::progress;
+use crate::input::regions::Regions;
 use crate::network::graph::{counting_offsets, counting_place, Graph, NodeIdx};
 use crate::network::region::Region;
 use crate::network::snap::SnapIndex;
@@ -302,15 +303,17 @@ impl CandidateSet {
     }
 }
 
-/// Which candidates cover which open settlements: `members[offsets[c]..offsets[c + 1]]` are
-/// the positions in `open` of the settlements candidate `c` covers, in order.
+/// Which candidates cover which open settlements, for the candidates that cover any: the
+/// `p`-th covers the settlements at positions `members[offsets[p]..offsets[p + 1]]` in `open`,
+/// in order, and is candidate `candidates[p]` (ascending).
 struct Coverage {
+    candidates: Vec<u32>,
     offsets: Vec<usize>,
     members: Vec<u32>,
 }
 
 impl Coverage {
-    /// Inverts the per-settlement lists of covering candidates.
+    /// Inverts the per-settlement lists of covering candidates (each below `total_candidates`).
     fn new(total_candidates: usize, covering: &[Vec<u32>]) -> Coverage {
         let pairs = || {
             covering
@@ -318,14 +321,49 @@ impl Coverage {
                 .enumerate()
                 .flat_map(|(o, list)| list.iter().map(move |&c| (c as usize, o as u32)))
         };
-        let offsets: Vec<usize> = counting_offsets(total_candidates, pairs().map(|p| p.0));
-        let mut members = vec![0u32; offsets[total_candidates]];
-        counting_place(&offsets, pairs(), |k, o| members[k] = o);
-        Coverage { offsets, members }
+        let dense: Vec<usize> = counting_offsets(total_candidates, pairs().map(|p| p.0));
+        let mut members = vec![0u32; dense[total_candidates]];
+        counting_place(&dense, pairs(), |k, o| members[k] = o);
+        let candidates: Vec<u32> = (0..total_candidates)
+            .filter(|&c| dense[c + 1] > dense[c])
+            .map(|c| c as u32)
+            .collect();
+        let mut offsets = Vec::with_capacity(candidates.len() + 1);
+        offsets.push(0);
+        offsets.extend(candidates.iter().map(|&c| dense[c as usize + 1]));
+        Coverage {
+            candidates,
+            offsets,
+            members,
+        }
     }
 
-    fn of(&self, c: usize) -> &[u32] {
-        &self.members[self.offsets[c]..self.offsets[c + 1]]
+    /// The candidates at `positions` (ascending), each with only the settlements `keep`
+    /// accepts (by position in `open`); candidates left covering nobody are left out.
+    fn subset(&self, positions: &[usize], keep: impl Fn(u32) -> bool) -> Coverage {
+        let mut part = Coverage {
+            candidates: Vec::new(),
+            offsets: vec![0],
+            members: Vec::new(),
+        };
+        for &p in positions {
+            let before = part.members.len();
+            part.members
+                .extend(self.of(p).iter().copied().filter(|&o| keep(o)));
+            if part.members.len() > before {
+                part.candidates.push(self.candidates[p]);
+                part.offsets.push(part.members.len());
+            }
+        }
+        part
+    }
+
+    fn len(&self) -> usize {
+        self.candidates.len()
+    }
+
+    fn of(&self, p: usize) -> &[u32] {
+        &self.members[self.offsets[p]..self.offsets[p + 1]]
     }
 }
 
@@ -362,37 +400,37 @@ fn greedy(
     (k, gap): (usize, (usize, u64)),
 ) -> Vec<Pick> {
     let mut covered = vec![false; open.len()];
-    let gain = |c: usize, covered: &[bool]| {
+    let gain = |p: usize, covered: &[bool]| {
         coverage
-            .of(c)
+            .of(p)
             .iter()
             .filter(|&&o| !covered[o as usize])
-            .fold((0u64, 0usize), |(p, s), &o| {
-                (p.saturating_add(population(open[o as usize])), s + 1)
+            .fold((0u64, 0usize), |(pop, s), &o| {
+                (pop.saturating_add(population(open[o as usize])), s + 1)
             })
     };
-    let mut queue: BinaryHeap<(u64, usize, Reverse<u32>)> = (0..set.total)
-        .filter(|&c| !coverage.of(c).is_empty())
-        .map(|c| {
-            let (p, s) = gain(c, &covered);
-            (p, s, Reverse(c as u32))
+    // Gains, then the lowest candidate; the position in `coverage` follows the candidate.
+    let mut queue: BinaryHeap<(u64, usize, Reverse<u32>, usize)> = (0..coverage.len())
+        .map(|p| {
+            let (pop, s) = gain(p, &covered);
+            (pop, s, Reverse(coverage.candidates[p]), p)
         })
         .collect();
     let mut picks = Vec::new();
     let (mut gap_s, mut gap_p) = gap;
     while picks.len() < k {
-        let Some((p, s, Reverse(c))) = queue.pop() else {
+        let Some((pop, s, Reverse(c), p)) = queue.pop() else {
             break;
         };
-        let now = gain(c as usize, &covered);
-        if now != (p, s) {
+        let now = gain(p, &covered);
+        if now != (pop, s) {
             if now.1 > 0 {
-                queue.push((now.0, now.1, Reverse(c)));
+                queue.push((now.0, now.1, Reverse(c), p));
             }
             continue;
         }
         let mut settlements = Vec::with_capacity(s);
-        for &o in coverage.of(c as usize) {
+        for &o in coverage.of(p) {
             if !std::mem::replace(&mut covered[o as usize], true) {
                 settlements.push(open[o as usize]);
             }
@@ -409,26 +447,42 @@ fn greedy(
             node,
             site,
             coord,
-            covered_population: p,
+            covered_population: pop,
             gap_settlements: (gap_s, gap_s - s),
-            gap_population: (gap_p, gap_p.saturating_sub(p)),
+            gap_population: (gap_p, gap_p.saturating_sub(pop)),
             settlements,
         });
         gap_s -= s;
-        gap_p = gap_p.saturating_sub(p);
+        gap_p = gap_p.saturating_sub(pop);
     }
     picks
 }
 
-/// Picks up to `k` new sites for points of `kind` among `candidates` (see the
-/// [module documentation](self)).
-pub fn suggest(
+/// What every greedy run of a kind starts from: today's gaps, the candidates and who each
+/// covers.
+struct Prepared {
+    threshold: Threshold,
+    /// Per settlement, whether it is in gap today (never outside the extract).
+    in_gap: Vec<bool>,
+    /// The settlements searched from: in gap, on a road, and accepted by the caller.
+    open: Vec<u32>,
+    set: CandidateSet,
+    /// Per site candidate, its anchor (`None`: dropped); empty for node candidates.
+    site_anchors: Vec<Option<Anchor>>,
+    coverage: Coverage,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+/// Snaps, finds today's gaps by the threshold's metric, and runs one bounded search from each
+/// gap settlement on a road that `searched` accepts (by index), listing the candidates that
+/// cover it.
+fn prepare(
     region: &Region,
     options: &AnalysisOptions,
     kind: ServiceKind,
-    k: usize,
     candidates: &Candidates,
-) -> Suggestion {
+    searched: impl Fn(u32) -> bool,
+) -> Prepared {
     let graph = &region.graph;
     let mut timings = Vec::new();
     let mut clock = Instant::now();
@@ -464,15 +518,10 @@ pub fn suggest(
         *g &= !outside;
     }
     drop(core);
-    let population = |i: u32| region.settlements[i as usize].population.unwrap_or(0);
-    let gap_settlements = in_gap.iter().filter(|g| **g).count();
-    let gap_population = (0..in_gap.len() as u32)
-        .filter(|&i| in_gap[i as usize])
-        .map(population)
-        .fold(0u64, u64::saturating_add);
     // The settlements a new point could cover.
     let open: Vec<u32> = (0..in_gap.len() as u32)
         .filter(|&i| in_gap[i as usize] && anchors.settlements[i as usize].is_some())
+        .filter(|&i| searched(i))
         .collect();
     timings.push(("gaps", clock.elapsed()));
     clock = Instant::now();
@@ -484,7 +533,7 @@ pub fn suggest(
         sites: &site_anchors,
     };
     let budget_all = limit(threshold);
-    // One bounded search per settlement in gap, then the greedy picks.
+    // One bounded search per settlement in gap.
     let progress = progress::phase("coverage", Some(open.len() as u64), progress::Unit::Items);
     let covering: Vec<Vec<u32>> = open
         .par_iter()
@@ -499,33 +548,208 @@ pub fn suggest(
             search.covering(graph, metric, &a, budget, &targets)
         })
         .collect();
-    timings.push(("coverage", clock.elapsed()));
-    clock = Instant::now();
-
     let coverage = Coverage::new(set.total, &covering);
-    drop(covering);
-    let gap = (gap_settlements, gap_population);
-    let picks = greedy(
-        graph,
-        candidates,
-        &set,
-        &coverage,
-        &open,
-        population,
-        (k, gap),
-    );
-    timings.push(("greedy", clock.elapsed()));
-    Suggestion {
-        kind,
+    timings.push(("coverage", clock.elapsed()));
+    Prepared {
         threshold,
-        candidates: set.count,
-        candidates_dropped: set.dropped,
-        gap_settlements,
-        gap_population,
-        gap_on_road: open.len(),
-        picks,
+        in_gap,
+        open,
+        set,
+        site_anchors,
+        coverage,
         timings,
     }
+}
+
+impl Prepared {
+    /// The greedy over `coverage` (part of the prepared one) with the gap figures of the
+    /// settlements `counted` accepts (by index), and `(candidates, dropped)` as the figures of
+    /// the candidates considered.
+    fn suggestion(
+        &self,
+        region: &Region,
+        (kind, k): (ServiceKind, usize),
+        candidates: &Candidates,
+        coverage: &Coverage,
+        counted: impl Fn(u32) -> bool,
+        (considered, dropped): (usize, usize),
+    ) -> Suggestion {
+        let clock = Instant::now();
+        let population = |i: u32| region.settlements[i as usize].population.unwrap_or(0);
+        let gap: Vec<u32> = (0..self.in_gap.len() as u32)
+            .filter(|&i| self.in_gap[i as usize] && counted(i))
+            .collect();
+        let gap_population = gap
+            .iter()
+            .map(|&i| population(i))
+            .fold(0u64, u64::saturating_add);
+        let picks = greedy(
+            &region.graph,
+            candidates,
+            &self.set,
+            coverage,
+            &self.open,
+            population,
+            (k, (gap.len(), gap_population)),
+        );
+        let mut timings = self.timings.clone();
+        timings.push(("greedy", clock.elapsed()));
+        Suggestion {
+            kind,
+            threshold: self.threshold,
+            candidates: considered,
+            candidates_dropped: dropped,
+            gap_settlements: gap.len(),
+            gap_population,
+            gap_on_road: self.open.iter().filter(|&&i| counted(i)).count(),
+            picks,
+            timings,
+        }
+    }
+
+    /// The location (lon, lat) of candidate `c`: its node, or the site's own location.
+    fn candidate_at(&self, region: &Region, candidates: &Candidates, c: u32) -> (f64, f64) {
+        let coord = match candidates {
+            Candidates::MainNetworkNodes => region.graph.coord(NodeIdx(self.set.nodes[c as usize])),
+            Candidates::Sites(sites) => sites[c as usize].coord,
+        };
+        (coord.lon(), coord.lat())
+    }
+
+    /// Per region of `regions`, the suggestion among the candidates and settlements located in
+    /// it (`settlement_region`: the region of each settlement); `only` limits the list to one
+    /// region.
+    fn in_regions(
+        &self,
+        region: &Region,
+        (kind, k): (ServiceKind, usize),
+        candidates: &Candidates,
+        (regions, settlement_region): (&Regions, &[Option<usize>]),
+        only: Option<usize>,
+    ) -> Vec<Suggestion> {
+        let clock = Instant::now();
+        // Candidates that cover nobody pick no one: only their count per region is needed.
+        let all: Vec<(f64, f64)> = (0..self.set.total as u32)
+            .map(|c| self.candidate_at(region, candidates, c))
+            .collect();
+        let candidate_region = regions.locate_all(&all);
+        let mut considered = vec![(0usize, 0usize); regions.len()];
+        for (c, r) in candidate_region.iter().enumerate() {
+            if let Some(r) = *r {
+                let snapped = match candidates {
+                    Candidates::MainNetworkNodes => true,
+                    Candidates::Sites(_) => self.site_anchors[c].is_some(),
+                };
+                if snapped {
+                    considered[r].0 += 1;
+                } else {
+                    considered[r].1 += 1;
+                }
+            }
+        }
+        let mut positions: Vec<Vec<usize>> = vec![Vec::new(); regions.len()];
+        for p in 0..self.coverage.len() {
+            if let Some(r) = candidate_region[self.coverage.candidates[p] as usize] {
+                positions[r].push(p);
+            }
+        }
+        let located = clock.elapsed();
+        let wanted: Vec<usize> = match only {
+            Some(r) => vec![r],
+            None => (0..regions.len()).collect(),
+        };
+        wanted
+            .par_iter()
+            .map(|&r| {
+                let in_r = |i: u32| settlement_region[i as usize] == Some(r);
+                let coverage = self
+                    .coverage
+                    .subset(&positions[r], |o| in_r(self.open[o as usize]));
+                let mut s = self.suggestion(
+                    region,
+                    (kind, k),
+                    candidates,
+                    &coverage,
+                    in_r,
+                    considered[r],
+                );
+                s.timings.insert(s.timings.len() - 1, ("regions", located));
+                s
+            })
+            .collect()
+    }
+}
+
+/// Picks up to `k` new sites for points of `kind` among `candidates` (see the
+/// [module documentation](self)).
+pub fn suggest(
+    region: &Region,
+    options: &AnalysisOptions,
+    kind: ServiceKind,
+    k: usize,
+    candidates: &Candidates,
+) -> Suggestion {
+    let prepared = prepare(region, options, kind, candidates, |_| true);
+    let set = &prepared.set;
+    prepared.suggestion(
+        region,
+        (kind, k),
+        candidates,
+        &prepared.coverage,
+        |_| true,
+        (set.count, set.dropped),
+    )
+}
+
+/// [`suggest`] within each region polygon of `regions`, every main-network node a candidate:
+/// one suggestion per region, in region order. In a region, the candidates are the nodes whose
+/// location lies in it and the settlements that count are those whose own location lies in
+/// it; the figures (gap, candidates, each pick's gap before and after) are the region's. Who
+/// each candidate covers is searched once for all regions.
+pub fn suggest_in_regions(
+    region: &Region,
+    options: &AnalysisOptions,
+    kind: ServiceKind,
+    k: usize,
+    regions: &Regions,
+) -> Vec<Suggestion> {
+    let candidates = Candidates::MainNetworkNodes;
+    let located = locate_settlements(region, regions);
+    let prepared = prepare(region, options, kind, &candidates, |_| true);
+    prepared.in_regions(region, (kind, k), &candidates, (regions, &located), None)
+}
+
+/// The suggestion of [`suggest_in_regions`] for region `r` of `regions` alone, among
+/// `candidates`: main-network nodes, or sites, located in the region by their own location
+/// (`candidates_dropped` counts the region's sites too far from a road). Only the region's gap
+/// settlements are searched from. `None` if `r` is no region of `regions`.
+pub fn suggest_in_region(
+    region: &Region,
+    options: &AnalysisOptions,
+    kind: ServiceKind,
+    k: usize,
+    candidates: &Candidates,
+    (regions, r): (&Regions, usize),
+) -> Option<Suggestion> {
+    if r >= regions.len() {
+        return None;
+    }
+    let located = locate_settlements(region, regions);
+    let prepared = prepare(region, options, kind, candidates, |i| {
+        located[i as usize] == Some(r)
+    });
+    let list = prepared.in_regions(region, (kind, k), candidates, (regions, &located), Some(r));
+    list.into_iter().next()
+}
+
+/// The region of each settlement of `region`, by its own location.
+fn locate_settlements(region: &Region, regions: &Regions) -> Vec<Option<usize>> {
+    let at: Vec<(f64, f64)> = region
+        .settlements
+        .iter()
+        .map(|s| (s.coord.lon(), s.coord.lat()))
+        .collect();
+    regions.locate_all(&at)
 }
 
 impl Suggestion {

@@ -9,10 +9,13 @@
 //! - **Sårbar**: the kinds only one place of the section offers, and the points that are the
 //!   only snapped point of their kind in it; with every point's vulnerability rows as
 //!   `vulnerable` writes them.
+//! - **Support screening**: per kind of the screening, every snapped point of the section with
+//!   the road km and car minutes to the next point of its kind, those beyond the limit (or with
+//!   no next point) first, then by km descending.
 //! - **New sites**: the suggest picks of each kind for the section.
 
 use super::data::{bands, cash};
-use crate::analysis::Analysis;
+use crate::analysis::{round2, Analysis};
 use crate::base::coord::distance_m;
 use crate::base::feature::ServiceKind;
 use crate::network::region::Region;
@@ -121,12 +124,72 @@ pub(super) fn sections(
                 "only_point": only_points,
                 "vulnerable": vulnerable_rows,
                 "vulnerable_unlisted": unlisted,
+                "screening": screening(region, plan, in_section),
                 "suggest_k": plan.k,
                 "suggest": suggest,
             })
         })
         .collect();
     Value::Array(sections)
+}
+
+/// The support screening of the points for which `in_section` holds.
+fn screening(region: &Region, plan: &Plan, in_section: impl Fn(usize) -> bool) -> Value {
+    let mut out = serde_json::Map::new();
+    let services = &region.services;
+    let id = |j: u32| services[j as usize].id.to_string();
+    let name = |j: u32| services[j as usize].name.clone();
+    for s in &plan.screening {
+        let by_time: std::collections::HashMap<u32, Option<(u32, u32)>> = s
+            .by_time
+            .points
+            .iter()
+            .map(|p| (p.service, p.next))
+            .collect();
+        let mut rows: Vec<(bool, Option<u32>, u32, Value)> = s
+            .by_length
+            .points
+            .iter()
+            .filter(|p| in_section(p.service as usize))
+            .map(|p| {
+                let km = p.next.map(|(dm, _)| round2(f64::from(dm) / 10_000.0));
+                let beyond = km.is_none_or(|km| km > s.limit_km);
+                let time = by_time.get(&p.service).copied().flatten();
+                let row = json!({
+                    "service": p.service,
+                    "id": id(p.service),
+                    "name": name(p.service),
+                    "next_km": km,
+                    "next_id": p.next.map(|(_, j)| id(j)),
+                    "next_name": p.next.and_then(|(_, j)| name(j)),
+                    "next_min": time.map(|(ds, _)| round2(f64::from(ds) / 600.0)),
+                    "next_by_time_id": time.map(|(_, j)| id(j)),
+                    "beyond": beyond,
+                });
+                (beyond, p.next.map(|n| n.0), p.service, row)
+            })
+            .collect();
+        // Beyond the limit first, no next point before the farthest, then by km descending.
+        rows.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| match (a.1, b.1) {
+                    (None, None) => std::cmp::Ordering::Equal,
+                    (None, Some(_)) => std::cmp::Ordering::Less,
+                    (Some(_), None) => std::cmp::Ordering::Greater,
+                    (Some(x), Some(y)) => y.cmp(&x),
+                })
+                .then(a.2.cmp(&b.2))
+        });
+        out.insert(
+            s.kind.name().to_owned(),
+            json!({
+                "limit_km": s.limit_km,
+                "beyond": rows.iter().filter(|r| r.0).count(),
+                "points": rows.into_iter().map(|r| r.3).collect::<Vec<_>>(),
+            }),
+        );
+    }
+    Value::Object(out)
 }
 
 /// Disjoint sets over `0..n` (path halving, union by index).
