@@ -12,6 +12,11 @@
 //! - Up to `k` picks, each the candidate that newly covers the most population given the picks
 //!   before it; ties go to more settlements, then to the lowest candidate index (node order, or
 //!   file order for sites). Picking stops early when no candidate covers anyone new.
+//! - **Within a region** ([`suggest_in_regions`], [`suggest_in_region`]) the candidates are
+//!   those whose own location (the node, or the site) lies in the region polygon, and the
+//!   settlements that count are those whose own location does; every figure (gap, candidates,
+//!   each pick's gap before and after) is the region's. A candidate near a border covers the
+//!   region's settlements only, even when its road reaches across.
 //!
 //! # Algorithm
 //! Coverage does not depend on the other new points, so it is computed once: from each gap
@@ -22,7 +27,9 @@
 //! lazy greedy picks from a priority queue of gains: a gain only shrinks as settlements get
 //! covered (coverage is submodular), so a queued gain is an upper bound, and a candidate whose
 //! recomputed gain still tops the queue is the exact greedy choice. The searches run in
-//! parallel, one workspace per thread; the result does not depend on the thread count.
+//! parallel, one workspace per thread; the result does not depend on the thread count. Per
+//! region, the lists are cut to the region's candidates and settlements, and the greedy runs
+//! on each region's part, the regions in parallel: one set of searches serves every region.
 
 use crate::analysis::fields::{
     anchor, beside_core, same_edge, settlement_fields, Anchor, Anchors, Field, Points,
@@ -632,7 +639,7 @@ impl Prepared {
         let all: Vec<(f64, f64)> = (0..self.set.total as u32)
             .map(|c| self.candidate_at(region, candidates, c))
             .collect();
-        let candidate_region = regions.locate_all(&all);
+        let candidate_region = locate(regions, &all, only);
         let mut considered = vec![(0usize, 0usize); regions.len()];
         for (c, r) in candidate_region.iter().enumerate() {
             if let Some(r) = *r {
@@ -714,7 +721,7 @@ pub fn suggest_in_regions(
     regions: &Regions,
 ) -> Vec<Suggestion> {
     let candidates = Candidates::MainNetworkNodes;
-    let located = locate_settlements(region, regions);
+    let located = locate_settlements(region, regions, None);
     let prepared = prepare(region, options, kind, &candidates, |_| true);
     prepared.in_regions(region, (kind, k), &candidates, (regions, &located), None)
 }
@@ -734,7 +741,7 @@ pub fn suggest_in_region(
     if r >= regions.len() {
         return None;
     }
-    let located = locate_settlements(region, regions);
+    let located = locate_settlements(region, regions, Some(r));
     let prepared = prepare(region, options, kind, candidates, |i| {
         located[i as usize] == Some(r)
     });
@@ -742,14 +749,42 @@ pub fn suggest_in_region(
     list.into_iter().next()
 }
 
-/// The region of each settlement of `region`, by its own location.
-fn locate_settlements(region: &Region, regions: &Regions) -> Vec<Option<usize>> {
+/// The region of each settlement of `region`, by its own location; with `only`, that region
+/// or none.
+fn locate_settlements(
+    region: &Region,
+    regions: &Regions,
+    only: Option<usize>,
+) -> Vec<Option<usize>> {
     let at: Vec<(f64, f64)> = region
         .settlements
         .iter()
         .map(|s| (s.coord.lon(), s.coord.lat()))
         .collect();
-    regions.locate_all(&at)
+    locate(regions, &at, only)
+}
+
+/// The region of each (lon, lat) point; with `only`, that region or none, the points outside
+/// its bounding box left out without a lookup (a whole country's nodes for one kommun).
+fn locate(regions: &Regions, points: &[(f64, f64)], only: Option<usize>) -> Vec<Option<usize>> {
+    use geo::BoundingRect;
+    let Some(r) = only else {
+        return regions.locate_all(points);
+    };
+    let Some(rect) = regions.polygon(r).bounding_rect() else {
+        return vec![None; points.len()];
+    };
+    let (lo, hi) = (rect.min(), rect.max());
+    points
+        .par_iter()
+        .map(|&(lon, lat)| {
+            let inside = (lo.x..=hi.x).contains(&lon) && (lo.y..=hi.y).contains(&lat);
+            inside
+                .then(|| regions.locate(lon, lat))
+                .flatten()
+                .filter(|&found| found == r)
+        })
+        .collect()
 }
 
 impl Suggestion {
