@@ -8,7 +8,7 @@
 //! so the two always add up to the edge exactly.
 
 use crate::base::feature::{ServiceKind, ServicePoint};
-use crate::base::progress::Phase;
+use crate::base::progress::{self, Phase};
 use crate::network::graph::{Edge, Graph, NodeIdx};
 use crate::network::region::Region;
 use crate::network::snap::{Snap, SnapIndex};
@@ -160,6 +160,37 @@ pub(crate) fn beside_core<'g, R: Send>(
         (Core::new(graph), clock.elapsed())
     });
     (r, core, time)
+}
+
+/// What every what-if search of one region starts from, made once for several of them: the
+/// snapping index, every point snapped and anchored as the analysis does it, and the core
+/// graph.
+pub struct Snapped<'g> {
+    /// The snapping index (for further points, such as candidate sites).
+    pub(crate) index: SnapIndex<'g>,
+    /// The region's points.
+    pub(crate) anchors: Anchors,
+    /// The core graph.
+    pub(crate) core: Core<'g>,
+}
+
+impl<'g> Snapped<'g> {
+    /// Snaps the points of `region` (the core graph built beside), as the "snapping" phase.
+    pub fn new(region: &'g Region, options: &AnalysisOptions) -> Snapped<'g> {
+        let graph = &region.graph;
+        let snapping = progress::phase("snapping", None, progress::Unit::Items);
+        let ((index, anchors), core, _) = beside_core(graph, || {
+            let index = SnapIndex::new(graph, options.snap);
+            let anchors = Anchors::new(region, options, &index);
+            (index, anchors)
+        });
+        snapping.finish();
+        Snapped {
+            index,
+            anchors,
+            core,
+        }
+    }
 }
 
 /// Every point of a region snapped as the analysis snaps it, with integer anchors.

@@ -7,14 +7,15 @@
 //! `suggest --in-region`), so the report shows the numbers those commands give on the same
 //! inputs.
 
+use crate::analysis::fields::Snapped;
 use crate::analysis::AnalysisOptions;
 use crate::base::feature::ServiceKind;
 use crate::input::regions::Regions;
 use crate::network::region::Region;
 use crate::route::Metric;
-use crate::whatif::screening::{next_points, NextPoints};
-use crate::whatif::suggest::{suggest, suggest_in_regions, Candidates, Suggestion};
-use crate::whatif::vulnerability::{vulnerability, Vulnerability};
+use crate::whatif::screening::{next_points_with, NextPoints};
+use crate::whatif::suggest::{suggest_in_regions_with, suggest_with, Suggestion};
+use crate::whatif::vulnerability::{vulnerability_with, Vulnerability};
 
 /// New sites proposed per kind in the plan pages.
 pub const PLAN_SUGGEST_K: usize = 3;
@@ -62,21 +63,19 @@ impl Plan {
         regions: Option<&Regions>,
         k: usize,
     ) -> Plan {
+        // One snapping and one core graph for every search of the plan.
+        let snapped = Snapped::new(region, options);
         let vulnerability = ServiceKind::ALL
             .iter()
-            .map(|&kind| vulnerability(region, options, kind, regions))
+            .map(|&kind| vulnerability_with(&snapped, region, options, kind, regions))
             .collect();
         let suggestions = ServiceKind::ALL
             .iter()
             .map(|&kind| match regions {
-                Some(regions) => suggest_in_regions(region, options, kind, k, regions),
-                None => vec![suggest(
-                    region,
-                    options,
-                    kind,
-                    k,
-                    &Candidates::MainNetworkNodes,
-                )],
+                Some(regions) => {
+                    suggest_in_regions_with(&snapped, region, options, (kind, k), regions)
+                }
+                None => vec![suggest_with(&snapped, region, options, kind, k)],
             })
             .collect();
         let screening = SUPPORT_LIMITS_KM
@@ -84,8 +83,8 @@ impl Plan {
             .map(|&(kind, limit_km)| Screening {
                 kind,
                 limit_km,
-                by_length: next_points(region, options, kind, Metric::Length),
-                by_time: next_points(region, options, kind, Metric::Time),
+                by_length: next_points_with(&snapped, region, options, kind, Metric::Length),
+                by_time: next_points_with(&snapped, region, options, kind, Metric::Time),
             })
             .collect();
         Plan {

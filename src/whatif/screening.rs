@@ -23,12 +23,11 @@
 //! itself, its second; so the nearest other point is the best label with a source other than
 //! the point among those nodes' labels and the points on the same edge.
 
-use crate::analysis::fields::{beside_core, Anchors, Field};
+use crate::analysis::fields::{Field, Snapped};
 use crate::analysis::AnalysisOptions;
 use crate::base::feature::ServiceKind;
 use crate::base::progress;
 use crate::network::region::Region;
-use crate::network::snap::SnapIndex;
 use crate::route::Metric;
 use crate::whatif::vulnerability::{
     entry_offers, nearest_except, snapped_points, unsnapped_points,
@@ -71,27 +70,35 @@ pub fn next_points(
     kind: ServiceKind,
     metric: Metric,
 ) -> NextPoints {
+    let clock = Instant::now();
+    let snapped = Snapped::new(region, options);
+    let snap = clock.elapsed();
+    let mut next = next_points_with(&snapped, region, options, kind, metric);
+    next.timings.insert(0, ("snap", snap));
+    next
+}
+
+/// [`next_points`] on a region already snapped (several searches share one [`Snapped`]).
+pub fn next_points_with(
+    snapped: &Snapped<'_>,
+    region: &Region,
+    options: &AnalysisOptions,
+    kind: ServiceKind,
+    metric: Metric,
+) -> NextPoints {
     let graph = &region.graph;
+    let (anchors, core) = (&snapped.anchors, &snapped.core);
     let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let snapping = progress::phase("snapping", None, progress::Unit::Items);
-    let (anchors, core, _) = beside_core(graph, || {
-        let index = SnapIndex::new(graph, options.snap);
-        Anchors::new(region, options, &index)
-    });
-    snapping.finish();
-    timings.push(("snap", clock.elapsed()));
-    clock = Instant::now();
+    let clock = Instant::now();
 
     let routing = progress::phase("routing", Some(1), progress::Unit::Items);
     let points = anchors.points(region);
     let seeds = points.seeds(graph, Field { kind, metric });
     let labels = core.two_nearest(metric, &seeds);
     routing.advance(1);
-    drop(core);
     let by_edge = points.by_edge(kind);
     let m = metric.index();
-    let listed = snapped_points(region, &anchors, kind);
+    let listed = snapped_points(region, anchors, kind);
     let next: Vec<NextPoint> = listed
         .par_iter()
         .map(|&j| {
@@ -104,7 +111,7 @@ pub fn next_points(
         .collect();
     routing.finish();
     timings.push(("route", clock.elapsed()));
-    let (dropped, outside) = unsnapped_points(region, options, &anchors, kind);
+    let (dropped, outside) = unsnapped_points(region, options, anchors, kind);
     NextPoints {
         kind,
         metric,

@@ -32,7 +32,7 @@
 //! on each region's part, the regions in parallel: one set of searches serves every region.
 
 use crate::analysis::fields::{
-    anchor, beside_core, same_edge, settlement_fields, Anchor, Anchors, Field, Points,
+    anchor, same_edge, settlement_fields, Anchor, Field, Points, Snapped,
 };
 use crate::analysis::{AnalysisOptions, Threshold};
 use crate::base::coord::Coord;
@@ -41,7 +41,6 @@ use crate::base::progress;
 use crate::input::regions::Regions;
 use crate::network::graph::{counting_offsets, counting_place, Graph, NodeIdx};
 use crate::network::region::Region;
-use crate::network::snap::SnapIndex;
 use crate::route::{Core, Metric};
 use crate::whatif::vulnerability::{limit, metric_of, value};
 use rayon::prelude::*;
@@ -484,6 +483,7 @@ struct Prepared {
 /// gap settlement on a road that `searched` accepts (by index), listing the candidates that
 /// cover it.
 fn prepare(
+    snapped: &Snapped<'_>,
     region: &Region,
     options: &AnalysisOptions,
     kind: ServiceKind,
@@ -491,26 +491,21 @@ fn prepare(
     searched: impl Fn(u32) -> bool,
 ) -> Prepared {
     let graph = &region.graph;
+    let (anchors, core) = (&snapped.anchors, &snapped.core);
     let mut timings = Vec::new();
     let mut clock = Instant::now();
-    let snapping = progress::phase("snapping", None, progress::Unit::Items);
-    let ((anchors, site_anchors), core, _) = beside_core(graph, || {
-        let index = SnapIndex::new(graph, options.snap);
-        let anchors = Anchors::new(region, options, &index);
-        let site_anchors: Vec<Option<Anchor>> = match candidates {
-            Candidates::MainNetworkNodes => Vec::new(),
-            Candidates::Sites(sites) => sites
-                .par_iter()
-                .map(|s| {
-                    index
-                        .snap(s.coord, options.max_service_snap_m)
-                        .map(|sn| anchor(graph, &sn, options.access_kmh))
-                })
-                .collect(),
-        };
-        (anchors, site_anchors)
-    });
-    snapping.finish();
+    let site_anchors: Vec<Option<Anchor>> = match candidates {
+        Candidates::MainNetworkNodes => Vec::new(),
+        Candidates::Sites(sites) => sites
+            .par_iter()
+            .map(|s| {
+                snapped
+                    .index
+                    .snap(s.coord, options.max_service_snap_m)
+                    .map(|sn| anchor(graph, &sn, options.access_kmh))
+            })
+            .collect(),
+    };
     timings.push(("snap", clock.elapsed()));
     clock = Instant::now();
 
@@ -519,12 +514,11 @@ fn prepare(
     let metric = metric_of(threshold.unit);
     let field = Field { kind, metric };
     let points = anchors.points(region);
-    let mut in_gap = gaps(&core, points, &anchors.settlements, field, threshold);
+    let mut in_gap = gaps(core, points, &anchors.settlements, field, threshold);
     // A settlement outside the extract is not analysed: no gap to close.
     for (g, &outside) in in_gap.iter_mut().zip(&anchors.settlement_outside) {
         *g &= !outside;
     }
-    drop(core);
     // The settlements a new point could cover.
     let open: Vec<u32> = (0..in_gap.len() as u32)
         .filter(|&i| in_gap[i as usize] && anchors.settlements[i as usize].is_some())
@@ -696,7 +690,37 @@ pub fn suggest(
     k: usize,
     candidates: &Candidates,
 ) -> Suggestion {
-    let prepared = prepare(region, options, kind, candidates, |_| true);
+    suggest_among(
+        &Snapped::new(region, options),
+        region,
+        options,
+        (kind, k),
+        candidates,
+    )
+}
+
+/// [`suggest`] among every main-network node on a region already snapped (several kinds share
+/// one [`Snapped`]).
+pub fn suggest_with(
+    snapped: &Snapped<'_>,
+    region: &Region,
+    options: &AnalysisOptions,
+    kind: ServiceKind,
+    k: usize,
+) -> Suggestion {
+    let candidates = Candidates::MainNetworkNodes;
+    suggest_among(snapped, region, options, (kind, k), &candidates)
+}
+
+/// [`suggest`] on a region already snapped.
+fn suggest_among(
+    snapped: &Snapped<'_>,
+    region: &Region,
+    options: &AnalysisOptions,
+    (kind, k): (ServiceKind, usize),
+    candidates: &Candidates,
+) -> Suggestion {
+    let prepared = prepare(snapped, region, options, kind, candidates, |_| true);
     let set = &prepared.set;
     prepared.suggestion(
         region,
@@ -720,9 +744,21 @@ pub fn suggest_in_regions(
     k: usize,
     regions: &Regions,
 ) -> Vec<Suggestion> {
+    let snapped = Snapped::new(region, options);
+    suggest_in_regions_with(&snapped, region, options, (kind, k), regions)
+}
+
+/// [`suggest_in_regions`] on a region already snapped (several kinds share one [`Snapped`]).
+pub fn suggest_in_regions_with(
+    snapped: &Snapped<'_>,
+    region: &Region,
+    options: &AnalysisOptions,
+    (kind, k): (ServiceKind, usize),
+    regions: &Regions,
+) -> Vec<Suggestion> {
     let candidates = Candidates::MainNetworkNodes;
     let located = locate_settlements(region, regions, None);
-    let prepared = prepare(region, options, kind, &candidates, |_| true);
+    let prepared = prepare(snapped, region, options, kind, &candidates, |_| true);
     prepared.in_regions(region, (kind, k), &candidates, (regions, &located), None)
 }
 
@@ -742,7 +778,8 @@ pub fn suggest_in_region(
         return None;
     }
     let located = locate_settlements(region, regions, Some(r));
-    let prepared = prepare(region, options, kind, candidates, |i| {
+    let snapped = Snapped::new(region, options);
+    let prepared = prepare(&snapped, region, options, kind, candidates, |i| {
         located[i as usize] == Some(r)
     });
     let list = prepared.in_regions(region, (kind, k), candidates, (regions, &located), Some(r));
