@@ -26,9 +26,18 @@
   // One symbol per kind for the service points.
   const SYMBOL = { grocery: "triangle", fuel: "diamond", post: "square", pharmacy: "cross", payment: "hexagon" };
 
+  // Load errors of any element (capture phase: they do not bubble) and uncaught exceptions,
+  // counted on the ready marker for the tests.
+  let loadErrors = 0;
+  window.addEventListener("error", () => { loadErrors++; if (ready) ready.dataset.errors = String(loadErrors); }, true);
+  let ready = null;
   const dataEl = document.getElementById("servicegap-data");
   if (!dataEl) return;
+  const phases = [];
+  const phase = (name) => phases.push(name + ":" + Math.round(performance.now()));
+  phase("start");
   const D = JSON.parse(dataEl.textContent);
+  phase("parsed");
   const S = D.settlements;
   const P = D.services;
   const KINDS = D.kinds;
@@ -136,10 +145,10 @@
       s += "no point in the area: all " + int(r.settlements) + " settlements (" + int(r.population) +
         " people) are in a gap";
     } else {
-      s += int(r.gap_population) + " people (" + pct(r.gap_share.population) + ") in " +
-        int(r.gap_settlements) + " of " + int(r.settlements) + " settlements live more than " +
-        thr(k) + " by road from the nearest of " + int(r.services) + " point" + (r.services === 1 ? "" : "s");
-      if (r.unreachable) s += "; " + int(r.unreachable) + " settlements reach none by road";
+      s += int(r.gap_settlements) + " of " + int(r.settlements) + " settlements (" + int(r.gap_population) +
+        " people, " + pct(r.gap_share.population) + ") are more than " + thr(k) + " by road from the nearest of " +
+        int(r.services) + " point" + (r.services === 1 ? "" : "s");
+      if (r.unreachable) s += " (" + int(r.unreachable) + " of them reach none by road)";
     }
     if (r.without_mobile) {
       s += "; on a day without the mobile service: " + int(r.without_mobile.gap_population) +
@@ -233,7 +242,7 @@
       s += "<h3>" + esc(k.label) + "</h3><p>" + (state.unit === "km" ? "Road km" : "Car minutes") +
         " to the nearest point. Threshold " + thr(k) + (state.unit !== k.threshold.unit ? " (classes use the same numbers in " + unitLabel(state.unit) + ")" : "") + ".</p><ul>";
       labels.forEach((l, c) => { s += "<li>" + swatch(PALETTE[c], false, "#333") + l + "</li>"; });
-      s += "<li>" + swatch(PALETTE[4], true) + "in a gap (beyond " + thr(k) + ")</li>";
+      s += "<li>" + swatch(PALETTE[4], true) + "in a gap (beyond " + thr(k) + "; ringed when zoomed in)</li>";
       s += "<li>" + swatch(NO_VALUE, false, "#333") + "no point reachable by road</li>";
       s += "<li>" + swatch(NO_ROAD, false, "#333") + "no road</li></ul>";
     }
@@ -269,6 +278,7 @@
     }
     return out;
   }
+  phase("projected");
   const ROADS = (D.roads || []).map((g) => ({ name: g.name, lines: g.lines.map(projLines) })).reverse();
   const BORDERS = (D.borders || []).map((b) => ({ name: b.name, rings: b.rings.map(projLines) }));
 
@@ -305,8 +315,10 @@
   let grid = new Map();
   let drawn = 0;
   let changed = { entered: 0, left: 0 };
+  // Numeric keys: string keys cost more than the drawing on a national view.
+  function cellKey(cx, cy) { return (cx + 16) * 65536 + (cy + 16); }
   function gridAdd(t, i, x, y, r) {
-    const key = Math.floor(x / CELL) + "," + Math.floor(y / CELL);
+    const key = cellKey(Math.floor(x / CELL), Math.floor(y / CELL));
     let b = grid.get(key);
     if (!b) grid.set(key, (b = []));
     b.push([t, i, x, y, r]);
@@ -372,14 +384,14 @@
     if (BORDERS.length) {
       g.beginPath();
       for (const b of BORDERS) for (const r of b.rings) path(r, true);
-      g.lineWidth = 1.4; g.strokeStyle = "#6b6b6b";
+      g.lineWidth = z < 7 ? 0.7 : 1.4; g.strokeStyle = "#6b6b6b";
       g.stroke();
     }
     // Settlements: batched per class so that one path is filled per colour.
     grid = new Map();
     drawn = 0;
     changed = { entered: 0, left: 0 };
-    const r = Math.max(2, Math.min(7, z - 4));
+    const r = Math.max(1.2, Math.min(7, z - 4));
     const k = state.kind, u = state.unit;
     const gap = S.gap[k];
     const buckets = [[], [], [], [], [], [], [], []]; // classes 0..4, no value, no road, gap ring
@@ -409,6 +421,12 @@
     }
     function dots(xy, rad, fill, stroke, lw) {
       if (!xy.length) return;
+      if (rad < 2 && fill) {
+        // Squares of a pixel or two: a country's settlements, as fast as the canvas goes.
+        g.fillStyle = fill;
+        for (let j = 0; j < xy.length; j += 2) g.fillRect(xy[j] - rad, xy[j + 1] - rad, 2 * rad, 2 * rad);
+        return;
+      }
       g.beginPath();
       for (let j = 0; j < xy.length; j += 2) {
         g.moveTo(xy[j] + rad, xy[j + 1]);
@@ -426,18 +444,27 @@
       dots(buckets[6], r, NO_ROAD, "#333", 1);
       dots(buckets[5], r, NO_VALUE, thin ? "#333" : null, thin);
       for (let c = 0; c < 5; c++) dots(buckets[c], r, PALETTE[c], thin ? "#333" : null, thin);
-      dots(buckets[7], r + 1.8, null, "#000", r > 3 ? 2.4 : 1.2);
+      // Rings only where the dots are large enough to carry them; on a national view the
+      // classes beyond the threshold are the gap.
+      if (r >= 3) dots(buckets[7], r + 1.8, null, "#000", r > 4 ? 2.4 : 1.5);
     }
     // Service points: the selected kind strong and large, the other kinds small and grey.
-    const ps = Math.max(4, Math.min(9, z - 3));
+    const ps = Math.max(5, Math.min(11, z - 2));
     for (const strong of [false, true]) {
       for (let i = 0; i < P.count; i++) {
         if (P.status[i] !== "ok") continue;
         const has = P.kinds[i].indexOf(k) >= 0;
         if (has !== strong) continue;
+        if (!strong && z < 9) continue;
         const x = PX[i] * s - o.x, y = PY[i] * s - o.y;
         if (x < -10 || y < -10 || x > W + 10 || y > H + 10) continue;
         const kk = has ? k : P.kinds[i][0];
+        if (z < 8) {
+          // A national view: small plain marks, or 3 000 symbols hide the settlements.
+          g.fillStyle = P.mobile[i] ? "#ffffff" : "#111111";
+          g.fillRect(x - 1.5, y - 1.5, 3, 3);
+          continue;
+        }
         drawSymbol(g, SYMBOL[kk], x, y, strong ? ps : ps * 0.6, P.mobile[i], strong);
         gridAdd(1, i, x, y, strong ? ps : ps * 0.6);
       }
@@ -457,6 +484,7 @@
         g.fillStyle = "#006d2c"; g.fillText("+", x, y);
       }
     }
+    if (!loaded) phase("drawn");
     markReady();
   }
 
@@ -491,7 +519,7 @@
     const cx = Math.floor(pt.x / CELL), cy = Math.floor(pt.y / CELL);
     let best = null, bd = Infinity;
     for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) {
-      const b = grid.get(cx + dx + "," + (cy + dy));
+      const b = grid.get(cellKey(cx + dx, cy + dy));
       if (!b) continue;
       for (const e of b) {
         const d = Math.hypot(e[2] - pt.x, e[3] - pt.y);
@@ -504,15 +532,16 @@
     return best;
   }
   function settlementHtml(i) {
-    let s = "<b>" + esc(S.name[i] || "(no name)") + "</b><br>Population: " + int(S.population[i]) +
+    let s = "<b>" + esc(S.name[i] || "(no name)") + "</b><br>Population: " + (S.population[i] == null ? "unknown" : int(S.population[i])) +
       (S.status[i] === "no_road" ? "<br><i>no road</i>" : "");
     if (D.borders && S.region && S.region[i] != null) s += "<br>" + esc(D.borders[S.region[i]].name);
     s += "<table>";
     for (const k of KINDS) {
       const g = S.gap[k.id][i];
-      s += "<tr" + (k.id === state.kind ? ' class="cur"' : "") + "><td>" + esc(k.label) + "</td><td>" +
-        dec(S.km[k.id][i], 1) + NBSP + "km</td><td>" + dec(S.min[k.id][i], 0) + NBSP + "min</td><td>" +
-        (g ? "<b>gap</b>" : "") + "</td></tr>";
+      const km = S.km[k.id][i], mn = S.min[k.id][i];
+      s += "<tr" + (k.id === state.kind ? ' class="cur"' : "") + "><td>" + esc(k.label) + "</td>" +
+        (km == null ? '<td colspan="2">none reachable</td>' : "<td>" + dec(km, 1) + NBSP + "km</td><td>" + dec(mn, 0) + NBSP + "min</td>") +
+        "<td>" + (g ? "<b>gap</b>" : "") + "</td></tr>";
       if (S.km_without_mobile && S.km_without_mobile[k.id]) {
         s += "<tr><td>&nbsp; without mobile</td><td>" + dec(S.km_without_mobile[k.id][i], 1) + NBSP + "km</td><td></td><td></td></tr>";
       }
@@ -537,9 +566,11 @@
   map.on("mouseout movestart", () => { tip.hidden = true; });
 
   // ---- ready marker -----------------------------------------------------------------------
-  const ready = h("div", { id: "servicegap-ready", hidden: "" });
+  ready = h("div", { id: "servicegap-ready", hidden: "" });
   document.body.appendChild(ready);
+  let loaded = false;
   function markReady() {
+    if (!loaded) return;
     const r = mapEl.getBoundingClientRect();
     ready.dataset.kind = state.kind;
     ready.dataset.unit = state.unit;
@@ -548,7 +579,12 @@
     ready.dataset.entered = String(changed.entered);
     ready.dataset.left = String(changed.left);
     ready.dataset.map = [r.left + scrollX, r.top + scrollY, r.width, r.height].map(Math.round).join(",");
-    ready.dataset.ms = String(Math.round(performance.now()));
+    ready.dataset.errors = String(loadErrors);
+    ready.dataset.phases = phases.join(" ");
+    ready.dataset.elements = String(document.getElementsByTagName("*").length);
+    // Every script, style and image is inside the file: the browser lists no resource.
+    ready.dataset.resources = String(performance.getEntriesByType ? performance.getEntriesByType("resource").length : 0);
+    if (!ready.dataset.ms) ready.dataset.ms = String(Math.round(performance.now()));
     document.documentElement.dataset.ready = "1";
   }
 
@@ -601,8 +637,8 @@
     const xs = b.labels.map((_, i) => i);
     const labels = b.labels;
     new uPlot({
-      title: k.label, width: 300, height: 220, legend: { show: false }, cursor: { show: false },
-      scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: { range: (u, mn, mx) => [0, Math.max(1, mx * 1.1)] } },
+      title: k.label, width: 420, height: 230, legend: { show: false }, cursor: { show: false },
+      scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: { range: (u, mn, mx) => [0, Math.max(10, mx * 1.1)] } },
       axes: [
         { values: (u, v) => v.map((i) => labels[i] ? labels[i].replace(" km", "") : ""), splits: () => xs, font: "13px sans-serif", stroke: "#222" },
         { values: (u, v) => v.map((x) => int(x)), size: 64, font: "13px sans-serif", stroke: "#222" },
@@ -623,10 +659,11 @@
         const r = x.kinds[k.id];
         if (!r) return "–";
         let s = "<b>" + int(r.gap_population) + "</b> people in gap (" + pct(r.gap_share.population) + ")<br>" +
-          int(r.gap_settlements) + " settlements, " + int(r.services) + " points<br>median " + dec(r.km.p50, 1) + NBSP + "km";
+          int(r.gap_settlements) + " settlements in gap; " + int(r.services) + (r.services === 1 ? " point" : " points") +
+          (r.km.p50 == null ? "" : "<br>median " + dec(r.km.p50, 1) + NBSP + "km");
         if (r.change) {
-          s += '<br><span class="in">+' + int(r.change.entered_gap.settlements) + " enter</span> / " +
-            '<span class="out">−' + int(r.change.left_gap.settlements) + " leave</span>";
+          const en = r.change.entered_gap.settlements, le = r.change.left_gap.settlements;
+          s += "<br>" + (en || le ? '<span class="in">' + int(en) + " enter a gap</span>, " + '<span class="out">' + int(le) + " leave one</span>" : "no settlement enters or leaves a gap");
         }
         return s;
       })));
@@ -727,7 +764,8 @@
       if (!byPlace.has(o.place)) byPlace.set(o.place, []);
       byPlace.get(o.place).push(KIND[o.kind] ? KIND[o.kind].label.toLowerCase() : o.kind);
     }
-    for (const [p, ks] of byPlace) sent.push("Only <b>" + esc(sec.places[p].name) + "</b> offers " + esc(ks.join(", ")) + " in " + esc(sec.name) + ".");
+    const where = sec.region == null ? "the area" : esc(sec.name);
+    for (const [p, ks] of byPlace) sent.push("Only <b>" + esc(sec.places[p].name) + "</b> offers " + esc(ks.join(", ")) + " in " + where + ".");
     const onlyIds = new Set();
     for (const o of sec.only_point || []) {
       onlyIds.add(o.kind + "|" + o.service);
@@ -740,10 +778,11 @@
       const rows = vul.map((v) => {
         const un = v.next_km_mean !== undefined ? "km" : "min";
         return [esc(v.name || v.id), esc(KIND[v.kind] ? KIND[v.kind].label : v.kind), int(v.served_population), int(v.stranded_settlements), int(v.stranded_population),
-          dec(v["next_" + un + "_mean"], 1) + NBSP + un, dec(v["next_" + un + "_max"], 1) + NBSP + un, int(v.no_next_settlements)];
+          v["next_" + un + "_mean"] == null ? "none" : dec(v["next_" + un + "_mean"], 1) + NBSP + un,
+          v["next_" + un + "_max"] == null ? "none" : dec(v["next_" + un + "_max"], 1) + NBSP + un, int(v.no_next_settlements)];
       });
       s += "<p>If the point alone closed, these people would fall into a gap:</p>" +
-        table(["Point", "Kind", "Served people", "Stranded settlements", "Stranded people", "Next point (mean)", "Next point (max)", "With no next point"], rows, "num vul");
+        table(["Point", "Kind", "Served people", "Stranded settlements", "Stranded people", "Next point (mean)", "Next point (max)", "Settlements with no next point"], rows, "num vul");
       void u;
     } else s += "<p>No single closure would put people into a gap.</p>";
     // Support screening (särskilt driftstöd: grocery > 10 km; fuel aid: > 15 km).
@@ -807,6 +846,19 @@
       g.fillStyle = "#fbfaf6"; g.fill("evenodd");
       g.lineWidth = 1.5; g.strokeStyle = "#555"; g.stroke();
     }
+    g.lineCap = "round"; g.lineJoin = "round";
+    for (const rg of D.roads || []) {
+      if (rg.name === "minor") continue;
+      const st = ROAD_STYLE[rg.name] || [0.8, "#c9c9c9"];
+      g.beginPath();
+      for (const l of rg.lines) {
+        let inside = false;
+        for (let j = 0; j + 1 < l.length; j += 2) if (l[j] >= w && l[j] <= e && l[j + 1] >= so && l[j + 1] <= n) { inside = true; break; }
+        if (!inside) continue;
+        for (let j = 0; j + 1 < l.length; j += 2) { if (j) g.lineTo(X(l[j]), Y(l[j + 1])); else g.moveTo(X(l[j]), Y(l[j + 1])); }
+      }
+      g.lineWidth = st[0] * 0.6; g.strokeStyle = st[1]; g.stroke();
+    }
     const rad = idx.length > 2000 ? 1.5 : idx.length > 300 ? 2.5 : 4;
     for (const i of idx) {
       const cl = classOf(i, "grocery", "km");
@@ -843,4 +895,8 @@
     charts.appendChild(el);
     barChart(el, D.bands, k);
   }
+  phase("charts");
+  // Ready once the map and the charts are drawn.
+  loaded = true;
+  markReady();
 })();
