@@ -217,7 +217,7 @@
   });
 
   function swatch(fill, ring, stroke) {
-    return '<span class="sw" style="background:' + fill + ";" + (ring ? "box-shadow:0 0 0 3px #000;" : "") +
+    return '<span class="sw" style="background:' + fill + ";" + (ring ? "box-shadow:0 0 0 2px #fff,0 0 0 4px #000;" : "") +
       (stroke ? "border:1px solid " + stroke + ";" : "") + '"></span>';
   }
   function symbolSvg(kind, mobile) {
@@ -446,7 +446,11 @@
       for (let c = 0; c < 5; c++) dots(buckets[c], r, PALETTE[c], thin ? "#333" : null, thin);
       // Rings only where the dots are large enough to carry them; on a national view the
       // classes beyond the threshold are the gap.
-      if (r >= 3) dots(buckets[7], r + 1.8, null, "#000", r > 4 ? 2.4 : 1.5);
+      // A white ring inside the black one keeps the mark visible on the darkest classes.
+      if (r >= 3) {
+        dots(buckets[7], r + 1, null, "#ffffff", 1.6);
+        dots(buckets[7], r + 2.6, null, "#000000", r > 4 ? 2.2 : 1.5);
+      }
     }
     // Service points: the selected kind strong and large, the other kinds small and grey.
     const ps = Math.max(5, Math.min(11, z - 2));
@@ -774,7 +778,6 @@
     s += sent.length ? "<p>" + sent.join(" ") + "</p>" : "<p>Every kind offered here is offered at more than one place.</p>";
     const vul = (sec.vulnerable || []).filter((v) => v.stranded_population > 0 || onlyIds.has(v.kind + "|" + v.service));
     if (vul.length) {
-      const u = vul[0].next_km_mean !== undefined ? "km" : "min";
       const rows = vul.map((v) => {
         const un = v.next_km_mean !== undefined ? "km" : "min";
         return [esc(v.name || v.id), esc(KIND[v.kind] ? KIND[v.kind].label : v.kind), int(v.served_population), int(v.stranded_settlements), int(v.stranded_population),
@@ -783,7 +786,6 @@
       });
       s += "<p>If the point alone closed, these people would fall into a gap:</p>" +
         table(["Point", "Kind", "Served people", "Stranded settlements", "Stranded people", "Next point (mean)", "Next point (max)", "Settlements with no next point"], rows, "num vul");
-      void u;
     } else s += "<p>No single closure would put people into a gap.</p>";
     // Support screening (särskilt driftstöd: grocery > 10 km; fuel aid: > 15 km).
     if (sec.screening) {
