@@ -84,7 +84,7 @@
   }
 
   // ---- state and fragment -----------------------------------------------------------------
-  const state = { kind: KINDS[0].id, unit: KINDS[0].threshold.unit, scenario: 0 };
+  const state = { kind: KINDS[0].id, unit: KINDS[0].threshold.unit, scenario: 0, zoom: "" };
   function readHash() {
     const q = new URLSearchParams(location.hash.replace(/^#/, ""));
     if (q.get("kind") && KIND[q.get("kind")]) state.kind = q.get("kind");
@@ -204,8 +204,30 @@
       });
       s += "</div>";
     }
+    if (D.borders && D.borders.length > 1) {
+      // Zoom the map to one region; the regions without analysed settlements are left out.
+      s += '<label class="group zoomto">Zoom to <select id="zoomto"><option value="">the whole map</option>';
+      D.borders.forEach((b, i) => {
+        if (sum.regions && sum.regions[i] && sum.regions[i].settlements > 0) {
+          s += '<option value="' + i + '"' + (String(i) === state.zoom ? " selected" : "") + ">" + esc(b.name) + "</option>";
+        }
+      });
+      s += "</select></label>";
+    }
     controls.innerHTML = s;
   }
+  controls.addEventListener("change", (ev) => {
+    if (ev.target.id !== "zoomto") return;
+    state.zoom = ev.target.value;
+    if (state.zoom === "") { fitAll(); return; }
+    let w = 180, e = -180, so = 90, n = -90;
+    for (const r of D.borders[+state.zoom].rings) {
+      for (let j = 0; j + 1 < r.length; j += 2) {
+        if (r[j] < w) w = r[j]; if (r[j] > e) e = r[j]; if (r[j + 1] < so) so = r[j + 1]; if (r[j + 1] > n) n = r[j + 1];
+      }
+    }
+    if (w <= e) map.fitBounds([[so, w], [n, e]], { padding: [20, 20] });
+  });
   controls.addEventListener("click", (ev) => {
     const b = ev.target.closest("button");
     if (!b) return;
@@ -447,7 +469,7 @@
       // Rings only where the dots are large enough to carry them; on a national view the
       // classes beyond the threshold are the gap.
       // A white ring inside the black one keeps the mark visible on the darkest classes.
-      if (r >= 3) {
+      if (r >= 4) {
         dots(buckets[7], r + 1, null, "#ffffff", 1.6);
         dots(buckets[7], r + 2.6, null, "#000000", r > 4 ? 2.2 : 1.5);
       }
@@ -497,7 +519,7 @@
   map.attributionControl.setPrefix("Leaflet");
   for (const a of D.attribution || []) map.attributionControl.addAttribution(esc(a));
   L.control.scale({ imperial: false, maxWidth: 160 }).addTo(map);
-  (function fit() {
+  function fitAll() {
     let w = 180, e = -180, so = 90, n = -90;
     for (let i = 0; i < N; i++) {
       if (S.status[i] === "outside") continue;
@@ -513,7 +535,8 @@
     if (e - w < 0.01) { w -= 0.01; e += 0.01; }
     if (n - so < 0.01) { so -= 0.01; n += 0.01; }
     map.fitBounds([[so, w], [n, e]], { padding: [20, 20] });
-  })();
+  }
+  fitAll();
   const layer = new Layer();
 
   // Hover: the nearest settlement or point under the cursor from the grid index.
