@@ -30,6 +30,7 @@ mod outputs;
 mod profile_config;
 mod real_extracts;
 mod regions;
+mod report_browser;
 mod report_data;
 mod route_core;
 mod rules;
