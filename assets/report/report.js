@@ -148,6 +148,9 @@
       s += int(r.gap_settlements) + " of " + int(r.settlements) + " settlements (" + int(r.gap_population) +
         " people, " + pct(r.gap_share.population) + ") are more than " + thr(k) + " by road from the nearest of " +
         int(r.services) + " point" + (r.services === 1 ? "" : "s");
+      if (k.gap_settlements_untagged) {
+        s += " (" + int(k.gap_settlements_untagged) + " of them without a population figure)";
+      }
       if (r.unreachable) s += " (" + int(r.unreachable) + " of them reach none by road)";
     }
     if (r.without_mobile) {
@@ -851,8 +854,12 @@
     g.fillStyle = BACKGROUND; g.fillRect(0, 0, W, H);
     const idx = settlementsOf(sec).filter((i) => S.status[i] !== "outside");
     const rings = sec.region != null && D.borders ? D.borders[sec.region].rings : [];
-    const pts = new Set((sec.vulnerable || []).map((v) => v.service));
-    for (const p of sec.places || []) for (const q of p.points) pts.add(q);
+    // The section's points: by their region, or every point for the whole area.
+    const pts = [];
+    for (let j = 0; j < P.count; j++) {
+      if (P.status[j] === "outside") continue;
+      if (sec.region == null || !P.region || P.region[j] === sec.region) pts.push(j);
+    }
     let w = 180, e = -180, so = 90, n = -90;
     function ext(x, y) { if (x < w) w = x; if (x > e) e = x; if (y < so) so = y; if (y > n) n = y; }
     for (const r of rings) for (let j = 0; j + 1 < r.length; j += 2) ext(r[j], r[j + 1]);

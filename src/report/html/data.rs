@@ -60,15 +60,33 @@ pub fn report_data(input: &ReportInput<'_>) -> Value {
         .iter()
         .map(|&kind| {
             let t = input.options.thresholds[kind as usize];
+            // Settlements in gap whose population is not known: "0 people" would hide them.
+            let untagged = region
+                .settlements
+                .iter()
+                .zip(&analysis.settlements)
+                .filter(|(s, r)| r.kinds[kind as usize].gap && s.population.is_none())
+                .filter(|(_, r)| r.status != Status::Outside)
+                .count();
             json!({
                 "id": kind.name(),
                 "label": label(kind),
                 "threshold": {"value": t.value, "unit": t.unit.name()},
                 "mobile": analysis.mobile_kinds.contains(kind),
+                "gap_settlements_untagged": untagged,
             })
         })
         .collect();
     let all: Vec<usize> = (0..region.settlements.len()).collect();
+    // The region of each service point by its own location, with regions.
+    let point_region: Option<Vec<Option<usize>>> = groups.map(|g| {
+        let at: Vec<(f64, f64)> = region
+            .services
+            .iter()
+            .map(|p| (p.coord.lon(), p.coord.lat()))
+            .collect();
+        g.regions.locate_all(&at)
+    });
     let mut data = json!({
         "schema": "servicegap/report",
         "version": REPORT_DATA_VERSION,
@@ -82,14 +100,14 @@ pub fn report_data(input: &ReportInput<'_>) -> Value {
         "bands": bands(region, analysis, &all),
         "cash": cash(region, analysis, &all),
         "settlements": settlements(region, analysis, groups),
-        "services": services(region, analysis),
+        "services": services(region, analysis, point_region.as_deref()),
         "roads": shapes::roads(&region.graph),
         "borders": groups.map_or(Value::Null, |g| shapes::borders(g.regions)),
         "sections": Value::Null,
         "scenario": Value::Null,
     });
     if let Some(p) = input.plan {
-        data["sections"] = plan::sections(region, analysis, groups, p);
+        data["sections"] = plan::sections(region, analysis, groups, point_region.as_deref(), p);
     }
     if let Some(s) = &input.scenario {
         data["scenario"] = scenario(input.file, analysis, s);
@@ -273,9 +291,9 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
     })
 }
 
-/// The service points as columns: where, id, name, kinds, mobile, and whether it snapped
-/// (`dropped` or `outside` otherwise).
-fn services(region: &Region, analysis: &Analysis) -> Value {
+/// The service points as columns: where, id, name, kinds, mobile, whether it snapped
+/// (`dropped` or `outside` otherwise), and its region (`null` without regions).
+fn services(region: &Region, analysis: &Analysis, point_region: Option<&[Option<usize>]>) -> Value {
     let p = &region.services;
     let status: Vec<&str> = (0..p.len())
         .map(|j| {
@@ -297,6 +315,7 @@ fn services(region: &Region, analysis: &Analysis) -> Value {
         "kinds": p.iter().map(|x| x.kinds.iter().map(ServiceKind::name).collect::<Vec<_>>()).collect::<Vec<_>>(),
         "mobile": p.iter().map(|x| x.mobile).collect::<Vec<_>>(),
         "status": status,
+        "region": point_region,
     })
 }
 

@@ -35,20 +35,11 @@ pub(super) fn sections(
     region: &Region,
     analysis: &Analysis,
     groups: Option<&RegionGroups<'_>>,
+    point_region: Option<&[Option<usize>]>,
     plan: &Plan,
 ) -> Value {
     let n = groups.map_or(1, |g| g.regions.len());
-    let point_region: Vec<Option<usize>> = match groups {
-        Some(g) => {
-            let coords: Vec<(f64, f64)> = region
-                .services
-                .iter()
-                .map(|p| (p.coord.lon(), p.coord.lat()))
-                .collect();
-            g.regions.locate_all(&coords)
-        }
-        None => vec![Some(0); region.services.len()],
-    };
+    let in_region = |j: usize, r: usize| point_region.is_none_or(|p| p[j] == Some(r));
     let mut members = vec![Vec::new(); n];
     match groups {
         Some(g) => {
@@ -74,7 +65,7 @@ pub(super) fn sections(
         .collect();
     let sections: Vec<Value> = (0..n)
         .map(|r| {
-            let in_section = |j: usize| point_region[j] == Some(r);
+            let in_section = |j: usize| in_region(j, r);
             let name =
                 groups.map_or_else(|| "Whole area".to_owned(), |g| g.regions.name(r).to_owned());
             let places = places(region, analysis, &members[r], in_section);
