@@ -24,13 +24,17 @@
 //!   its core.
 //! - [`analysis`]: per settlement the nearest point of each kind by km and minutes, gaps,
 //!   straight-line distances, summaries, region groups.
-//! - [`whatif`]: scenarios (closed and added points), vulnerability, site suggestion.
+//! - [`whatif`]: scenarios (closed and added points), vulnerability, site suggestion (also
+//!   within each region), the next point of the same kind ([`whatif::screening`]), and what
+//!   the report's kommun pages need ([`whatif::plan`]), all searches sharing one
+//!   [`analysis::fields::Snapped`].
 //! - [`settings`]: the settings file (`servicegap.toml`) read and checked, and the flags
 //!   applied over it into the settings every command uses.
 //! - [`report`]: every table-shaped output as a typed layer ([`report::layer`];
 //!   [`report::SettlementsLayer`] and the others) written as GeoJSON, CSV, GeoPackage
 //!   ([`report::gpkg`], styled for QGIS) or FlatGeobuf ([`report::fgb`]); JSON, the printed
-//!   tables; `inspect`'s report.
+//!   tables; `inspect`'s report; the planner's HTML report ([`report::html`]: the run's data
+//!   as one JSON element and the page's vendored scripts, drawn in the browser).
 //!
 //! ## Invariants the layout keeps
 //! - Only the binary (`src/main.rs`, `src/cli/`) knows flag names, prints, reads argv and
