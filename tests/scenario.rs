@@ -6,7 +6,6 @@ use crate::util::random::random_region;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use servicegap::analysis::{analyze, Analysis, AnalysisOptions};
-use servicegap::base::coord::Coord;
 use servicegap::base::feature::{FeatureId, ServicePoint};
 use servicegap::network::region::Region;
 use servicegap::whatif::scenario::{AddError, Network, State};
@@ -43,10 +42,7 @@ fn random_point(rng: &mut ChaCha8Rng, n: usize) -> ServicePoint {
         id: FeatureId::File(format!("new-{n}")),
         name: None,
         kinds,
-        coord: Coord::from_degrees(
-            14.99 + rng.gen_range(0.0..0.07),
-            61.995 + rng.gen_range(0.0..0.04),
-        ),
+        coord: crate::util::random::random_point(rng),
         form: None,
         mobile: rng.gen_bool(0.2),
     }

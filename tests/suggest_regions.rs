@@ -215,12 +215,7 @@ fn site_picks_in_one_region_equal_brute_force_on_random_networks() {
         let (region, options) = random_region_with(seed, 4, 0.5, 0.8);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xc0ffee);
         let places: Vec<Coord> = (0..rng.gen_range(1..30))
-            .map(|_| {
-                Coord::from_degrees(
-                    14.99 + rng.gen_range(0.0..0.07),
-                    61.995 + rng.gen_range(0.0..0.04),
-                )
-            })
+            .map(|_| crate::util::random::random_point(&mut rng))
             .collect();
         let sites = Candidates::Sites(
             places

@@ -94,6 +94,17 @@ fn load(args: &InputArgs) -> Result<Loaded> {
     })
 }
 
+/// The analysis of a loaded region, and with region polygons its region groups.
+fn analysed(loaded: &Loaded) -> (analysis::Analysis, Option<report::RegionGroups<'_>>) {
+    let options = &loaded.settings.options;
+    let result = analysis::analyze(&loaded.region, options);
+    let groups = loaded
+        .polygons
+        .as_ref()
+        .map(|p| report::RegionGroups::new(p, &loaded.region, &result, options));
+    (result, groups)
+}
+
 /// Refuses a planner's file whose longitudes and latitudes are exchanged, judged against
 /// where the extract's roads are.
 fn check_not_swapped(
@@ -148,33 +159,31 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
         ("--report", &args.report),
     ])?;
     json_alone(args.input.json, dash)?;
+    let loaded = load(&args.input)?;
+    let (result, groups) = analysed(&loaded);
     let Loaded {
         region,
         settings,
         polygons,
         file,
-    } = load(&args.input)?;
+    } = &loaded;
     let options = &settings.options;
-    let result = analysis::analyze(&region, options);
-    let groups = polygons
-        .as_ref()
-        .map(|p| report::RegionGroups::new(p, &region, &result, options));
     let groups = groups.as_ref();
     let styles = Styles::for_run(ServiceKind::ALL[0], options.thresholds[0]);
-    let settlements = report::SettlementsLayer::new(&region, &result, groups);
-    let services = report::ServicesLayer::new(&region, &result);
-    let network = report::NetworkLayer::new(&region);
+    let settlements = report::SettlementsLayer::new(region, &result, groups);
+    let services = report::ServicesLayer::new(region, &result);
+    let network = report::NetworkLayer::new(region);
     // Catchments cost a pass over every settlement: made only when asked for.
     let catchments = (args.catchments_out.is_some() || args.gpkg.is_some())
-        .then(|| report::CatchmentsLayer::new(&region, &result));
+        .then(|| report::CatchmentsLayer::new(region, &result));
     let regions = groups.map(report::RegionsLayer::new);
     // The plan pages' searches run only for a report.
     let page = args.report.as_ref().map(|_| {
-        let plan = Plan::compute(&region, options, polygons.as_ref(), PLAN_SUGGEST_K);
+        let plan = Plan::compute(region, options, polygons.as_ref(), PLAN_SUGGEST_K);
         report::html::report_data(&report::html::ReportInput {
-            file: &file,
+            file,
             title: None,
-            region: &region,
+            region,
             analysis: &result,
             options,
             groups,
@@ -197,7 +206,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
     }
     if let Some(path) = &args.summary {
         outputs.write(path, |w| {
-            report::summary_json_to(w, &file, &region, &result, groups)
+            report::summary_json_to(w, file, region, &result, groups)
         })?;
     }
     if let Some(path) = &args.network_out {
@@ -218,12 +227,12 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
     }
     let streamed = outputs.finish()?;
     if args.input.json {
-        let summary = report::summary_json(&file, &region, &result, groups);
+        let summary = report::summary_json(file, region, &result, groups);
         return print_json(&report::json_document("analyze", summary));
     }
     say(
         streamed,
-        &report::summary_table(&file, &region, &result, groups),
+        &report::summary_table(file, region, &result, groups),
     )
 }
 
@@ -410,22 +419,20 @@ pub fn suggest(args: SuggestArgs) -> Result {
 
 /// `servicegap report`.
 pub fn report(args: ReportArgs) -> Result {
+    let loaded = load(&args.input)?;
+    let (result, groups) = analysed(&loaded);
     let Loaded {
         region,
         settings,
         polygons,
         file,
-    } = load(&args.input)?;
+    } = &loaded;
     let options = &settings.options;
-    let result = analysis::analyze(&region, options);
-    let groups = polygons
-        .as_ref()
-        .map(|p| report::RegionGroups::new(p, &region, &result, options));
-    let plan = Plan::compute(&region, options, polygons.as_ref(), PLAN_SUGGEST_K);
+    let plan = Plan::compute(region, options, polygons.as_ref(), PLAN_SUGGEST_K);
     let page = report::html::report_data(&report::html::ReportInput {
-        file: &file,
+        file,
         title: args.title,
-        region: &region,
+        region,
         analysis: &result,
         options,
         groups: groups.as_ref(),

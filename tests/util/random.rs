@@ -107,13 +107,7 @@ pub fn random_region_with(
     let input = random_input(seed);
     let graph = Graph::build(&input);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
-    // Points over a slightly larger box than the roads, so some lie beyond the snap limits.
-    let point = |rng: &mut ChaCha8Rng| {
-        Coord::from_degrees(
-            14.99 + rng.gen_range(0.0..0.07),
-            61.995 + rng.gen_range(0.0..0.04),
-        )
-    };
+    let point = random_point;
     let services = (0..rng.gen_range(1..=max_services))
         .map(|j| {
             let mut kinds = ServiceKinds::EMPTY;
@@ -163,4 +157,13 @@ pub fn random_region_with(
         warnings: Vec::new(),
     };
     (region, options)
+}
+
+/// A random point over a slightly larger box than the random networks' roads, so some lie
+/// beyond the snap limits.
+pub fn random_point(rng: &mut impl Rng) -> Coord {
+    Coord::from_degrees(
+        14.99 + rng.gen_range(0.0..0.07),
+        61.995 + rng.gen_range(0.0..0.04),
+    )
 }

@@ -43,54 +43,39 @@ fn tolerance(diag: f64) -> f64 {
     (diag / 3000.0).max(1e-5)
 }
 
+/// The bounding box `[west, south, east, north]` of `(lon, lat)` points; `None` for none.
+fn bounds(points: impl Iterator<Item = (f64, f64)>) -> Option<[f64; 4]> {
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for (x, y) in points {
+        b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+    }
+    (b[0] <= b[2]).then_some(b)
+}
+
+/// Diagonal of a bounding box in degrees.
+fn diagonal(b: [f64; 4]) -> f64 {
+    (b[2] - b[0]).hypot(b[3] - b[1])
+}
+
+/// The graph's nodes as `(lon, lat)`.
+fn nodes(graph: &Graph) -> impl Iterator<Item = (f64, f64)> + '_ {
+    (0..graph.node_count() as u32).map(|i| {
+        let c = graph.coord(crate::network::graph::NodeIdx(i));
+        (c.lon(), c.lat())
+    })
+}
+
 /// The bounding box `[west, south, east, north]` of the settlements, service points and roads.
 pub(super) fn bbox(region: &Region) -> Value {
     let settlements = region.settlements.iter().map(|s| s.coord);
     let services = region.services.iter().map(|s| s.coord);
-    let graph = &region.graph;
-    let nodes =
-        (0..graph.node_count() as u32).map(|i| graph.coord(crate::network::graph::NodeIdx(i)));
-    let mut b = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    ];
-    for c in settlements.chain(services).chain(nodes) {
-        b = [
-            b[0].min(c.lon()),
-            b[1].min(c.lat()),
-            b[2].max(c.lon()),
-            b[3].max(c.lat()),
-        ];
-    }
-    if b[0] > b[2] {
-        return Value::Null;
-    }
-    json!(b.map(deg))
-}
-
-/// Diagonal of the graph's bounding box in degrees (0 for an empty graph).
-fn diagonal(graph: &Graph) -> f64 {
-    let mut b = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    ];
-    for i in 0..graph.node_count() as u32 {
-        let c = graph.coord(crate::network::graph::NodeIdx(i));
-        b = [
-            b[0].min(c.lon()),
-            b[1].min(c.lat()),
-            b[2].max(c.lon()),
-            b[3].max(c.lat()),
-        ];
-    }
-    if b[0] > b[2] {
-        return 0.0;
-    }
-    (b[2] - b[0]).hypot(b[3] - b[1])
+    let points = settlements.chain(services).map(|c| (c.lon(), c.lat()));
+    bounds(points.chain(nodes(&region.graph))).map_or(Value::Null, |b| json!(b.map(deg)))
 }
 
 /// A line as a flat `[lon, lat, lon, lat, ...]` array.
@@ -101,7 +86,7 @@ fn flat(line: &LineString<f64>) -> Value {
 /// The roads by group, simplified: `[{"name", "lines": [[lon, lat, ...], ...]}]`, the groups
 /// that fit [`ROAD_VERTEX_BUDGET`] and the ferries.
 pub(super) fn roads(graph: &Graph) -> Value {
-    let eps = tolerance(diagonal(graph));
+    let eps = tolerance(bounds(nodes(graph)).map_or(0.0, diagonal));
     let group_of_class: Vec<Option<usize>> = HIGHWAY_CLASSES
         .iter()
         .map(|c| {
@@ -151,22 +136,12 @@ pub(super) fn roads(graph: &Graph) -> Value {
 
 /// Every region's borders, simplified: `[{"name", "rings": [[lon, lat, ...], ...]}]`.
 pub(super) fn borders(regions: &Regions) -> Value {
-    let mut b = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    ];
-    for p in regions.polygons() {
-        for c in p.iter().flat_map(|poly| poly.exterior().coords()) {
-            b = [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)];
-        }
-    }
-    let eps = if b[0] > b[2] {
-        1e-5
-    } else {
-        tolerance((b[2] - b[0]).hypot(b[3] - b[1]))
-    };
+    let corners = regions
+        .polygons()
+        .iter()
+        .flat_map(|p| p.iter().flat_map(|poly| poly.exterior().coords()))
+        .map(|c| (c.x, c.y));
+    let eps = tolerance(bounds(corners).map_or(0.0, diagonal));
     let rows: Vec<Value> = (0..regions.len())
         .map(|r| {
             let rings: Vec<Value> = regions
