@@ -224,8 +224,53 @@ fn the_demo_report_embeds_the_figures_of_the_other_outputs() {
         let s: Json = serde_json::from_slice(&s.stdout).unwrap();
         let ours = &sections[0]["suggest"][kind];
         assert_eq!(ours["picks"], s["picks"], "{kind} picks");
+        assert_near(&data, ours);
         assert_eq!(ours["gap_settlements"], s["gap_settlements"]);
         assert_eq!(ours["gap_population"], s["gap_population"]);
+    }
+}
+
+/// Great-circle metres between two (lon, lat) points, within 0.5 % of the ellipsoid's.
+fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (p1, p2) = (a.1.to_radians(), b.1.to_radians());
+    let h = ((p2 - p1) / 2.0).sin().powi(2)
+        + p1.cos() * p2.cos() * ((b.0 - a.0).to_radians() / 2.0).sin().powi(2);
+    2.0 * 6_371_008.8 * h.sqrt().asin()
+}
+
+/// Each pick's `near` is the nearest named settlement within 5 km (up to the sphere's error).
+fn assert_near(data: &Json, suggest: &Json) {
+    let s = &data["settlements"];
+    let at = |i: usize| (s["lon"][i].as_f64().unwrap(), s["lat"][i].as_f64().unwrap());
+    let named: Vec<usize> = (0..s["count"].as_u64().unwrap() as usize)
+        .filter(|&i| s["name"][i].is_string())
+        .collect();
+    let picks = suggest["picks"].as_array().unwrap();
+    assert_eq!(suggest["near"].as_array().unwrap().len(), picks.len());
+    for (p, near) in picks.iter().zip(suggest["near"].as_array().unwrap()) {
+        let pick = (p["lon"].as_f64().unwrap(), p["lat"].as_f64().unwrap());
+        let best = named
+            .iter()
+            .map(|&i| (metres(at(i), pick), i))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        match near.as_str() {
+            Some(name) => {
+                let d = named
+                    .iter()
+                    .filter(|&&i| s["name"][i] == name)
+                    .map(|&i| metres(at(i), pick))
+                    .fold(f64::INFINITY, f64::min);
+                assert!(d <= 5000.0 * 1.005, "{name} is {d} m from the pick");
+                assert!(
+                    d <= best.unwrap().0 * 1.005 + 1.0,
+                    "{name} is not the nearest"
+                );
+            }
+            None => assert!(
+                best.is_none_or(|b| b.0 >= 5000.0 * 0.995),
+                "a name within 5 km"
+            ),
+        }
     }
 }
 

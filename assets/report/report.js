@@ -837,7 +837,7 @@
       if (!x || !x.picks || !x.picks.length) continue;
       any = true;
       s += "<p><b>" + esc(k.label) + "</b> (" + int(x.gap_population) + " people in " + int(x.gap_settlements) + " gap settlements):</p>";
-      s += table(["Rank", "Site", "Lat, lon", "Settlements brought within " + thr(k), "People", "Gap settlements", "Gap people"], x.picks.map((p) => [int(p.rank), esc(p.name || p.id),
+      s += table(["Rank", "Site", "Lat, lon", "Settlements brought within " + thr(k), "People", "Gap settlements", "Gap people"], x.picks.map((p, i) => [int(p.rank), esc(p.name || p.id) + (x.near && x.near[i] ? " <span class=\"near\">near " + esc(x.near[i]) + "</span>" : ""),
         dec(p.lat, 5) + ", " + dec(p.lon, 5), int(p.covered_settlements), int(p.covered_population),
         int(p.gap_settlements_before) + " → " + int(p.gap_settlements_after), int(p.gap_population_before) + " → " + int(p.gap_population_after)]), "num picks");
     }

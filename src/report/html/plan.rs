@@ -12,7 +12,8 @@
 //! - **Support screening**: per kind of the screening, every snapped point of the section with
 //!   the road km and car minutes to the next point of its kind, those beyond the limit (or with
 //!   no next point) first, then by km descending.
-//! - **New sites**: the suggest picks of each kind for the section.
+//! - **New sites**: the suggest picks of each kind for the section, each with the nearest named
+//!   settlement of the section within [`PICK_NAME_M`].
 
 use super::data::{bands, cash};
 use crate::analysis::{round2, Analysis};
@@ -29,6 +30,8 @@ use serde_json::{json, Value};
 pub const PLACE_LINK_M: f64 = 1000.0;
 /// A place takes the name of the nearest named settlement within this distance (m).
 pub const PLACE_NAME_M: f64 = 2000.0;
+/// A new site is said to be near the nearest named settlement within this distance (m).
+pub const PICK_NAME_M: f64 = 5000.0;
 
 /// The sections of the plan pages.
 pub(super) fn sections(
@@ -69,6 +72,11 @@ pub(super) fn sections(
             let name =
                 groups.map_or_else(|| "Whole area".to_owned(), |g| g.regions.name(r).to_owned());
             let places = places(region, analysis, &members[r], in_section);
+            let named: Vec<usize> = members[r]
+                .iter()
+                .copied()
+                .filter(|&i| region.settlements[i].name.is_some())
+                .collect();
             let mut vulnerable_rows = Vec::new();
             let mut only_points = Vec::new();
             let mut unlisted = serde_json::Map::new();
@@ -93,6 +101,11 @@ pub(super) fn sections(
                 .map(|s| {
                     let picks =
                         layer_objects(&SuggestLayer::new(s, region, &Candidates::MainNetworkNodes));
+                    let near: Vec<Option<&str>> = s
+                        .picks
+                        .iter()
+                        .map(|p| near(region, &named, p.coord))
+                        .collect();
                     (
                         s.kind.name().to_owned(),
                         json!({
@@ -100,6 +113,7 @@ pub(super) fn sections(
                             "gap_population": s.gap_population,
                             "gap_on_road": s.gap_on_road,
                             "picks": picks,
+                            "near": near,
                         }),
                     )
                 })
@@ -181,6 +195,17 @@ fn screening(region: &Region, plan: &Plan, in_section: impl Fn(usize) -> bool) -
         );
     }
     Value::Object(out)
+}
+
+/// The name of the settlement among `named` nearest to `at` in a straight line within
+/// [`PICK_NAME_M`] (ties to the lower index).
+fn near<'r>(region: &'r Region, named: &[usize], at: crate::base::coord::Coord) -> Option<&'r str> {
+    named
+        .iter()
+        .map(|&i| (distance_m(region.settlements[i].coord, at), i))
+        .filter(|(d, _)| *d <= PICK_NAME_M)
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+        .and_then(|(_, i)| region.settlements[i].name.as_deref())
 }
 
 /// Disjoint sets over `0..n` (path halving, union by index).
