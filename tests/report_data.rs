@@ -612,3 +612,18 @@ fn a_report_that_cannot_be_written_leaves_nothing() {
     util::assert_clean_failure(&out, &["report.html"]);
     assert_eq!(util::entries(dir.path()), vec!["file".to_owned()]);
 }
+
+#[test]
+fn report_refuses_json_before_reading_anything() {
+    let dir = tempdir();
+    let page = dir.path().join("report.html");
+    let out = run(bin().args([
+        "report",
+        bayreuth().to_str().unwrap(),
+        "--json",
+        "-o",
+        page.to_str().unwrap(),
+    ]));
+    util::assert_clean_failure(&out, &["--json", "docs/report.md"]);
+    util::assert_nothing_left(dir.path(), "report --json");
+}

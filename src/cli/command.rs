@@ -419,6 +419,14 @@ pub fn suggest(args: SuggestArgs) -> Result {
 
 /// `servicegap report`.
 pub fn report(args: ReportArgs) -> Result {
+    if args.input.json {
+        // The page holds its data as JSON (docs/report.md); there is no table to replace.
+        return Err(CliError::Flag {
+            flag: "--json".into(),
+            source: "report prints no table: its data is the page's JSON element (docs/report.md)"
+                .into(),
+        });
+    }
     let loaded = load(&args.input)?;
     let (result, groups) = analysed(&loaded);
     let Loaded {
@@ -443,13 +451,15 @@ pub fn report(args: ReportArgs) -> Result {
     outputs.write(&args.output, |w| report::html::write_report(w, &page))?;
     let streamed = outputs.finish()?;
     let sections = page["sections"].as_array().map_or(0, Vec::len);
+    let to = if streamed {
+        "standard output".to_owned()
+    } else {
+        args.output.display().to_string()
+    };
+    let plural = if sections == 1 { "" } else { "s" };
     say(
         streamed,
-        &format!(
-            "{file}: report with {sections} plan page{} written to {}\n",
-            if sections == 1 { "" } else { "s" },
-            args.output.display()
-        ),
+        &format!("{file}: report with {sections} plan page{plural} written to {to}\n"),
     )
 }
 
