@@ -681,3 +681,22 @@ fn every_json_key_is_documented() {
         );
     }
 }
+
+/// Counts of one take the singular: the demo region has one fuel station and one settlement
+/// beyond the fuel threshold.
+#[test]
+fn a_count_of_one_is_singular() {
+    use crate::util;
+    let file = util::bayreuth();
+    let file = file.to_str().unwrap();
+    let out = util::run(util::bin().args(["vulnerable", file, "--kind", "fuel"]));
+    util::assert_success(&out, "vulnerable");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains(": 1 point of fuel"), "{text}");
+    assert!(!text.contains("1 points"), "{text}");
+    let out = util::run(util::bin().args(["suggest", file, "--kind", "fuel", "-k", "1"]));
+    util::assert_success(&out, "suggest");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("): 1 settlement, population"), "{text}");
+    assert!(text.contains(" candidates"), "{text}");
+}

@@ -545,23 +545,24 @@ pub fn vulnerable_table(v: &Vulnerability, region: &Region, n: usize) -> String 
         .iter()
         .map(|p| p.stranded_population)
         .fold(0u64, u64::saturating_add);
-    let _ = writeln!(
+    let _ =
+        writeln!(
         t,
-        "{} points of {} (threshold {}): closing one alone would strand up to {} settlements \
-         and up to {} people; {settlements} settlements ({population} people) in all over \
-         every point{}{}",
-        v.points.len(),
+        "{} of {} (threshold {}): closing one alone would strand up to {} and up to {} people; \
+         {} ({population} people) in all over every point{}{}",
+        counted(v.points.len(), "point"),
         v.kind,
         v.threshold,
-        most_settlements.unwrap_or(0),
+        counted(most_settlements.unwrap_or(0), "settlement"),
         most_population.unwrap_or(0),
+        counted(settlements, "settlement"),
         if v.dropped > 0 {
-            format!(" ({} points dropped, too far from a road)", v.dropped)
+            format!(" ({} dropped, too far from a road)", counted(v.dropped, "point"))
         } else {
             String::new()
         },
         if v.outside > 0 {
-            format!(" ({} points outside the extract, left out)", v.outside)
+            format!(" ({} outside the extract, left out)", counted(v.outside, "point"))
         } else {
             String::new()
         },
@@ -640,14 +641,13 @@ pub fn suggest_table(
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "{} (threshold {}): {} settlements, population {} in gap ({} on a road); \
-         {} candidates{}",
+        "{} (threshold {}): {}, population {} in gap ({} on a road); {}{}",
         sg.kind,
         sg.threshold,
-        sg.gap_settlements,
+        counted(sg.gap_settlements, "settlement"),
         sg.gap_population,
         sg.gap_on_road,
-        sg.candidates,
+        counted(sg.candidates, "candidate"),
         if sg.candidates_dropped > 0 {
             format!(" ({} dropped, too far from a road)", sg.candidates_dropped)
         } else {
@@ -706,4 +706,13 @@ pub fn suggest_table(
         .count();
     t.push_str(&population_note(tagged, region.settlements.len()));
     t
+}
+
+/// `n` and the noun, plural unless `n` is 1 (`1 point`, `2 points`, `0 points`).
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
