@@ -48,6 +48,50 @@ pub(crate) fn costs(g: &Graph, snap: &Snap, access_kmh: f64) -> Costs {
     }
 }
 
+/// Plain Dijkstra by metric `m` from a point snapped at `from` (with its costs `c`): it
+/// leaves its edge forward, backward on a two-way edge, or by any road from a junction.
+pub(crate) fn dijkstra_from(g: &Graph, from: &Snap, c: &Costs, m: usize) -> Vec<u64> {
+    let e = &g.edges()[from.edge as usize];
+    let mut seeds = vec![(e.to, c.after[m])];
+    if !e.oneway {
+        seeds.push((e.from, c.before[m]));
+    }
+    if let Some(n) = from.node {
+        seeds.push((n, 0));
+    }
+    forward_dijkstra(g, m, &seeds)
+}
+
+/// The cost by metric `m` from a point at `from` to a point at `to` (each with its costs), both
+/// snap legs included, given `dist` from [`dijkstra_from`] at `from`: entering `to`'s edge at
+/// either end (one-way edges only at their start) or its junction, or along the same edge;
+/// `None` when unreachable.
+pub(crate) fn cost_to(
+    g: &Graph,
+    dist: &[u64],
+    (from, c): (&Snap, &Costs),
+    (to, sc): (&Snap, &Costs),
+    m: usize,
+) -> Option<u64> {
+    let f = &g.edges()[to.edge as usize];
+    let mut cost = dist[f.from.index()].saturating_add(sc.before[m]);
+    if !f.oneway {
+        cost = cost.min(dist[f.to.index()].saturating_add(sc.after[m]));
+    }
+    if let Some(n) = to.node {
+        cost = cost.min(dist[n.index()]);
+    }
+    if to.edge == from.edge {
+        // Which comes first on the edge is decided on the exact offsets.
+        if to.offset_m >= from.offset_m {
+            cost = cost.min(sc.before[m] - c.before[m]);
+        } else if !g.edges()[from.edge as usize].oneway {
+            cost = cost.min(c.before[m] - sc.before[m]);
+        }
+    }
+    (cost != u64::MAX).then(|| cost + sc.leg[m] + c.leg[m])
+}
+
 pub(crate) fn forward_dijkstra(g: &Graph, metric: usize, seeds: &[(NodeIdx, u64)]) -> Vec<u64> {
     let mut dist = vec![u64::MAX; g.node_count()];
     let mut heap = BinaryHeap::new();
@@ -127,16 +171,8 @@ fn compare(region: &Region, options: &AnalysisOptions, seed: &str) {
         };
         assert_eq!(got.status, Status::Ok);
         let c = costs(g, &snap, options.access_kmh);
-        let e = &g.edges()[snap.edge as usize];
         for m in 0..2 {
-            let mut seeds = vec![(e.to, c.after[m])];
-            if !e.oneway {
-                seeds.push((e.from, c.before[m]));
-            }
-            if let Some(n) = snap.node {
-                seeds.push((n, 0));
-            }
-            let dist = forward_dijkstra(g, m, &seeds);
+            let dist = dijkstra_from(g, &snap, &c, m);
             for (k, kind) in ServiceKind::ALL.iter().enumerate() {
                 let mut best: Option<(u64, u32)> = None;
                 for (j, s) in region.services.iter().enumerate() {
@@ -146,28 +182,12 @@ fn compare(region: &Region, options: &AnalysisOptions, seed: &str) {
                     else {
                         continue;
                     };
-                    let snap_j = service_snaps[j].as_ref().map_or(0, |s| s.edge);
-                    let f = &g.edges()[snap_j as usize];
-                    let mut cost = dist[f.from.index()].saturating_add(sc.before[m]);
-                    if !f.oneway {
-                        cost = cost.min(dist[f.to.index()].saturating_add(sc.after[m]));
-                    }
-                    if let Some(n) = service_snaps[j].as_ref().and_then(|s| s.node) {
-                        cost = cost.min(dist[n.index()]);
-                    }
-                    if snap_j == snap.edge {
-                        // Which comes first on the edge is decided on the exact offsets.
-                        let sj = service_snaps[j].as_ref().map_or(0.0, |s| s.offset_m);
-                        if sj >= snap.offset_m {
-                            cost = cost.min(sc.before[m] - c.before[m]);
-                        } else if !e.oneway {
-                            cost = cost.min(c.before[m] - sc.before[m]);
-                        }
-                    }
-                    if cost == u64::MAX {
+                    let Some(to) = service_snaps[j].as_ref() else {
                         continue;
-                    }
-                    let total = cost + sc.leg[m] + c.leg[m];
+                    };
+                    let Some(total) = cost_to(g, &dist, (&snap, &c), (to, sc), m) else {
+                        continue;
+                    };
                     if best.is_none_or(|b| (total, j as u32) < b) {
                         best = Some((total, j as u32));
                     }

@@ -797,18 +797,7 @@ fn a_flatgeobuf_reads_back_with_its_index() {
 /// Whether GDAL's command-line programs are here; a test that needs them says why it skips,
 /// and fails where `SERVICEGAP_REQUIRE_GDAL=1` (as in CI).
 pub(crate) fn gdal(test: &str) -> bool {
-    let found = Command::new("ogrinfo")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("SERVICEGAP_REQUIRE_GDAL").as_deref() != Ok("1"),
-            "{test}: ogrinfo (Debian's gdal-bin) is required here but not installed"
-        );
-        eprintln!("SKIPPED {test}: ogrinfo not installed (apt-get install gdal-bin)");
-    }
-    found
+    crate::util::tool(test, "ogrinfo", "gdal-bin", "SERVICEGAP_REQUIRE_GDAL")
 }
 
 #[test]

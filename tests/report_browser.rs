@@ -24,18 +24,7 @@ const WINDOW: (u32, u32) = (1400, 1000);
 /// Whether Chromium is here; a test that needs it says why it skips, and fails where
 /// `SERVICEGAP_REQUIRE_CHROMIUM=1`.
 fn chromium(test: &str) -> bool {
-    let found = Command::new("chromium")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("SERVICEGAP_REQUIRE_CHROMIUM").as_deref() != Ok("1"),
-            "{test}: chromium (Debian's chromium) is required here but not installed"
-        );
-        eprintln!("SKIPPED {test}: chromium not installed (apt-get install chromium)");
-    }
-    found
+    crate::util::tool(test, "chromium", "chromium", "SERVICEGAP_REQUIRE_CHROMIUM")
 }
 
 /// What one browser run gave: standard output (the DOM for `--dump-dom`) and the log.

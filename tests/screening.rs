@@ -4,7 +4,7 @@
 //! kind; the cost and the chosen point must equal the reference exactly, on seeded random
 //! networks and on a shipped extract.
 
-use crate::analysis_oracle::{costs, forward_dijkstra};
+use crate::analysis_oracle::{cost_to, costs, dijkstra_from};
 use crate::util::random::{random_region, random_region_with};
 use crate::util::read_extract;
 use servicegap::analysis::{analyze, AnalysisOptions};
@@ -30,15 +30,7 @@ fn brute_next(
     let g = &region.graph;
     let from = snaps[j]?;
     let c = costs(g, &from, options.access_kmh);
-    let e = &g.edges()[from.edge as usize];
-    let mut seeds = vec![(e.to, c.after[m])];
-    if !e.oneway {
-        seeds.push((e.from, c.before[m]));
-    }
-    if let Some(n) = from.node {
-        seeds.push((n, 0));
-    }
-    let dist = forward_dijkstra(g, m, &seeds);
+    let dist = dijkstra_from(g, &from, &c, m);
     let mut best: Option<(u64, u32)> = None;
     for (i, s) in region.services.iter().enumerate() {
         if i == j || !s.kinds.contains(kind) {
@@ -46,26 +38,9 @@ fn brute_next(
         }
         let Some(to) = snaps[i] else { continue };
         let sc = costs(g, &to, options.access_kmh);
-        let f = &g.edges()[to.edge as usize];
-        let mut cost = dist[f.from.index()].saturating_add(sc.before[m]);
-        if !f.oneway {
-            cost = cost.min(dist[f.to.index()].saturating_add(sc.after[m]));
-        }
-        if let Some(n) = to.node {
-            cost = cost.min(dist[n.index()]);
-        }
-        if to.edge == from.edge {
-            // Which comes first on the edge is decided on the exact offsets.
-            if to.offset_m >= from.offset_m {
-                cost = cost.min(sc.before[m] - c.before[m]);
-            } else if !e.oneway {
-                cost = cost.min(c.before[m] - sc.before[m]);
-            }
-        }
-        if cost == u64::MAX {
+        let Some(total) = cost_to(g, &dist, (&from, &c), (&to, &sc), m) else {
             continue;
-        }
-        let total = cost + sc.leg[m] + c.leg[m];
+        };
         if best.is_none_or(|b| (total, i as u32) < b) {
             best = Some((total, i as u32));
         }

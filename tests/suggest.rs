@@ -128,30 +128,36 @@ fn node_picks_equal_brute_force_greedy_on_random_networks() {
     assert!(picks > 60, "only {picks} picks over all seeds");
 }
 
+/// 1 to 29 random candidate sites `s0`, `s1`, ... for `seed`, and their locations.
+pub(crate) fn random_sites(seed: u64) -> (Vec<Coord>, Candidates) {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xc0ffee);
+    let places: Vec<Coord> = (0..rng.gen_range(1..30))
+        .map(|_| crate::util::random::random_point(&mut rng))
+        .collect();
+    let sites = places
+        .iter()
+        .enumerate()
+        .map(|(i, &coord)| Site {
+            id: format!("s{i}"),
+            name: None,
+            coord,
+        })
+        .collect();
+    (places, Candidates::Sites(sites))
+}
+
 #[test]
 fn site_picks_equal_brute_force_greedy_on_random_networks() {
-    use rand::{Rng, SeedableRng};
     let mut picks = 0;
     for seed in 0..40 {
         let (region, options) = random_region(seed, 4);
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xc0ffee);
-        let places: Vec<Coord> = (0..rng.gen_range(1..30))
-            .map(|_| crate::util::random::random_point(&mut rng))
-            .collect();
-        let sites = places
-            .iter()
-            .enumerate()
-            .map(|(i, &coord)| Site {
-                id: format!("s{i}"),
-                name: None,
-                coord,
-            })
-            .collect();
+        let (places, sites) = random_sites(seed);
         picks += compare(
             &region,
             &options,
             ServiceKind::Grocery,
-            &Candidates::Sites(sites),
+            &sites,
             &places,
             &format!("seed {seed}"),
         );

@@ -7,7 +7,6 @@
 use crate::util::random::random_region_with;
 use crate::util::{assert_clean_failure, bin, data, read_extract, run, stderr, tempdir, write};
 use geo::{polygon, MultiPolygon};
-use rand::{Rng, SeedableRng};
 use servicegap::analysis::{analyze, AnalysisOptions};
 use servicegap::base::coord::Coord;
 use servicegap::base::feature::{FeatureId, ServicePoint};
@@ -15,7 +14,7 @@ use servicegap::input::regions::Regions;
 use servicegap::network::graph::NodeIdx;
 use servicegap::network::region::Region;
 use servicegap::whatif::suggest::{
-    suggest, suggest_in_region, suggest_in_regions, Candidates, Site, Suggestion,
+    suggest, suggest_in_region, suggest_in_regions, Candidates, Suggestion,
 };
 use servicegap::{ServiceKind, ServiceKinds};
 use std::cmp::Reverse;
@@ -213,21 +212,7 @@ fn site_picks_in_one_region_equal_brute_force_on_random_networks() {
     let mut picks = 0;
     for seed in 0..30 {
         let (region, options) = random_region_with(seed, 4, 0.5, 0.8);
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xc0ffee);
-        let places: Vec<Coord> = (0..rng.gen_range(1..30))
-            .map(|_| crate::util::random::random_point(&mut rng))
-            .collect();
-        let sites = Candidates::Sites(
-            places
-                .iter()
-                .enumerate()
-                .map(|(i, &coord)| Site {
-                    id: format!("s{i}"),
-                    name: None,
-                    coord,
-                })
-                .collect(),
-        );
+        let (places, sites) = crate::suggest::random_sites(seed);
         let kind = ServiceKind::Grocery;
         let expected = brute_force(&region, &options, (kind, 3), (&places, true), &regions);
         for (r, e) in expected.iter().enumerate() {

@@ -149,3 +149,20 @@ fn osm_id(
 pub fn tenths(x: f64) -> u32 {
     (x * 10.0).round() as u32
 }
+
+/// Whether `program` (Debian's `package`) runs here (`program --version`); a test that needs it
+/// says why it skips, and fails where the environment variable `require` is `1` (as in CI).
+pub fn tool(test: &str, program: &str, package: &str, require: &str) -> bool {
+    let found = Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var(require).as_deref() != Ok("1"),
+            "{test}: {program} (Debian's {package}) is required here but not installed"
+        );
+        eprintln!("SKIPPED {test}: {program} not installed (apt-get install {package})");
+    }
+    found
+}

@@ -145,21 +145,18 @@ fn screening(region: &Region, plan: &Plan, in_section: impl Fn(usize) -> bool) -
     let id = |j: u32| services[j as usize].id.to_string();
     let name = |j: u32| services[j as usize].name.clone();
     for s in &plan.screening {
-        let by_time: std::collections::HashMap<u32, Option<(u32, u32)>> = s
-            .by_time
-            .points
-            .iter()
-            .map(|p| (p.service, p.next))
-            .collect();
+        // Both searches list the same snapped points in service-index order.
         let mut rows: Vec<(bool, Option<u32>, u32, Value)> = s
             .by_length
             .points
             .iter()
-            .filter(|p| in_section(p.service as usize))
-            .map(|p| {
+            .zip(&s.by_time.points)
+            .filter(|(p, _)| in_section(p.service as usize))
+            .map(|(p, t)| {
+                debug_assert_eq!(p.service, t.service);
                 let km = p.next.map(|(dm, _)| round2(f64::from(dm) / 10_000.0));
                 let beyond = km.is_none_or(|km| km > s.limit_km);
-                let time = by_time.get(&p.service).copied().flatten();
+                let time = t.next;
                 let row = json!({
                     "service": p.service,
                     "id": id(p.service),
