@@ -43,6 +43,8 @@ fn incremental(c: &mut Criterion) {
         coord: Coord::from_degrees(15.0003, 60.5004),
         form: None,
         mobile: false,
+        seasonal: false,
+        capacity: None,
     };
     group.bench_function("add_one_point", |b| {
         b.iter_batched(

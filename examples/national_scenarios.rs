@@ -76,6 +76,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         coord: at,
         form: None,
         mobile: false,
+        seasonal: false,
+        capacity: None,
     };
     let mut added = Ok(0);
     let add = time(&mut || {

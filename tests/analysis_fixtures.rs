@@ -105,6 +105,7 @@ fn settlement(id: i64, coord: Coord, population: Option<u64>) -> Settlement {
         place: Some(Place::Hamlet),
         population,
         coord,
+        groups: Vec::new(),
     }
 }
 
@@ -120,6 +121,8 @@ fn service(id: i64, kinds: ServiceKinds, coord: Coord) -> ServicePoint {
         coord,
         form: None,
         mobile: false,
+        seasonal: false,
+        capacity: None,
     }
 }
 

@@ -302,6 +302,7 @@ fn junction_snaps_use_every_road_of_the_junction() {
             place: Some(Place::Hamlet),
             population: None,
             coord: Coord::from_degrees(lon, lat),
+            groups: Vec::new(),
         };
         let region = Region {
             graph,
@@ -317,6 +318,8 @@ fn junction_snaps_use_every_road_of_the_junction() {
                 coord: Coord::from_degrees(15.0001, 62.009),
                 form: None,
                 mobile: false,
+                seasonal: false,
+                capacity: None,
             }],
             settlements: vec![settle(2, 14.9995, 61.9997), settle(3, 15.0, 62.0)],
             read_stats: Default::default(),

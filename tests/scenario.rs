@@ -45,6 +45,8 @@ fn random_point(rng: &mut ChaCha8Rng, n: usize) -> ServicePoint {
         coord: crate::util::random::random_point(rng),
         form: None,
         mobile: rng.gen_bool(0.2),
+        seasonal: false,
+        capacity: None,
     }
 }
 

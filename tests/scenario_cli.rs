@@ -40,6 +40,8 @@ fn point(id: &str, lon: f64, lat: f64, kinds: ServiceKinds, mobile: bool) -> Ser
         coord: Coord::from_degrees(lon, lat),
         form: None,
         mobile,
+        seasonal: false,
+        capacity: None,
     }
 }
 

@@ -133,6 +133,8 @@ fn points_at_one_spot_give_each_other_and_a_lone_point_has_none() {
         coord,
         form: None,
         mobile: false,
+        seasonal: false,
+        capacity: None,
     };
     region.services = vec![
         point(0, ServiceKinds::GROCERY, spot),

@@ -42,6 +42,8 @@ fn brute_force(
                 coord,
                 form: None,
                 mobile: false,
+                seasonal: false,
+                capacity: None,
             });
             let after = gaps(&with);
             let newly: Vec<u32> = (0..in_gap.len() as u32)
@@ -66,6 +68,8 @@ fn brute_force(
             coord: places[c as usize],
             form: None,
             mobile: false,
+            seasonal: false,
+            capacity: None,
         });
         in_gap = gaps(&current);
         picks.push((c, newly, population));
@@ -211,6 +215,8 @@ fn node_picks_on_a_real_extract() {
             coord: p.coord,
             form: None,
             mobile: false,
+            seasonal: false,
+            capacity: None,
         });
     }
     let after = &analyze(&with, &options).kinds[ServiceKind::Grocery as usize];

@@ -59,6 +59,8 @@ fn point(kind: ServiceKind, coord: Coord, what: String) -> ServicePoint {
         coord,
         form: None,
         mobile: false,
+        seasonal: false,
+        capacity: None,
     }
 }
 

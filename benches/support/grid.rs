@@ -104,6 +104,8 @@ pub fn grid_region(side: usize, seed: u64) -> Region {
                 coord: point(&mut rng),
                 form: None,
                 mobile: false,
+                seasonal: false,
+                capacity: None,
             }
         })
         .collect();
@@ -118,6 +120,7 @@ pub fn grid_region(side: usize, seed: u64) -> Region {
             place: Some(Place::Hamlet),
             population: Some(rng.gen_range(10..1000)),
             coord: point(&mut rng),
+            groups: Vec::new(),
         })
         .collect();
     Region {

@@ -262,6 +262,12 @@ pub struct ServicePoint {
     /// A mobile point (a shop van's or library bus's stop): open only some days, so summaries
     /// also show the gaps without mobile points.
     pub mobile: bool,
+    /// A seasonal point (open in summer, closed for a whole week in winter), so summaries
+    /// also show the gaps without seasonal points.
+    pub seasonal: bool,
+    /// How much service the point offers (staff, counters, opening hours; the planner's
+    /// unit), where a planner's list gives it: `None` counts as 1 in capacity-aware access.
+    pub capacity: Option<f64>,
 }
 
 /// A settlement: a place where people live.
@@ -277,4 +283,7 @@ pub struct Settlement {
     pub population: Option<u64>,
     /// Its location: the node, or a point inside the area.
     pub coord: Coord,
+    /// The population of each population group the region names (e.g. people aged 70+),
+    /// in the region's group order; empty when it names none.
+    pub groups: Vec<Option<u64>>,
 }

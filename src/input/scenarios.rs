@@ -269,6 +269,8 @@ fn added_point(
         coord: crate::base::coord::Coord::from_degrees(lon, lat),
         form: None,
         mobile: a.mobile,
+        seasonal: false,
+        capacity: None,
     })
 }
 

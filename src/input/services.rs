@@ -223,6 +223,8 @@ fn from_table(
                     coord: points_at.coord(path, *line, row)?,
                     form: Some(cell(row, form)).filter(|f| !f.is_empty()),
                     mobile: mobile(*line, row)?,
+                    seasonal: false,
+                    capacity: None,
                 },
             });
         }
@@ -249,6 +251,8 @@ fn from_table(
                 coord: points_at.coord(path, *line, row)?,
                 form: form_col.map(|c| cell(row, c)).filter(|f| !f.is_empty()),
                 mobile: mobile(*line, row)?,
+                seasonal: false,
+                capacity: None,
             },
         });
     }
@@ -295,6 +299,8 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
                     coord: f.coord,
                     form: f.text("form"),
                     mobile,
+                    seasonal: false,
+                    capacity: None,
                 },
             })
         })

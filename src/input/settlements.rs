@@ -44,6 +44,7 @@ pub fn read_settlements(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement
                     place: None,
                     population: Some(square.population),
                     coord: Coord::from_degrees(lon, lat),
+                    groups: Vec::new(),
                 })
             })
             .collect();
@@ -116,6 +117,7 @@ fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
             place: None,
             population,
             coord,
+            groups: Vec::new(),
         });
     }
     Ok(out)
@@ -176,6 +178,7 @@ fn read_geojson(path: &Path) -> Result<Vec<Settlement>> {
                 place: None,
                 population,
                 coord: f.coord,
+                groups: Vec::new(),
             })
         })
         .collect()

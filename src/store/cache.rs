@@ -343,6 +343,8 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
                 1 => true,
                 f => return Err(corrupt(format!("mobile flag {f}"))),
             },
+            seasonal: false,
+            capacity: None,
         });
     }
     c.end()?;
@@ -366,6 +368,7 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
                 f => return Err(corrupt(format!("population flag {f}"))),
             },
             coord: c.coord()?,
+            groups: Vec::new(),
         });
     }
     c.end()?;
@@ -883,6 +886,8 @@ mod tests {
                     coord: c(15.0015, 62.0003),
                     form: None,
                     mobile: false,
+                    seasonal: false,
+                    capacity: None,
                 },
                 ServicePoint {
                     id: FeatureId::File("apotek-12".into()),
@@ -891,6 +896,8 @@ mod tests {
                     coord: c(15.1, 62.1),
                     form: Some("Apoteksombud".into()),
                     mobile: true,
+                    seasonal: false,
+                    capacity: None,
                 },
             ],
             settlements: vec![
@@ -904,6 +911,7 @@ mod tests {
                     place: Some(Place::IsolatedDwelling),
                     population: Some(u64::MAX),
                     coord: c(-15.0, -62.0),
+                    groups: Vec::new(),
                 },
                 Settlement {
                     id: FeatureId::File(String::new()),
@@ -911,6 +919,7 @@ mod tests {
                     place: None,
                     population: None,
                     coord: c(15.003, 62.0),
+                    groups: Vec::new(),
                 },
             ],
             read_stats: ReadStats {

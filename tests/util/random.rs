@@ -127,6 +127,8 @@ pub fn random_region_with(
                 coord: point(&mut rng),
                 form: None,
                 mobile: false,
+                seasonal: false,
+                capacity: None,
             }
         })
         .collect();
@@ -141,6 +143,7 @@ pub fn random_region_with(
             place: Some(Place::Hamlet),
             population: rng.gen_bool(population_p).then(|| rng.gen_range(0..500)),
             coord: point(&mut rng),
+            groups: Vec::new(),
         })
         .collect();
     let mut options = AnalysisOptions::default();

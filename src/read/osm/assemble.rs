@@ -164,6 +164,8 @@ pub(super) fn assemble_features(
                 coord,
                 form: None,
                 mobile: false,
+                seasonal: false,
+                capacity: None,
             });
         }
         if let Some(place) = tags.place {
@@ -173,6 +175,7 @@ pub(super) fn assemble_features(
                 place: Some(place),
                 population: tags.population,
                 coord,
+                groups: Vec::new(),
             });
         }
     }
