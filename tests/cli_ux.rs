@@ -213,7 +213,14 @@ fn verbose_prints_one_line_per_phase_with_time_and_memory() {
     let names = phases(&stderr(&out));
     assert_eq!(
         names,
-        ["reading", "building", "snapping", "routing", "writing"],
+        [
+            "reading",
+            "building",
+            "snapping",
+            "routing",
+            "next points",
+            "writing"
+        ],
         "{}",
         stderr(&out)
     );

@@ -455,9 +455,9 @@ fn places_join_points_within_a_kilometre() {
 /// library's next-point search, those beyond the limit first.
 #[test]
 fn the_support_screening_lists_the_next_point_distances() {
+    use servicegap::analysis::next::next_points;
     use servicegap::analysis::AnalysisOptions;
     use servicegap::route::Metric;
-    use servicegap::whatif::screening::next_points;
     use servicegap::ServiceKind;
     let dir = tempdir();
     let page = dir.path().join("report.html");
@@ -495,7 +495,10 @@ fn the_support_screening_lists_the_next_point_distances() {
             let t = by_time.points.iter().find(|p| p.service == j).unwrap();
             let min = t.next.map(|(ds, _)| (f64::from(ds) / 6.0).round() / 100.0);
             assert_eq!(row["next_min"].as_f64(), min);
-            let beyond = km.is_none_or(|km| km > limit);
+            // Beyond on the exact distance, as a settlement's gap is.
+            let beyond = p
+                .next
+                .is_none_or(|(dm, _)| f64::from(dm) / 10_000.0 > limit);
             assert_eq!(row["beyond"].as_bool(), Some(beyond));
             // Beyond the limit first.
             assert!(beyond_seen || !beyond, "{name}: beyond rows come first");

@@ -7,6 +7,7 @@
 use crate::analysis_oracle::{cost_to, costs, dijkstra_from};
 use crate::util::random::{random_region, random_region_with};
 use crate::util::read_extract;
+use servicegap::analysis::next::next_points;
 use servicegap::analysis::{analyze, AnalysisOptions};
 use servicegap::base::coord::Coord;
 use servicegap::base::feature::{FeatureId, ServicePoint};
@@ -14,7 +15,6 @@ use servicegap::network::graph::NodeIdx;
 use servicegap::network::region::Region;
 use servicegap::network::snap::Snap;
 use servicegap::route::Metric;
-use servicegap::whatif::screening::next_points;
 use servicegap::{ServiceKind, ServiceKinds};
 
 /// The nearest point of `kind` other than `j` from `j`'s own projection, by metric `m`
@@ -51,7 +51,8 @@ fn brute_next(
 /// Compares [`next_points`] with the brute force for every kind and metric, on every point or
 /// on every `step`-th one; the number of points with a next point.
 fn compare(region: &Region, options: &AnalysisOptions, step: usize, what: &str) -> usize {
-    let snaps = analyze(region, options).service_snaps;
+    let analysis = analyze(region, options);
+    let snaps = &analysis.service_snaps;
     let mut found = 0;
     for kind in ServiceKind::ALL {
         let of_kind = region
@@ -66,6 +67,18 @@ fn compare(region: &Region, options: &AnalysisOptions, step: usize, what: &str) 
         for metric in Metric::ALL {
             let got = next_points(region, options, kind, metric);
             assert_eq!((got.kind, got.metric), (kind, metric));
+            // The analysis searches the same next points for the services outputs.
+            let searched = analysis
+                .next_of(kind, metric)
+                .expect("the analysis searched it");
+            assert_eq!(
+                searched.points, got.points,
+                "{what}, {kind}: in the analysis"
+            );
+            assert_eq!(
+                (searched.dropped, searched.outside),
+                (got.dropped, got.outside)
+            );
             let listed: Vec<u32> = got.points.iter().map(|p| p.service).collect();
             assert_eq!(listed, snapped, "{what}, {kind}");
             assert_eq!(
@@ -75,7 +88,7 @@ fn compare(region: &Region, options: &AnalysisOptions, step: usize, what: &str) 
             );
             for p in got.points.iter().step_by(step) {
                 let m = metric.index();
-                let expected = brute_next(region, &snaps, options, kind, m, p.service as usize);
+                let expected = brute_next(region, snaps, options, kind, m, p.service as usize);
                 assert_eq!(
                     p.next.map(|(c, s)| (u64::from(c), s)),
                     expected,

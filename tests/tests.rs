@@ -26,6 +26,7 @@ mod graph_oracle;
 mod grid;
 mod input_services;
 mod layers;
+mod next_points;
 mod outputs;
 mod profile_config;
 mod real_extracts;

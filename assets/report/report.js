@@ -579,8 +579,14 @@
     return s + "</table>";
   }
   function pointHtml(i) {
+    // The next point of each kind it offers (null where none is reachable or it is dropped).
+    const next = P.kinds[i].filter((k) => P.next_km && P.next_km[k] && P.status[i] === "ok").map((k) => {
+      const km = P.next_km[k][i], mn = P.next_min[k][i];
+      return "<br>next " + esc(KIND[k] ? KIND[k].label.toLowerCase() : k) + ": " +
+        (km == null ? "none reachable" : dec(km, 1) + NBSP + "km, " + dec(mn, 0) + NBSP + "min");
+    }).join("");
     return "<b>" + esc(P.name[i] || P.id[i]) + "</b><br>" + P.kinds[i].map((k) => esc(KIND[k] ? KIND[k].label : k)).join(", ") +
-      (P.mobile[i] ? "<br>mobile (van stop)" : "") + '<br><span class="id">' + esc(P.id[i]) + "</span>";
+      (P.mobile[i] ? "<br>mobile (van stop)" : "") + next + '<br><span class="id">' + esc(P.id[i]) + "</span>";
   }
   function showTip(ev) {
     const e = hit(ev.containerPoint);
@@ -813,14 +819,19 @@
       s += "<p>If the point alone closed, these people would fall into a gap:</p>" +
         table(["Point", "Kind", "Served people", "Stranded settlements", "Stranded people", "Next point (mean)", "Next point (max)", "Settlements with no next point"], rows, "num vul");
     } else s += "<p>No single closure would put people into a gap.</p>";
-    // Support screening (särskilt driftstöd: grocery > 10 km; fuel aid: > 15 km).
+    // Support screening (by default särskilt driftstöd: grocery > 10 km; fuel aid: > 15 km).
     if (sec.screening) {
       s += "<h3>Support screening</h3>";
       for (const kid of Object.keys(sec.screening)) {
         const sc = sec.screening[kid];
         const pts = (sc.points || []).filter((p) => p.beyond);
-        const what = kid === "grocery" ? "särskilt driftstöd needs more than " : kid === "fuel" ? "fuel station aid needs more than " : "the screening limit is ";
-        s += "<p>" + esc(KIND[kid] ? KIND[kid].label : kid) + ": " + what + dec(sc.limit_km, 0) + NBSP + "km by road to the next point of the kind; " +
+        const lim = sc.limit;
+        const km = lim.unit === "km";
+        // The rule's own words only where the limit is the rule's.
+        const what = km && kid === "grocery" && lim.value === 10 ? "särskilt driftstöd needs more than "
+          : km && kid === "fuel" && lim.value === 15 ? "fuel station aid needs more than " : "the screening limit is ";
+        s += "<p>" + esc(KIND[kid] ? KIND[kid].label : kid) + ": " + what + dec(lim.value, Number.isInteger(lim.value) ? 0 : 1) + NBSP +
+          (km ? "km by road" : "min by car") + " to the next point of the kind; " +
           (pts.length ? int(pts.length) + " point" + (pts.length === 1 ? " qualifies" : "s qualify") + " on distance:" : "no point qualifies on distance.") + "</p>";
         if (pts.length) {
           s += table(["Point", "Next point", "Road km", "Car min"], pts.map((p) => [esc(p.name || p.id),

@@ -41,6 +41,7 @@
 //! so the two always add up to the edge exactly.
 
 pub mod fields;
+pub mod next;
 
 pub use fields::Field;
 
@@ -54,6 +55,7 @@ use crate::network::snap::{Snap, SnapIndex, SnapOptions};
 use crate::network::straight_line::StraightLineIndex;
 use crate::route::Core;
 use fields::{anchors, beside_core, settlement_fields, snap_region, Anchor, Points};
+use next::NextPoints;
 use rayon::prelude::*;
 use std::fmt;
 use std::str::FromStr;
@@ -104,6 +106,23 @@ impl Threshold {
             value: km,
             unit: Unit::Km,
         }
+    }
+}
+
+impl Threshold {
+    /// The support screening's default limit of `kind` (see [`crate::whatif::screening`]):
+    /// 10 km for grocery (särskilt driftstöd), 15 km for fuel (the fuel-station aid), none for
+    /// the other kinds.
+    pub fn default_support(kind: ServiceKind) -> Option<Self> {
+        let km = match kind {
+            ServiceKind::Grocery => 10.0,
+            ServiceKind::Fuel => 15.0,
+            _ => return None,
+        };
+        Some(Threshold {
+            value: km,
+            unit: Unit::Km,
+        })
     }
 }
 
@@ -218,6 +237,10 @@ pub struct AnalysisOptions {
     pub snap: SnapOptions,
     /// Threshold per kind, in [`ServiceKind::ALL`] order.
     pub thresholds: [Threshold; 5],
+    /// The support screening's limit per kind, in [`ServiceKind::ALL`] order (`None`: the
+    /// kind is not screened): a point farther than this from the next point of its kind is
+    /// listed ([`crate::whatif::screening`]).
+    pub support: Vec<Option<Threshold>>,
 }
 
 impl Default for AnalysisOptions {
@@ -228,6 +251,7 @@ impl Default for AnalysisOptions {
             access_kmh: 20.0,
             snap: SnapOptions::default(),
             thresholds: ServiceKind::ALL.map(Threshold::default_for),
+            support: ServiceKind::ALL.map(Threshold::default_support).to_vec(),
         }
     }
 }
@@ -238,6 +262,11 @@ impl AnalysisOptions {
         for s in settings {
             self.thresholds[s.kind as usize] = s.threshold;
         }
+    }
+
+    /// Sets the support screening's limit of `kind` (`None`: not screened).
+    pub fn set_support(&mut self, kind: ServiceKind, limit: Option<Threshold>) {
+        self.support[kind as usize] = limit;
     }
 }
 
@@ -512,6 +541,9 @@ pub struct KindSummary {
     pub line_km: Quantiles,
     /// The gap figures without mobile points, for a kind that has mobile points.
     pub without_mobile: Option<GapFigures>,
+    /// The support screening's limit of the kind, if it is screened (see
+    /// [`AnalysisOptions::support`]).
+    pub support: Option<Threshold>,
 }
 
 /// Everything an analysis produced.
@@ -539,8 +571,19 @@ pub struct Analysis {
     /// Kinds offered by at least one mobile service point (snapped or not): the kinds with
     /// results without mobile points.
     pub mobile_kinds: ServiceKinds,
+    /// The next point of the same kind from every snapped service point, per field (a kind
+    /// and a metric) in [`Field::ALL`] order ([`next`]); empty for the analyses a scenario
+    /// assembles, which do not search them.
+    pub next: Vec<NextPoints>,
     /// Time per phase.
     pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Analysis {
+    /// The next points of `kind` by `metric`, when the analysis searched them.
+    pub fn next_of(&self, kind: ServiceKind, metric: crate::route::Metric) -> Option<&NextPoints> {
+        self.next.get(Field { kind, metric }.index())
+    }
 }
 
 /// Runs the analysis on a region.
@@ -574,6 +617,12 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let results = settlement_fields(&core, points, &settlement_anchors, &Field::ALL, &routing);
     routing.finish();
     timings.push(("route", clock.elapsed()));
+    let clock = Instant::now();
+    let nexting = progress::phase("next points", searches, progress::Unit::Items);
+    let outside = &coverage.services_outside;
+    let next_points = next::all_fields(graph, &core, points, outside, &Field::ALL, &nexting);
+    nexting.finish();
+    timings.push(("next_points", clock.elapsed()));
     let inputs = Inputs {
         core: &core,
         services: &region.services,
@@ -587,6 +636,7 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         service_outside: coverage.services_outside.clone(),
     };
     let mut analysis = assemble(inputs, &results);
+    analysis.next = next_points;
     timings.append(&mut analysis.timings);
     analysis.timings = timings;
     analysis.warnings = warnings(region, options, &coverage);
@@ -715,6 +765,7 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
         settlements,
         service_snaps,
         kinds,
+        next: Vec::new(),
         timings,
     }
 }
@@ -820,7 +871,7 @@ fn settlement_results(
         .collect()
 }
 
-fn quantiles(mut values: Vec<f64>) -> Quantiles {
+pub(crate) fn quantiles(mut values: Vec<f64>) -> Quantiles {
     if values.is_empty() {
         return Quantiles::default();
     }
@@ -894,6 +945,7 @@ fn summarize(
     KindSummary {
         kind,
         threshold: options.thresholds[k],
+        support: options.support[k],
         services: all.services,
         settlements: n,
         population,

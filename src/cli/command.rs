@@ -179,7 +179,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
     let regions = groups.map(report::RegionsLayer::new);
     // The plan pages' searches run only for a report.
     let page = args.report.as_ref().map(|_| {
-        let plan = Plan::compute(region, options, polygons.as_ref(), PLAN_SUGGEST_K);
+        let plan = Plan::compute(region, &result, options, polygons.as_ref(), PLAN_SUGGEST_K);
         report::html::report_data(&report::html::ReportInput {
             file,
             title: None,
@@ -436,7 +436,7 @@ pub fn report(args: ReportArgs) -> Result {
         file,
     } = &loaded;
     let options = &settings.options;
-    let plan = Plan::compute(region, options, polygons.as_ref(), PLAN_SUGGEST_K);
+    let plan = Plan::compute(region, &result, options, polygons.as_ref(), PLAN_SUGGEST_K);
     let page = report::html::report_data(&report::html::ReportInput {
         file,
         title: args.title,

@@ -2,10 +2,13 @@
 //! its scenarios side by side, as pretty-printed JSON.
 
 use super::{round6, RegionGroups};
-use crate::analysis::{round2, Analysis, KindSummary, Quantiles};
+use crate::analysis::next::NextPoints;
+use crate::analysis::{quantiles, round2, Analysis, KindSummary, Quantiles};
 use crate::base::feature::{ServiceKind, ServicePoint};
 use crate::network::region::Region;
+use crate::route::Metric;
 use crate::whatif::scenario::{KindChange, Outcome};
+use crate::whatif::screening::is_beyond;
 use serde_json::{json, Map, Value};
 use std::io::Write;
 
@@ -27,6 +30,7 @@ pub fn summary_json(
         "service_points_outside": analysis.services_outside,
         "kinds": kinds_json(&analysis.kinds),
     });
+    add_next_points(&mut summary["kinds"], region, analysis);
     if let Some(g) = groups {
         let rows: Vec<Value> = g
             .summaries
@@ -46,6 +50,62 @@ pub fn summary_json(
             json!(g.of_settlement.iter().filter(|r| r.is_none()).count());
     }
     summary
+}
+
+/// Per kind of the whole area, `next` (how far its points are from the next point of the kind)
+/// and, for a screened kind, `support` (the points beyond the limit).
+fn add_next_points(kinds: &mut Value, region: &Region, analysis: &Analysis) {
+    let ids = |points: &[u32]| -> Vec<String> {
+        points
+            .iter()
+            .map(|&j| region.services[j as usize].id.to_string())
+            .collect()
+    };
+    for k in &analysis.kinds {
+        let (Some(by_length), Some(by_time)) = (
+            analysis.next_of(k.kind, Metric::Length),
+            analysis.next_of(k.kind, Metric::Time),
+        ) else {
+            continue;
+        };
+        let values = |points: &NextPoints, per: f64| {
+            quantiles(
+                points
+                    .points
+                    .iter()
+                    .filter_map(|p| p.next)
+                    .map(|(cost, _)| f64::from(cost) / per)
+                    .collect(),
+            )
+        };
+        let alone: Vec<u32> = by_length
+            .points
+            .iter()
+            .filter(|p| p.next.is_none())
+            .map(|p| p.service)
+            .collect();
+        let row = &mut kinds[k.kind.name()];
+        row["next"] = json!({
+            "points": by_length.points.len(),
+            "no_next": alone.len(),
+            "km": quantiles_json(&values(by_length, 10_000.0)),
+            "min": quantiles_json(&values(by_time, 600.0)),
+        });
+        if let Some(limit) = k.support {
+            let beyond: Vec<u32> = by_length
+                .points
+                .iter()
+                .zip(&by_time.points)
+                .filter(|(l, t)| is_beyond(limit, l, t))
+                .map(|(l, _)| l.service)
+                .collect();
+            row["support"] = json!({
+                "limit": threshold_json(limit),
+                "beyond": beyond.len(),
+                "ids": ids(&beyond),
+            });
+        }
+    }
 }
 
 fn quantiles_json(q: &Quantiles) -> Value {
@@ -204,7 +264,7 @@ pub fn json_document(command: &str, body: Value) -> Value {
 }
 
 /// The threshold as summary.json gives it.
-fn threshold_json(t: crate::analysis::Threshold) -> Value {
+pub(crate) fn threshold_json(t: crate::analysis::Threshold) -> Value {
     json!({"value": t.value, "unit": t.unit.name()})
 }
 

@@ -13,6 +13,7 @@ use crate::analysis::{round2, Analysis, Catchment, KindResult, Status};
 use crate::base::feature::{FeatureId, Place, ServiceKind, ServicePoint, Settlement};
 use crate::input::regions::Regions;
 use crate::network::region::Region;
+use crate::route::Metric;
 use crate::whatif::scenario::Outcome;
 use crate::whatif::suggest::{Candidates, Suggestion};
 use crate::whatif::vulnerability::Vulnerability;
@@ -291,7 +292,11 @@ fn service_values<'s>(s: &'s ServicePoint, snap_m: Option<f64>, v: &mut Vec<Valu
 
 /// services: every service point with `id`, `name`, `kinds`, `form` (a planner's list's form
 /// of service, else `Null`), `mobile` and `snap_m` (`Null` for points dropped as too far from
-/// a road).
+/// a road), then per kind K the next point of the kind ([`crate::analysis::next`]):
+/// `K_next_km` (road km to the nearest other point of the kind by length), `K_next_min` (car
+/// minutes to the nearest other point by time) and `K_next` (the id of the one by length),
+/// `Null` for a kind the point does not offer, a dropped point, or one that reaches no other
+/// point of the kind.
 pub struct ServicesLayer<'a> {
     region: &'a Region,
     analysis: &'a Analysis,
@@ -299,12 +304,20 @@ pub struct ServicesLayer<'a> {
 }
 
 impl<'a> ServicesLayer<'a> {
-    /// The service points of `region` with their snaps in `analysis`.
+    /// The service points of `region` with their snaps and next points in `analysis`.
     pub fn new(region: &'a Region, analysis: &'a Analysis) -> Self {
+        let mut names = service_columns();
+        for kind in ServiceKind::ALL {
+            names.extend([
+                per_kind(kind, "next_km", Real),
+                per_kind(kind, "next_min", Real),
+                per_kind(kind, "next", Text),
+            ]);
+        }
         ServicesLayer {
             region,
             analysis,
-            columns: columns(service_columns()),
+            columns: columns(names),
         }
     }
 }
@@ -320,6 +333,20 @@ impl Layer for ServicesLayer<'_> {
             let s = &self.region.services[j];
             let snap = self.analysis.service_snaps[j];
             service_values(s, snap.map(|sn| sn.snap_m), v);
+            for kind in ServiceKind::ALL {
+                let next = |metric| {
+                    self.analysis
+                        .next_of(kind, metric)
+                        .and_then(|n| n.of(j as u32))
+                        .flatten()
+                };
+                let by_length = next(Metric::Length);
+                v.extend([
+                    km(by_length.map(|n| n.0)),
+                    minutes(next(Metric::Time).map(|n| n.0)),
+                    service_id(&self.region.services, by_length.map(|n| n.1)),
+                ]);
+            }
             point(s.coord)
         })
     }

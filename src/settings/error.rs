@@ -12,6 +12,8 @@ use std::path::PathBuf;
 pub enum Setting {
     /// `[thresholds] KIND`.
     Threshold(ServiceKind),
+    /// `[support] KIND`: the support screening's limit of one kind.
+    Support(ServiceKind),
     /// `[snapping] max_snap_m`.
     MaxSnapM,
     /// `[snapping] max_service_snap_m`.
@@ -35,6 +37,7 @@ impl Setting {
     pub fn section(&self) -> &'static str {
         match self {
             Setting::Threshold(_) => "thresholds",
+            Setting::Support(_) => "support",
             Setting::MaxSnapM
             | Setting::MaxServiceSnapM
             | Setting::MinComponentNodes
@@ -48,7 +51,9 @@ impl Setting {
     /// The key within its section.
     pub fn key(&self) -> &str {
         match self {
-            Setting::Threshold(kind) | Setting::ServiceTags(kind) => kind.name(),
+            Setting::Threshold(kind) | Setting::Support(kind) | Setting::ServiceTags(kind) => {
+                kind.name()
+            }
             Setting::MaxSnapM => "max_snap_m",
             Setting::MaxServiceSnapM => "max_service_snap_m",
             Setting::MinComponentNodes => "min_component_nodes",

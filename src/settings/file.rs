@@ -5,7 +5,7 @@
 
 use super::error::{ConfigError, ConfigProblem, Setting, SettingsError, ValueError};
 use super::Metres;
-use crate::analysis::{AnalysisOptions, ThresholdSetting};
+use crate::analysis::{AnalysisOptions, Threshold, ThresholdSetting};
 use crate::input::toml::{line_in_section, parse_toml};
 use crate::read::profile::{Profile, ProfileError};
 use crate::ServiceKind;
@@ -23,6 +23,13 @@ fuel = "20km"      # editorial default
 post = "10km"      # editorial default
 pharmacy = "20km"  # editorial default
 payment = "25km"   # Swedish law: at most 0.30 % of people more than 25 km from cash withdrawal
+
+[support]
+# The support screening: points of a kind farther than this from the next point of the kind
+# (by road, "<number>km", or by car, "<number>min") are listed in summary.json and the report.
+# "off" screens no point of the kind; a kind left out here is not screened.
+grocery = "10km"   # särskilt driftstöd: a store more than 10 km from the next full-range store
+fuel = "15km"      # the fuel-station aid: more than 15 km to the next station
 
 [speeds]
 # Speed in km/h on roads without a usable maxspeed tag, per highway class (roughly the Swedish
@@ -77,6 +84,9 @@ pub struct Config {
     /// Threshold per kind name.
     #[serde(default)]
     pub thresholds: Thresholds,
+    /// The support screening's limit per kind name (`"off"`: not screened).
+    #[serde(default)]
+    pub support: Thresholds,
     /// Snapping limits.
     #[serde(default)]
     pub snapping: Snapping,
@@ -126,7 +136,7 @@ pub struct Settlements {
     pub places: Option<Vec<String>>,
 }
 
-/// `[thresholds]`: per kind, e.g. `grocery = "10min"`.
+/// `[thresholds]` and `[support]`: per kind, e.g. `grocery = "10min"`.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
@@ -140,6 +150,21 @@ pub struct Thresholds {
     pub pharmacy: Option<String>,
     /// Payment.
     pub payment: Option<String>,
+}
+
+impl Thresholds {
+    /// The kinds given a value, with it, in [`ServiceKind::ALL`] order.
+    fn named(&self) -> impl Iterator<Item = (ServiceKind, &String)> {
+        [
+            (ServiceKind::Grocery, &self.grocery),
+            (ServiceKind::Fuel, &self.fuel),
+            (ServiceKind::Post, &self.post),
+            (ServiceKind::Pharmacy, &self.pharmacy),
+            (ServiceKind::Payment, &self.payment),
+        ]
+        .into_iter()
+        .filter_map(|(kind, value)| value.as_ref().map(|v| (kind, v)))
+    }
 }
 
 /// `[snapping]`.
@@ -218,21 +243,28 @@ impl Config {
 
     /// The `[thresholds]` settings, in [`ServiceKind::ALL`] order.
     fn threshold_settings(&self) -> Result<Vec<ThresholdSetting>, ConfigProblem> {
-        let t = &self.thresholds;
-        let named = [
-            (ServiceKind::Grocery, &t.grocery),
-            (ServiceKind::Fuel, &t.fuel),
-            (ServiceKind::Post, &t.post),
-            (ServiceKind::Pharmacy, &t.pharmacy),
-            (ServiceKind::Payment, &t.payment),
-        ];
-        named
-            .iter()
-            .filter_map(|(kind, value)| value.as_ref().map(|v| (*kind, v)))
+        self.thresholds
+            .named()
             .map(|(kind, v)| {
                 format!("{kind}={v}")
                     .parse::<ThresholdSetting>()
                     .map_err(|e| refused(Setting::Threshold(kind), e.into()))
+            })
+            .collect()
+    }
+
+    /// The `[support]` settings, in [`ServiceKind::ALL`] order: `None` for `"off"`.
+    fn support_settings(&self) -> Result<Vec<(ServiceKind, Option<Threshold>)>, ConfigProblem> {
+        self.support
+            .named()
+            .map(|(kind, v)| {
+                if v.trim().eq_ignore_ascii_case("off") {
+                    return Ok((kind, None));
+                }
+                format!("{kind}={v}")
+                    .parse::<ThresholdSetting>()
+                    .map(|s| (kind, Some(s.threshold)))
+                    .map_err(|e| refused(Setting::Support(kind), e.into()))
             })
             .collect()
     }
@@ -296,6 +328,9 @@ impl Config {
     /// [`ConfigProblem::Value`] naming the setting of a value out of range.
     pub fn apply(&self, options: &mut AnalysisOptions) -> Result<(), ConfigProblem> {
         options.set_thresholds(&self.threshold_settings()?);
+        for (kind, limit) in self.support_settings()? {
+            options.set_support(kind, limit);
+        }
         let s = &self.snapping;
         let metres = |setting: Setting, v: Option<f64>| {
             v.map(Metres::new)
@@ -356,6 +391,17 @@ mod tests {
         assert_eq!(options.thresholds[0].to_string(), "10min");
         assert_eq!(options.max_snap_m, 800.0);
 
+        let config = parse("[support]\ngrocery = \"off\"\npost = \"12min\"\n");
+        let mut options = AnalysisOptions::default();
+        config.apply(&mut options).unwrap_or_else(|e| panic!("{e}"));
+        let limits: Vec<Option<String>> = options
+            .support
+            .iter()
+            .map(|l| l.map(|l| l.to_string()))
+            .collect();
+        let fuel = Some("15km".to_owned());
+        assert_eq!(limits, [None, fuel, Some("12min".into()), None, None]);
+
         let err = error("[snapping]\nmax_snap = 3\n");
         assert_eq!(err.line, Some(2));
         assert!(err.to_string().contains("max_snap"), "{err}");
@@ -374,6 +420,12 @@ mod tests {
                 Setting::Threshold(ServiceKind::Grocery),
                 4,
                 "[thresholds] grocery: `grocery=5`: the value needs a unit, km or min (e.g. 10km)",
+            ),
+            (
+                "[support]\nfuel = \"15 miles\"\n",
+                Setting::Support(ServiceKind::Fuel),
+                2,
+                "[support] fuel: `fuel=15 miles`: `miles` is not a unit of thresholds: use km or min (e.g. 10km)",
             ),
             (
                 "[snapping]\n\nmax_snap_m = -1\n",

@@ -8,36 +8,16 @@
 //! inputs.
 
 use crate::analysis::fields::Snapped;
-use crate::analysis::AnalysisOptions;
+use crate::analysis::{Analysis, AnalysisOptions};
 use crate::base::feature::ServiceKind;
 use crate::input::regions::Regions;
 use crate::network::region::Region;
-use crate::route::Metric;
-use crate::whatif::screening::{next_points_with, NextPoints};
+use crate::whatif::screening::{screening, Screening};
 use crate::whatif::suggest::{suggest_in_regions_with, suggest_with, Suggestion};
 use crate::whatif::vulnerability::{vulnerability_with, Vulnerability};
 
 /// New sites proposed per kind in the plan pages.
 pub const PLAN_SUGGEST_K: usize = 3;
-
-/// The support screening's kinds and road-km limits: särskilt driftstöd needs a grocery store
-/// more than 10 km by the shortest car route from the next one; the fuel-station aid needed
-/// more than 15 km to the next station.
-pub const SUPPORT_LIMITS_KM: [(ServiceKind, f64); 2] =
-    [(ServiceKind::Grocery, 10.0), (ServiceKind::Fuel, 15.0)];
-
-/// How far each point of one kind is from the next point of the kind.
-#[derive(Clone, Debug)]
-pub struct Screening {
-    /// The kind.
-    pub kind: ServiceKind,
-    /// Road km beyond which a point is listed.
-    pub limit_km: f64,
-    /// The next point by road length.
-    pub by_length: NextPoints,
-    /// The next point by car time.
-    pub by_time: NextPoints,
-}
 
 /// The what-if parts of the plan pages.
 #[derive(Clone, Debug)]
@@ -48,17 +28,18 @@ pub struct Plan {
     /// nodes, one suggestion per region polygon (its own candidates and settlements), or one
     /// for the whole area without regions.
     pub suggestions: Vec<Vec<Suggestion>>,
-    /// The support screening, per kind of [`SUPPORT_LIMITS_KM`].
+    /// The support screening of each kind with a limit (the analysis's next points).
     pub screening: Vec<Screening>,
     /// New sites asked for per kind.
     pub k: usize,
 }
 
 impl Plan {
-    /// Computes the plan's parts on `region`; `regions` marks the points that are the only
-    /// one of their kind in their region.
+    /// Computes the plan's parts on `region` and its `analysis`; `regions` marks the points
+    /// that are the only one of their kind in their region.
     pub fn compute(
         region: &Region,
+        analysis: &Analysis,
         options: &AnalysisOptions,
         regions: Option<&Regions>,
         k: usize,
@@ -78,15 +59,7 @@ impl Plan {
                 None => vec![suggest_with(&snapped, region, options, kind, k)],
             })
             .collect();
-        let screening = SUPPORT_LIMITS_KM
-            .iter()
-            .map(|&(kind, limit_km)| Screening {
-                kind,
-                limit_km,
-                by_length: next_points_with(&snapped, region, options, kind, Metric::Length),
-                by_time: next_points_with(&snapped, region, options, kind, Metric::Time),
-            })
-            .collect();
+        let screening = screening(analysis);
         Plan {
             vulnerability,
             suggestions,

@@ -1,123 +1,86 @@
-//! How far each service point is from the next point of its kind: the figure behind the
-//! support screening of a commercial-service plan (a grocery far from the next grocery may
-//! qualify for operating support).
+//! The support screening of a commercial-service plan: which points of a kind lie farther than
+//! a limit from the next point of the kind ([`crate::analysis::next`]). Särskilt driftstöd
+//! needs a grocery store more than 10 km by the shortest car route from the next full-range
+//! store; the fuel-station aid needed more than 15 km to the next station. The limits are
+//! settings ([`crate::analysis::AnalysisOptions::support`]), per kind, in km or minutes.
 //!
-//! # Semantics
-//! - A point's **next** point is the nearest point of the same kind other than itself, by road
-//!   and by car, measured exactly as the analysis measures a settlement standing at the point's
-//!   own location and snapped where the point snapped: the point's snap leg, the partial edge
-//!   to leave its road (forward, backward on a two-way road, or by any road from a junction),
-//!   or the other point reached directly along the same road, then the other point's partial
-//!   edge and snap leg. The direction is from this point to the other, as from a settlement to
-//!   its service.
-//! - Another point at the same spot is a next point like any other, at the cost of both snap
-//!   legs. Ties go to the lowest `(cost, service index)`, as in the analysis.
-//! - Only points that snapped are listed (a dropped point has no place on the network); a
-//!   point alone of its kind, or that reaches no other, has no next point.
-//!
-//! # Algorithm
-//! One search answers every point: the two-label search of [`crate::whatif::vulnerability`]
-//! (each road node keeps its two best `(cost, source)` labels with distinct sources), seeded
-//! with every point of the kind. At each node where the point's own location enters the
-//! network, a label of another point is either the node's best or, where the best is the point
-//! itself, its second; so the nearest other point is the best label with a source other than
-//! the point among those nodes' labels and the points on the same edge.
+//! A point **beyond** the limit is one whose next point is farther than the limit by the
+//! limit's metric (road length for km, car time for minutes), compared as the analysis
+//! compares a settlement with its threshold, or one that reaches no other point of the kind.
 
-use crate::analysis::fields::{Field, Snapped};
-use crate::analysis::AnalysisOptions;
+use crate::analysis::next::{NextPoint, NextPoints};
+use crate::analysis::{Analysis, Threshold, Unit};
 use crate::base::feature::ServiceKind;
-use crate::base::progress;
-use crate::network::region::Region;
 use crate::route::Metric;
-use crate::whatif::vulnerability::{
-    entry_offers, nearest_except, snapped_points, unsnapped_points,
-};
-use rayon::prelude::*;
-use std::time::{Duration, Instant};
+use crate::whatif::vulnerability::value;
 
-/// One point and the next point of its kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct NextPoint {
-    /// Index of the point in the region's services.
-    pub service: u32,
-    /// The next point of the kind: `(cost, service index)`, the cost in dm (by length) or ds
-    /// (by time); `None` if no other point of the kind is reachable.
-    pub next: Option<(u32, u32)>,
-}
-
-/// Every point of one kind with the next point of its kind, by one metric.
+/// How far each point of one kind is from the next point of the kind, with the kind's limit.
 #[derive(Clone, Debug)]
-pub struct NextPoints {
+pub struct Screening {
     /// The kind.
     pub kind: ServiceKind,
-    /// What the costs measure.
-    pub metric: Metric,
-    /// Every snapped point of the kind, in service-index order.
-    pub points: Vec<NextPoint>,
-    /// Points of the kind dropped for lying too far from a road.
-    pub dropped: usize,
-    /// Points of the kind left out for lying outside the extract.
-    pub outside: usize,
-    /// Time per phase.
-    pub timings: Vec<(&'static str, Duration)>,
+    /// The limit beyond which a point is listed; its unit chooses the metric.
+    pub limit: Threshold,
+    /// The next point by road length.
+    pub by_length: NextPoints,
+    /// The next point by car time (the same points, in the same order).
+    pub by_time: NextPoints,
 }
 
-/// For every snapped point of `kind` in `region`, the next point of the kind by `metric` (see
-/// the [module documentation](self)).
-pub fn next_points(
-    region: &Region,
-    options: &AnalysisOptions,
-    kind: ServiceKind,
-    metric: Metric,
-) -> NextPoints {
-    let clock = Instant::now();
-    let snapped = Snapped::new(region, options);
-    let snap = clock.elapsed();
-    let mut next = next_points_with(&snapped, region, options, kind, metric);
-    next.timings.insert(0, ("snap", snap));
-    next
-}
-
-/// [`next_points`] on a region already snapped (several searches share one [`Snapped`]).
-pub fn next_points_with(
-    snapped: &Snapped<'_>,
-    region: &Region,
-    options: &AnalysisOptions,
-    kind: ServiceKind,
-    metric: Metric,
-) -> NextPoints {
-    let graph = &region.graph;
-    let (anchors, core) = (&snapped.anchors, &snapped.core);
-    let mut timings = Vec::new();
-    let clock = Instant::now();
-
-    let routing = progress::phase("routing", Some(1), progress::Unit::Items);
-    let points = anchors.points(region);
-    let seeds = points.seeds(graph, Field { kind, metric });
-    let labels = core.two_nearest(metric, &seeds);
-    routing.advance(1);
-    let by_edge = points.by_edge(kind);
-    let m = metric.index();
-    let listed = snapped_points(region, anchors, kind);
-    let next: Vec<NextPoint> = listed
-        .par_iter()
-        .map(|&j| {
-            let next = anchors.services[j as usize].and_then(|a| {
-                let offers = entry_offers(graph, &labels, &a, metric, &by_edge, &anchors.services);
-                nearest_except(&offers, Some(j)).map(|(c, s)| (c.saturating_add(a.leg[m]), s))
-            });
-            NextPoint { service: j, next }
-        })
-        .collect();
-    routing.finish();
-    timings.push(("route", clock.elapsed()));
-    let (dropped, outside) = unsnapped_points(region, options, anchors, kind);
-    NextPoints {
-        kind,
-        metric,
-        points: next,
-        dropped,
-        outside,
-        timings,
+impl Screening {
+    /// The screening of one kind from its next points by length and by time.
+    pub fn new(
+        kind: ServiceKind,
+        limit: Threshold,
+        by_length: NextPoints,
+        by_time: NextPoints,
+    ) -> Self {
+        Screening {
+            kind,
+            limit,
+            by_length,
+            by_time,
+        }
     }
+
+    /// Whether `point` (one of this kind's listed points, by length or by time) lies beyond the
+    /// limit: its next point by the limit's metric is farther, or it reaches none.
+    pub fn is_beyond(&self, by_length: &NextPoint, by_time: &NextPoint) -> bool {
+        is_beyond(self.limit, by_length, by_time)
+    }
+
+    /// The listed points beyond the limit, in service-index order.
+    pub fn beyond(&self) -> Vec<u32> {
+        self.by_length
+            .points
+            .iter()
+            .zip(&self.by_time.points)
+            .filter(|(l, t)| self.is_beyond(l, t))
+            .map(|(l, _)| l.service)
+            .collect()
+    }
+}
+
+/// The screening of every kind with a limit ([`crate::analysis::KindSummary::support`]), from
+/// the next points `analysis` searched (none when it searched none: the analyses a scenario
+/// assembles).
+pub fn screening(analysis: &Analysis) -> Vec<Screening> {
+    analysis
+        .kinds
+        .iter()
+        .filter_map(|k| {
+            let by_length = analysis.next_of(k.kind, Metric::Length)?.clone();
+            let by_time = analysis.next_of(k.kind, Metric::Time)?.clone();
+            Some(Screening::new(k.kind, k.support?, by_length, by_time))
+        })
+        .collect()
+}
+
+/// Whether a point with these next points lies beyond `limit` (see [`Screening::is_beyond`]).
+pub fn is_beyond(limit: Threshold, by_length: &NextPoint, by_time: &NextPoint) -> bool {
+    let next = match limit.unit {
+        Unit::Km => by_length.next,
+        Unit::Min => by_time.next,
+    };
+    next.is_none_or(|(cost, _)| value(cost, limit.unit) > limit.value)
 }

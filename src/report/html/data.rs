@@ -8,6 +8,7 @@ use crate::analysis::{round2, Analysis, AnalysisOptions, Status};
 use crate::base::feature::{ServiceKind, ServicePoint};
 use crate::network::region::Region;
 use crate::report::RegionGroups;
+use crate::route::Metric;
 use crate::whatif::plan::Plan;
 use crate::whatif::scenario::Outcome;
 use serde_json::{json, Map, Value};
@@ -316,7 +317,30 @@ fn services(region: &Region, analysis: &Analysis, point_region: Option<&[Option<
         "mobile": p.iter().map(|x| x.mobile).collect::<Vec<_>>(),
         "status": status,
         "region": point_region,
+        "next_km": next_columns(analysis, Metric::Length, p.len()),
+        "next_min": next_columns(analysis, Metric::Time, p.len()),
     })
+}
+
+/// Per kind, each point's distance to the next point of the kind by `metric` (km or minutes,
+/// as services.geojson's `K_next_km` and `K_next_min`): `null` where the point does not offer
+/// the kind, did not snap or reaches no other point.
+fn next_columns(analysis: &Analysis, metric: Metric, count: usize) -> Value {
+    let mut kinds = Map::new();
+    for kind in ServiceKind::ALL {
+        let Some(next) = analysis.next_of(kind, metric) else {
+            continue;
+        };
+        let mut values: Vec<Option<f64>> = vec![None; count];
+        for p in &next.points {
+            values[p.service as usize] = p.next.map(|(cost, _)| match metric {
+                Metric::Length => round2(f64::from(cost) / 10_000.0),
+                Metric::Time => round2(f64::from(cost) / 600.0),
+            });
+        }
+        kinds.insert(kind.name().into(), json!(values));
+    }
+    Value::Object(kinds)
 }
 
 /// The scenario part: compare.json's document, and per scenario and kind the settlements that

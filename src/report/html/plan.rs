@@ -16,11 +16,11 @@
 //!   settlement of the section within [`PICK_NAME_M`].
 
 use super::data::{bands, cash};
-use crate::analysis::{round2, Analysis};
+use crate::analysis::{round2, Analysis, Unit};
 use crate::base::coord::distance_m;
 use crate::base::feature::ServiceKind;
 use crate::network::region::Region;
-use crate::report::json::layer_objects;
+use crate::report::json::{layer_objects, threshold_json};
 use crate::report::{RegionGroups, SuggestLayer, VulnerableLayer};
 use crate::whatif::plan::Plan;
 use crate::whatif::suggest::Candidates;
@@ -155,7 +155,7 @@ fn screening(region: &Region, plan: &Plan, in_section: impl Fn(usize) -> bool) -
             .map(|(p, t)| {
                 debug_assert_eq!(p.service, t.service);
                 let km = p.next.map(|(dm, _)| round2(f64::from(dm) / 10_000.0));
-                let beyond = km.is_none_or(|km| km > s.limit_km);
+                let beyond = s.is_beyond(p, t);
                 let time = t.next;
                 let row = json!({
                     "service": p.service,
@@ -185,7 +185,8 @@ fn screening(region: &Region, plan: &Plan, in_section: impl Fn(usize) -> bool) -
         out.insert(
             s.kind.name().to_owned(),
             json!({
-                "limit_km": s.limit_km,
+                "limit": threshold_json(s.limit),
+                "limit_km": (s.limit.unit == Unit::Km).then_some(s.limit.value),
                 "beyond": rows.iter().filter(|r| r.0).count(),
                 "points": rows.into_iter().map(|r| r.3).collect::<Vec<_>>(),
             }),
