@@ -37,6 +37,7 @@ mod rules;
 mod scenario;
 mod scenario_cli;
 mod screening;
+mod seasonal;
 mod snap_ellipsoid;
 mod suggest;
 mod suggest_regions;
