@@ -10,8 +10,9 @@
 //! - [`base`]: coordinates and ellipsoidal distances, service kinds, service points,
 //!   settlements, OSM ids, the error type, warnings, progress reports
 //!   ([`base::progress`]: the stages name their phases, the binary decides what to show).
-//! - [`read`]: the tag rules ([`read::profile`]) and the `.osm.pbf` reader ([`read::osm`]),
-//!   which yields road ways ([`read::roads`]), service points and settlements.
+//! - [`read`]: the tag rules ([`read::profile`]), which service points are open in summer
+//!   only ([`read::seasonal`]), and the `.osm.pbf` reader ([`read::osm`]), which yields road
+//!   ways ([`read::roads`]), service points and settlements.
 //! - [`input`]: planners' files: Pipos exports, CSV, xlsx, GeoJSON, SCB grids, region
 //!   polygons, scenario files, coordinate systems, TOML.
 //! - [`network`]: the CSR road graph, snapping onto it, the nearest point as the crow flies,

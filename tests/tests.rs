@@ -38,6 +38,7 @@ mod rules;
 mod scenario;
 mod scenario_cli;
 mod screening;
+mod seasonal;
 mod snap_ellipsoid;
 mod suggest;
 mod suggest_regions;

@@ -157,6 +157,10 @@
       s += "; on a day without the mobile service: " + int(r.without_mobile.gap_population) +
         " people (" + pct(r.without_mobile.gap_share.population) + ")";
     }
+    if (r.without_seasonal) {
+      s += "; in winter, without the seasonal points: " + int(r.without_seasonal.gap_population) +
+        " people (" + pct(r.without_seasonal.gap_share.population) + ")";
+    }
     return s + ".";
   }
   function cashSentence(c, pay) {
@@ -575,6 +579,9 @@
       if (S.km_without_mobile && S.km_without_mobile[k.id]) {
         s += "<tr><td>&nbsp; without mobile</td><td>" + dec(S.km_without_mobile[k.id][i], 1) + NBSP + "km</td><td></td><td></td></tr>";
       }
+      if (S.km_without_seasonal && S.km_without_seasonal[k.id]) {
+        s += "<tr><td>&nbsp; in winter</td><td>" + dec(S.km_without_seasonal[k.id][i], 1) + NBSP + "km</td><td></td><td></td></tr>";
+      }
     }
     return s + "</table>";
   }
@@ -586,7 +593,8 @@
         (km == null ? "none reachable" : dec(km, 1) + NBSP + "km, " + dec(mn, 0) + NBSP + "min");
     }).join("");
     return "<b>" + esc(P.name[i] || P.id[i]) + "</b><br>" + P.kinds[i].map((k) => esc(KIND[k] ? KIND[k].label : k)).join(", ") +
-      (P.mobile[i] ? "<br>mobile (van stop)" : "") + next + '<br><span class="id">' + esc(P.id[i]) + "</span>";
+      (P.mobile[i] ? "<br>mobile (van stop)" : "") + (P.seasonal && P.seasonal[i] ? "<br>seasonal (summer only)" : "") +
+      next + '<br><span class="id">' + esc(P.id[i]) + "</span>";
   }
   function showTip(ev) {
     const e = hit(ev.containerPoint);
@@ -648,6 +656,13 @@
       if (mob.length) {
         s += "<p>On a day without the mobile points (shop van): " + mob.map((k) => {
           const w = kinds[k.id].without_mobile;
+          return esc(k.label) + " " + int(w.gap_population) + " people in gap (" + pct(w.gap_share.population) + ", " + int(w.gap_settlements) + " settlements) instead of " + int(kinds[k.id].gap_population);
+        }).join("; ") + ".</p>";
+      }
+      const sea = KINDS.filter((k) => kinds[k.id] && kinds[k.id].without_seasonal);
+      if (sea.length) {
+        s += "<p>In winter, without the seasonal points (open in summer only): " + sea.map((k) => {
+          const w = kinds[k.id].without_seasonal;
           return esc(k.label) + " " + int(w.gap_population) + " people in gap (" + pct(w.gap_share.population) + ", " + int(w.gap_settlements) + " settlements) instead of " + int(kinds[k.id].gap_population);
         }).join("; ") + ".</p>";
       }

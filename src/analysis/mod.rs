@@ -31,6 +31,12 @@
 //!   time without mobile points ([`SettlementResult::without_mobile`],
 //!   [`KindSummary::without_mobile`]), so planners see what the gaps are on the days the van
 //!   does not come.
+//! - **Seasonal points** ([`ServicePoint::seasonal`]: open in summer only, see
+//!   [`crate::read::seasonal`]) likewise: for each kind that has one, the fields without
+//!   seasonal points ([`SettlementResult::without_seasonal`],
+//!   [`KindSummary::without_seasonal`]) are the gaps of the winter. Each such set of fields
+//!   ([`Without`]) leaves out only its own points: the fields without seasonal points keep the
+//!   mobile ones.
 //! - **Straight line** ([`SettlementResult::line`]): the ellipsoidal distance to the nearest
 //!   point of each kind as the crow flies ([`crate::network::straight_line`]), over the same points as
 //!   the road fields (those that snapped); computed for every settlement, also those without a
@@ -441,6 +447,54 @@ pub struct StraightLine {
     pub nearest: u32,
 }
 
+/// Points left out to show the gaps without them: for each kind that has such a point, the
+/// analysis computes its fields a second time without them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Without {
+    /// Without mobile points ([`ServicePoint::mobile`]): the days the van does not come.
+    Mobile,
+    /// Without seasonal points ([`ServicePoint::seasonal`]): the winter.
+    Seasonal,
+}
+
+impl Without {
+    /// Both, in output order.
+    pub const ALL: [Without; 2] = [Without::Mobile, Without::Seasonal];
+
+    /// Whether `point` is left out.
+    pub fn leaves_out(self, point: &ServicePoint) -> bool {
+        match self {
+            Without::Mobile => point.mobile,
+            Without::Seasonal => point.seasonal,
+        }
+    }
+
+    /// The kinds offered by at least one point left out.
+    pub fn kinds_in(self, services: &[ServicePoint]) -> ServiceKinds {
+        services
+            .iter()
+            .filter(|s| self.leaves_out(s))
+            .fold(ServiceKinds::EMPTY, |acc, s| acc | s.kinds)
+    }
+
+    /// The summary key: `without_mobile`, `without_seasonal`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Without::Mobile => "without_mobile",
+            Without::Seasonal => "without_seasonal",
+        }
+    }
+
+    /// The suffix of the settlements' columns: `fixed` (`K_km_fixed`), `yearround`
+    /// (`K_km_yearround`).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Without::Mobile => "fixed",
+            Without::Seasonal => "yearround",
+        }
+    }
+}
+
 /// The result for one settlement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SettlementResult {
@@ -455,12 +509,23 @@ pub struct SettlementResult {
     /// Per kind, the result without mobile points: `Some` exactly for the kinds in
     /// [`Analysis::mobile_kinds`].
     pub without_mobile: [Option<KindResult>; 5],
+    /// Per kind, the result without seasonal points: `Some` exactly for the kinds in
+    /// [`Analysis::seasonal_kinds`].
+    pub without_seasonal: [Option<KindResult>; 5],
     /// Per kind, the nearest snapped point in a straight line (`None` when the kind has no
     /// snapped point).
     pub line: [Option<StraightLine>; 5],
 }
 
 impl SettlementResult {
+    /// Per kind, the result without the points `without` leaves out.
+    pub fn without(&self, without: Without) -> &[Option<KindResult>; 5] {
+        match without {
+            Without::Mobile => &self.without_mobile,
+            Without::Seasonal => &self.without_seasonal,
+        }
+    }
+
     /// Road distance over straight-line distance to the nearest point of kind index `k`
     /// (each to its own nearest point), unrounded; `None` without a road value or when the
     /// straight line is 0.
@@ -483,7 +548,8 @@ pub struct Quantiles {
 }
 
 /// The gap figures of one kind from one set of its points: [`KindSummary::without_mobile`]
-/// holds them for the points that are not mobile.
+/// holds them for the points that are not mobile, [`KindSummary::without_seasonal`] for those
+/// open all year.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GapFigures {
     /// Snapped service points of the kind in the set.
@@ -541,9 +607,21 @@ pub struct KindSummary {
     pub line_km: Quantiles,
     /// The gap figures without mobile points, for a kind that has mobile points.
     pub without_mobile: Option<GapFigures>,
+    /// The gap figures without seasonal points, for a kind that has seasonal points.
+    pub without_seasonal: Option<GapFigures>,
     /// The support screening's limit of the kind, if it is screened (see
     /// [`AnalysisOptions::support`]).
     pub support: Option<Threshold>,
+}
+
+impl KindSummary {
+    /// The gap figures without the points `without` leaves out, for a kind that has some.
+    pub fn without(&self, without: Without) -> Option<&GapFigures> {
+        match without {
+            Without::Mobile => self.without_mobile.as_ref(),
+            Without::Seasonal => self.without_seasonal.as_ref(),
+        }
+    }
 }
 
 /// Everything an analysis produced.
@@ -575,11 +653,22 @@ pub struct Analysis {
     /// and a metric) in [`Field::ALL`] order ([`next`]); empty for the analyses a scenario
     /// assembles, which do not search them.
     pub next: Vec<NextPoints>,
+    /// Kinds offered by at least one seasonal service point (snapped or not): the kinds with
+    /// results without seasonal points.
+    pub seasonal_kinds: ServiceKinds,
     /// Time per phase.
     pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl Analysis {
+    /// The kinds with results without the points `without` leaves out.
+    pub fn kinds_without(&self, without: Without) -> ServiceKinds {
+        match without {
+            Without::Mobile => self.mobile_kinds,
+            Without::Seasonal => self.seasonal_kinds,
+        }
+    }
+
     /// The next points of `kind` by `metric`, when the analysis searched them.
     pub fn next_of(&self, kind: ServiceKind, metric: crate::route::Metric) -> Option<&NextPoints> {
         self.next.get(Field { kind, metric }.index())
@@ -677,56 +766,60 @@ impl FieldValues<'_> {
 
 /// Builds the results and summaries from the per-field values of all points:
 /// `results[f.index()][i]` is the `(cost, service)` of settlement `i` in field `f`. Adds the
-/// fields without mobile points (for kinds that have some) and the straight-line nearest
-/// points.
+/// fields without mobile and without seasonal points (each for the kinds that have some) and
+/// the straight-line nearest points.
 pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) -> Analysis {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
-    let mobile_kinds = inputs
-        .services
-        .iter()
-        .filter(|s| s.mobile)
-        .fold(ServiceKinds::EMPTY, |acc, s| acc | s.kinds);
-    // The fields of the kinds with mobile points, computed without them.
-    let fixed_fields: Vec<Field> = Field::ALL
+    let left_out: Vec<(Without, ServiceKinds)> = Without::ALL
         .into_iter()
-        .filter(|f| mobile_kinds.contains(f.kind))
+        .map(|w| (w, w.kinds_in(inputs.services)))
         .collect();
-    let fixed_results = if fixed_fields.is_empty() {
-        Vec::new()
-    } else {
-        let fixed_anchors: Vec<Option<Anchor>> = inputs
-            .service_anchors
+    // Per set of points left out, the fields of the kinds that have such points, computed
+    // without them.
+    let without: Vec<_> = left_out
+        .iter()
+        .map(|&(w, kinds)| {
+            let fields: Vec<Field> = Field::ALL
+                .into_iter()
+                .filter(|f| kinds.contains(f.kind))
+                .collect();
+            if fields.is_empty() {
+                return (fields, Vec::new());
+            }
+            let anchors: Vec<Option<Anchor>> = inputs
+                .service_anchors
+                .iter()
+                .zip(inputs.services)
+                .map(|(a, s)| a.filter(|_| !w.leaves_out(s)))
+                .collect();
+            let points = Points {
+                services: inputs.services,
+                anchors: &anchors,
+            };
+            let values = settlement_fields(
+                inputs.core,
+                points,
+                inputs.settlement_anchors,
+                &fields,
+                // A short second pass: inside the phase of whoever assembles.
+                &Phase::none(),
+            );
+            timings.push((route_timing(w), clock.elapsed()));
+            clock = Instant::now();
+            (fields, values)
+        })
+        .collect();
+    let sets: Vec<FieldValues<'_>> = std::iter::once(FieldValues {
+        fields: &Field::ALL,
+        values: results,
+    })
+    .chain(
+        without
             .iter()
-            .zip(inputs.services)
-            .map(|(a, s)| a.filter(|_| !s.mobile))
-            .collect();
-        let points = Points {
-            services: inputs.services,
-            anchors: &fixed_anchors,
-        };
-        let values = settlement_fields(
-            inputs.core,
-            points,
-            inputs.settlement_anchors,
-            &fixed_fields,
-            // A short second pass: inside the phase of whoever assembles.
-            &Phase::none(),
-        );
-        timings.push(("route_without_mobile", clock.elapsed()));
-        clock = Instant::now();
-        values
-    };
-    let sets = [
-        FieldValues {
-            fields: &Field::ALL,
-            values: results,
-        },
-        FieldValues {
-            fields: &fixed_fields,
-            values: &fixed_results,
-        },
-    ];
+            .map(|(fields, values)| FieldValues { fields, values }),
+    )
+    .collect();
 
     let lines = straight_lines(
         inputs.services,
@@ -761,12 +854,22 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
         services_outside,
         service_outside,
         warnings: Vec::new(),
-        mobile_kinds,
+        // In Without::ALL order.
+        mobile_kinds: left_out[0].1,
+        seasonal_kinds: left_out[1].1,
         settlements,
         service_snaps,
         kinds,
         next: Vec::new(),
         timings,
+    }
+}
+
+/// The name of the timing of the second pass without the points `without` leaves out.
+fn route_timing(without: Without) -> &'static str {
+    match without {
+        Without::Mobile => "route_without_mobile",
+        Without::Seasonal => "route_without_seasonal",
     }
 }
 
@@ -810,10 +913,10 @@ fn straight_lines(
 }
 
 /// The result of every settlement from the field values of all points (`sets[0]`) and
-/// without mobile points (`sets[1]`), and its straight lines.
+/// without the points of each [`Without::ALL`] in turn (`sets[1..]`), and its straight lines.
 fn settlement_results(
     inputs: &Inputs<'_>,
-    sets: &[FieldValues<'_>; 2],
+    sets: &[FieldValues<'_>],
     lines: Vec<[Option<StraightLine>; 5]>,
 ) -> Vec<SettlementResult> {
     let graph = inputs.core.graph();
@@ -865,6 +968,7 @@ fn settlement_results(
                 island,
                 kinds: std::array::from_fn(|k| of(0, k).unwrap_or_default()),
                 without_mobile: std::array::from_fn(|k| of(1, k)),
+                without_seasonal: std::array::from_fn(|k| of(2, k)),
                 line,
             }
         })
@@ -913,11 +1017,15 @@ fn summarize(
         .iter()
         .filter_map(|&i| settlements[i].population)
         .fold(0u64, u64::saturating_add);
-    let services = |fixed: bool| {
+    let services = |without: Option<Without>| {
         services_list
             .iter()
             .zip(service_snaps)
-            .filter(|(s, snap)| snap.is_some() && s.kinds.contains(kind) && !(fixed && s.mobile))
+            .filter(|(s, snap)| {
+                snap.is_some()
+                    && s.kinds.contains(kind)
+                    && !without.is_some_and(|w| w.leaves_out(s))
+            })
             .count()
     };
     let all = gap_figures(
@@ -925,22 +1033,24 @@ fn summarize(
         results,
         members,
         population,
-        services(false),
+        services(None),
         |r| Some(&r.kinds[k]),
     );
-    let without_mobile = results
-        .first()
-        .is_some_and(|r| r.without_mobile[k].is_some())
-        .then(|| {
-            gap_figures(
-                settlements,
-                results,
-                members,
-                population,
-                services(true),
-                |r| r.without_mobile[k].as_ref(),
-            )
-        });
+    let without = |w: Without| {
+        results
+            .first()
+            .is_some_and(|r| r.without(w)[k].is_some())
+            .then(|| {
+                gap_figures(
+                    settlements,
+                    results,
+                    members,
+                    population,
+                    services(Some(w)),
+                    |r| r.without(w)[k].as_ref(),
+                )
+            })
+    };
     let n = members.len();
     KindSummary {
         kind,
@@ -968,12 +1078,13 @@ fn summarize(
                 .map(|l| f64::from(l.length_dm) / 10_000.0)
                 .collect(),
         ),
-        without_mobile,
+        without_mobile: without(Without::Mobile),
+        without_seasonal: without(Without::Seasonal),
     }
 }
 
 /// The gap figures of the `members` from the kind's result that `pick` takes out of each
-/// settlement's (the one with all points, or the one without mobile points).
+/// settlement's (the one with all points, or one without some of them).
 fn gap_figures(
     settlements: &[Settlement],
     results: &[SettlementResult],

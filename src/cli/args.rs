@@ -240,7 +240,7 @@ pub struct ScenarioArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// The scenario file (TOML): [[scenario]] tables with a name, `remove` (service ids or
-    /// names) and [[scenario.add]] points (lon/lat or x/y + crs, kinds, mobile).
+    /// names) and [[scenario.add]] points (lon/lat or x/y + crs, kinds, mobile, seasonal).
     #[arg(long, value_name = "plan.toml")]
     pub scenarios: PathBuf,
     /// Write the baseline and every scenario's per-kind figures as JSON here.

@@ -15,6 +15,7 @@
 //! lat = 62.10                  # or x = ..., y = ... (with crs)
 //! kinds = ["grocery", "post"]  # or "grocery;post"
 //! mobile = true                # optional
+//! seasonal = true              # optional: open in summer only
 //! ```
 //!
 //! Names must be present and unique; an added point needs its kinds and one pair of
@@ -139,6 +140,8 @@ struct AddSpec {
     kinds: Option<Kinds>,
     #[serde(default)]
     mobile: bool,
+    #[serde(default)]
+    seasonal: bool,
 }
 
 #[derive(Deserialize)]
@@ -269,7 +272,7 @@ fn added_point(
         coord: crate::base::coord::Coord::from_degrees(lon, lat),
         form: None,
         mobile: a.mobile,
-        seasonal: false,
+        seasonal: a.seasonal,
         capacity: None,
     })
 }
@@ -312,6 +315,7 @@ mobile = true
 x = 500000
 y = 6900000
 kinds = "pharmacy"
+seasonal = true
 "#;
         let s = parse_scenarios(text).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(s.len(), 2);
@@ -319,6 +323,7 @@ kinds = "pharmacy"
         assert_eq!(s[1].add.len(), 2);
         let van = &s[1].add[0];
         assert!(van.mobile && van.kinds == ServiceKinds::GROCERY | ServiceKinds::POST);
+        assert!(!van.seasonal && s[1].add[1].seasonal && !s[1].add[1].mobile);
         assert_eq!(van.id.to_string(), "Van/1");
         let (lon, lat) = (s[1].add[1].coord.lon(), s[1].add[1].coord.lat());
         // SWEREF 99 TM's central meridian is 15° E; y 6 900 000 m is about 62.2° N.

@@ -16,13 +16,16 @@
 //!   no), case-insensitive; a GeoJSON property may also be a JSON boolean. Anything else is an
 //!   error naming the file, line and value. OSM has no reliable tag for this, so OSM points
 //!   are never mobile.
+//! - **Seasonal points** (open in summer only, see [`crate::read::seasonal`]): an optional
+//!   `seasonal` column or property, with the same values and errors as `mobile`. A planner's
+//!   point is seasonal only when the file says so (no `opening_hours` is read from files).
 //!
 //! Coordinates that are obviously in another system than the one assumed are an error that
 //! says what to set, never a guess.
 //!
 //! # Repeated ids and repeated points
 //! An id names one service point. Rows (or features) that share an id are **one point** if
-//! they agree on the place (coordinates), the name and `mobile`: they are merged into the
+//! they agree on the place (coordinates), the name, `mobile` and `seasonal`: they are merged into the
 //! first, with the union of their kinds and their distinct service forms joined by `; `.
 //! (Pipos lists some places twice under one `Serviceplatsid`, once per owner or form, e.g.
 //! `TVV_0345` as `Apoteksombud` and as `Apotek`.) Rows that share an id but disagree on any
@@ -113,28 +116,53 @@ pub enum ServiceFieldError {
     /// A GeoJSON feature without a `kinds` (or `kind`) text or list.
     #[error("no `kinds` property")]
     NoKindsProperty,
-    /// A `mobile` cell that is no yes/no value.
-    #[error("`mobile` is `{text}`: use yes/no, true/false, 1/0 or leave it empty")]
-    Mobile {
+    /// A yes/no cell (`mobile`, `seasonal`) that is no yes/no value.
+    #[error("`{column}` is `{text}`: use yes/no, true/false, 1/0 or leave it empty")]
+    Flag {
+        /// The column: `mobile` or `seasonal`.
+        column: &'static str,
         /// The cell as given.
         text: String,
     },
-    /// A GeoJSON `mobile` property that is neither a boolean nor text.
-    #[error("`mobile` is `{value}`: use true/false, yes/no, 1/0 or leave it out")]
-    MobileProperty {
+    /// A GeoJSON yes/no property (`mobile`, `seasonal`) that is neither a boolean nor text.
+    #[error("`{column}` is `{value}`: use true/false, yes/no, 1/0 or leave it out")]
+    FlagProperty {
+        /// The property: `mobile` or `seasonal`.
+        column: &'static str,
         /// The property as JSON.
         value: String,
     },
 }
 
-/// Parses a `mobile` value: `yes`/`no`, `true`/`false`, `1`/`0` (case-insensitive) or empty
-/// (= not mobile).
-pub fn parse_mobile(text: &str) -> std::result::Result<bool, ServiceFieldError> {
+/// Parses a yes/no value of `column` (`mobile`, `seasonal`): `yes`/`no`, `true`/`false`,
+/// `1`/`0` (case-insensitive) or empty (= no).
+pub fn parse_flag(
+    column: &'static str,
+    text: &str,
+) -> std::result::Result<bool, ServiceFieldError> {
     match text.trim().to_ascii_lowercase().as_str() {
         "yes" | "true" | "1" => Ok(true),
         "no" | "false" | "0" | "" => Ok(false),
-        _ => Err(ServiceFieldError::Mobile {
+        _ => Err(ServiceFieldError::Flag {
+            column,
             text: text.to_owned(),
+        }),
+    }
+}
+
+/// Parses a GeoJSON yes/no property of `column`: absent, `null`, a boolean or a text that
+/// [`parse_flag`] reads.
+fn flag_property(
+    column: &'static str,
+    value: Option<&serde_json::Value>,
+) -> std::result::Result<bool, ServiceFieldError> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(false),
+        Some(serde_json::Value::Bool(b)) => Ok(*b),
+        Some(serde_json::Value::String(s)) => parse_flag(column, s),
+        Some(other) => Err(ServiceFieldError::FlagProperty {
+            column,
+            value: other.to_string(),
         }),
     }
 }
@@ -176,12 +204,15 @@ fn from_table(
     .iter()
     .all(|c| table.column(&[c]).is_some());
     let mut points = Vec::with_capacity(table.rows.len());
-    let mobile_col = table.column(&["mobile"]);
-    let mobile = |line: u64, row: &[String]| {
-        mobile_col.map_or(Ok(false), |c| {
-            parse_mobile(&cell(row, c)).map_err(|e| Error::input(path, Some(line), e))
-        })
+    let flag = |column: &'static str| {
+        let col = table.column(&[column]);
+        move |line: u64, row: &[String]| {
+            col.map_or(Ok(false), |c| {
+                parse_flag(column, &cell(row, c)).map_err(|e| Error::input(path, Some(line), e))
+            })
+        }
     };
+    let (mobile, seasonal) = (flag("mobile"), flag("seasonal"));
     if pipos {
         let col = |c: &str| table.column(&[c]).ok_or_else(|| missing(c));
         let (typ, form, id, name, x, y) = (
@@ -223,7 +254,7 @@ fn from_table(
                     coord: points_at.coord(path, *line, row)?,
                     form: Some(cell(row, form)).filter(|f| !f.is_empty()),
                     mobile: mobile(*line, row)?,
-                    seasonal: false,
+                    seasonal: seasonal(*line, row)?,
                     capacity: None,
                 },
             });
@@ -251,7 +282,7 @@ fn from_table(
                 coord: points_at.coord(path, *line, row)?,
                 form: form_col.map(|c| cell(row, c)).filter(|f| !f.is_empty()),
                 mobile: mobile(*line, row)?,
-                seasonal: false,
+                seasonal: seasonal(*line, row)?,
                 capacity: None,
             },
         });
@@ -280,15 +311,9 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
             let id = f.text("id").or(feature_id);
             let explicit_id = id.is_some();
             let id = id.unwrap_or_else(|| format!("{}:{}", path.display(), f.record));
-            let mobile = match prop("mobile") {
-                None | Some(serde_json::Value::Null) => Ok(false),
-                Some(serde_json::Value::Bool(b)) => Ok(*b),
-                Some(serde_json::Value::String(s)) => parse_mobile(s),
-                Some(other) => Err(ServiceFieldError::MobileProperty {
-                    value: other.to_string(),
-                }),
-            }
-            .map_err(|e| f.error(path, e))?;
+            let mobile = flag_property("mobile", prop("mobile")).map_err(|e| f.error(path, e))?;
+            let seasonal =
+                flag_property("seasonal", prop("seasonal")).map_err(|e| f.error(path, e))?;
             Ok(Record {
                 place: f.record,
                 explicit_id,
@@ -299,7 +324,7 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
                     coord: f.coord,
                     form: f.text("form"),
                     mobile,
-                    seasonal: false,
+                    seasonal,
                     capacity: None,
                 },
             })
@@ -379,6 +404,8 @@ fn finish(
             Some("another name".to_owned())
         } else if earlier.mobile != point.mobile {
             Some("another `mobile` value".to_owned())
+        } else if earlier.seasonal != point.seasonal {
+            Some("another `seasonal` value".to_owned())
         } else {
             None
         };
@@ -471,18 +498,32 @@ mod tests {
     }
 
     #[test]
-    fn mobile_values() {
-        for yes in ["yes", "YES", "true", "True", "1", " yes "] {
-            assert_eq!(parse_mobile(yes), Ok(true), "{yes}");
+    fn flag_values() {
+        for column in ["mobile", "seasonal"] {
+            for yes in ["yes", "YES", "true", "True", "1", " yes "] {
+                assert_eq!(parse_flag(column, yes), Ok(true), "{yes}");
+            }
+            for no in ["no", "No", "false", "FALSE", "0", ""] {
+                assert_eq!(parse_flag(column, no), Ok(false), "{no}");
+            }
+            for bad in ["ja", "y", "2", "summer", "1.0"] {
+                let message = parse_flag(column, bad).map_err(|e| e.to_string());
+                assert_eq!(
+                    message,
+                    Err(format!(
+                        "`{column}` is `{bad}`: use yes/no, true/false, 1/0 or leave it empty"
+                    ))
+                );
+            }
         }
-        for no in ["no", "No", "false", "FALSE", "0", ""] {
-            assert_eq!(parse_mobile(no), Ok(false), "{no}");
-        }
-        for bad in ["ja", "y", "2", "mobile", "1.0"] {
-            assert!(
-                parse_mobile(bad).is_err_and(|e| e.to_string().contains(&format!("`{bad}`"))),
-                "{bad}"
-            );
-        }
+        let json = serde_json::json!(3);
+        assert_eq!(
+            flag_property("seasonal", Some(&json)).map_err(|e| e.to_string()),
+            Err("`seasonal` is `3`: use true/false, yes/no, 1/0 or leave it out".to_owned())
+        );
+        assert_eq!(
+            flag_property("seasonal", Some(&serde_json::json!("Yes"))),
+            Ok(true)
+        );
     }
 }

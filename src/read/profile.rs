@@ -60,7 +60,8 @@
 //!   Nodes, closed ways (at least four refs, the first equal to the last) and `type=multipolygon`
 //!   relations count; an area is placed at the middle of the widest stretch, inside it, of the
 //!   horizontal line through the middle of its latitude range (the reader's `area` module
-//!   gives the exact rule, multipolygons and holes included).
+//!   gives the exact rule, multipolygons and holes included). A service point is seasonal
+//!   (open in summer only) by its `opening_hours` or `seasonal` tag ([`crate::read::seasonal`]).
 //! - Settlements from the `place` values in [`SETTLEMENT_PLACES`], with `population` parsed by
 //!   [`parse_population`] (missing or unreadable is unknown, never zero).
 //!

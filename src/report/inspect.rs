@@ -51,6 +51,11 @@ pub struct InspectReport {
     pub services: Ordered<usize>,
     /// Distinct service points.
     pub service_points: usize,
+    /// Seasonal service points per kind (open in summer only, see [`crate::read::seasonal`]).
+    pub seasonal: Ordered<usize>,
+    /// Per kind, the service points whose `opening_hours` value does not parse (counted as
+    /// year-round).
+    pub opening_hours_unparsed: Ordered<u64>,
     /// Settlements.
     pub settlements: SettlementCounts,
     /// Milliseconds per phase (and `total`).
@@ -130,15 +135,24 @@ impl InspectReport {
         let graph = &region.graph;
         let (road_m, ferry_m) = graph.length_m();
         let sizes = graph.component_sizes();
-        let services = ServiceKind::ALL
+        let count = |seasonal_only: bool| {
+            ServiceKind::ALL
+                .iter()
+                .map(|k| {
+                    let n = region
+                        .services
+                        .iter()
+                        .filter(|s| s.kinds.contains(*k) && (s.seasonal || !seasonal_only))
+                        .count();
+                    (k.name(), n)
+                })
+                .collect()
+        };
+        let unparsed = ServiceKind::ALL
             .iter()
-            .map(|k| {
-                let n = region
-                    .services
-                    .iter()
-                    .filter(|s| s.kinds.contains(*k))
-                    .count();
-                (k.name(), n)
+            .map(|&k| {
+                let n = stats.opening_hours_unparsed.get(k as usize);
+                (k.name(), n.copied().unwrap_or(0))
             })
             .collect();
         // The default places always have a row; places a settings file added, when present.
@@ -192,8 +206,10 @@ impl InspectReport {
                 ways_with_missing_nodes: stats.ways_with_missing_nodes,
                 pieces_dropped: stats.road_pieces_dropped,
             },
-            services,
+            services: count(false),
             service_points: region.services.len(),
+            seasonal: count(true),
+            opening_hours_unparsed: unparsed,
             settlements: SettlementCounts {
                 total: region.settlements.len(),
                 by_place,
@@ -258,6 +274,10 @@ impl InspectReport {
             .map(|(k, v)| (*k, v.to_string()))
             .collect();
         push_rows(&mut s, &kinds);
+        let _ = writeln!(s, "\nSeasonal service points (open in summer only)");
+        push_rows(&mut s, &text_rows(&self.seasonal));
+        let _ = writeln!(s, "\nUnparsed opening_hours (counted as year-round)");
+        push_rows(&mut s, &text_rows(&self.opening_hours_unparsed));
         let _ = writeln!(s, "\nSettlements ({})", self.settlements.total);
         let mut places: Vec<(&str, String)> = self
             .settlements
@@ -289,6 +309,11 @@ impl InspectReport {
         push_rows(&mut s, &times);
         s
     }
+}
+
+/// Per-kind counts as table rows.
+fn text_rows<T: std::fmt::Display>(o: &Ordered<T>) -> Vec<(&'static str, String)> {
+    o.0.iter().map(|(k, v)| (*k, v.to_string())).collect()
 }
 
 fn push_rows(out: &mut String, rows: &[(&str, String)]) {

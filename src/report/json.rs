@@ -3,7 +3,7 @@
 
 use super::{round6, RegionGroups};
 use crate::analysis::next::NextPoints;
-use crate::analysis::{quantiles, round2, Analysis, KindSummary, Quantiles};
+use crate::analysis::{quantiles, round2, Analysis, KindSummary, Quantiles, Without};
 use crate::base::feature::{ServiceKind, ServicePoint};
 use crate::network::region::Region;
 use crate::route::Metric;
@@ -134,8 +134,11 @@ fn kinds_json(summaries: &[KindSummary]) -> Value {
                 "min": q(&k.min),
                 "line_km": q(&k.line_km),
         });
-        if let Some(f) = &k.without_mobile {
-            row["without_mobile"] = json!({
+        for (w, f) in Without::ALL
+            .iter()
+            .filter_map(|&w| Some((w, k.without(w)?)))
+        {
+            row[w.key()] = json!({
                 "services": f.services,
                 "gap_settlements": f.gap_settlements,
                 "gap_population": f.gap_population,
@@ -212,6 +215,7 @@ pub fn compare_json(
                         "name": s.name,
                         "kinds": s.kinds.iter().map(ServiceKind::name).collect::<Vec<_>>(),
                         "mobile": s.mobile,
+                        "seasonal": s.seasonal,
                         "lon": s.coord.lon(),
                         "lat": s.coord.lat(),
                         "snap_m": snap.map(|sn| round2(sn.snap_m)),

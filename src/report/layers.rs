@@ -9,7 +9,7 @@
 
 use super::layer::{Column, ColumnType, Geometry, GeometryType, Layer, Row, Value};
 use super::{round6, RegionGroups};
-use crate::analysis::{round2, Analysis, Catchment, KindResult, Status};
+use crate::analysis::{round2, Analysis, Catchment, KindResult, Status, Without};
 use crate::base::feature::{FeatureId, Place, ServiceKind, ServicePoint, Settlement};
 use crate::input::regions::Regions;
 use crate::network::region::Region;
@@ -140,8 +140,10 @@ fn point_rows<'s>(
 /// settlements: one Point per settlement at its own location. Columns `id`, `name`, `place`,
 /// `population`, `status`, `snap_m`, `island`, `region` (with region groups), then per kind K
 /// `K_km`, `K_min`, `K_nearest` (by length), `K_gap`, `K_line_km` (straight line to the
-/// nearest point), `K_detour` (road km over straight km), and for a kind with mobile points
-/// `K_km_fixed`, `K_min_fixed`, `K_gap_fixed` (the same without mobile points); last `gaps`.
+/// nearest point), `K_detour` (road km over straight km), for a kind with mobile points
+/// `K_km_fixed`, `K_min_fixed`, `K_gap_fixed` (the same without mobile points), and for a kind
+/// with seasonal points `K_km_yearround`, `K_min_yearround`, `K_gap_yearround` (the same
+/// without seasonal points, open all year); last `gaps`.
 /// For a settlement outside the extract (status `outside`) every value, `K_gap` too, is `Null`.
 pub struct SettlementsLayer<'a> {
     region: &'a Region,
@@ -178,12 +180,15 @@ impl<'a> SettlementsLayer<'a> {
                 per_kind(kind, "line_km", Real),
                 per_kind(kind, "detour", Real),
             ]);
-            if analysis.mobile_kinds.contains(kind) {
-                names.extend([
-                    per_kind(kind, "km_fixed", Real),
-                    per_kind(kind, "min_fixed", Real),
-                    per_kind(kind, "gap_fixed", Boolean),
-                ]);
+            for w in Without::ALL {
+                if analysis.kinds_without(w).contains(kind) {
+                    let suffix = w.suffix();
+                    names.extend([
+                        per_kind(kind, &format!("km_{suffix}"), Real),
+                        per_kind(kind, &format!("min_{suffix}"), Real),
+                        per_kind(kind, &format!("gap_{suffix}"), Boolean),
+                    ]);
+                }
             }
         }
         names.push(c("gaps", TextList));
@@ -237,13 +242,15 @@ impl<'a> SettlementsLayer<'a> {
                 km(r.line[k].map(|l| l.length_dm)),
                 real(r.detour(k).map(round2)),
             ]);
-            if self.analysis.mobile_kinds.contains(kind) {
-                let fixed = r.without_mobile[k];
-                v.extend([
-                    km(fixed.and_then(|f| f.length_dm)),
-                    minutes(fixed.and_then(|f| f.time_ds)),
-                    fixed.map_or(Value::Null, |f| gap(f.gap)),
-                ]);
+            for w in Without::ALL {
+                if self.analysis.kinds_without(w).contains(kind) {
+                    let without = r.without(w)[k];
+                    v.extend([
+                        km(without.and_then(|f| f.length_dm)),
+                        minutes(without.and_then(|f| f.time_ds)),
+                        without.map_or(Value::Null, |f| gap(f.gap)),
+                    ]);
+                }
             }
             if in_gap {
                 gaps.push(kind.name());
@@ -266,7 +273,7 @@ impl Layer for SettlementsLayer<'_> {
 }
 
 /// The columns a service point has in services and catchments: `id`, `name`, `kinds`, `form`,
-/// `mobile`, `snap_m`.
+/// `mobile`, `seasonal`, `snap_m`.
 fn service_columns() -> Vec<(Cow<'static, str>, ColumnType)> {
     vec![
         c("id", Text),
@@ -274,6 +281,7 @@ fn service_columns() -> Vec<(Cow<'static, str>, ColumnType)> {
         c("kinds", TextList),
         c("form", Text),
         c("mobile", Boolean),
+        c("seasonal", Boolean),
         c("snap_m", Real),
     ]
 }
@@ -286,17 +294,18 @@ fn service_values<'s>(s: &'s ServicePoint, snap_m: Option<f64>, v: &mut Vec<Valu
         Value::TextList(s.kinds.iter().map(ServiceKind::name).collect()),
         opt_text(s.form.as_deref()),
         Value::Boolean(s.mobile),
+        Value::Boolean(s.seasonal),
         real(snap_m.map(round2)),
     ]);
 }
 
 /// services: every service point with `id`, `name`, `kinds`, `form` (a planner's list's form
-/// of service, else `Null`), `mobile` and `snap_m` (`Null` for points dropped as too far from
-/// a road), then per kind K the next point of the kind ([`crate::analysis::next`]):
-/// `K_next_km` (road km to the nearest other point of the kind by length), `K_next_min` (car
-/// minutes to the nearest other point by time) and `K_next` (the id of the one by length),
-/// `Null` for a kind the point does not offer, a dropped point, or one that reaches no other
-/// point of the kind.
+/// of service, else `Null`), `mobile`, `seasonal` (open in summer only) and `snap_m` (`Null`
+/// for points dropped as too far from a road), then per kind K the next point of the kind
+/// ([`crate::analysis::next`]): `K_next_km` (road km to the nearest other point of the kind
+/// by length), `K_next_min` (car minutes to the nearest other point by time) and `K_next`
+/// (the id of the one by length), `Null` for a kind the point does not offer, a dropped
+/// point, or one that reaches no other point of the kind.
 pub struct ServicesLayer<'a> {
     region: &'a Region,
     analysis: &'a Analysis,

@@ -9,7 +9,7 @@
 //! and cut with `…` beyond.
 
 use super::{round6, RegionGroups};
-use crate::analysis::{Analysis, GapFigures, KindSummary, Status};
+use crate::analysis::{Analysis, GapFigures, KindSummary, Status, Without};
 use crate::base::feature::{ServiceKind, ServicePoint};
 use crate::network::region::Region;
 use crate::whatif::scenario::{KindChange, Outcome};
@@ -180,11 +180,14 @@ pub fn summary_table(
     ]);
     for k in &analysis.kinds {
         let all = all_figures(k);
-        let rows = std::iter::once((k.kind.name(), &all))
-            .chain(k.without_mobile.as_ref().map(|f| (" fixed", f)));
+        let rows = std::iter::once((k.kind.name().to_owned(), &all)).chain(
+            Without::ALL
+                .iter()
+                .filter_map(|&w| Some((format!(" {}", label(w)), k.without(w)?))),
+        );
         for (label, f) in rows {
             t.push(vec![
-                label.to_owned(),
+                label,
                 k.threshold.to_string(),
                 f.services.to_string(),
                 format!("{}/{}", f.gap_settlements, k.settlements),
@@ -214,12 +217,10 @@ pub fn summary_table(
         "{}",
         population_note(with_population, analysed().count())
     );
-    if !analysis.mobile_kinds.is_empty() {
-        let _ = writeln!(
-            s,
-            "fixed: the same without mobile points (shop vans, library bus stops), for the kinds \
-             that have them"
-        );
+    for w in Without::ALL {
+        if !analysis.kinds_without(w).is_empty() {
+            let _ = writeln!(s, "{}, for the kinds that have them", note(w));
+        }
     }
     for k in analysis.kinds.iter().filter(|k| k.services == 0) {
         let _ = writeln!(
@@ -230,6 +231,22 @@ pub fn summary_table(
         );
     }
     s
+}
+
+/// The label of the rows without the points `w` leaves out.
+fn label(w: Without) -> &'static str {
+    match w {
+        Without::Mobile => "fixed",
+        Without::Seasonal => "year-round",
+    }
+}
+
+/// What the rows labelled [`label`] show.
+fn note(w: Without) -> &'static str {
+    match w {
+        Without::Mobile => "fixed: the same without mobile points (shop vans, library bus stops)",
+        Without::Seasonal => "year-round: the same without seasonal points (open in summer only)",
+    }
 }
 
 /// A kind's figures over every point, in the shape of its figures without mobile points.
@@ -362,7 +379,7 @@ pub fn scenario_kinds(baseline: &[ServicePoint], outcomes: &[Outcome]) -> Vec<Se
 /// The side-by-side comparison as a table: baseline and each scenario as columns, per kind
 /// the gap figures, quantiles and how many people got nearer or farther; for a kind with
 /// mobile points in any column (a scenario that adds a shop van), the gap figures without
-/// them too (`fixed`).
+/// them too (`fixed`), and likewise without seasonal points (`year-round`).
 pub fn compare_table(
     file: &str,
     settlements: &[crate::base::feature::Settlement],
@@ -390,7 +407,7 @@ pub fn compare_table(
         ("baseline".to_owned(), Align::Right),
     ];
     heads.extend(outcomes.iter().map(|o| (name_cell(&o.name), Align::Right)));
-    let mut any_fixed = false;
+    let mut any_without = [false; Without::ALL.len()];
     for kind in scenario_kinds(baseline_services, outcomes) {
         let k = kind as usize;
         let t = &baseline.kinds[k].threshold;
@@ -410,20 +427,23 @@ pub fn compare_table(
         row("gap settlements", &|x| x.gap_settlements.to_string());
         row("gap population", &|x| x.gap_population.to_string());
         row("gap share %", &|x| percent(x.gap_share_population));
-        // Without mobile points: a column without any has the same figures as with them.
-        let fixed = summaries.iter().any(|x| x.without_mobile.is_some());
-        if fixed {
-            any_fixed = true;
-            let without =
-                |x: &KindSummary| x.without_mobile.clone().unwrap_or_else(|| all_figures(x));
-            row("fixed points", &|x| without(x).services.to_string());
-            row("fixed gap settlements", &|x| {
+        // Without mobile (seasonal) points: a column without any has the same figures as
+        // with them.
+        for (i, w) in Without::ALL.into_iter().enumerate() {
+            if !summaries.iter().any(|x| x.without(w).is_some()) {
+                continue;
+            }
+            any_without[i] = true;
+            let without = |x: &KindSummary| x.without(w).cloned().unwrap_or_else(|| all_figures(x));
+            let l = label(w);
+            row(&format!("{l} points"), &|x| without(x).services.to_string());
+            row(&format!("{l} gap settlements"), &|x| {
                 without(x).gap_settlements.to_string()
             });
-            row("fixed gap population", &|x| {
+            row(&format!("{l} gap population"), &|x| {
                 without(x).gap_population.to_string()
             });
-            row("fixed gap share %", &|x| {
+            row(&format!("{l} gap share %"), &|x| {
                 percent(without(x).gap_share_population)
             });
         }
@@ -465,12 +485,10 @@ pub fn compare_table(
     };
     let tagged = analysed().filter(|(s, _)| s.population.is_some()).count();
     let _ = write!(s, "\n{}", population_note(tagged, analysed().count()));
-    if any_fixed {
-        let _ = writeln!(
-            s,
-            "fixed: the same without mobile points (shop vans, library bus stops); a column \
-             without any has the figures above"
-        );
+    for (w, any) in Without::ALL.into_iter().zip(any_without) {
+        if any {
+            let _ = writeln!(s, "{}; a column without any has the figures above", note(w));
+        }
     }
     s
 }

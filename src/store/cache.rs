@@ -4,7 +4,7 @@
 //! the graph's arrays are stored as they are and only checked ([`Graph`] invariants), so a
 //! loaded region is identical to the one that was saved.
 //!
-//! # Format (version 2)
+//! # Format (version 3)
 //! All integers are little-endian.
 //!
 //! | offset | bytes | field |
@@ -19,7 +19,7 @@
 //! | 40 | 16 per section | section table: 4-byte tag, 4 zero bytes, section length `u64` |
 //!
 //! The sections follow in table order, each padded with zeros to a multiple of 8 bytes (so a
-//! later version could map the arrays in place). Version 2 has these sections, in this order:
+//! later version could map the arrays in place). Version 3 has these sections, in this order:
 //!
 //! - `STAT`: the reader's counts ([`ReadStats`] without its timings), 11 × `u64`.
 //! - Nodes: `NCRD` coordinates as (lon, lat) `i32` pairs in 1e-7 degrees, `NOSM` OSM ids
@@ -37,12 +37,14 @@
 //!   an id is a `u8` (0 node, 1 way, 2 relation, 3 a planner's file) and an `i64` or a string.
 //!   A service point is id, name (optional string), kinds (`u8`, bit `k` for
 //!   [`ServiceKind::ALL`]`[k]`), lon, lat (`i32`), form (optional string), mobile (`u8` 0 or
-//!   1); a settlement is id,
+//!   1), seasonal (`u8` 0 or 1); a settlement is id,
 //!   name, place (`u8` index into [`Place::ALL`], 255 for none), population (optional `u64`),
 //!   lon, lat.
+//! - `OHUN` (between `SERV` and `SETL`): per kind in [`ServiceKind::ALL`] order, the service
+//!   points whose `opening_hours` did not parse, `u64` each (no values when there were none).
 //! - `EXTN`: the area the extract covers ([`Extent`]): a `u8` (0 unknown, 1 the header's box,
 //!   2 the hull of the roads), a `u64` vertex count, then the vertices as lon, lat (`i32`).
-//!   Version 1 had no such section.
+//!   Version 1 had no such section; version 2 had no seasonal flag and no `OHUN`.
 //!
 //! The big arrays are written and read whole, by `to_le_bytes`/`from_le_bytes` over exact
 //! chunks, which compiles to little more than a copy; only the records of points need a parse.
@@ -72,21 +74,21 @@ pub const MAGIC: [u8; 8] = *b"SGRAPH\0\0";
 /// The version of the format this build writes and reads. Raise it on any change to the
 /// layout or to what a section means; older and newer caches are then refused with a request
 /// to rebuild.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Bytes before the section table.
 const HEADER_LEN: usize = 40;
 /// Bytes per entry of the section table.
 const TABLE_ENTRY_LEN: usize = 16;
 
-/// The graph's sections of format version 2, in file order.
+/// The graph's sections of format version 3, in file order.
 const SECTIONS: [[u8; 4]; 25] = [
     *b"STAT", *b"NCRD", *b"NOSM", *b"NCMP", *b"CSIZ", *b"MEAN", *b"EFRM", *b"ETO_", *b"ELEN",
     *b"ETIM", *b"EWAY", *b"ECLS", *b"EONE", *b"GCRD", *b"GFST", *b"FFST", *b"FHED", *b"FLEN",
     *b"FTIM", *b"FEDG", *b"RFST", *b"RHED", *b"RLEN", *b"RTIM", *b"REDG",
 ];
 /// The sections of points, after the graph's, and the covered area last.
-const POINT_SECTIONS: [[u8; 4]; 3] = [*b"SERV", *b"SETL", *b"EXTN"];
+const POINT_SECTIONS: [[u8; 4]; 4] = [*b"SERV", *b"OHUN", *b"SETL", *b"EXTN"];
 
 /// The fingerprint of the settings that shape what `build` stores: a cache is used only by a
 /// servicegap whose settings give the same fingerprint.
@@ -231,8 +233,10 @@ pub fn to_bytes(region: &Region, fingerprint: u64) -> Vec<u8> {
             put_coord(out, p.coord);
             put_opt_str(out, p.form.as_deref());
             u8::from(p.mobile).put(out);
+            u8::from(p.seasonal).put(out);
         }
     });
+    enc.array(*b"OHUN", &s.opening_hours_unparsed);
     enc.section(*b"SETL", |out| {
         (region.settlements.len() as u64).put(out);
         for s in &region.settlements {
@@ -343,11 +347,23 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
                 1 => true,
                 f => return Err(corrupt(format!("mobile flag {f}"))),
             },
-            seasonal: false,
+            seasonal: match c.u8()? {
+                0 => false,
+                1 => true,
+                f => return Err(corrupt(format!("seasonal flag {f}"))),
+            },
             capacity: None,
         });
     }
     c.end()?;
+    let unparsed: Vec<u64> = sections.array(*b"OHUN")?;
+    if !unparsed.is_empty() && unparsed.len() != ServiceKind::ALL.len() {
+        return Err(corrupt("OHUN has the wrong length"));
+    }
+    let read_stats = ReadStats {
+        opening_hours_unparsed: unparsed,
+        ..read_stats
+    };
     let mut c = sections.records(*b"SETL")?;
     let mut settlements = Vec::new();
     for _ in 0..c.count()? {
@@ -401,6 +417,8 @@ fn read_stats(sections: &mut Sections<'_>) -> Result<ReadStats, CacheProblem> {
         ways_with_missing_nodes,
         road_pieces_dropped,
         areas_without_location,
+        // Read from its own section, after the service points'.
+        opening_hours_unparsed: Vec::new(),
         timings: Vec::new(),
     })
 }
@@ -886,7 +904,7 @@ mod tests {
                     coord: c(15.0015, 62.0003),
                     form: None,
                     mobile: false,
-                    seasonal: false,
+                    seasonal: true,
                     capacity: None,
                 },
                 ServicePoint {
@@ -934,6 +952,7 @@ mod tests {
                 ways_with_missing_nodes: 5,
                 road_pieces_dropped: 6,
                 areas_without_location: 7,
+                opening_hours_unparsed: vec![8, 0, 0, 9, 8],
                 timings: Vec::new(),
             },
             timings: Vec::new(),
@@ -1066,6 +1085,44 @@ mod tests {
             Err(CacheProblem::Truncated { .. })
         ));
         assert_eq!(from_bytes(b"hello", 42).err(), Some(CacheProblem::NotCache));
+    }
+
+    #[test]
+    fn the_format_before_seasonal_points_asks_for_a_rebuild() {
+        // Version 2 stored no seasonal flag: its records would be misread, so it is refused.
+        let mut bytes = to_bytes(&sample(), 42);
+        bytes[8..12].copy_from_slice(&2u32.to_le_bytes());
+        assert_eq!(
+            from_bytes(&bytes, 42).err(),
+            Some(CacheProblem::Version {
+                found: 2,
+                supported: FORMAT_VERSION
+            })
+        );
+        assert!(CacheProblem::Version {
+            found: 2,
+            supported: FORMAT_VERSION
+        }
+        .to_string()
+        .ends_with("rebuild with servicegap build"));
+    }
+
+    #[test]
+    fn seasonal_flags_and_unparsed_counts_are_checked() {
+        let region = sample();
+        let bytes = to_bytes(&region, 42);
+        let loaded = from_bytes(&bytes, 42).unwrap_or_else(|e| panic!("{e}"));
+        assert!(loaded.services[0].seasonal && !loaded.services[1].seasonal);
+        let mut wrong = region.clone();
+        wrong.read_stats.opening_hours_unparsed = vec![1, 2];
+        assert_eq!(
+            from_bytes(&to_bytes(&wrong, 42), 42).err(),
+            Some(corrupt("OHUN has the wrong length"))
+        );
+        let mut none = region;
+        none.read_stats.opening_hours_unparsed = Vec::new();
+        let loaded = from_bytes(&to_bytes(&none, 42), 42).unwrap_or_else(|e| panic!("{e}"));
+        assert!(loaded.read_stats.opening_hours_unparsed.is_empty());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::block::{Area, FeatureTags, RoadBlock};
 use super::nodes::{unpack, NodeIndex, NodeLookup, MISSING};
 use super::ReadStats;
 use crate::base::coord::Coord;
-use crate::base::feature::{ElementType, OsmId, ServicePoint, Settlement};
+use crate::base::feature::{ElementType, OsmId, ServiceKind, ServicePoint, Settlement};
 use crate::read::roads::{RoadInput, RoadWay};
 use rayon::prelude::*;
 
@@ -156,6 +156,13 @@ pub(super) fn assemble_features(
     let mut services = Vec::new();
     let mut settlements = Vec::new();
     for (id, coord, tags) in all {
+        if tags.hours_unparsed {
+            let unparsed = &mut stats.opening_hours_unparsed;
+            unparsed.resize(ServiceKind::ALL.len(), 0);
+            for kind in tags.kinds.iter() {
+                unparsed[kind as usize] += 1;
+            }
+        }
         if !tags.kinds.is_empty() {
             services.push(ServicePoint {
                 id: id.into(),
@@ -164,7 +171,7 @@ pub(super) fn assemble_features(
                 coord,
                 form: None,
                 mobile: false,
-                seasonal: false,
+                seasonal: tags.seasonal,
                 capacity: None,
             });
         }

@@ -6,6 +6,7 @@ use super::nodes::{self, Finder};
 use crate::base::coord::Coord;
 use crate::base::feature::{ElementType, OsmId, Place};
 use crate::read::profile::{self, Profile, RoadAttrs, WayTags};
+use crate::read::seasonal::{self, Hours};
 use crate::ServiceKinds;
 use osmpbf::PrimitiveBlock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +18,10 @@ pub(super) struct FeatureTags {
     pub(super) place: Option<Place>,
     pub(super) name: Option<String>,
     pub(super) population: Option<u64>,
+    /// A service point open in summer only ([`crate::read::seasonal`]).
+    pub(super) seasonal: bool,
+    /// A service point whose `opening_hours` value does not parse.
+    pub(super) hours_unparsed: bool,
 }
 
 impl FeatureTags {
@@ -29,22 +34,33 @@ impl FeatureTags {
         let mut place = None;
         let mut name = None;
         let mut population = None;
+        let (mut hours, mut seasonal_tag) = (None, None);
         for (k, v) in tags {
             match k {
                 "place" => place = profile.settlement_place(v),
                 "name" => name = Some(v),
                 "population" => population = Some(v),
+                "opening_hours" => hours = Some(v),
+                "seasonal" => seasonal_tag = Some(v),
                 _ => kinds |= profile.service_kinds_of_tag(k, v),
             }
         }
         if kinds.is_empty() && place.is_none() {
             return None;
         }
+        // Only service points have a season: a settlement's hours are not read.
+        let hours = hours
+            .filter(|_| !kinds.is_empty())
+            .map(seasonal::hours_seasonal);
+        let seasonal = hours == Some(Hours::Seasonal)
+            || seasonal_tag.is_some_and(|v| !kinds.is_empty() && seasonal::tag_seasonal(v));
         Some(FeatureTags {
             kinds,
             place,
             name: name.map(str::to_owned),
             population: population.and_then(profile::parse_population),
+            seasonal,
+            hours_unparsed: hours == Some(Hours::Unparsed),
         })
     }
 }

@@ -103,6 +103,11 @@ pub struct ReadStats {
     /// Areas (closed ways, multipolygons) that are services or settlements but have no usable
     /// node in the file, and so no location.
     pub areas_without_location: u64,
+    /// Per kind (indexed by `kind as usize`, in [`crate::ServiceKind::ALL`] order), the
+    /// service points whose `opening_hours` value does not parse: they count as year-round
+    /// ([`crate::read::seasonal`]). Empty when no point had one, or for a region read
+    /// otherwise.
+    pub opening_hours_unparsed: Vec<u64>,
     /// Time per pass, in order.
     pub timings: Vec<(&'static str, Duration)>,
 }

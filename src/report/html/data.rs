@@ -4,7 +4,7 @@
 //! national page small.
 
 use super::{plan, shapes};
-use crate::analysis::{round2, Analysis, AnalysisOptions, Status};
+use crate::analysis::{round2, Analysis, AnalysisOptions, Status, Without};
 use crate::base::feature::{ServiceKind, ServicePoint};
 use crate::network::region::Region;
 use crate::report::RegionGroups;
@@ -74,6 +74,7 @@ pub fn report_data(input: &ReportInput<'_>) -> Value {
                 "label": label(kind),
                 "threshold": {"value": t.value, "unit": t.unit.name()},
                 "mobile": analysis.mobile_kinds.contains(kind),
+                "seasonal": analysis.seasonal_kinds.contains(kind),
                 "gap_settlements_untagged": untagged,
             })
         })
@@ -248,14 +249,16 @@ pub(super) fn deg(x: f64) -> Value {
 }
 
 /// The settlements as columns: where, name, population, status, region, and per kind the km,
-/// minutes and gap flag (and km without mobile points for a kind that has them).
+/// minutes and gap flag (and km without mobile, or without seasonal, points for a kind that
+/// has them).
 fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroups<'_>>) -> Value {
     let s = &region.settlements;
     let r = &analysis.settlements;
     let mut km_by = Map::new();
     let mut min_by = Map::new();
     let mut gap_by = Map::new();
-    let mut fixed_by = Map::new();
+    // Per Without::ALL, per kind that has such points, the km without them.
+    let mut without_by = [Map::new(), Map::new()];
     for kind in ServiceKind::ALL {
         let k = kind as usize;
         let name = kind.name().to_owned();
@@ -269,14 +272,17 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
         );
         let gap: Vec<u8> = r.iter().map(|x| u8::from(x.kinds[k].gap)).collect();
         gap_by.insert(name.clone(), json!(gap));
-        if analysis.mobile_kinds.contains(kind) {
-            let fixed: Vec<Value> = r
-                .iter()
-                .map(|x| km(x.without_mobile[k].and_then(|f| f.length_dm)))
-                .collect();
-            fixed_by.insert(name, json!(fixed));
+        for (w, by) in Without::ALL.into_iter().zip(&mut without_by) {
+            if analysis.kinds_without(w).contains(kind) {
+                let values: Vec<Value> = r
+                    .iter()
+                    .map(|x| km(x.without(w)[k].and_then(|f| f.length_dm)))
+                    .collect();
+                by.insert(name.clone(), json!(values));
+            }
         }
     }
+    let [fixed_by, yearround_by] = without_by;
     json!({
         "count": s.len(),
         "lon": s.iter().map(|x| deg(x.coord.lon())).collect::<Vec<_>>(),
@@ -289,10 +295,11 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
         "min": min_by,
         "gap": gap_by,
         "km_without_mobile": fixed_by,
+        "km_without_seasonal": yearround_by,
     })
 }
 
-/// The service points as columns: where, id, name, kinds, mobile, whether it snapped
+/// The service points as columns: where, id, name, kinds, mobile, seasonal, whether it snapped
 /// (`dropped` or `outside` otherwise), and its region (`null` without regions).
 fn services(region: &Region, analysis: &Analysis, point_region: Option<&[Option<usize>]>) -> Value {
     let p = &region.services;
@@ -315,6 +322,7 @@ fn services(region: &Region, analysis: &Analysis, point_region: Option<&[Option<
         "name": p.iter().map(|x| x.name.as_deref()).collect::<Vec<_>>(),
         "kinds": p.iter().map(|x| x.kinds.iter().map(ServiceKind::name).collect::<Vec<_>>()).collect::<Vec<_>>(),
         "mobile": p.iter().map(|x| x.mobile).collect::<Vec<_>>(),
+        "seasonal": p.iter().map(|x| x.seasonal).collect::<Vec<_>>(),
         "status": status,
         "region": point_region,
         "next_km": next_columns(analysis, Metric::Length, p.len()),
