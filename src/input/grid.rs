@@ -588,6 +588,37 @@ mod tests {
     }
 
     #[test]
+    fn group_columns_beside_the_population() {
+        let groups = GridOptions {
+            groups: vec!["POP_70plus".into()],
+            ..GridOptions::default()
+        };
+        // A group is not a candidate population column by its prefix.
+        let g = parse(
+            "rutid,pop_2023,pop_70plus\n2690006534000,9,4\n2691006534000,3,\n",
+            &groups,
+        )
+        .expect("should succeed");
+        assert_eq!((g[0].population, g[0].groups.clone()), (9, vec![Some(4)]));
+        assert_eq!(g[1].groups, vec![None]);
+        let e = parse("rutid,pop,pop_70plus\n2690006534000,9,-4\n", &groups).expect_err("bad");
+        assert_eq!(
+            e.to_string(),
+            "t.csv:2: population group `POP_70plus` is not a whole number of people: `-4`"
+        );
+        let e = parse("rutid,pop\n2690006534000,9\n", &groups).expect_err("missing");
+        assert!(
+            e.to_string().starts_with("t.csv:1: no column `POP_70plus`"),
+            "{e}"
+        );
+        let e = parse("rutid,pop,pop_70plus\n2690006534000,9\n", &groups).expect_err("short");
+        assert!(
+            e.to_string().starts_with("t.csv:2: row has 2 fields"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn empty_input() {
         let o = GridOptions::default();
         assert!(parse("", &o).is_err());
