@@ -595,7 +595,7 @@ mod tests {
         };
         // A group is not a candidate population column by its prefix.
         let g = parse(
-            "rutid,pop_2023,pop_70plus\n2690006534000,9,4\n2691006534000,3,\n",
+            "rutid,pop_2023,pop_70plus\n2690006534000,9,4\n2700006534000,3,\n",
             &groups,
         )
         .expect("should succeed");

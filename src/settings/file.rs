@@ -300,7 +300,8 @@ impl Config {
         Ok(profile)
     }
 
-    /// Applies the file's thresholds and snapping settings to `options`.
+    /// Applies the file's thresholds, snapping settings and the groups' far distance to
+    /// `options`, and checks its population group names.
     ///
     /// # Errors
     /// [`ConfigProblem::Value`] naming the setting of a value out of range.
