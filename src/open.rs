@@ -50,6 +50,7 @@ pub fn read_pbf(path: &Path, profile: &Profile) -> Result<Region> {
         extent,
         services: data.services,
         settlements: data.settlements,
+        groups: Vec::new(),
         read_stats: data.stats,
         timings,
         warnings: Vec::new(),
@@ -76,7 +77,19 @@ pub fn use_service_files(region: &mut Region, files: &[ServiceFile], keep_osm: b
         .extend(files.iter().flat_map(|f| f.points.iter().cloned()));
 }
 
-/// Replaces the settlements (e.g. with SCB grid squares).
+/// Replaces the settlements (e.g. with SCB grid squares), without population groups.
 pub fn use_settlements(region: &mut Region, settlements: Vec<Settlement>) {
+    use_grouped_settlements(region, settlements, Vec::new());
+}
+
+/// Replaces the settlements with ones that carry the population of each of `groups` (the
+/// names their [`Settlement::groups`] follow, as read by
+/// [`crate::input::settlements::read_settlements_with`]).
+pub fn use_grouped_settlements(
+    region: &mut Region,
+    settlements: Vec<Settlement>,
+    groups: Vec<String>,
+) {
     region.settlements = settlements;
+    region.groups = groups;
 }

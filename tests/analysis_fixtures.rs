@@ -132,6 +132,7 @@ fn region(graph: Graph, services: Vec<ServicePoint>, settlements: Vec<Settlement
         extent: None,
         services,
         settlements,
+        groups: Vec::new(),
         read_stats: ReadStats::default(),
         timings: Vec::new(),
         warnings: Vec::new(),

@@ -322,6 +322,7 @@ fn junction_snaps_use_every_road_of_the_junction() {
                 capacity: None,
             }],
             settlements: vec![settle(2, 14.9995, 61.9997), settle(3, 15.0, 62.0)],
+            groups: Vec::new(),
             read_stats: Default::default(),
             timings: Vec::new(),
             warnings: Vec::new(),

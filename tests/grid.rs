@@ -163,6 +163,7 @@ fn column_names() {
     let options = GridOptions {
         size_m: None,
         population_column: Some("pop_2024x".into()),
+        groups: Vec::new(),
     };
     assert_eq!(
         read_grid_with(&p, &options).expect("named")[0].population,

@@ -24,6 +24,7 @@ mod gpkg;
 mod gpkg_cli;
 mod graph_oracle;
 mod grid;
+mod groups;
 mod input_services;
 mod layers;
 mod next_points;

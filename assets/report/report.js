@@ -568,6 +568,7 @@
   function settlementHtml(i) {
     let s = "<b>" + esc(S.name[i] || "(no name)") + "</b><br>Population: " + (S.population[i] == null ? "unknown" : int(S.population[i])) +
       (S.status[i] === "no_road" ? "<br><i>no road</i>" : "");
+    if (S.groups) for (const g in S.groups) s += "<br>" + esc(g) + ": " + (S.groups[g][i] == null ? "unknown" : int(S.groups[g][i]));
     if (D.borders && S.region && S.region[i] != null) s += "<br>" + esc(D.borders[S.region[i]].name);
     s += "<table>";
     for (const k of KINDS) {
@@ -651,6 +652,7 @@
     }).filter(Boolean);
     let s = table(["Kind", "Threshold", "Points", "Settle&shy;ments", "Popu&shy;lation", "Settlements in gap", "People in gap", "Share of people",
       "Unreach&shy;able", "No road", "Median km", "p90 km", "Max km", "Median min", "p90 min", "Max min"], rows, "num kinds");
+    s += groupsTable(kinds);
     if (withMobile) {
       const mob = KINDS.filter((k) => kinds[k.id] && kinds[k.id].without_mobile);
       if (mob.length) {
@@ -668,6 +670,26 @@
       }
     }
     return s;
+  }
+  // Population groups (summary kinds.K.groups): a row per group and kind; "" without groups.
+  function groupsTable(kinds) {
+    const rows = [];
+    let far = null;
+    const first = KINDS.find((k) => kinds[k.id] && kinds[k.id].groups);
+    const names = first ? Object.keys(kinds[first.id].groups) : [];
+    for (const g of names) {
+      for (const k of KINDS) {
+        const f = kinds[k.id] && kinds[k.id].groups && kinds[k.id].groups[g];
+        if (!f) continue;
+        far = f.far_km;
+        rows.push([esc(g), esc(k.label), int(f.population), int(f.gap_population), pct(f.gap_share),
+          int(f.far_population), dec(f.far_total_km, 0), int(f.no_distance_population)]);
+      }
+    }
+    if (!rows.length) return "";
+    const farHead = "People " + dec(far, far % 1 ? 1 : 0) + NBSP + "km or more";
+    return "<h4>Population groups</h4>" + table(["Group", "Kind", "People", "People in gap", "Share of people", farHead,
+      "Their one-way km", "No road distance"], rows, "num groups");
   }
   function bandsTable(b) {
     const head = ["Kind"].concat(b.labels.map(esc), ["Unreachable", "No road"]);

@@ -128,6 +128,7 @@ pub fn grid_region(side: usize, seed: u64) -> Region {
         extent: None,
         services,
         settlements,
+        groups: Vec::new(),
         read_stats: Default::default(),
         timings: Vec::new(),
         warnings: Vec::new(),

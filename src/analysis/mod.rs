@@ -148,20 +148,7 @@ pub struct ThresholdSetting {
     pub threshold: Threshold,
 }
 
-/// The name among `names` closest in spelling to `name` (case aside), if any is close enough to
-/// be what was meant: for "did you mean" in errors.
-pub fn closest_name<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    // Jaro-Winkler weighs a shared beginning, as in typos of a word's end (`grocey`, `kms`);
-    // 0.8 keeps unrelated words (`bakery` and `grocery` score 0.61) from being offered.
-    const CLOSE: f64 = 0.8;
-    let name = name.trim().to_lowercase();
-    names
-        .into_iter()
-        .map(|n| (strsim::jaro_winkler(&name, n), n))
-        .filter(|&(score, _)| score >= CLOSE)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| n)
-}
+pub use crate::base::name::closest_name;
 
 /// The kind named `name` (case aside), or the error naming the closest kind.
 ///
@@ -247,6 +234,9 @@ pub struct AnalysisOptions {
     /// kind is not screened): a point farther than this from the next point of its kind is
     /// listed ([`crate::whatif::screening`]).
     pub support: Vec<Option<Threshold>>,
+    /// The road distance (km) at or beyond which a population group's people count as far
+    /// from a kind ([`GroupFigures::far_population`]): Pipos' 5 km for people aged 70+.
+    pub group_far_km: f64,
 }
 
 impl Default for AnalysisOptions {
@@ -258,6 +248,7 @@ impl Default for AnalysisOptions {
             snap: SnapOptions::default(),
             thresholds: ServiceKind::ALL.map(Threshold::default_for),
             support: ServiceKind::ALL.map(Threshold::default_support).to_vec(),
+            group_far_km: 5.0,
         }
     }
 }
@@ -570,6 +561,31 @@ pub struct GapFigures {
     pub min: Quantiles,
 }
 
+/// The figures of one population group (a settlements file's column such as `pop_70plus`)
+/// for one kind, over the same settlements as the kind's own figures (not those outside the
+/// extract). A settlement whose group cell is empty counts in none of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupFigures {
+    /// The group's known population.
+    pub population: u64,
+    /// Of which in settlements in gap (beyond the threshold, unreachable or without a road),
+    /// as [`KindSummary::gap_population`].
+    pub gap_population: u64,
+    /// `gap_population / population` (`None` without known population).
+    pub gap_share: Option<f64>,
+    /// The distance of the Pipos indicator, km ([`AnalysisOptions::group_far_km`]).
+    pub far_km: f64,
+    /// People of the group whose settlement lies at or beyond `far_km` by road from the
+    /// nearest point of the kind (nearest by road length).
+    pub far_population: u64,
+    /// Their total one-way road km to the nearest point: each settlement's km times its
+    /// people of the group, summed, rounded to 0.01.
+    pub far_total_km: f64,
+    /// People of the group in settlements without a road distance (no road within reach, or
+    /// no point of the kind reachable): in neither `far_population` nor `far_total_km`.
+    pub no_distance_population: u64,
+}
+
 /// Summary figures of one kind.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KindSummary {
@@ -612,6 +628,9 @@ pub struct KindSummary {
     /// The support screening's limit of the kind, if it is screened (see
     /// [`AnalysisOptions::support`]).
     pub support: Option<Threshold>,
+    /// Per population group of the region ([`Region::groups`]), in its order; empty without
+    /// groups.
+    pub groups: Vec<GroupFigures>,
 }
 
 impl KindSummary {
@@ -1052,6 +1071,10 @@ fn summarize(
             })
     };
     let n = members.len();
+    let group_count = settlements.first().map_or(0, |s| s.groups.len());
+    let groups = (0..group_count)
+        .map(|g| group_figures(settlements, results, members, k, g, options.group_far_km))
+        .collect();
     KindSummary {
         kind,
         threshold: options.thresholds[k],
@@ -1080,6 +1103,52 @@ fn summarize(
         ),
         without_mobile: without(Without::Mobile),
         without_seasonal: without(Without::Seasonal),
+        groups,
+    }
+}
+
+/// The figures of population group `g` for kind index `k` over the `members` (none outside
+/// the extract), with the Pipos indicator at `far_km`.
+fn group_figures(
+    settlements: &[Settlement],
+    results: &[SettlementResult],
+    members: &[usize],
+    k: usize,
+    g: usize,
+    far_km: f64,
+) -> GroupFigures {
+    // The limit in decimetres, as the distances are: "at or beyond" compares exactly.
+    let far_dm = (far_km * 10_000.0).ceil();
+    let (mut population, mut gap_population) = (0u64, 0u64);
+    let (mut far_population, mut no_distance_population) = (0u64, 0u64);
+    // People times decimetres, summed exactly before the one conversion to km.
+    let mut far_person_dm = 0u128;
+    for &i in members {
+        let Some(people) = settlements[i].groups.get(g).copied().flatten() else {
+            continue;
+        };
+        let r = &results[i].kinds[k];
+        population = population.saturating_add(people);
+        if r.gap {
+            gap_population = gap_population.saturating_add(people);
+        }
+        match r.length_dm {
+            None => no_distance_population = no_distance_population.saturating_add(people),
+            Some(dm) if f64::from(dm) >= far_dm => {
+                far_population = far_population.saturating_add(people);
+                far_person_dm += u128::from(people) * u128::from(dm);
+            }
+            Some(_) => {}
+        }
+    }
+    GroupFigures {
+        population,
+        gap_population,
+        gap_share: (population > 0).then(|| gap_population as f64 / population as f64),
+        far_km,
+        far_population,
+        far_total_km: round2(far_person_dm as f64 / 10_000.0),
+        no_distance_population,
     }
 }
 

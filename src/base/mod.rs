@@ -1,9 +1,10 @@
 //! What every stage speaks: coordinates and distances on the ellipsoid, the features
 //! (service kinds, service points, settlements, OSM ids), the library's error type, its
-//! warnings and its progress reports.
+//! warnings and its progress reports, and the "did you mean" of misspelt names.
 
 pub mod coord;
 pub mod error;
 pub mod feature;
+pub mod name;
 pub mod progress;
 pub mod warning;

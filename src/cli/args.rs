@@ -25,7 +25,7 @@ macro_rules! examples {
 
 use servicegap::analysis::ThresholdSetting;
 use servicegap::input::crs::Crs;
-use servicegap::settings::{Flags, Metres};
+use servicegap::settings::{Flags, Km, Metres};
 use servicegap::ServiceKind;
 use std::path::PathBuf;
 
@@ -337,6 +337,15 @@ pub struct InputArgs {
     /// points with population as CSV or GeoJSON.
     #[arg(long, value_name = "FILE")]
     pub settlements: Option<PathBuf>,
+    /// A population group: an extra population column of the --settlements file (e.g.
+    /// `pop_70plus`, people aged 70+), given every gap figure of its own and the far
+    /// indicator (repeatable; replaces the settings file's `groups`).
+    #[arg(long = "group", value_name = "COLUMN", value_parser = parse_group)]
+    pub groups: Vec<String>,
+    /// The groups' far indicator: people of a group this many road km or more from the
+    /// nearest point of a kind, and their total one-way km [default: 5, as Pipos for 70+].
+    #[arg(long, value_name = "KM", value_parser = str::parse::<Km>)]
+    pub group_far_km: Option<Km>,
     /// Coordinate system of x/y columns in --services and --settlements files: EPSG:4326,
     /// EPSG:3006 (SWEREF 99 TM), EPSG:3857 or a PROJ string.
     #[arg(long, value_name = "CRS", value_parser = Crs::parse)]
@@ -393,6 +402,11 @@ fn kind_names() -> String {
     names.join(", ")
 }
 
+/// A `--group` value: a column name that can be a column of the outputs.
+fn parse_group(name: &str) -> Result<String, servicegap::settings::ValueError> {
+    servicegap::settings::check_group(name).map(|()| name.trim().to_owned())
+}
+
 /// A `-k` value: a whole number of sites, at least 1.
 fn parse_sites(text: &str) -> Result<usize, NotSites> {
     text.trim()
@@ -422,6 +436,8 @@ impl InputArgs {
             settlements: self.settlements.clone(),
             regions: self.regions.clone(),
             region_field: self.region_field.clone(),
+            groups: self.groups.clone(),
+            group_far_km: self.group_far_km,
         }
     }
 }

@@ -35,6 +35,16 @@ struct Loaded {
 /// analysing command does.
 fn load(args: &InputArgs) -> Result<Loaded> {
     let settings = settings::resolve(args.flags())?;
+    // The settings file's list is checked when read: a problem here is the flags'.
+    settings::check_groups(&settings.groups).map_err(|e| CliError::Flag {
+        flag: "--group".into(),
+        source: e.into(),
+    })?;
+    if !settings.groups.is_empty() && settings.settlements.is_none() {
+        return Err(CliError::GroupsNeedSettlements {
+            groups: settings.groups.join(", "),
+        });
+    }
     let crs = settings.crs.as_ref();
     // Planners' files are read before the extract, so their errors come without waiting.
     let service_files = settings
@@ -45,7 +55,7 @@ fn load(args: &InputArgs) -> Result<Loaded> {
     let settlements = settings
         .settlements
         .as_deref()
-        .map(|p| servicegap::input::settlements::read_settlements(p, crs))
+        .map(|p| servicegap::input::settlements::read_settlements_with(p, crs, &settings.groups))
         .transpose()?;
     let polygons = settings
         .regions
@@ -59,7 +69,8 @@ fn load(args: &InputArgs) -> Result<Loaded> {
         servicegap::open::use_service_files(&mut region, &service_files, settings.osm_services);
     }
     if let Some(settlements) = settlements {
-        servicegap::open::use_settlements(&mut region, settlements);
+        let groups = settings.groups.clone();
+        servicegap::open::use_grouped_settlements(&mut region, settlements, groups);
     }
     let file_warnings = service_files.iter().flat_map(|f| &f.warnings);
     for warning in file_warnings.chain(&region.warnings) {
@@ -286,7 +297,7 @@ pub fn scenario(args: ScenarioArgs) -> Result {
     }
     if let Some(path) = &args.compare_out {
         outputs.write(path, |w| {
-            report::compare_json_to(w, &file, services, &base, &outcomes)
+            report::compare_json_to(w, &file, &region.groups, services, &base, &outcomes)
         })?;
     }
     if let Some(path) = &args.diff_out {
@@ -297,7 +308,7 @@ pub fn scenario(args: ScenarioArgs) -> Result {
     }
     let streamed = outputs.finish()?;
     if args.input.json {
-        let compare = report::compare_json(&file, services, &base, &outcomes);
+        let compare = report::compare_json(&file, &region.groups, services, &base, &outcomes);
         return print_json(&report::json_document("scenario", compare));
     }
     say(

@@ -39,6 +39,15 @@ pub enum CliError {
     /// `--regions-out` without region polygons to write.
     #[error("--regions-out needs --regions")]
     RegionsOutNeedsRegions,
+    /// Population groups without a settlements file to hold their columns.
+    #[error(
+        "population groups ({groups}) need --settlements FILE: their columns come from a \
+         settlements file (CSV, GeoJSON or SCB grid); OSM places carry no group population"
+    )]
+    GroupsNeedSettlements {
+        /// The groups named, comma separated.
+        groups: String,
+    },
     /// The extract (with the planners' files) has no settlements.
     #[error("{file}: no settlements (place={places}) in this extract; nothing to analyse")]
     NoSettlements {

@@ -14,9 +14,12 @@
 //! ignoring ASCII and Swedish letter case.
 //! - **Square code**: the first of `rutid_scb`, `rutid`, `ruta` that the header has.
 //! - **Population**: the first of `pop`, `pop_2024`, `befolkning`, `beftotalt`, `population`
-//!   that the header has; if none, the one column whose name *starts with* `pop` or `bef`. Two
-//!   or more such columns without an exact name among them are an error (name the column with
-//!   [`GridOptions::population_column`]).
+//!   that the header has; if none, the one column (not a population group) whose name
+//!   *starts with* `pop` or `bef`. Two or more such columns without an exact name among them
+//!   are an error (name the column with [`GridOptions::population_column`]).
+//! - **Population groups** ([`GridOptions::groups`]): further population columns named by the
+//!   planner (e.g. `pop_70plus`), read as [`crate::input::groups`] says: an empty cell is an
+//!   unknown value, anything but a non-negative whole number an error naming the line.
 //!
 //! ## Square size
 //! Unless given ([`GridOptions::size_m`]), the size is inferred from the whole file: 1 000 m if
@@ -68,6 +71,9 @@ pub struct GridSquare {
     pub size_m: u32,
     /// People living in the square.
     pub population: u64,
+    /// The population of each of [`GridOptions::groups`], in that order (`None` for an empty
+    /// cell); empty without groups.
+    pub groups: Vec<Option<u64>>,
 }
 
 impl GridSquare {
@@ -100,6 +106,8 @@ pub struct GridOptions {
     /// Population column name (case-insensitive); `None` applies the rule in the module
     /// documentation.
     pub population_column: Option<String>,
+    /// Population group columns (case-insensitive) read into [`GridSquare::groups`].
+    pub groups: Vec<String>,
 }
 
 /// Reads the SCB grid squares in `path` (CSV, optionally gzip-compressed). `size` overrides
@@ -110,7 +118,7 @@ pub fn read_grid(path: &Path, size: Option<u32>) -> Result<Vec<GridSquare>, Erro
         path,
         &GridOptions {
             size_m: size,
-            population_column: None,
+            ..GridOptions::default()
         },
     )
 }
@@ -203,6 +211,8 @@ fn find_columns(
         let by_prefix: Vec<usize> = keys
             .iter()
             .enumerate()
+            // A population group (`pop_70plus`) is not the population.
+            .filter(|(_, k)| !options.groups.iter().any(|g| header_key(g) == **k))
             .filter(|(i, k)| *i != code && POPULATION_PREFIXES.iter().any(|p| k.starts_with(p)))
             .map(|(i, _)| i)
             .collect();
@@ -341,6 +351,13 @@ fn parse_grid(path: &Path, bytes: &[u8], options: &GridOptions) -> Result<Vec<Gr
         return Err(Error::input(path, Some(1), "empty file: no header line"));
     }
     let (code_col, pop_col) = find_columns(path, &headers, options)?;
+    let group_cols = crate::input::groups::group_columns(
+        path,
+        &headers,
+        &options.groups,
+        &[(pop_col, "population"), (code_col, "square-code")],
+        "columns",
+    )?;
 
     // Square code → line where it was first seen.
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -368,6 +385,12 @@ fn parse_grid(path: &Path, bytes: &[u8], options: &GridOptions) -> Result<Vec<Gr
             .map_err(|m| Error::input(path, Some(line), m))?;
         let population = parse_population(field(pop_col, "population")?)
             .map_err(|m| Error::input(path, Some(line), m))?;
+        let mut groups = Vec::with_capacity(group_cols.len());
+        for (group, &c) in options.groups.iter().zip(&group_cols) {
+            let value = crate::input::groups::group_cell(group, field(c, group)?)
+                .map_err(|m| Error::input(path, Some(line), m))?;
+            groups.push(value);
+        }
         if let Some(first) = seen.insert(code.to_owned(), line) {
             return Err(Error::input(
                 path,
@@ -381,6 +404,7 @@ fn parse_grid(path: &Path, bytes: &[u8], options: &GridOptions) -> Result<Vec<Gr
             corner_y,
             size_m: 0,
             population,
+            groups,
         });
         lines.push(line);
     }
@@ -500,6 +524,7 @@ mod tests {
             corner_y: 6_534_000,
             size_m: 250,
             population: 1,
+            groups: Vec::new(),
         };
         assert_eq!(s.centre(), (269_125.0, 6_534_125.0));
         assert_eq!(s.centre_lonlat(|x, y| (y, x)), (6_534_125.0, 269_125.0));
@@ -522,6 +547,7 @@ mod tests {
         let named = GridOptions {
             size_m: None,
             population_column: Some("POP_2025".into()),
+            groups: Vec::new(),
         };
         let g =
             parse("rutid,pop_2023,pop_2025\n2690006534000,1,9\n", &named).expect("should succeed");
@@ -546,6 +572,7 @@ mod tests {
         let given = GridOptions {
             size_m: Some(250),
             population_column: None,
+            groups: Vec::new(),
         };
         let g = parse("rutid,pop\n2690006534000,1\n", &given).expect("should succeed");
         assert_eq!(g[0].size_m, 250);
@@ -553,10 +580,42 @@ mod tests {
         let given = GridOptions {
             size_m: Some(1000),
             population_column: None,
+            groups: Vec::new(),
         };
         let e = parse("rutid,pop\n2690006534000,1\n2692506534000,1\n", &given)
             .expect_err("should fail");
         assert!(e.to_string().starts_with("t.csv:3: "), "{e}");
+    }
+
+    #[test]
+    fn group_columns_beside_the_population() {
+        let groups = GridOptions {
+            groups: vec!["POP_70plus".into()],
+            ..GridOptions::default()
+        };
+        // A group is not a candidate population column by its prefix.
+        let g = parse(
+            "rutid,pop_2023,pop_70plus\n2690006534000,9,4\n2700006534000,3,\n",
+            &groups,
+        )
+        .expect("should succeed");
+        assert_eq!((g[0].population, g[0].groups.clone()), (9, vec![Some(4)]));
+        assert_eq!(g[1].groups, vec![None]);
+        let e = parse("rutid,pop,pop_70plus\n2690006534000,9,-4\n", &groups).expect_err("bad");
+        assert_eq!(
+            e.to_string(),
+            "t.csv:2: population group `POP_70plus` is not a whole number of people: `-4`"
+        );
+        let e = parse("rutid,pop\n2690006534000,9\n", &groups).expect_err("missing");
+        assert!(
+            e.to_string().starts_with("t.csv:1: no column `POP_70plus`"),
+            "{e}"
+        );
+        let e = parse("rutid,pop,pop_70plus\n2690006534000,9\n", &groups).expect_err("short");
+        assert!(
+            e.to_string().starts_with("t.csv:2: row has 2 fields"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -6,6 +6,11 @@
 //! `name` (optional), `population` and `lon`/`lat` or `x`/`y` with `--crs`. GeoJSON: Point
 //! features with `id`, `name`, `population` properties.
 //!
+//! Population groups ([`read_settlements_with`]): every format may carry extra population
+//! columns (CSV and grid) or properties (GeoJSON), such as `pop_70plus`, read as
+//! [`crate::input::groups`] says into [`Settlement::groups`]. A GeoJSON property counts as
+//! present when at least one feature has it; a feature without it has an unknown value.
+//!
 //! Ids must be unique: a settlement is counted once, so a second record with an id seen before
 //! is an error naming both lines (features). A file without records is an error too.
 
@@ -13,7 +18,8 @@ use crate::base::coord::Coord;
 use crate::base::error::{Error, Result};
 use crate::base::feature::{FeatureId, Settlement};
 use crate::input::crs::Crs;
-use crate::input::grid::{read_grid, CODE_COLUMNS};
+use crate::input::grid::{read_grid_with, GridOptions, CODE_COLUMNS};
+use crate::input::groups::{group_cell, group_columns};
 use crate::input::points::read_point_features;
 use crate::input::table::read_csv;
 use std::collections::HashMap;
@@ -25,13 +31,32 @@ use std::path::Path;
 /// # Errors
 /// [`Error::Input`] naming the file and line of the first bad record.
 pub fn read_settlements(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
+    read_settlements_with(path, crs, &[])
+}
+
+/// Reads settlements from `path` with the population of each of `groups` (column or property
+/// names) in [`Settlement::groups`], in that order; `crs` is the system of generic `x`/`y`
+/// columns.
+///
+/// # Errors
+/// [`Error::Input`] naming the file and line of the first bad record, and on line 1 a group
+/// column the file lacks.
+pub fn read_settlements_with(
+    path: &Path,
+    crs: Option<&Crs>,
+    groups: &[String],
+) -> Result<Vec<Settlement>> {
     let name = path.to_string_lossy().to_ascii_lowercase();
     if name.ends_with(".geojson") || name.ends_with(".json") {
-        return read_geojson(path);
+        return read_geojson(path, groups);
     }
     if is_grid(path)? {
         let sweref = Crs::sweref99tm();
-        return read_grid(path, None)?
+        let options = GridOptions {
+            groups: groups.to_vec(),
+            ..GridOptions::default()
+        };
+        return read_grid_with(path, &options)?
             .into_iter()
             .map(|square| {
                 let (x, y) = square.centre();
@@ -44,12 +69,12 @@ pub fn read_settlements(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement
                     place: None,
                     population: Some(square.population),
                     coord: Coord::from_degrees(lon, lat),
-                    groups: Vec::new(),
+                    groups: square.groups,
                 })
             })
             .collect();
     }
-    read_points_csv(path, crs)
+    read_points_csv(path, crs, groups)
 }
 
 /// Whether the file's header names a grid square code column.
@@ -81,7 +106,7 @@ fn is_grid(path: &Path) -> Result<bool> {
         .any(|h| CODE_COLUMNS.contains(&h)))
 }
 
-fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
+fn read_points_csv(path: &Path, crs: Option<&Crs>, groups: &[String]) -> Result<Vec<Settlement>> {
     let table = read_csv(path)?;
     table.require_rows(path)?;
     let missing = |what: &str| Error::input(path, Some(1), format!("no `{what}` column"));
@@ -91,6 +116,13 @@ fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
         .ok_or_else(|| missing("population"))?;
     let id_col = table.column(&["id"]);
     let name_col = table.column(&["name", "namn"]);
+    let group_cols = group_columns(
+        path,
+        &table.headers,
+        groups,
+        &[(pop_col, "population")],
+        "columns",
+    )?;
     let points_at = table.point_columns(path, crs)?;
     let mut out = Vec::with_capacity(table.rows.len());
     let mut ids = UniqueIds::default();
@@ -107,6 +139,11 @@ fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
                 ))
             })?)
         };
+        let group_values = groups
+            .iter()
+            .zip(&group_cols)
+            .map(|(g, &c)| group_cell(g, &cell(row, c)).map_err(at))
+            .collect::<Result<Vec<_>>>()?;
         let id = id_col.map(|c| cell(row, c)).filter(|i| !i.is_empty());
         if let Some(id) = &id {
             ids.check(path, id, *line, "line")?;
@@ -117,7 +154,7 @@ fn read_points_csv(path: &Path, crs: Option<&Crs>) -> Result<Vec<Settlement>> {
             place: None,
             population,
             coord,
-            groups: Vec::new(),
+            groups: group_values,
         });
     }
     Ok(out)
@@ -144,7 +181,7 @@ impl UniqueIds {
     }
 }
 
-fn read_geojson(path: &Path) -> Result<Vec<Settlement>> {
+fn read_geojson(path: &Path, groups: &[String]) -> Result<Vec<Settlement>> {
     let features = read_point_features(path)?;
     if features.is_empty() {
         return Err(Error::input(
@@ -153,6 +190,25 @@ fn read_geojson(path: &Path) -> Result<Vec<Settlement>> {
             "no features: the FeatureCollection is empty",
         ));
     }
+    // The properties any feature has, in the order first seen: the file's "columns".
+    let mut properties: Vec<String> = Vec::new();
+    for f in &features {
+        for name in f.feature.properties.iter().flat_map(|p| p.keys()) {
+            if !properties.contains(name) {
+                properties.push(name.clone());
+            }
+        }
+    }
+    let taken: Vec<(usize, &str)> = properties
+        .iter()
+        .position(|p| p == "population")
+        .map(|i| (i, "population"))
+        .into_iter()
+        .collect();
+    let group_props: Vec<&str> = group_columns(path, &properties, groups, &taken, "properties")?
+        .into_iter()
+        .map(|i| properties[i].as_str())
+        .collect();
     let mut ids = UniqueIds::default();
     features
         .into_iter()
@@ -166,6 +222,19 @@ fn read_geojson(path: &Path) -> Result<Vec<Settlement>> {
                     )
                 })?),
             };
+            let group_values = groups
+                .iter()
+                .zip(&group_props)
+                .map(|(g, &p)| match f.feature.property(p) {
+                    None | Some(serde_json::Value::Null) => Ok(None),
+                    Some(v) => v.as_u64().map(Some).ok_or_else(|| {
+                        f.error(
+                            path,
+                            format!("population group `{g}` is not a whole number of people: {v}"),
+                        )
+                    }),
+                })
+                .collect::<Result<Vec<_>>>()?;
             let id = f.text("id");
             if let Some(id) = &id {
                 ids.check(path, id, f.record, "feature")?;
@@ -178,7 +247,7 @@ fn read_geojson(path: &Path) -> Result<Vec<Settlement>> {
                 place: None,
                 population,
                 coord: f.coord,
-                groups: Vec::new(),
+                groups: group_values,
             })
         })
         .collect()

@@ -20,6 +20,9 @@ pub struct Region {
     pub services: Vec<ServicePoint>,
     /// Settlements.
     pub settlements: Vec<Settlement>,
+    /// The population groups (e.g. `pop_70plus`): the names of the settlements file's
+    /// columns that [`Settlement::groups`] holds, in that order; empty when none is named.
+    pub groups: Vec<String>,
     /// What the reader saw.
     pub read_stats: ReadStats,
     /// Time per phase, reading passes first, then graph building.

@@ -28,7 +28,7 @@ pub fn summary_json(
         "service_points": region.services.len(),
         "service_points_dropped": analysis.services_dropped,
         "service_points_outside": analysis.services_outside,
-        "kinds": kinds_json(&analysis.kinds),
+        "kinds": kinds_json(&analysis.kinds, &region.groups),
     });
     add_next_points(&mut summary["kinds"], region, analysis);
     if let Some(g) = groups {
@@ -41,7 +41,7 @@ pub fn summary_json(
                     "name": g.regions.name(r),
                     "settlements": kinds.first().map_or(0, |k| k.settlements),
                     "population": kinds.first().map_or(0, |k| k.population),
-                    "kinds": kinds_json(kinds),
+                    "kinds": kinds_json(kinds, &region.groups),
                 })
             })
             .collect();
@@ -112,7 +112,9 @@ fn quantiles_json(q: &Quantiles) -> Value {
     json!({"p50": q.p50, "p90": q.p90, "max": q.max})
 }
 
-fn kinds_json(summaries: &[KindSummary]) -> Value {
+/// Per kind its figures, and under `groups` those of each population group named `groups`
+/// (in the order of [`KindSummary::groups`]); no `groups` key without groups.
+fn kinds_json(summaries: &[KindSummary], groups: &[String]) -> Value {
     let mut kinds = Map::new();
     for k in summaries {
         let q = quantiles_json;
@@ -151,6 +153,24 @@ fn kinds_json(summaries: &[KindSummary]) -> Value {
                 "min": q(&f.min),
             });
         }
+        if !groups.is_empty() {
+            let mut by_group = Map::new();
+            for (name, g) in groups.iter().zip(&k.groups) {
+                by_group.insert(
+                    name.clone(),
+                    json!({
+                        "population": g.population,
+                        "gap_population": g.gap_population,
+                        "gap_share": g.gap_share.map(round6),
+                        "far_km": g.far_km,
+                        "far_population": g.far_population,
+                        "far_total_km": g.far_total_km,
+                        "no_distance_population": g.no_distance_population,
+                    }),
+                );
+            }
+            row["groups"] = Value::Object(by_group);
+        }
         kinds.insert(k.kind.name().into(), row);
     }
     Value::Object(kinds)
@@ -180,10 +200,12 @@ fn change_json(c: &KindChange) -> Value {
     })
 }
 
-/// compare.json: the baseline's and every scenario's per-kind summary, with each scenario's
-/// closed and added points and its changes against the baseline.
+/// compare.json: the baseline's and every scenario's per-kind summary (with the figures of the
+/// population groups named `groups`), with each scenario's closed and added points and its
+/// changes against the baseline.
 pub fn compare_json(
     file: &str,
+    groups: &[String],
     baseline_services: &[ServicePoint],
     baseline: &Analysis,
     outcomes: &[Outcome],
@@ -191,7 +213,7 @@ pub fn compare_json(
     let scenarios: Vec<Value> = outcomes
         .iter()
         .map(|o| {
-            let mut kinds = kinds_json(&o.analysis.kinds);
+            let mut kinds = kinds_json(&o.analysis.kinds, groups);
             if let Value::Object(map) = &mut kinds {
                 for (kind, c) in ServiceKind::ALL.iter().zip(&o.changes) {
                     if let Some(Value::Object(k)) = map.get_mut(kind.name()) {
@@ -227,7 +249,7 @@ pub fn compare_json(
         .collect();
     json!({
         "file": file,
-        "baseline": {"kinds": kinds_json(&baseline.kinds)},
+        "baseline": {"kinds": kinds_json(&baseline.kinds, groups)},
         "scenarios": scenarios,
     })
 }
@@ -239,11 +261,12 @@ pub fn compare_json(
 pub fn compare_json_to(
     w: &mut impl Write,
     file: &str,
+    groups: &[String],
     baseline_services: &[ServicePoint],
     baseline: &Analysis,
     outcomes: &[Outcome],
 ) -> std::io::Result<()> {
-    let value = compare_json(file, baseline_services, baseline, outcomes);
+    let value = compare_json(file, groups, baseline_services, baseline, outcomes);
     serde_json::to_writer_pretty(&mut *w, &value)?;
     w.write_all(b"\n")
 }

@@ -138,7 +138,8 @@ fn point_rows<'s>(
 }
 
 /// settlements: one Point per settlement at its own location. Columns `id`, `name`, `place`,
-/// `population`, `status`, `snap_m`, `island`, `region` (with region groups), then per kind K
+/// `population`, then each population group's column as the settlements file names it (e.g.
+/// `pop_70plus`; `Null` for an empty cell), `status`, `snap_m`, `island`, `region` (with region groups), then per kind K
 /// `K_km`, `K_min`, `K_nearest` (by length), `K_gap`, `K_line_km` (straight line to the
 /// nearest point), `K_detour` (road km over straight km), for a kind with mobile points
 /// `K_km_fixed`, `K_min_fixed`, `K_gap_fixed` (the same without mobile points), and for a kind
@@ -164,10 +165,9 @@ impl<'a> SettlementsLayer<'a> {
             c("name", Text),
             c("place", Text),
             c("population", Integer),
-            c("status", Text),
-            c("snap_m", Real),
-            c("island", Boolean),
         ];
+        names.extend(region.groups.iter().map(|g| c(g, Integer)));
+        names.extend([c("status", Text), c("snap_m", Real), c("island", Boolean)]);
         if groups.is_some() {
             names.push(c("region", Text));
         }
@@ -209,6 +209,10 @@ impl<'a> SettlementsLayer<'a> {
             opt_text(s.name.as_deref()),
             opt_text(s.place.map(Place::name)),
             opt_int(s.population),
+        ]);
+        // One value per group the region names, whatever the settlement holds.
+        v.extend((0..region.groups.len()).map(|g| opt_int(s.groups.get(g).copied().flatten())));
+        v.extend([
             text(r.status.name()),
             real(r.snap.map(|sn| round2(sn.snap_m))),
             Value::Boolean(r.island),
@@ -498,9 +502,11 @@ impl Layer for NetworkLayer<'_> {
     }
 }
 
-/// regions: each region polygon with `name`, `settlements`, `population`, and per kind K
-/// `K_gap_settlements`, `K_gap_population`, `K_gap_share` (of the known population),
-/// `K_km_p50` and `K_km_p90`: ready for a choropleth.
+/// regions: each region polygon with `name`, `settlements`, `population`, each population
+/// group G's population (column `G`), and per kind K `K_gap_settlements`, `K_gap_population`,
+/// `K_gap_share` (of the known population), `K_km_p50` and `K_km_p90`, then per group G
+/// `K_G_gap_population`, `K_G_gap_share`, `K_G_far_population` and `K_G_far_total_km` (see
+/// [`crate::analysis::GroupFigures`]): ready for a choropleth.
 pub struct RegionsLayer<'a> {
     groups: &'a RegionGroups<'a>,
     columns: Vec<Column>,
@@ -514,6 +520,8 @@ impl<'a> RegionsLayer<'a> {
             c("settlements", Integer),
             c("population", Integer),
         ];
+        let population_groups = &groups.population_groups;
+        names.extend(population_groups.iter().map(|g| c(g, Integer)));
         for kind in ServiceKind::ALL {
             names.extend([
                 per_kind(kind, "gap_settlements", Integer),
@@ -522,6 +530,14 @@ impl<'a> RegionsLayer<'a> {
                 per_kind(kind, "km_p50", Real),
                 per_kind(kind, "km_p90", Real),
             ]);
+            for g in population_groups {
+                names.extend([
+                    per_kind(kind, &format!("{g}_gap_population"), Integer),
+                    per_kind(kind, &format!("{g}_gap_share"), Real),
+                    per_kind(kind, &format!("{g}_far_population"), Integer),
+                    per_kind(kind, &format!("{g}_far_total_km"), Real),
+                ]);
+            }
         }
         RegionsLayer {
             groups,
@@ -545,6 +561,9 @@ impl Layer for RegionsLayer<'_> {
                 int(kinds.first().map_or(0, |k| k.settlements)),
                 int(kinds.first().map_or(0, |k| k.population)),
             ]);
+            let count = groups.population_groups.len();
+            let first_groups = kinds.first().map(|k| k.groups.as_slice()).unwrap_or(&[]);
+            v.extend((0..count).map(|g| int(first_groups.get(g).map_or(0, |f| f.population))));
             for k in kinds {
                 v.extend([
                     int(k.gap_settlements),
@@ -553,6 +572,15 @@ impl Layer for RegionsLayer<'_> {
                     real(k.km.p50),
                     real(k.km.p90),
                 ]);
+                for g in 0..count {
+                    let f = k.groups.get(g);
+                    v.extend([
+                        opt_int(f.map(|f| f.gap_population)),
+                        real(f.and_then(|f| f.gap_share).map(round6)),
+                        opt_int(f.map(|f| f.far_population)),
+                        real(f.map(|f| f.far_total_km)),
+                    ]);
+                }
             }
             Geometry::MultiPolygon(groups.regions.polygon(r))
         })

@@ -52,6 +52,9 @@ pub struct RegionGroups<'a> {
     pub of_settlement: Vec<Option<usize>>,
     /// Per region, per kind.
     pub summaries: Vec<Vec<crate::analysis::KindSummary>>,
+    /// The population groups the summaries hold figures of
+    /// ([`crate::network::region::Region::groups`]).
+    pub population_groups: Vec<String>,
 }
 
 impl<'a> RegionGroups<'a> {
@@ -82,6 +85,7 @@ impl<'a> RegionGroups<'a> {
             regions,
             of_settlement,
             summaries,
+            population_groups: region.groups.clone(),
         }
     }
 

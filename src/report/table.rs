@@ -204,6 +204,7 @@ pub fn summary_table(
         }
     }
     let _ = write!(s, "\n{}", t.render());
+    s.push_str(&groups_table(region, analysis));
     if let Some(g) = groups {
         s.push_str(&regions_table(g));
     }
@@ -247,6 +248,52 @@ fn note(w: Without) -> &'static str {
         Without::Mobile => "fixed: the same without mobile points (shop vans, library bus stops)",
         Without::Seasonal => "year-round: the same without seasonal points (open in summer only)",
     }
+}
+
+/// The population groups' figures, a row per group and kind; nothing without groups.
+fn groups_table(region: &Region, analysis: &Analysis) -> String {
+    let mut s = String::new();
+    let Some(far_km) = analysis
+        .kinds
+        .first()
+        .and_then(|k| k.groups.first())
+        .map(|g| g.far_km)
+    else {
+        return s;
+    };
+    let _ = writeln!(
+        s,
+        "\npopulation groups (far pop: {far_km} km or more by road from the nearest point, \
+         far km: their total one-way km;\nno dist: no road, or no point reachable):"
+    );
+    let (l, r) = (Align::Left, Align::Right);
+    let mut t = Columns::new(&[
+        ("group", l),
+        ("kind", l),
+        ("pop", r),
+        ("gap pop", r),
+        ("gap %pop", r),
+        ("far pop", r),
+        ("far km", r),
+        ("no dist", r),
+    ]);
+    for (g, name) in region.groups.iter().enumerate() {
+        for k in &analysis.kinds {
+            let Some(f) = k.groups.get(g) else { continue };
+            t.push(vec![
+                name_cell(name),
+                k.kind.name().to_owned(),
+                f.population.to_string(),
+                f.gap_population.to_string(),
+                percent(f.gap_share),
+                f.far_population.to_string(),
+                format!("{:.2}", f.far_total_km),
+                f.no_distance_population.to_string(),
+            ]);
+        }
+    }
+    s.push_str(&t.render());
+    s
 }
 
 /// A kind's figures over every point, in the shape of its figures without mobile points.

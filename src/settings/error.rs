@@ -30,6 +30,10 @@ pub enum Setting {
     ServiceTags(ServiceKind),
     /// `[settlements] places`.
     Places,
+    /// `[settlements] groups`: the population group columns.
+    Groups,
+    /// `[settlements] group_far_km`: the distance of the groups' Pipos indicator.
+    GroupFarKm,
 }
 
 impl Setting {
@@ -44,7 +48,7 @@ impl Setting {
             | Setting::AccessKmh => "snapping",
             Setting::Speed(_) | Setting::MaxspeedFactor => "speeds",
             Setting::ServiceTags(_) => "services",
-            Setting::Places => "settlements",
+            Setting::Places | Setting::Groups | Setting::GroupFarKm => "settlements",
         }
     }
 
@@ -61,6 +65,8 @@ impl Setting {
             Setting::Speed(class) => class,
             Setting::MaxspeedFactor => "maxspeed_factor",
             Setting::Places => "places",
+            Setting::Groups => "groups",
+            Setting::GroupFarKm => "group_far_km",
         }
     }
 }
@@ -77,6 +83,17 @@ pub enum ValueError {
     /// A distance that is zero, negative, infinite or no number.
     #[error("must be a positive number of metres")]
     NotMetres,
+    /// A distance in km that is zero, negative, infinite or no number.
+    #[error("must be a positive number of km")]
+    NotKm,
+    /// A population group name that cannot be a column of the outputs.
+    #[error("population group `{name}`: {why}")]
+    BadGroup {
+        /// The name as given.
+        name: String,
+        /// Why it is refused.
+        why: &'static str,
+    },
     /// A speed that is not above 0.
     #[error("must be a positive speed")]
     NotSpeed,

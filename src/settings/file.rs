@@ -69,6 +69,12 @@ payment = ["amenity=atm", "amenity=bank", "amenity=payment_centre", "cash_withdr
 # OSM place values that are settlements (with --settlements FILE, the file's points are used
 # instead). Also known: suburb, quarter, neighbourhood, farm, locality.
 places = ["city", "town", "village", "hamlet", "isolated_dwelling"]
+# Population groups: extra population columns of the --settlements file (e.g. people aged 70+),
+# each given every gap figure of its own; none by default. Example: groups = ["pop_70plus"]
+groups = []
+# The groups' Pipos indicator: people of the group living this many road km or more from the
+# nearest point of a kind, and their total one-way km (Pipos: 70+ and 5 km to a full-range store).
+group_far_km = 5.0
 
 [snapping]
 max_snap_m = 5000.0          # settlements farther than this from a road get status no_road
@@ -134,6 +140,10 @@ pub struct Services {
 pub struct Settlements {
     /// OSM `place` values that are settlements.
     pub places: Option<Vec<String>>,
+    /// Population group columns of the settlements file.
+    pub groups: Option<Vec<String>>,
+    /// See [`AnalysisOptions::group_far_km`].
+    pub group_far_km: Option<f64>,
 }
 
 /// `[thresholds]` and `[support]`: per kind, e.g. `grocery = "10min"`.
@@ -322,7 +332,8 @@ impl Config {
         Ok(profile)
     }
 
-    /// Applies the file's thresholds and snapping settings to `options`.
+    /// Applies the file's thresholds, snapping settings and the groups' far distance to
+    /// `options`, and checks its population group names.
     ///
     /// # Errors
     /// [`ConfigProblem::Value`] naming the setting of a value out of range.
@@ -351,6 +362,13 @@ impl Config {
         }
         if let Some(n) = s.min_component_nodes {
             options.snap.min_component_nodes = n;
+        }
+        if let Some(km) = self.settlements.group_far_km {
+            let km = super::Km::new(km).map_err(|e| refused(Setting::GroupFarKm, e))?;
+            options.group_far_km = km.get();
+        }
+        if let Some(groups) = &self.settlements.groups {
+            super::check_groups(groups).map_err(|e| refused(Setting::Groups, e))?;
         }
         Ok(())
     }

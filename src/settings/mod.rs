@@ -52,6 +52,91 @@ impl FromStr for Metres {
     }
 }
 
+/// A distance in km that is finite and above 0 (the groups' far distance).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct Km(f64);
+
+impl Km {
+    /// `km`, if it is finite and above 0.
+    ///
+    /// # Errors
+    /// [`ValueError::NotKm`] otherwise.
+    pub fn new(km: f64) -> Result<Km, ValueError> {
+        if km.is_finite() && km > 0.0 {
+            Ok(Km(km))
+        } else {
+            Err(ValueError::NotKm)
+        }
+    }
+
+    /// The distance in km.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl FromStr for Km {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Km, ValueError> {
+        let km: f64 = s.trim().parse().map_err(|_| ValueError::NotKm)?;
+        Km::new(km)
+    }
+}
+
+/// The settlements layer's own columns: a population group may not be named like one, as
+/// its column follows `population` in that layer.
+pub const RESERVED_GROUP_NAMES: [&str; 9] = [
+    "id",
+    "name",
+    "place",
+    "population",
+    "status",
+    "snap_m",
+    "island",
+    "region",
+    "gaps",
+];
+
+/// Checks one population group name: not empty, and none of [`RESERVED_GROUP_NAMES`].
+///
+/// # Errors
+/// [`ValueError::BadGroup`] saying why.
+pub fn check_group(name: &str) -> Result<(), ValueError> {
+    let why = if name.trim().is_empty() {
+        "a group is named by its column in the settlements file, and this name is empty"
+    } else if RESERVED_GROUP_NAMES.contains(&name.trim().to_lowercase().as_str()) {
+        "this is a column servicegap writes itself; a group is an extra population column \
+         of the settlements file (e.g. `pop_70plus`)"
+    } else {
+        return Ok(());
+    };
+    Err(ValueError::BadGroup {
+        name: name.to_owned(),
+        why,
+    })
+}
+
+/// Checks a list of population group names: each by [`check_group`], and none twice (case
+/// aside: a file's columns are found case aside).
+///
+/// # Errors
+/// [`ValueError::BadGroup`] for the first bad or repeated name.
+pub fn check_groups(names: &[String]) -> Result<(), ValueError> {
+    for (i, name) in names.iter().enumerate() {
+        check_group(name)?;
+        if names[..i]
+            .iter()
+            .any(|n| n.trim().eq_ignore_ascii_case(name.trim()))
+        {
+            return Err(ValueError::BadGroup {
+                name: name.clone(),
+                why: "named twice",
+            });
+        }
+    }
+    Ok(())
+}
+
 /// What the command line says about settings, each value typed; `None` and empty lists leave
 /// the settings file's value (or the default).
 #[derive(Clone)]
@@ -78,6 +163,11 @@ pub struct Flags {
     pub regions: Option<PathBuf>,
     /// The property holding a region's name.
     pub region_field: Option<String>,
+    /// Population group columns of the settlements file (replacing the file's list when not
+    /// empty).
+    pub groups: Vec<String>,
+    /// See [`AnalysisOptions::group_far_km`].
+    pub group_far_km: Option<Km>,
 }
 
 impl Default for Flags {
@@ -95,6 +185,8 @@ impl Default for Flags {
             settlements: None,
             regions: None,
             region_field: None,
+            groups: Vec::new(),
+            group_far_km: None,
         }
     }
 }
@@ -118,6 +210,9 @@ pub struct Settings {
     pub regions: Option<PathBuf>,
     /// The property holding a region's name.
     pub region_field: Option<String>,
+    /// Population group columns of the settlements file, in order (see
+    /// [`crate::network::region::Region::groups`]).
+    pub groups: Vec<String>,
 }
 
 /// Reads the settings file named in `flags` (if any), applies the flags over it and returns
@@ -157,6 +252,14 @@ fn apply_flags(config: &Config, flags: Flags) -> Result<Settings, (PathBuf, Conf
     if let Some(n) = flags.min_component_nodes {
         options.snap.min_component_nodes = n;
     }
+    if let Some(km) = flags.group_far_km {
+        options.group_far_km = km.get();
+    }
+    let groups = if flags.groups.is_empty() {
+        config.settlements.groups.clone().unwrap_or_default()
+    } else {
+        flags.groups
+    };
     Ok(Settings {
         profile,
         options,
@@ -166,6 +269,7 @@ fn apply_flags(config: &Config, flags: Flags) -> Result<Settings, (PathBuf, Conf
         settlements: flags.settlements,
         regions: flags.regions,
         region_field: flags.region_field,
+        groups,
     })
 }
 

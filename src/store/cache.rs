@@ -394,6 +394,7 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
         extent,
         services,
         settlements,
+        groups: Vec::new(),
         read_stats,
         timings: Vec::new(),
         warnings: Vec::new(),
@@ -940,6 +941,7 @@ mod tests {
                     groups: Vec::new(),
                 },
             ],
+            groups: Vec::new(),
             read_stats: ReadStats {
                 blocks: 3,
                 sorted: true,
@@ -1001,6 +1003,7 @@ mod tests {
                 extent: None,
                 services: Vec::new(),
                 settlements: Vec::new(),
+                groups: Vec::new(),
                 read_stats: ReadStats::default(),
                 timings: Vec::new(),
                 warnings: Vec::new(),

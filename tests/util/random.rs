@@ -155,6 +155,7 @@ pub fn random_region_with(
         extent: None,
         services,
         settlements,
+        groups: Vec::new(),
         read_stats: Default::default(),
         timings: Vec::new(),
         warnings: Vec::new(),

@@ -112,7 +112,7 @@ pub fn report_data(input: &ReportInput<'_>) -> Value {
         data["sections"] = plan::sections(region, analysis, groups, point_region.as_deref(), p);
     }
     if let Some(s) = &input.scenario {
-        data["scenario"] = scenario(input.file, analysis, s);
+        data["scenario"] = scenario(input.file, &region.groups, analysis, s);
     }
     data
 }
@@ -250,7 +250,7 @@ pub(super) fn deg(x: f64) -> Value {
 
 /// The settlements as columns: where, name, population, status, region, and per kind the km,
 /// minutes and gap flag (and km without mobile, or without seasonal, points for a kind that
-/// has them).
+/// has them); with population groups, each group's population.
 fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroups<'_>>) -> Value {
     let s = &region.settlements;
     let r = &analysis.settlements;
@@ -283,7 +283,7 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
         }
     }
     let [fixed_by, yearround_by] = without_by;
-    json!({
+    let mut data = json!({
         "count": s.len(),
         "lon": s.iter().map(|x| deg(x.coord.lon())).collect::<Vec<_>>(),
         "lat": s.iter().map(|x| deg(x.coord.lat())).collect::<Vec<_>>(),
@@ -296,7 +296,24 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
         "gap": gap_by,
         "km_without_mobile": fixed_by,
         "km_without_seasonal": yearround_by,
-    })
+    });
+    // Only with population groups, so that a report without them keeps its data as it was.
+    if !region.groups.is_empty() {
+        let by_group: Map<String, Value> = region
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, name)| {
+                let column: Vec<Option<u64>> = s
+                    .iter()
+                    .map(|x| x.groups.get(g).copied().flatten())
+                    .collect();
+                (name.clone(), json!(column))
+            })
+            .collect();
+        data["groups"] = Value::Object(by_group);
+    }
+    data
 }
 
 /// The service points as columns: where, id, name, kinds, mobile, seasonal, whether it snapped
@@ -353,8 +370,8 @@ fn next_columns(analysis: &Analysis, metric: Metric, count: usize) -> Value {
 
 /// The scenario part: compare.json's document, and per scenario and kind the settlements that
 /// enter or leave a gap, with the closed and added points.
-fn scenario(file: &str, base: &Analysis, input: &ScenarioInput<'_>) -> Value {
-    let compare = crate::report::compare_json(file, input.services, base, input.outcomes);
+fn scenario(file: &str, groups: &[String], base: &Analysis, input: &ScenarioInput<'_>) -> Value {
+    let compare = crate::report::compare_json(file, groups, input.services, base, input.outcomes);
     let rows: Vec<Value> = input
         .outcomes
         .iter()
