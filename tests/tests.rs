@@ -25,6 +25,7 @@ mod gpkg_cli;
 mod graph_oracle;
 mod grid;
 mod input_services;
+mod knearest;
 mod layers;
 mod outputs;
 mod profile_config;

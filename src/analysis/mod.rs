@@ -41,8 +41,10 @@
 //! so the two always add up to the edge exactly.
 
 pub mod fields;
+pub mod knearest;
 
 pub use fields::Field;
+pub use knearest::{KNearest, KNearestResult, KNearestSummary};
 
 use crate::base::coord::Coord;
 use crate::base::feature::{ServiceKind, ServiceKinds, ServicePoint, Settlement};
@@ -218,6 +220,9 @@ pub struct AnalysisOptions {
     pub snap: SnapOptions,
     /// Threshold per kind, in [`ServiceKind::ALL`] order.
     pub thresholds: [Threshold; 5],
+    /// The `N` of the mean car time to the `N` nearest points ([`knearest`]), from 1 to
+    /// [`knearest::MAX_K_NEAREST`].
+    pub k_nearest: usize,
 }
 
 impl Default for AnalysisOptions {
@@ -228,6 +233,7 @@ impl Default for AnalysisOptions {
             access_kmh: 20.0,
             snap: SnapOptions::default(),
             thresholds: ServiceKind::ALL.map(Threshold::default_for),
+            k_nearest: knearest::DEFAULT_K_NEAREST,
         }
     }
 }
@@ -539,6 +545,9 @@ pub struct Analysis {
     /// Kinds offered by at least one mobile service point (snapped or not): the kinds with
     /// results without mobile points.
     pub mobile_kinds: ServiceKinds,
+    /// The second-nearest points and the mean time to the `N` nearest, per kind and
+    /// settlement: `Some` from [`analyze`], `None` from a scenario's incremental analysis.
+    pub k_nearest: Option<KNearest>,
     /// Time per phase.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -588,6 +597,20 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     };
     let mut analysis = assemble(inputs, &results);
     timings.append(&mut analysis.timings);
+    let clock = Instant::now();
+    let searches = Some(Field::ALL.len() as u64);
+    let beyond = progress::phase("k-nearest", searches, progress::Unit::Items);
+    let status: Vec<Status> = analysis.settlements.iter().map(|s| s.status).collect();
+    analysis.k_nearest = Some(knearest::k_nearest(
+        &core,
+        points,
+        &settlement_anchors,
+        &status,
+        options.k_nearest,
+        &beyond,
+    ));
+    beyond.finish();
+    timings.push(("k_nearest", clock.elapsed()));
     analysis.timings = timings;
     analysis.warnings = warnings(region, options, &coverage);
     analysis
@@ -712,6 +735,7 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
         service_outside,
         warnings: Vec::new(),
         mobile_kinds,
+        k_nearest: None,
         settlements,
         service_snaps,
         kinds,

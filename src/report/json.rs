@@ -27,6 +27,15 @@ pub fn summary_json(
         "service_points_outside": analysis.services_outside,
         "kinds": kinds_json(&analysis.kinds),
     });
+    if let (Some(beyond), Value::Object(kinds)) = (&analysis.k_nearest, &mut summary["kinds"]) {
+        for (kind, b) in ServiceKind::ALL.iter().zip(&beyond.kinds) {
+            if let Some(Value::Object(row)) = kinds.get_mut(kind.name()) {
+                row.insert("km_2nd".into(), quantiles_json(&b.km_2nd));
+                row.insert("min_2nd".into(), quantiles_json(&b.min_2nd));
+                row.insert(format!("min_mean{}", beyond.n), quantiles_json(&b.min_mean));
+            }
+        }
+    }
     if let Some(g) = groups {
         let rows: Vec<Value> = g
             .summaries

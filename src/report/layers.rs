@@ -140,8 +140,12 @@ fn point_rows<'s>(
 /// `population`, `status`, `snap_m`, `island`, `region` (with region groups), then per kind K
 /// `K_km`, `K_min`, `K_nearest` (by length), `K_gap`, `K_line_km` (straight line to the
 /// nearest point), `K_detour` (road km over straight km), and for a kind with mobile points
-/// `K_km_fixed`, `K_min_fixed`, `K_gap_fixed` (the same without mobile points); last `gaps`.
-/// For a settlement outside the extract (status `outside`) every value, `K_gap` too, is `Null`.
+/// `K_km_fixed`, `K_min_fixed`, `K_gap_fixed` (the same without mobile points), then, for an
+/// analysis with the figures beyond the nearest ([`Analysis::k_nearest`]), `K_km_2nd` (road
+/// km to the second-nearest point by length), `K_min_2nd` (car minutes to the second-nearest
+/// by time) and `K_min_meanN` (mean car minutes to the N nearest by time, N in the name);
+/// last `gaps`. For a settlement outside the extract (status `outside`) every value, `K_gap`
+/// too, is `Null`.
 pub struct SettlementsLayer<'a> {
     region: &'a Region,
     analysis: &'a Analysis,
@@ -182,6 +186,13 @@ impl<'a> SettlementsLayer<'a> {
                     per_kind(kind, "km_fixed", Real),
                     per_kind(kind, "min_fixed", Real),
                     per_kind(kind, "gap_fixed", Boolean),
+                ]);
+            }
+            if let Some(beyond) = &analysis.k_nearest {
+                names.extend([
+                    per_kind(kind, "km_2nd", Real),
+                    per_kind(kind, "min_2nd", Real),
+                    per_kind(kind, &format!("min_mean{}", beyond.n), Real),
                 ]);
             }
         }
@@ -242,6 +253,14 @@ impl<'a> SettlementsLayer<'a> {
                     km(fixed.and_then(|f| f.length_dm)),
                     minutes(fixed.and_then(|f| f.time_ds)),
                     fixed.map_or(Value::Null, |f| gap(f.gap)),
+                ]);
+            }
+            if let Some(beyond) = &self.analysis.k_nearest {
+                let b = beyond.of(k, i);
+                v.extend([
+                    km(b.length_2nd_dm),
+                    minutes(b.time_2nd_ds),
+                    real(b.time_mean_ds.map(|ds| round2(ds / 600.0))),
                 ]);
             }
             if in_gap {

@@ -28,6 +28,8 @@ pub enum Setting {
     ServiceTags(ServiceKind),
     /// `[settlements] places`.
     Places,
+    /// `[nearest] k`: the `N` of the mean time to the `N` nearest points.
+    KNearest,
 }
 
 impl Setting {
@@ -42,6 +44,7 @@ impl Setting {
             Setting::Speed(_) | Setting::MaxspeedFactor => "speeds",
             Setting::ServiceTags(_) => "services",
             Setting::Places => "settlements",
+            Setting::KNearest => "nearest",
         }
     }
 
@@ -56,6 +59,7 @@ impl Setting {
             Setting::Speed(class) => class,
             Setting::MaxspeedFactor => "maxspeed_factor",
             Setting::Places => "places",
+            Setting::KNearest => "k",
         }
     }
 }
@@ -72,6 +76,13 @@ pub enum ValueError {
     /// A distance that is zero, negative, infinite or no number.
     #[error("must be a positive number of metres")]
     NotMetres,
+    /// A number of nearest points that is no whole number from 1 to
+    /// [`crate::analysis::knearest::MAX_K_NEAREST`].
+    #[error(
+        "must be a whole number of points from 1 to {}",
+        crate::analysis::knearest::MAX_K_NEAREST
+    )]
+    NotKNearest,
     /// A speed that is not above 0.
     #[error("must be a positive speed")]
     NotSpeed,
