@@ -578,10 +578,10 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         services: &region.services,
         anchors: &service_anchors,
     };
-    let searches = Some(Field::ALL.len() as u64);
+    // The ten fields, then the ten searches beyond the nearest (`knearest`).
+    let searches = Some(2 * Field::ALL.len() as u64);
     let routing = progress::phase("routing", searches, progress::Unit::Items);
     let results = settlement_fields(&core, points, &settlement_anchors, &Field::ALL, &routing);
-    routing.finish();
     timings.push(("route", clock.elapsed()));
     let inputs = Inputs {
         core: &core,
@@ -598,8 +598,6 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let mut analysis = assemble(inputs, &results);
     timings.append(&mut analysis.timings);
     let clock = Instant::now();
-    let searches = Some(Field::ALL.len() as u64);
-    let beyond = progress::phase("k-nearest", searches, progress::Unit::Items);
     let status: Vec<Status> = analysis.settlements.iter().map(|s| s.status).collect();
     analysis.k_nearest = Some(knearest::k_nearest(
         &core,
@@ -607,9 +605,9 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         &settlement_anchors,
         &status,
         options.k_nearest,
-        &beyond,
+        &routing,
     ));
-    beyond.finish();
+    routing.finish();
     timings.push(("k_nearest", clock.elapsed()));
     analysis.timings = timings;
     analysis.warnings = warnings(region, options, &coverage);
