@@ -21,10 +21,11 @@
 //! - [`store`]: the graph cache (`servicegap build`) and the all-or-nothing set of output
 //!   files.
 //! - [`open`]: an extract or a cache opened into a region, planners' files applied over it.
-//! - [`route`]: multi-source Dijkstra with `(cost, source)` labels, on the whole graph or on
-//!   its core.
+//! - [`route`]: multi-source Dijkstra with `(cost, source)` labels (one per node, or the `k`
+//!   best with distinct sources), on the whole graph or on its core.
 //! - [`analysis`]: per settlement the nearest point of each kind by km and minutes, gaps,
-//!   straight-line distances, summaries, region groups.
+//!   straight-line distances, the second and k nearest points ([`analysis::knearest`]),
+//!   summaries, region groups.
 //! - [`whatif`]: scenarios (closed and added points), vulnerability, site suggestion (also
 //!   within each region), the next point of the same kind ([`whatif::screening`]), and what
 //!   the report's kommun pages need ([`whatif::plan`]), all searches sharing one

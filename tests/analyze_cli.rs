@@ -212,7 +212,17 @@ fn settlement_keys() -> Vec<String> {
     .map(String::from)
     .to_vec();
     for k in KINDS {
-        for suffix in ["km", "min", "nearest", "gap", "line_km", "detour"] {
+        for suffix in [
+            "km",
+            "min",
+            "nearest",
+            "gap",
+            "line_km",
+            "detour",
+            "km_2nd",
+            "min_2nd",
+            "min_mean3",
+        ] {
             keys.push(format!("{k}_{suffix}"));
         }
     }

@@ -18,7 +18,7 @@ use std::collections::BinaryHeap;
 /// A random network grown from a few junctions: each step adds a dead end (a new node hung off
 /// an old one), a chain of new nodes between two old ones, a loop back to the same node, a road
 /// between two old nodes (parallel roads happen), or a separate ring or pair.
-fn random_network(seed: u64) -> RoadInput {
+pub(crate) fn random_network(seed: u64) -> RoadInput {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut coords: Vec<Coord> = Vec::new();
     let new_node = |rng: &mut ChaCha8Rng, coords: &mut Vec<Coord>| {
@@ -103,7 +103,7 @@ fn random_network(seed: u64) -> RoadInput {
 
 /// Random seeds: few or many, anywhere, with small costs and few sources so that exact ties
 /// between sources happen.
-fn random_seeds(rng: &mut ChaCha8Rng, nodes: usize) -> Vec<Seed> {
+pub(crate) fn random_seeds(rng: &mut ChaCha8Rng, nodes: usize) -> Vec<Seed> {
     let count = [1, 3, nodes / 4 + 1, nodes][rng.gen_range(0..4)];
     (0..count)
         .map(|_| Seed {

@@ -26,6 +26,7 @@ mod graph_oracle;
 mod grid;
 mod groups;
 mod input_services;
+mod knearest;
 mod layers;
 mod next_points;
 mod outputs;

@@ -583,6 +583,13 @@
       if (S.km_without_seasonal && S.km_without_seasonal[k.id]) {
         s += "<tr><td>&nbsp; in winter</td><td>" + dec(S.km_without_seasonal[k.id][i], 1) + NBSP + "km</td><td></td><td></td></tr>";
       }
+      const nb = S.nearest;
+      if (nb && nb.km_2nd[k.id][i] != null) {
+        const mean = nb.min_mean[k.id][i];
+        s += "<tr><td>&nbsp; 2nd nearest</td><td>" + dec(nb.km_2nd[k.id][i], 1) + NBSP + "km</td><td>" +
+          (nb.min_2nd[k.id][i] == null ? "" : dec(nb.min_2nd[k.id][i], 0) + NBSP + "min") + "</td><td></td></tr>";
+        if (mean != null) s += "<tr><td>&nbsp; mean of " + nb.n + " nearest</td><td></td><td>" + dec(mean, 0) + NBSP + "min</td><td></td></tr>";
+      }
     }
     return s + "</table>";
   }

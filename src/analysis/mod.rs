@@ -47,9 +47,11 @@
 //! so the two always add up to the edge exactly.
 
 pub mod fields;
+pub mod knearest;
 pub mod next;
 
 pub use fields::Field;
+pub use knearest::{KNearest, KNearestResult, KNearestSummary};
 
 use crate::base::coord::Coord;
 use crate::base::feature::{ServiceKind, ServiceKinds, ServicePoint, Settlement};
@@ -237,6 +239,9 @@ pub struct AnalysisOptions {
     /// The road distance (km) at or beyond which a population group's people count as far
     /// from a kind ([`GroupFigures::far_population`]): Pipos' 5 km for people aged 70+.
     pub group_far_km: f64,
+    /// The `N` of the mean car time to the `N` nearest points ([`knearest`]), from 1 to
+    /// [`knearest::MAX_K_NEAREST`].
+    pub k_nearest: usize,
 }
 
 impl Default for AnalysisOptions {
@@ -249,6 +254,7 @@ impl Default for AnalysisOptions {
             thresholds: ServiceKind::ALL.map(Threshold::default_for),
             support: ServiceKind::ALL.map(Threshold::default_support).to_vec(),
             group_far_km: 5.0,
+            k_nearest: knearest::DEFAULT_K_NEAREST,
         }
     }
 }
@@ -675,6 +681,9 @@ pub struct Analysis {
     /// Kinds offered by at least one seasonal service point (snapped or not): the kinds with
     /// results without seasonal points.
     pub seasonal_kinds: ServiceKinds,
+    /// The second-nearest points and the mean time to the `N` nearest, per kind and
+    /// settlement: `Some` from [`analyze`], `None` from a scenario's incremental analysis.
+    pub k_nearest: Option<KNearest>,
     /// Time per phase.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -720,10 +729,10 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         services: &region.services,
         anchors: &service_anchors,
     };
-    let searches = Some(Field::ALL.len() as u64);
+    // The ten fields, then the ten searches beyond the nearest (`knearest`).
+    let searches = Some(2 * Field::ALL.len() as u64);
     let routing = progress::phase("routing", searches, progress::Unit::Items);
     let results = settlement_fields(&core, points, &settlement_anchors, &Field::ALL, &routing);
-    routing.finish();
     timings.push(("route", clock.elapsed()));
     let clock = Instant::now();
     let nexting = progress::phase("next points", searches, progress::Unit::Items);
@@ -746,6 +755,18 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let mut analysis = assemble(inputs, &results);
     analysis.next = next_points;
     timings.append(&mut analysis.timings);
+    let clock = Instant::now();
+    let status: Vec<Status> = analysis.settlements.iter().map(|s| s.status).collect();
+    analysis.k_nearest = Some(knearest::k_nearest(
+        &core,
+        points,
+        &settlement_anchors,
+        &status,
+        options.k_nearest,
+        &routing,
+    ));
+    routing.finish();
+    timings.push(("k_nearest", clock.elapsed()));
     analysis.timings = timings;
     analysis.warnings = warnings(region, options, &coverage);
     analysis
@@ -876,6 +897,7 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
         // In Without::ALL order.
         mobile_kinds: left_out[0].1,
         seasonal_kinds: left_out[1].1,
+        k_nearest: None,
         settlements,
         service_snaps,
         kinds,

@@ -25,7 +25,7 @@ macro_rules! examples {
 
 use servicegap::analysis::ThresholdSetting;
 use servicegap::input::crs::Crs;
-use servicegap::settings::{Flags, Km, Metres};
+use servicegap::settings::{Flags, Km, Metres, NearestCount};
 use servicegap::ServiceKind;
 use std::path::PathBuf;
 
@@ -370,6 +370,10 @@ pub struct InputArgs {
     /// Road components with fewer nodes take no snaps (broken fragments) [default: 50].
     #[arg(long)]
     pub min_component_nodes: Option<u32>,
+    /// The N of K_min_meanN in the settlements outputs and summary: the mean car minutes to
+    /// the N nearest points of each kind, from 1 to 10 [default: 3].
+    #[arg(long, value_name = "N", value_parser = str::parse::<NearestCount>)]
+    pub k_nearest: Option<NearestCount>,
     /// Settings file (see `servicegap config`); flags given on the command line win.
     #[arg(long, value_name = "servicegap.toml")]
     pub config: Option<PathBuf>,
@@ -438,6 +442,7 @@ impl InputArgs {
             region_field: self.region_field.clone(),
             groups: self.groups.clone(),
             group_far_km: self.group_far_km,
+            k_nearest: self.k_nearest,
         }
     }
 }

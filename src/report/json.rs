@@ -31,6 +31,15 @@ pub fn summary_json(
         "kinds": kinds_json(&analysis.kinds, &region.groups),
     });
     add_next_points(&mut summary["kinds"], region, analysis);
+    if let (Some(beyond), Value::Object(kinds)) = (&analysis.k_nearest, &mut summary["kinds"]) {
+        for (kind, b) in ServiceKind::ALL.iter().zip(&beyond.kinds) {
+            if let Some(Value::Object(row)) = kinds.get_mut(kind.name()) {
+                row.insert("km_2nd".into(), quantiles_json(&b.km_2nd));
+                row.insert("min_2nd".into(), quantiles_json(&b.min_2nd));
+                row.insert(format!("min_mean{}", beyond.n), quantiles_json(&b.min_mean));
+            }
+        }
+    }
     if let Some(g) = groups {
         let rows: Vec<Value> = g
             .summaries

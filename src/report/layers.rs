@@ -144,7 +144,10 @@ fn point_rows<'s>(
 /// nearest point), `K_detour` (road km over straight km), for a kind with mobile points
 /// `K_km_fixed`, `K_min_fixed`, `K_gap_fixed` (the same without mobile points), and for a kind
 /// with seasonal points `K_km_yearround`, `K_min_yearround`, `K_gap_yearround` (the same
-/// without seasonal points, open all year); last `gaps`.
+/// without seasonal points, open all year), then, for an analysis with the figures beyond the
+/// nearest ([`Analysis::k_nearest`]), `K_km_2nd` (road km to the second-nearest point by
+/// length), `K_min_2nd` (car minutes to the second-nearest by time) and `K_min_meanN` (mean
+/// car minutes to the N nearest by time, N in the name); last `gaps`.
 /// For a settlement outside the extract (status `outside`) every value, `K_gap` too, is `Null`.
 pub struct SettlementsLayer<'a> {
     region: &'a Region,
@@ -189,6 +192,13 @@ impl<'a> SettlementsLayer<'a> {
                         per_kind(kind, &format!("gap_{suffix}"), Boolean),
                     ]);
                 }
+            }
+            if let Some(beyond) = &analysis.k_nearest {
+                names.extend([
+                    per_kind(kind, "km_2nd", Real),
+                    per_kind(kind, "min_2nd", Real),
+                    per_kind(kind, &format!("min_mean{}", beyond.n), Real),
+                ]);
             }
         }
         names.push(c("gaps", TextList));
@@ -255,6 +265,14 @@ impl<'a> SettlementsLayer<'a> {
                         without.map_or(Value::Null, |f| gap(f.gap)),
                     ]);
                 }
+            }
+            if let Some(beyond) = &self.analysis.k_nearest {
+                let b = beyond.of(k, i);
+                v.extend([
+                    km(b.length_2nd_dm),
+                    minutes(b.time_2nd_ds),
+                    real(b.time_mean_ds.map(|ds| round2(ds / 600.0))),
+                ]);
             }
             if in_gap {
                 gaps.push(kind.name());

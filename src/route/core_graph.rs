@@ -2,9 +2,11 @@
 //! nearest-source searches on one graph each run on what is left and fill in the rest by
 //! linear passes (see [`Core`]).
 
+use super::kbest::{self, KLabels, MAX_K};
 use super::two::{self, TwoLabels};
 use super::{
-    nearest_sources, pack, settle_windows, window_shift, Label, Metric, Seed, Workspace, UNREACHED,
+    nearest_sources, pack, settle_windows, window_shift, Label, Metric, RadixHeap, Seed, Workspace,
+    UNREACHED,
 };
 use crate::network::graph::{Csr, Graph, NodeIdx};
 use rayon::prelude::*;
@@ -434,6 +436,121 @@ impl<'g> Core<'g> {
             let into_last = two::extend(best, weight(m, chain.from_end));
             let slot = &mut labels[chain.ends[1] as usize];
             *slot = two::merge(*slot, into_last);
+        }
+    }
+
+    /// The same lists as [`super::k_nearest`] on the whole graph: per graph node, its `k` best
+    /// labels with distinct sources. Trees and chains are set aside and filled in as for
+    /// [`Core::two_nearest`]: the `k` best labels of a node by all its ways out are the `k`
+    /// best of the `k` best by each way.
+    pub fn k_nearest(&self, metric: Metric, seeds: &[Seed], k: usize) -> KLabels {
+        let graph = self.graph;
+        if self.place.is_empty() {
+            return kbest::k_nearest(graph, metric, seeds, k);
+        }
+        let m = metric.index();
+        let mut labels = KLabels::new(graph.node_count(), k);
+        let k = labels.k();
+        // Seeds; a seed in a tree is carried up towards the core as far as it makes the best
+        // k.
+        let mut touched = Vec::new();
+        for s in seeds {
+            let mut label = Label::new(s.cost, s.source);
+            let mut v = s.node.0;
+            while kbest::offer(labels.at_mut(v as usize), label) {
+                let place = self.place[v as usize];
+                if place & TAGS == CHAIN {
+                    touched.push(place & !TAGS);
+                }
+                if place & TAGS != TREE {
+                    break;
+                }
+                let t = self.tree[(place & !TAGS) as usize];
+                let Some(w) = weight(m, t.from_parent) else {
+                    break;
+                };
+                label = label.plus(w);
+                v = t.parent;
+            }
+        }
+        self.k_chain_sources(m, &mut touched, &mut labels);
+
+        // The search proper, on the core.
+        let mut core_labels = KLabels::new(self.original.len(), k);
+        for (c, &v) in self.original.iter().enumerate() {
+            core_labels.at_mut(c).copy_from_slice(labels.at(v as usize));
+        }
+        let shift = window_shift(graph, metric);
+        let mut heap = RadixHeap::default();
+        kbest::queue_all(&core_labels, shift, &mut heap);
+        let weights = match metric {
+            Metric::Length => self.reverse.lengths_dm(),
+            Metric::Time => self.reverse.times_ds(),
+        };
+        kbest::settle_windows(&self.reverse, weights, shift, &mut core_labels, &mut heap);
+        for (c, &v) in self.original.iter().enumerate() {
+            labels.at_mut(v as usize).copy_from_slice(core_labels.at(c));
+        }
+        drop(core_labels);
+
+        // Chains, one pass each way; then trees, parents before children.
+        for chain in &self.chains {
+            let nodes = self.nodes_of(chain);
+            let mut best = labels.copy(chain.ends[0] as usize);
+            for x in nodes {
+                kbest::extend(&mut best[..k], weight(m, x.to_prev));
+                let slot = labels.at_mut(x.node as usize);
+                kbest::merge(&mut best[..k], slot);
+                slot.copy_from_slice(&best[..k]);
+            }
+            let mut best = labels.copy(chain.ends[1] as usize);
+            let mut to_next = chain.to_end;
+            for x in nodes.iter().rev() {
+                kbest::extend(&mut best[..k], weight(m, to_next));
+                let slot = labels.at_mut(x.node as usize);
+                kbest::merge(&mut best[..k], slot);
+                slot.copy_from_slice(&best[..k]);
+                to_next = x.from_prev;
+            }
+        }
+        for t in self.tree.iter().rev() {
+            let mut best = labels.copy(t.parent as usize);
+            kbest::extend(&mut best[..k], weight(m, t.to_parent));
+            kbest::merge(labels.at_mut(t.node as usize), &best[..k]);
+        }
+        labels
+    }
+
+    /// Carries the labels of sources inside the chains at `touched` (positions in
+    /// `chain_nodes`) to the chains' ends, as for one label.
+    fn k_chain_sources(&self, m: usize, touched: &mut Vec<u32>, labels: &mut KLabels) {
+        let k = labels.k();
+        touched.sort_unstable();
+        touched.dedup();
+        let mut last = None;
+        for &position in touched.iter() {
+            let c = self.chains.partition_point(|c| c.first <= position) - 1;
+            if last == Some(c) {
+                continue;
+            }
+            last = Some(c);
+            let chain = &self.chains[c];
+            let nodes = self.nodes_of(chain);
+            let mut best = [Label::NONE; MAX_K];
+            for (i, x) in nodes.iter().enumerate().rev() {
+                let to_next = nodes.get(i + 1).and_then(|next| next.from_prev);
+                kbest::extend(&mut best[..k], weight(m, to_next));
+                kbest::merge(&mut best[..k], labels.at(x.node as usize));
+            }
+            kbest::extend(&mut best[..k], weight(m, nodes[0].from_prev));
+            kbest::merge(labels.at_mut(chain.ends[0] as usize), &best[..k]);
+            let mut best = [Label::NONE; MAX_K];
+            for x in nodes {
+                kbest::extend(&mut best[..k], weight(m, x.to_prev));
+                kbest::merge(&mut best[..k], labels.at(x.node as usize));
+            }
+            kbest::extend(&mut best[..k], weight(m, chain.from_end));
+            kbest::merge(labels.at_mut(chain.ends[1] as usize), &best[..k]);
         }
     }
 

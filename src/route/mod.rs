@@ -6,14 +6,20 @@
 //! label a node ends with is exactly `min over sources j of (cost(node → j), j)`: the result
 //! does not depend on heap order or thread count.
 //!
+//! [`k_nearest`] keeps the `k` best labels with distinct sources per node instead of one
+//! ([`two_nearest`] the best two), with the same order and ties.
+//!
 //! The kernel allocates nothing per call once its [`Workspace`] has grown to the graph's size;
 //! use one workspace per thread.
 
 mod core_graph;
+mod kbest;
 mod label;
 mod two;
 
 pub use core_graph::Core;
+pub(crate) use kbest::offer;
+pub use kbest::{k_nearest, KLabels, MAX_K};
 pub use label::Label;
 pub use two::{two_nearest, TwoLabels};
 
@@ -99,6 +105,11 @@ impl RadixHeap {
         for b in &mut self.buckets {
             b.clear();
         }
+    }
+
+    /// The key of the entries [`RadixHeap::pop_window`] took out last.
+    fn last_key(&self) -> u32 {
+        self.last
     }
 
     fn bucket(&self, key: u32) -> usize {

@@ -34,6 +34,8 @@ pub enum Setting {
     Groups,
     /// `[settlements] group_far_km`: the distance of the groups' Pipos indicator.
     GroupFarKm,
+    /// `[nearest] k`: the `N` of the mean time to the `N` nearest points.
+    KNearest,
 }
 
 impl Setting {
@@ -49,6 +51,7 @@ impl Setting {
             Setting::Speed(_) | Setting::MaxspeedFactor => "speeds",
             Setting::ServiceTags(_) => "services",
             Setting::Places | Setting::Groups | Setting::GroupFarKm => "settlements",
+            Setting::KNearest => "nearest",
         }
     }
 
@@ -67,6 +70,7 @@ impl Setting {
             Setting::Places => "places",
             Setting::Groups => "groups",
             Setting::GroupFarKm => "group_far_km",
+            Setting::KNearest => "k",
         }
     }
 }
@@ -94,6 +98,13 @@ pub enum ValueError {
         /// Why it is refused.
         why: &'static str,
     },
+    /// A number of nearest points that is no whole number from 1 to
+    /// [`crate::analysis::knearest::MAX_K_NEAREST`].
+    #[error(
+        "must be a whole number of points from 1 to {}",
+        crate::analysis::knearest::MAX_K_NEAREST
+    )]
+    NotKNearest,
     /// A speed that is not above 0.
     #[error("must be a positive speed")]
     NotSpeed,

@@ -4,7 +4,7 @@
 //! and its line; unknown keys are errors too.
 
 use super::error::{ConfigError, ConfigProblem, Setting, SettingsError, ValueError};
-use super::Metres;
+use super::{Metres, NearestCount};
 use crate::analysis::{AnalysisOptions, Threshold, ThresholdSetting};
 use crate::input::toml::{line_in_section, parse_toml};
 use crate::read::profile::{Profile, ProfileError};
@@ -81,6 +81,12 @@ max_snap_m = 5000.0          # settlements farther than this from a road get sta
 max_service_snap_m = 1000.0  # service points farther than this from a road are dropped
 min_component_nodes = 50     # smaller road fragments take no snaps
 access_kmh = 20.0            # speed on the straight leg from a point to its road
+
+[nearest]
+# Beyond the nearest point: the columns K_min_meanN give the mean car minutes to the N nearest
+# points of each kind (Eurostat's GISCO service grids publish the mean over the 3 nearest),
+# beside the km and minutes to the second-nearest. A whole number from 1 to 10.
+k = 3
 "#;
 
 /// The contents of a configuration file.
@@ -105,6 +111,17 @@ pub struct Config {
     /// Settlement places.
     #[serde(default)]
     pub settlements: Settlements,
+    /// The nearest points counted beyond the first.
+    #[serde(default)]
+    pub nearest: Nearest,
+}
+
+/// `[nearest]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nearest {
+    /// See [`AnalysisOptions::k_nearest`].
+    pub k: Option<i64>,
 }
 
 /// `[speeds]`: km/h per `highway` class, and `maxspeed_factor`.
@@ -370,6 +387,10 @@ impl Config {
         if let Some(groups) = &self.settlements.groups {
             super::check_groups(groups).map_err(|e| refused(Setting::Groups, e))?;
         }
+        if let Some(k) = self.nearest.k {
+            let n = NearestCount::new(k).map_err(|e| refused(Setting::KNearest, e))?;
+            options.k_nearest = n.get();
+        }
         Ok(())
     }
 }
@@ -462,6 +483,18 @@ mod tests {
                 Setting::AccessKmh,
                 2,
                 "[snapping] access_kmh: must be a positive speed",
+            ),
+            (
+                "[nearest]\nk = 0\n",
+                Setting::KNearest,
+                2,
+                "[nearest] k: must be a whole number of points from 1 to 10",
+            ),
+            (
+                "[nearest]\n\nk = 11\n",
+                Setting::KNearest,
+                3,
+                "[nearest] k: must be a whole number of points from 1 to 10",
             ),
             (
                 "[speeds]\nresidential = \"fast\"\n",

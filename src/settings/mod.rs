@@ -75,6 +75,30 @@ impl Km {
     }
 }
 
+/// The `N` of the mean time to the `N` nearest points: a whole number from 1 to
+/// [`crate::analysis::knearest::MAX_K_NEAREST`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NearestCount(usize);
+
+impl NearestCount {
+    /// `n`, if it is from 1 to [`crate::analysis::knearest::MAX_K_NEAREST`].
+    ///
+    /// # Errors
+    /// [`ValueError::NotKNearest`] otherwise.
+    pub fn new(n: i64) -> Result<NearestCount, ValueError> {
+        usize::try_from(n)
+            .ok()
+            .filter(|n| (1..=crate::analysis::knearest::MAX_K_NEAREST).contains(n))
+            .map(NearestCount)
+            .ok_or(ValueError::NotKNearest)
+    }
+
+    /// The count.
+    pub fn get(self) -> usize {
+        self.0
+    }
+}
+
 impl FromStr for Km {
     type Err = ValueError;
     fn from_str(s: &str) -> Result<Km, ValueError> {
@@ -137,6 +161,14 @@ pub fn check_groups(names: &[String]) -> Result<(), ValueError> {
     Ok(())
 }
 
+impl FromStr for NearestCount {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<NearestCount, ValueError> {
+        let n: i64 = s.trim().parse().map_err(|_| ValueError::NotKNearest)?;
+        NearestCount::new(n)
+    }
+}
+
 /// What the command line says about settings, each value typed; `None` and empty lists leave
 /// the settings file's value (or the default).
 #[derive(Clone)]
@@ -168,6 +200,8 @@ pub struct Flags {
     pub groups: Vec<String>,
     /// See [`AnalysisOptions::group_far_km`].
     pub group_far_km: Option<Km>,
+    /// See [`AnalysisOptions::k_nearest`].
+    pub k_nearest: Option<NearestCount>,
 }
 
 impl Default for Flags {
@@ -187,6 +221,7 @@ impl Default for Flags {
             region_field: None,
             groups: Vec::new(),
             group_far_km: None,
+            k_nearest: None,
         }
     }
 }
@@ -251,6 +286,9 @@ fn apply_flags(config: &Config, flags: Flags) -> Result<Settings, (PathBuf, Conf
     }
     if let Some(n) = flags.min_component_nodes {
         options.snap.min_component_nodes = n;
+    }
+    if let Some(n) = flags.k_nearest {
+        options.k_nearest = n.get();
     }
     if let Some(km) = flags.group_far_km {
         options.group_far_km = km.get();

@@ -250,7 +250,8 @@ pub(super) fn deg(x: f64) -> Value {
 
 /// The settlements as columns: where, name, population, status, region, and per kind the km,
 /// minutes and gap flag (and km without mobile, or without seasonal, points for a kind that
-/// has them); with population groups, each group's population.
+/// has them), the figures beyond the nearest (`nearest`), and with population groups each
+/// group's population.
 fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroups<'_>>) -> Value {
     let s = &region.settlements;
     let r = &analysis.settlements;
@@ -283,6 +284,28 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
         }
     }
     let [fixed_by, yearround_by] = without_by;
+    // Beyond the nearest: per kind K the km and minutes to the second-nearest and the mean
+    // minutes to the N nearest (`null` in a scenario report, which has none).
+    let beyond = analysis.k_nearest.as_ref().map(|b| {
+        let mut km_2nd = Map::new();
+        let mut min_2nd = Map::new();
+        let mut min_mean = Map::new();
+        for (k, kind) in ServiceKind::ALL.iter().enumerate() {
+            let of = |i: usize| b.of(k, i);
+            let name = kind.name().to_owned();
+            km_2nd.insert(
+                name.clone(),
+                (0..r.len()).map(|i| km(of(i).length_2nd_dm)).collect(),
+            );
+            min_2nd.insert(
+                name.clone(),
+                (0..r.len()).map(|i| min(of(i).time_2nd_ds)).collect(),
+            );
+            let mean = (0..r.len()).map(|i| of(i).time_mean_ds.map(|ds| round2(ds / 600.0)));
+            min_mean.insert(name, json!(mean.collect::<Vec<_>>()));
+        }
+        json!({"n": b.n, "km_2nd": km_2nd, "min_2nd": min_2nd, "min_mean": min_mean})
+    });
     let mut data = json!({
         "count": s.len(),
         "lon": s.iter().map(|x| deg(x.coord.lon())).collect::<Vec<_>>(),
@@ -296,6 +319,7 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
         "gap": gap_by,
         "km_without_mobile": fixed_by,
         "km_without_seasonal": yearround_by,
+        "nearest": beyond,
     });
     // Only with population groups, so that a report without them keeps its data as it was.
     if !region.groups.is_empty() {
