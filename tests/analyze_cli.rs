@@ -231,7 +231,9 @@ fn settlement_keys() -> Vec<String> {
 }
 
 /// The property names of services.geojson, in order.
-const SERVICE_KEYS: [&str; 6] = ["id", "name", "kinds", "form", "mobile", "snap_m"];
+const SERVICE_KEYS: [&str; 7] = [
+    "id", "name", "kinds", "form", "mobile", "seasonal", "snap_m",
+];
 
 /// The property names of services.geojson, in order: the point's own, then per kind the next
 /// point of the kind.

@@ -406,7 +406,13 @@ fn summary_json_keys_are_documented() {
     let services = write(
         dir.path(),
         "van.csv",
-        "id,name,kinds,lon,lat,mobile\nvan1,Shop van,grocery,15.03,62.0086,yes\n",
+        "id,name,kinds,lon,lat,mobile,seasonal\nvan1,Shop van,grocery,15.03,62.0086,yes,no\n\
+         kiosk1,Summer kiosk,fuel,15.031,62.0087,no,yes\n",
+    );
+    let grouped = write(
+        dir.path(),
+        "grouped.csv",
+        "id,name,population,pop_70plus,lon,lat\na,A,120,30,15.03,62.0086\nb,B,80,,15.031,62.0087\n",
     );
     let mut paths = BTreeSet::new();
     for extra in [vec![], vec!["regions", "services"]] {
@@ -419,6 +425,8 @@ fn summary_json_keys_are_documented() {
         if !extra.is_empty() {
             cmd.arg("--regions").arg(&regions);
             cmd.arg("--services").arg(&services);
+            cmd.arg("--settlements").arg(&grouped);
+            cmd.args(["--group", "pop_70plus"]);
         }
         let out = cmd.output().unwrap();
         assert!(
@@ -435,6 +443,8 @@ fn summary_json_keys_are_documented() {
             Some(rest) => format!("kinds.K.{rest}"),
             None => p,
         })
+        // A population group's keys are documented once, as `G`.
+        .map(|p| p.replace(".groups.pop_70plus", ".groups.G"))
         .collect();
     let documented = documented_summary_keys();
     let undocumented: Vec<&String> = paths.difference(&documented).collect();

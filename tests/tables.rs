@@ -518,7 +518,8 @@ fn key_paths(v: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
     match v {
         serde_json::Value::Object(map) => {
             for (k, child) in map {
-                let k = if (prefix.ends_with("kinds") || prefix == "services")
+                let per_kind = ["services", "seasonal", "opening_hours_unparsed"];
+                let k = if (prefix.ends_with("kinds") || per_kind.contains(&prefix))
                     && KINDS.contains(&k.as_str())
                 {
                     "K".to_owned()
@@ -577,7 +578,17 @@ fn van(dir: &Path) -> PathBuf {
     write(
         dir,
         "van.csv",
-        "id,name,kinds,lon,lat,mobile\nvan1,Shop van,grocery,11.59405,49.99151,yes\n",
+        "id,name,kinds,lon,lat,mobile,seasonal\nvan1,Shop van,grocery,11.59405,49.99151,yes,no\n\
+         kiosk1,Summer kiosk,fuel,11.6012,49.9876,no,yes\n",
+    )
+}
+
+/// Two settlements with a population group column, for `--group pop_70plus`.
+fn grouped_settlements(dir: &Path) -> PathBuf {
+    write(
+        dir,
+        "grouped.csv",
+        "id,name,population,pop_70plus,lon,lat\na,A,120,30,11.59,49.99\nb,B,80,,11.62,49.98\n",
     )
 }
 
@@ -586,6 +597,13 @@ fn every_json_key_is_documented() {
     let dir = tempdir();
     let regions = grid_regions(dir.path());
     let van = van(dir.path());
+    let grouped = grouped_settlements(dir.path());
+    let summer = write(
+        dir.path(),
+        "summer.toml",
+        "[[scenario]]\nname = \"Summer kiosk\"\n[[scenario.add]]\nname = \"Kiosk\"\n\
+         lon = 11.6012\nlat = 49.9876\nkinds = [\"fuel\"]\nseasonal = true\n",
+    );
     let plan = data("data/scenarios/bayreuth-plan.toml");
     let pbf = bayreuth();
     let docs = documented();
@@ -605,12 +623,26 @@ fn every_json_key_is_documented() {
                     regions.as_os_str(),
                     "--services".as_ref(),
                     van.as_os_str(),
+                    "--settlements".as_ref(),
+                    grouped.as_os_str(),
+                    "--group".as_ref(),
+                    "pop_70plus".as_ref(),
                 ],
             ],
         ),
         (
             "scenario",
-            vec![vec!["--scenarios".as_ref(), plan.as_os_str()]],
+            vec![
+                vec!["--scenarios".as_ref(), plan.as_os_str()],
+                vec![
+                    "--scenarios".as_ref(),
+                    summer.as_os_str(),
+                    "--settlements".as_ref(),
+                    grouped.as_os_str(),
+                    "--group".as_ref(),
+                    "pop_70plus".as_ref(),
+                ],
+            ],
         ),
         (
             "vulnerable",
@@ -643,9 +675,10 @@ fn every_json_key_is_documented() {
             assert_eq!(keys, ["schema", "version"], "{command}: first keys");
             key_paths(&doc, "", &mut printed);
         }
-        // Per-kind figures are documented once, under `kinds.K`.
+        // Per-kind figures are documented once, under `kinds.K`, a population group's as `G`.
         let printed: BTreeSet<String> = printed
             .into_iter()
+            .map(|p| p.replace(".groups.pop_70plus", ".groups.G"))
             .map(|p| {
                 for outer in [
                     "regions[].kinds.K",

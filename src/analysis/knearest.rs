@@ -23,6 +23,7 @@
 //! `k` other points would be nearer to the settlement too).
 
 use super::fields::{same_edge, Anchor, Field, Points, Snapped};
+use super::next::{self, NextPoint};
 use super::{quantiles, Quantiles, Status};
 use crate::base::feature::ServiceKind;
 use crate::base::progress::Phase;
@@ -131,6 +132,20 @@ fn field_k(
     field: Field,
     k: usize,
 ) -> Vec<Label> {
+    field_k_with_next(core, points, settlements, field, k, false).0
+}
+
+/// [`field_k`], and with `next` (and `k` at least 2) the next point of the kind from every
+/// snapped point of it ([`super::next`]), read off the same labels: the best two labels with
+/// distinct sources at the point's own location hold the nearest other point.
+fn field_k_with_next(
+    core: &Core<'_>,
+    points: Points<'_>,
+    settlements: &[Option<Anchor>],
+    field: Field,
+    k: usize,
+    next: bool,
+) -> (Vec<Label>, Vec<NextPoint>) {
     let graph = core.graph();
     let seeds = points.seeds(graph, field);
     let labels = core.k_nearest(field.metric, &seeds, k);
@@ -150,7 +165,23 @@ fn field_k(
             );
         }
     }
-    out
+    let next = if next && k >= 2 {
+        next::snapped(points, field.kind)
+            .par_iter()
+            .map(|&j| {
+                let next = points.anchors[j as usize].and_then(|a| {
+                    let mut two = [Label::NONE; 2];
+                    let (m, e) = (field.metric, &by_edge);
+                    settle_k(graph, &labels, &a, m, e, points.anchors, &mut two);
+                    two.iter().filter_map(|l| l.get()).find(|&(_, s)| s != j)
+                });
+                NextPoint { service: j, next }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (out, next)
 }
 
 /// The `k` nearest points of `kind` by `metric` for every settlement of `region`, snapped as
@@ -181,7 +212,9 @@ pub fn nearest_points(
 
 /// The figures beyond the nearest for every settlement and kind, with `n` for the mean (clamped
 /// to `1..=`[`MAX_K_NEAREST`]), and their quantiles over the settlements with `status` other
-/// than outside. Each search done counts one on `progress`.
+/// than outside; besides, per field in [`Field::ALL`] order, the next point of the kind from
+/// every snapped point of it, from the same searches. Each search done counts one on
+/// `progress`.
 pub(crate) fn k_nearest(
     core: &Core<'_>,
     points: Points<'_>,
@@ -189,20 +222,20 @@ pub(crate) fn k_nearest(
     status: &[Status],
     n: usize,
     progress: &Phase,
-) -> KNearest {
+) -> (KNearest, Vec<Vec<NextPoint>>) {
     let n = n.clamp(1, MAX_K_NEAREST);
-    let per_field: Vec<Vec<Label>> = Field::ALL
+    let (per_field, next): (Vec<Vec<Label>>, Vec<Vec<NextPoint>>) = Field::ALL
         .par_iter()
         .map(|&field| {
             let k = match field.metric {
                 Metric::Length => 2,
                 Metric::Time => n.max(2),
             };
-            let labels = field_k(core, points, settlements, field, k);
+            let found = field_k_with_next(core, points, settlements, field, k, true);
             progress.advance(1);
-            labels
+            found
         })
-        .collect();
+        .unzip();
     let time_k = n.max(2);
     let per_kind: Vec<Vec<KNearestResult>> = ServiceKind::ALL
         .iter()
@@ -241,9 +274,10 @@ pub(crate) fn k_nearest(
             }
         })
         .collect();
-    KNearest {
+    let figures = KNearest {
         n,
         settlements: per_kind,
         kinds,
-    }
+    };
+    (figures, next)
 }

@@ -734,12 +734,6 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let routing = progress::phase("routing", searches, progress::Unit::Items);
     let results = settlement_fields(&core, points, &settlement_anchors, &Field::ALL, &routing);
     timings.push(("route", clock.elapsed()));
-    let clock = Instant::now();
-    let nexting = progress::phase("next points", searches, progress::Unit::Items);
-    let outside = &coverage.services_outside;
-    let next_points = next::all_fields(graph, &core, points, outside, &Field::ALL, &nexting);
-    nexting.finish();
-    timings.push(("next_points", clock.elapsed()));
     let inputs = Inputs {
         core: &core,
         services: &region.services,
@@ -753,18 +747,25 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         service_outside: coverage.services_outside.clone(),
     };
     let mut analysis = assemble(inputs, &results);
-    analysis.next = next_points;
     timings.append(&mut analysis.timings);
     let clock = Instant::now();
     let status: Vec<Status> = analysis.settlements.iter().map(|s| s.status).collect();
-    analysis.k_nearest = Some(knearest::k_nearest(
+    let (beyond, next_points) = knearest::k_nearest(
         &core,
         points,
         &settlement_anchors,
         &status,
         options.k_nearest,
         &routing,
-    ));
+    );
+    analysis.k_nearest = Some(beyond);
+    // The next point of each kind from every point, read off the same searches.
+    let outside = &coverage.services_outside;
+    analysis.next = Field::ALL
+        .iter()
+        .zip(next_points)
+        .map(|(&field, found)| next::of_field(points, outside, field, found))
+        .collect();
     routing.finish();
     timings.push(("k_nearest", clock.elapsed()));
     analysis.timings = timings;

@@ -26,7 +26,7 @@
 use super::fields::{same_edge, Anchor, Field, Points, Snapped};
 use super::{AnalysisOptions, Coverage};
 use crate::base::feature::ServiceKind;
-use crate::base::progress::{self, Phase};
+use crate::base::progress;
 use crate::network::graph::{Graph, NodeIdx};
 use crate::network::region::Region;
 use crate::route::{self, Core, Metric};
@@ -108,27 +108,6 @@ pub fn next_points_with(
     .with_timing(clock.elapsed())
 }
 
-/// The next point of every snapped point for each of `fields`, searched on `core` in turn
-/// (each search is parallel inside), advancing `phase` once per field.
-pub(crate) fn all_fields(
-    graph: &Graph,
-    core: &Core<'_>,
-    points: Points<'_>,
-    services_outside: &[bool],
-    fields: &[Field],
-    phase: &Phase,
-) -> Vec<NextPoints> {
-    fields
-        .iter()
-        .map(|&field| {
-            let clock = Instant::now();
-            let next = search(graph, core, points, field);
-            phase.advance(1);
-            of_field(points, services_outside, field, next).with_timing(clock.elapsed())
-        })
-        .collect()
-}
-
 impl NextPoints {
     fn with_timing(mut self, time: Duration) -> Self {
         self.timings.push(("route", time));
@@ -138,7 +117,7 @@ impl NextPoints {
 
 /// The [`NextPoints`] of `field` from the search's list, with the points of the kind that did
 /// not snap counted.
-fn of_field(
+pub(crate) fn of_field(
     points: Points<'_>,
     services_outside: &[bool],
     field: Field,
