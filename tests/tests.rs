@@ -30,6 +30,7 @@ mod knearest;
 mod layers;
 mod next_points;
 mod outputs;
+mod planner_files_e2e;
 mod profile_config;
 mod real_extracts;
 mod regions;
