@@ -282,56 +282,7 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
     let mut sections = Sections::open(bytes, fingerprint)?;
     let read_stats = read_stats(&mut sections)?;
 
-    let coords = sections.coords(*b"NCRD")?;
-    let osm_ids = sections.array(*b"NOSM")?;
-    let component = sections.array(*b"NCMP")?;
-    let component_sizes = sections.array(*b"CSIZ")?;
-    let [mean_length, mean_time] = <[u32; 2]>::try_from(sections.array::<u32>(*b"MEAN")?)
-        .map_err(|_| corrupt("MEAN has the wrong length"))?;
-    let from: Vec<u32> = sections.array(*b"EFRM")?;
-    let to: Vec<u32> = sections.array(*b"ETO_")?;
-    let length_dm: Vec<u32> = sections.array(*b"ELEN")?;
-    let time_ds: Vec<u32> = sections.array(*b"ETIM")?;
-    let way_id: Vec<i64> = sections.array(*b"EWAY")?;
-    let class: Vec<u8> = sections.array(*b"ECLS")?;
-    let oneway: Vec<u8> = sections.array(*b"EONE")?;
-    let n_edges = from.len();
-    if [to.len(), length_dm.len(), time_ds.len(), way_id.len()] != [n_edges; 4]
-        || [class.len(), oneway.len()] != [n_edges; 2]
-    {
-        return Err(corrupt("edge arrays differ in length"));
-    }
-    if oneway.iter().any(|&o| o > 1) {
-        return Err(corrupt("oneway flag other than 0 or 1"));
-    }
-    let edges: Vec<Edge> = (0..n_edges)
-        .map(|i| Edge {
-            from: NodeIdx(from[i]),
-            to: NodeIdx(to[i]),
-            length_dm: length_dm[i],
-            time_ds: time_ds[i],
-            oneway: oneway[i] == 1,
-            class: class[i],
-            way_id: way_id[i],
-        })
-        .collect();
-    let geometry = sections.coords(*b"GCRD")?;
-    let geometry_first = sections.array(*b"GFST")?;
-    let forward = sections.csr()?;
-    let reverse = sections.csr()?;
-    let graph = Graph {
-        coords,
-        osm_ids,
-        edges,
-        geometry,
-        geometry_first,
-        forward,
-        reverse,
-        component,
-        component_sizes,
-        mean_arc: (mean_length, mean_time),
-    };
-    graph.check().map_err(corrupt)?;
+    let graph = read_graph(&mut sections)?;
 
     let mut c = sections.records(*b"SERV")?;
     let mut services = Vec::new();
@@ -399,6 +350,61 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
         timings: Vec::new(),
         warnings: Vec::new(),
     })
+}
+
+/// The graph's sections, checked.
+fn read_graph(sections: &mut Sections<'_>) -> Result<Graph, CacheProblem> {
+    let coords = sections.coords(*b"NCRD")?;
+    let osm_ids = sections.array(*b"NOSM")?;
+    let component = sections.array(*b"NCMP")?;
+    let component_sizes = sections.array(*b"CSIZ")?;
+    let [mean_length, mean_time] = <[u32; 2]>::try_from(sections.array::<u32>(*b"MEAN")?)
+        .map_err(|_| corrupt("MEAN has the wrong length"))?;
+    let from: Vec<u32> = sections.array(*b"EFRM")?;
+    let to: Vec<u32> = sections.array(*b"ETO_")?;
+    let length_dm: Vec<u32> = sections.array(*b"ELEN")?;
+    let time_ds: Vec<u32> = sections.array(*b"ETIM")?;
+    let way_id: Vec<i64> = sections.array(*b"EWAY")?;
+    let class: Vec<u8> = sections.array(*b"ECLS")?;
+    let oneway: Vec<u8> = sections.array(*b"EONE")?;
+    let n_edges = from.len();
+    if [to.len(), length_dm.len(), time_ds.len(), way_id.len()] != [n_edges; 4]
+        || [class.len(), oneway.len()] != [n_edges; 2]
+    {
+        return Err(corrupt("edge arrays differ in length"));
+    }
+    if oneway.iter().any(|&o| o > 1) {
+        return Err(corrupt("oneway flag other than 0 or 1"));
+    }
+    let edges: Vec<Edge> = (0..n_edges)
+        .map(|i| Edge {
+            from: NodeIdx(from[i]),
+            to: NodeIdx(to[i]),
+            length_dm: length_dm[i],
+            time_ds: time_ds[i],
+            oneway: oneway[i] == 1,
+            class: class[i],
+            way_id: way_id[i],
+        })
+        .collect();
+    let geometry = sections.coords(*b"GCRD")?;
+    let geometry_first = sections.array(*b"GFST")?;
+    let forward = sections.csr()?;
+    let reverse = sections.csr()?;
+    let graph = Graph {
+        coords,
+        osm_ids,
+        edges,
+        geometry,
+        geometry_first,
+        forward,
+        reverse,
+        component,
+        component_sizes,
+        mean_arc: (mean_length, mean_time),
+    };
+    graph.check().map_err(corrupt)?;
+    Ok(graph)
 }
 
 /// The `STAT` section: the reader's counts (without its timings).
