@@ -335,26 +335,7 @@ impl<'g> Core<'g> {
         let mut labels = vec![[Label::NONE; 2]; graph.node_count()];
         // Seeds; a seed in a tree is carried up towards the core as far as it makes the best
         // two.
-        let mut touched = Vec::new();
-        for s in seeds {
-            let mut label = Label::new(s.cost, s.source);
-            let mut v = s.node.0;
-            while two::insert(&mut labels[v as usize], label) {
-                let place = self.place[v as usize];
-                if place & TAGS == CHAIN {
-                    touched.push(place & !TAGS);
-                }
-                if place & TAGS != TREE {
-                    break;
-                }
-                let t = self.tree[(place & !TAGS) as usize];
-                let Some(w) = weight(m, t.from_parent) else {
-                    break;
-                };
-                label = label.plus(w);
-                v = t.parent;
-            }
-        }
+        let mut touched = self.carry_seeds(m, seeds, |v, label| two::insert(&mut labels[v], label));
         self.two_chain_sources(m, &mut touched, &mut labels);
 
         // The search proper, on the core.
@@ -439,25 +420,20 @@ impl<'g> Core<'g> {
         }
     }
 
-    /// The same lists as [`super::k_nearest`] on the whole graph: per graph node, its `k` best
-    /// labels with distinct sources. Trees and chains are set aside and filled in as for
-    /// [`Core::two_nearest`]: the `k` best labels of a node by all its ways out are the `k`
-    /// best of the `k` best by each way.
-    pub fn k_nearest(&self, metric: Metric, seeds: &[Seed], k: usize) -> KLabels {
-        let graph = self.graph;
-        if self.place.is_empty() {
-            return kbest::k_nearest(graph, metric, seeds, k);
-        }
-        let m = metric.index();
-        let mut labels = KLabels::new(graph.node_count(), k);
-        let k = labels.k();
-        // Seeds; a seed in a tree is carried up towards the core as far as it makes the best
-        // k.
+    /// Offers every seed to its node's labels by `offer` (true when the label was kept) and,
+    /// for a node in a tree, carries a kept label up towards the core; the chains reached, to
+    /// fill in from their ends.
+    fn carry_seeds(
+        &self,
+        m: usize,
+        seeds: &[Seed],
+        mut offer: impl FnMut(usize, Label) -> bool,
+    ) -> Vec<u32> {
         let mut touched = Vec::new();
         for s in seeds {
             let mut label = Label::new(s.cost, s.source);
             let mut v = s.node.0;
-            while kbest::offer(labels.at_mut(v as usize), label) {
+            while offer(v as usize, label) {
                 let place = self.place[v as usize];
                 if place & TAGS == CHAIN {
                     touched.push(place & !TAGS);
@@ -473,6 +449,25 @@ impl<'g> Core<'g> {
                 v = t.parent;
             }
         }
+        touched
+    }
+
+    /// The same lists as [`super::k_nearest`] on the whole graph: per graph node, its `k` best
+    /// labels with distinct sources. Trees and chains are set aside and filled in as for
+    /// [`Core::two_nearest`]: the `k` best labels of a node by all its ways out are the `k`
+    /// best of the `k` best by each way.
+    pub fn k_nearest(&self, metric: Metric, seeds: &[Seed], k: usize) -> KLabels {
+        let graph = self.graph;
+        if self.place.is_empty() {
+            return kbest::k_nearest(graph, metric, seeds, k);
+        }
+        let m = metric.index();
+        let mut labels = KLabels::new(graph.node_count(), k);
+        let k = labels.k();
+        // Seeds; a seed in a tree is carried up towards the core as far as it makes the best
+        // k.
+        let mut touched =
+            self.carry_seeds(m, seeds, |v, label| kbest::offer(labels.at_mut(v), label));
         self.k_chain_sources(m, &mut touched, &mut labels);
 
         // The search proper, on the core.
