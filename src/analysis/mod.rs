@@ -35,11 +35,15 @@
 //!   point of each kind as the crow flies ([`crate::network::straight_line`]), over the same points as
 //!   the road fields (those that snapped); computed for every settlement, also those without a
 //!   road.
+//! - **Capacity-aware access** ([`SettlementResult::e2sfca`]): the enhanced two-step floating
+//!   catchment area of Luo and Qi (2009) per kind, by car time over the points' capacities
+//!   ([`e2sfca`]), with the steps of [`AnalysisOptions::e2sfca`].
 //!
 //! Partial edges are integers like whole ones: the part of an edge before a projection is its
 //! length (and time) times the fraction of the way along, rounded; the part after is the rest,
 //! so the two always add up to the edge exactly.
 
+pub mod e2sfca;
 pub mod fields;
 
 pub use fields::Field;
@@ -218,6 +222,8 @@ pub struct AnalysisOptions {
     pub snap: SnapOptions,
     /// Threshold per kind, in [`ServiceKind::ALL`] order.
     pub thresholds: [Threshold; 5],
+    /// The step weights of capacity-aware access (E2SFCA).
+    pub e2sfca: e2sfca::Steps,
 }
 
 impl Default for AnalysisOptions {
@@ -228,6 +234,7 @@ impl Default for AnalysisOptions {
             access_kmh: 20.0,
             snap: SnapOptions::default(),
             thresholds: ServiceKind::ALL.map(Threshold::default_for),
+            e2sfca: e2sfca::Steps::default(),
         }
     }
 }
@@ -429,6 +436,10 @@ pub struct SettlementResult {
     /// Per kind, the nearest snapped point in a straight line (`None` when the kind has no
     /// snapped point).
     pub line: [Option<StraightLine>; 5],
+    /// Per kind, in [`ServiceKind::ALL`] order: capacity-aware access (E2SFCA, see
+    /// [`e2sfca`]) in capacity per person, unrounded; `None` without a road or outside the
+    /// extract, 0 when no point of the kind lies within the catchment.
+    pub e2sfca: Vec<Option<f64>>,
 }
 
 impl SettlementResult {
@@ -512,6 +523,23 @@ pub struct KindSummary {
     pub line_km: Quantiles,
     /// The gap figures without mobile points, for a kind that has mobile points.
     pub without_mobile: Option<GapFigures>,
+    /// Capacity-aware access (E2SFCA) over the settlements with a value.
+    pub e2sfca: E2sfcaSummary,
+}
+
+/// Summary of the E2SFCA values of one kind (capacity per person), over the settlements
+/// analysed that have a road.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct E2sfcaSummary {
+    /// Quantiles (nearest rank) of the values, unrounded.
+    pub quantiles: Quantiles,
+    /// Mean of the values weighted by known population (`None` without known population):
+    /// the capacity per person an average inhabitant has.
+    pub mean_population: Option<f64>,
+    /// Settlements with a value of 0: no point of the kind within the catchment.
+    pub zero_settlements: usize,
+    /// Known population of those settlements.
+    pub zero_population: u64,
 }
 
 /// Everything an analysis produced.
@@ -687,7 +715,11 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
     timings.push(("straight_line", clock.elapsed()));
     clock = Instant::now();
 
-    let settlements = settlement_results(&inputs, &sets, lines);
+    let e2sfca = e2sfca_values(&inputs);
+    timings.push(("e2sfca", clock.elapsed()));
+    clock = Instant::now();
+
+    let settlements = settlement_results(&inputs, &sets, lines, e2sfca);
     let everyone: Vec<usize> = (0..settlements.len()).collect();
     let kinds = summarize_kinds(
         inputs.services,
@@ -764,6 +796,7 @@ fn settlement_results(
     inputs: &Inputs<'_>,
     sets: &[FieldValues<'_>; 2],
     lines: Vec<[Option<StraightLine>; 5]>,
+    e2sfca: Vec<Vec<Option<f64>>>,
 ) -> Vec<SettlementResult> {
     let graph = inputs.core.graph();
     let thresholds = &inputs.options.thresholds;
@@ -815,9 +848,90 @@ fn settlement_results(
                 kinds: std::array::from_fn(|k| of(0, k).unwrap_or_default()),
                 without_mobile: std::array::from_fn(|k| of(1, k)),
                 line,
+                e2sfca: e2sfca.iter().map(|values| values[i]).collect(),
             }
         })
         .collect()
+}
+
+/// Per kind (in [`ServiceKind::ALL`] order), every settlement's E2SFCA value (see [`e2sfca`]).
+fn e2sfca_values(inputs: &Inputs<'_>) -> Vec<Vec<Option<f64>>> {
+    let graph = inputs.core.graph();
+    let points = Points {
+        services: inputs.services,
+        anchors: inputs.service_anchors,
+    };
+    let steps = &inputs.options.e2sfca;
+    let limit = steps.limit_ds();
+    // One search per point, for all of its kinds.
+    let all = e2sfca::catchments(
+        graph,
+        points,
+        |kinds| !kinds.is_empty(),
+        inputs.settlement_anchors,
+        limit,
+    );
+    ServiceKind::ALL
+        .iter()
+        .map(|&kind| {
+            let of_kind: Vec<&(u32, e2sfca::Catchment)> = all
+                .iter()
+                .filter(|(j, _)| inputs.services[*j as usize].kinds.contains(kind))
+                .collect();
+            e2sfca::values(
+                &of_kind,
+                steps,
+                inputs.settlements,
+                |i| inputs.settlement_anchors[i].is_some(),
+                |j| inputs.services[j].capacity.unwrap_or(1.0),
+            )
+        })
+        .collect()
+}
+
+/// The E2SFCA summary of kind index `k` over `members` (settlements analysed).
+fn e2sfca_summary(
+    settlements: &[Settlement],
+    results: &[SettlementResult],
+    members: &[usize],
+    k: usize,
+) -> E2sfcaSummary {
+    let valued: Vec<(usize, f64)> = members
+        .iter()
+        .filter_map(|&i| Some((i, results[i].e2sfca.get(k).copied().flatten()?)))
+        .collect();
+    let mut values: Vec<f64> = valued.iter().map(|&(_, v)| v).collect();
+    values.sort_by(f64::total_cmp);
+    let rank = |q: f64| {
+        let i = ((q * values.len() as f64).ceil() as usize).clamp(1, values.len()) - 1;
+        values[i]
+    };
+    let quantiles = if values.is_empty() {
+        Quantiles::default()
+    } else {
+        Quantiles {
+            p50: Some(rank(0.5)),
+            p90: Some(rank(0.9)),
+            max: values.last().copied(),
+        }
+    };
+    let (mut weighted, mut people) = (0.0, 0u64);
+    let (mut zero_settlements, mut zero_population) = (0, 0u64);
+    for &(i, v) in &valued {
+        let p = settlements[i].population.unwrap_or(0);
+        weighted += p as f64 * v;
+        people = people.saturating_add(p);
+        if v == 0.0 {
+            zero_settlements += 1;
+            zero_population = zero_population.saturating_add(p);
+        }
+    }
+    E2sfcaSummary {
+        quantiles,
+        mean_population: (people > 0).then(|| weighted / people as f64),
+        zero_settlements,
+        zero_population,
+    }
 }
 
 fn quantiles(mut values: Vec<f64>) -> Quantiles {
@@ -917,6 +1031,7 @@ fn summarize(
                 .collect(),
         ),
         without_mobile,
+        e2sfca: e2sfca_summary(settlements, results, members, k),
     }
 }
 

@@ -16,13 +16,18 @@
 //!   no), case-insensitive; a GeoJSON property may also be a JSON boolean. Anything else is an
 //!   error naming the file, line and value. OSM has no reliable tag for this, so OSM points
 //!   are never mobile.
+//! - **Capacity** (how much service a point offers, in the planner's unit: staff, counters,
+//!   opening hours): an optional `capacity` column or property, a positive finite number
+//!   (`.` or `,` as the decimal mark) or empty (= not given, counted as 1 in capacity-aware
+//!   access); a GeoJSON property may also be a JSON number. Anything else is an error naming
+//!   the file, line and value. OSM points never have one.
 //!
 //! Coordinates that are obviously in another system than the one assumed are an error that
 //! says what to set, never a guess.
 //!
 //! # Repeated ids and repeated points
 //! An id names one service point. Rows (or features) that share an id are **one point** if
-//! they agree on the place (coordinates), the name and `mobile`: they are merged into the
+//! they agree on the place (coordinates), the name, `mobile` and `capacity`: they are merged into the
 //! first, with the union of their kinds and their distinct service forms joined by `; `.
 //! (Pipos lists some places twice under one `Serviceplatsid`, once per owner or form, e.g.
 //! `TVV_0345` as `Apoteksombud` and as `Apotek`.) Rows that share an id but disagree on any
@@ -125,6 +130,37 @@ pub enum ServiceFieldError {
         /// The property as JSON.
         value: String,
     },
+    /// A `capacity` cell or property that is no positive finite number.
+    #[error("`capacity` is `{text}`: use a positive number (e.g. 1, 2.5) or leave it empty")]
+    Capacity {
+        /// The value as given.
+        text: String,
+    },
+}
+
+/// Parses a `capacity` value: a positive finite number, `.` or `,` as the decimal mark, or
+/// empty (= not given).
+pub fn parse_capacity(text: &str) -> std::result::Result<Option<f64>, ServiceFieldError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let bad = || ServiceFieldError::Capacity {
+        text: text.to_owned(),
+    };
+    // Only plain decimal numbers: `inf`, `nan` and hex are no capacities.
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | 'e' | 'E' | '+' | '-'))
+    {
+        return Err(bad());
+    }
+    let value: f64 = t.replacen(',', ".", 1).parse().map_err(|_| bad())?;
+    if value.is_finite() && value > 0.0 {
+        Ok(Some(value))
+    } else {
+        Err(bad())
+    }
 }
 
 /// Parses a `mobile` value: `yes`/`no`, `true`/`false`, `1`/`0` (case-insensitive) or empty
@@ -182,6 +218,12 @@ fn from_table(
             parse_mobile(&cell(row, c)).map_err(|e| Error::input(path, Some(line), e))
         })
     };
+    let capacity_col = table.column(&["capacity"]);
+    let capacity = |line: u64, row: &[String]| {
+        capacity_col.map_or(Ok(None), |c| {
+            parse_capacity(&cell(row, c)).map_err(|e| Error::input(path, Some(line), e))
+        })
+    };
     if pipos {
         let col = |c: &str| table.column(&[c]).ok_or_else(|| missing(c));
         let (typ, form, id, name, x, y) = (
@@ -224,7 +266,7 @@ fn from_table(
                     form: Some(cell(row, form)).filter(|f| !f.is_empty()),
                     mobile: mobile(*line, row)?,
                     seasonal: false,
-                    capacity: None,
+                    capacity: capacity(*line, row)?,
                 },
             });
         }
@@ -252,7 +294,7 @@ fn from_table(
                 form: form_col.map(|c| cell(row, c)).filter(|f| !f.is_empty()),
                 mobile: mobile(*line, row)?,
                 seasonal: false,
-                capacity: None,
+                capacity: capacity(*line, row)?,
             },
         });
     }
@@ -289,6 +331,15 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
                 }),
             }
             .map_err(|e| f.error(path, e))?;
+            let capacity = match prop("capacity") {
+                None | Some(serde_json::Value::Null) => Ok(None),
+                Some(serde_json::Value::Number(n)) => parse_capacity(&n.to_string()),
+                Some(serde_json::Value::String(s)) => parse_capacity(s),
+                Some(other) => Err(ServiceFieldError::Capacity {
+                    text: other.to_string(),
+                }),
+            }
+            .map_err(|e| f.error(path, e))?;
             Ok(Record {
                 place: f.record,
                 explicit_id,
@@ -300,7 +351,7 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
                     form: f.text("form"),
                     mobile,
                     seasonal: false,
-                    capacity: None,
+                    capacity,
                 },
             })
         })
@@ -379,6 +430,8 @@ fn finish(
             Some("another name".to_owned())
         } else if earlier.mobile != point.mobile {
             Some("another `mobile` value".to_owned())
+        } else if earlier.capacity != point.capacity {
+            Some("another `capacity` value".to_owned())
         } else {
             None
         };
@@ -468,6 +521,23 @@ mod tests {
             parse_kinds("bakery").is_err_and(|e| e.to_string().contains("unknown kind `bakery`"))
         );
         assert!(parse_kinds(" ").is_err());
+    }
+
+    #[test]
+    fn capacity_values() {
+        for (text, value) in [("1", 1.0), (" 2.5 ", 2.5), ("0,5", 0.5), ("3e2", 300.0)] {
+            assert_eq!(parse_capacity(text), Ok(Some(value)), "{text}");
+        }
+        assert_eq!(parse_capacity(""), Ok(None));
+        assert_eq!(parse_capacity("  "), Ok(None));
+        for bad in [
+            "0", "-1", "x", "inf", "NaN", "1e400", "1.5.2", "0x10", "two",
+        ] {
+            assert!(
+                parse_capacity(bad).is_err_and(|e| e.to_string().contains(&format!("`{bad}`"))),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub enum Setting {
     ServiceTags(ServiceKind),
     /// `[settlements] places`.
     Places,
+    /// `[e2sfca] steps`.
+    E2sfcaSteps,
 }
 
 impl Setting {
@@ -42,6 +44,7 @@ impl Setting {
             Setting::Speed(_) | Setting::MaxspeedFactor => "speeds",
             Setting::ServiceTags(_) => "services",
             Setting::Places => "settlements",
+            Setting::E2sfcaSteps => "e2sfca",
         }
     }
 
@@ -56,6 +59,7 @@ impl Setting {
             Setting::Speed(class) => class,
             Setting::MaxspeedFactor => "maxspeed_factor",
             Setting::Places => "places",
+            Setting::E2sfcaSteps => "steps",
         }
     }
 }
@@ -90,6 +94,9 @@ pub enum ValueError {
     /// A reading rule the road and tag profile refuses; the text is the profile's.
     #[error(transparent)]
     Rule(ProfileError),
+    /// Step weights of capacity-aware access that cannot be read.
+    #[error(transparent)]
+    Steps(#[from] crate::analysis::e2sfca::StepsError),
 }
 
 /// A problem in the settings file: the TOML itself, or one setting's value.

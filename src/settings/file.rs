@@ -68,6 +68,13 @@ max_snap_m = 5000.0          # settlements farther than this from a road get sta
 max_service_snap_m = 1000.0  # service points farther than this from a road are dropped
 min_component_nodes = 50     # smaller road fragments take no snaps
 access_kmh = 20.0            # speed on the straight leg from a point to its road
+
+[e2sfca]
+# Capacity-aware access (enhanced two-step floating catchment area, Luo & Qi 2009): the step
+# weights of car time, as "MINUTES:WEIGHT" steps with increasing limits. A time up to a limit
+# (inclusive) that no earlier step takes has the step's weight; beyond the last limit a point
+# is outside the catchment.
+steps = "10:1, 20:0.68, 30:0.22"
 "#;
 
 /// The contents of a configuration file.
@@ -89,6 +96,17 @@ pub struct Config {
     /// Settlement places.
     #[serde(default)]
     pub settlements: Settlements,
+    /// Capacity-aware access.
+    #[serde(default)]
+    pub e2sfca: E2sfca,
+}
+
+/// `[e2sfca]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct E2sfca {
+    /// See [`AnalysisOptions::e2sfca`], as `MINUTES:WEIGHT` steps separated by commas.
+    pub steps: Option<String>,
 }
 
 /// `[speeds]`: km/h per `highway` class, and `maxspeed_factor`.
@@ -317,6 +335,13 @@ impl Config {
         if let Some(n) = s.min_component_nodes {
             options.snap.min_component_nodes = n;
         }
+        if let Some(steps) = &self.e2sfca.steps {
+            options.e2sfca = steps
+                .parse()
+                .map_err(|e: crate::analysis::e2sfca::StepsError| {
+                    refused(Setting::E2sfcaSteps, e.into())
+                })?;
+        }
         Ok(())
     }
 }
@@ -398,6 +423,12 @@ mod tests {
                 Setting::Speed("residential".into()),
                 2,
                 "[speeds] residential: a speed is a number of km/h, not \"fast\"",
+            ),
+            (
+                "[e2sfca]\n\nsteps = \"20:1, 10:0.5\"\n",
+                Setting::E2sfcaSteps,
+                3,
+                "[e2sfca] steps: step limit `10` must be a positive number of minutes above the step before",
             ),
         ];
         for (text, setting, line, message) in cases {

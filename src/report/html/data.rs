@@ -7,7 +7,7 @@ use super::{plan, shapes};
 use crate::analysis::{round2, Analysis, AnalysisOptions, Status};
 use crate::base::feature::{ServiceKind, ServicePoint};
 use crate::network::region::Region;
-use crate::report::RegionGroups;
+use crate::report::{e2sfca_per_1000, RegionGroups};
 use crate::whatif::plan::Plan;
 use crate::whatif::scenario::Outcome;
 use serde_json::{json, Map, Value};
@@ -247,7 +247,8 @@ pub(super) fn deg(x: f64) -> Value {
 }
 
 /// The settlements as columns: where, name, population, status, region, and per kind the km,
-/// minutes and gap flag (and km without mobile points for a kind that has them).
+/// minutes and gap flag (and km without mobile points for a kind that has them), and the
+/// E2SFCA value per 1 000 inhabitants.
 fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroups<'_>>) -> Value {
     let s = &region.settlements;
     let r = &analysis.settlements;
@@ -255,6 +256,7 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
     let mut min_by = Map::new();
     let mut gap_by = Map::new();
     let mut fixed_by = Map::new();
+    let mut e2sfca_by = Map::new();
     for kind in ServiceKind::ALL {
         let k = kind as usize;
         let name = kind.name().to_owned();
@@ -268,6 +270,11 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
         );
         let gap: Vec<u8> = r.iter().map(|x| u8::from(x.kinds[k].gap)).collect();
         gap_by.insert(name.clone(), json!(gap));
+        let e2sfca: Vec<Option<f64>> = r
+            .iter()
+            .map(|x| x.e2sfca.get(k).copied().flatten().map(e2sfca_per_1000))
+            .collect();
+        e2sfca_by.insert(name.clone(), json!(e2sfca));
         if analysis.mobile_kinds.contains(kind) {
             let fixed: Vec<Value> = r
                 .iter()
@@ -288,6 +295,7 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
         "min": min_by,
         "gap": gap_by,
         "km_without_mobile": fixed_by,
+        "e2sfca": e2sfca_by,
     })
 }
 
