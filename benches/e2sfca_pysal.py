@@ -148,7 +148,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         settlements, services, n = write_inputs(args.extract, tmp)
         cli_csv = os.path.join(tmp, "s.csv")
-        subprocess.run([BIN, "analyze", args.extract, "--settlements", settlements, "--services", services,
+        subprocess.run([BIN, "analyze", args.extract, "--e2sfca", "--settlements", settlements, "--services", services,
                         "--csv", cli_csv, "-o", os.path.join(tmp, "s.geojson")],
                        check=True, stdout=subprocess.DEVNULL)
         table = os.path.join(tmp, "table")

@@ -27,7 +27,10 @@ fn main() -> Result<(), Box<dyn Error>> {
                  [--config FILE]";
     let extract = PathBuf::from(args.next().ok_or(usage)?);
     let out = PathBuf::from(args.next().ok_or(usage)?);
-    let mut flags = Flags::default();
+    let mut flags = Flags {
+        e2sfca: true,
+        ..Flags::default()
+    };
     while let Some(flag) = args.next() {
         let value = PathBuf::from(args.next().ok_or(usage)?);
         match flag.as_str() {
@@ -53,11 +56,14 @@ fn main() -> Result<(), Box<dyn Error>> {
         servicegap::open::use_settlements(&mut region, s);
     }
     let options = &settings.options;
+    let Some(e2sfca_steps) = &options.e2sfca else {
+        return Err("capacity-aware access is not switched on".into());
+    };
     std::fs::create_dir_all(&out)?;
     let analysis = analyze(&region, options);
 
     let mut steps = String::from("max_min,weight\n");
-    for s in options.e2sfca.steps() {
+    for s in e2sfca_steps.steps() {
         writeln!(steps, "{:?},{:?}", s.max_min, s.weight)?;
     }
     std::fs::write(out.join("steps.csv"), steps)?;
@@ -70,7 +76,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     for kind in ServiceKind::ALL {
         let k = kind as usize;
         let mut times = String::from("settlement,point,minutes\n");
-        for (j, catchment) in e2sfca::travel_times(&region, options, kind) {
+        for (j, catchment) in e2sfca::travel_times(&region, options, e2sfca_steps, kind) {
             for (i, ds) in catchment {
                 writeln!(times, "{i},{j},{:?}", f64::from(ds) / 600.0)?;
             }

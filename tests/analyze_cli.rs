@@ -212,7 +212,7 @@ fn settlement_keys() -> Vec<String> {
     .map(String::from)
     .to_vec();
     for k in KINDS {
-        for suffix in ["km", "min", "nearest", "gap", "line_km", "detour", "e2sfca"] {
+        for suffix in ["km", "min", "nearest", "gap", "line_km", "detour"] {
             keys.push(format!("{k}_{suffix}"));
         }
     }

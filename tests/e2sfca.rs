@@ -17,6 +17,7 @@ use servicegap::input::services::read_services;
 use servicegap::network::region::Region;
 use servicegap::report::e2sfca_per_1000;
 use servicegap::ServiceKind;
+use std::path::Path;
 
 /// The weight of `ds` deciseconds: the first step whose limit the time in minutes does not
 /// exceed, 0 beyond the last.
@@ -34,7 +35,11 @@ fn weight(steps: &[Step], ds: u64) -> f64 {
 fn brute(region: &Region, options: &AnalysisOptions, kind: ServiceKind) -> Vec<Option<f64>> {
     let analysis = analyze(region, options);
     let g = &region.graph;
-    let steps = options.e2sfca.steps();
+    let steps = options
+        .e2sfca
+        .as_ref()
+        .expect("capacity-aware access switched on")
+        .steps();
     let snaps = &analysis.service_snaps;
     let points: Vec<usize> = (0..region.services.len())
         .filter(|&j| region.services[j].kinds.contains(kind) && snaps[j].is_some())
@@ -132,7 +137,7 @@ fn matches_brute_force_on_random_networks() {
         for s in &mut region.services {
             s.capacity = rng.gen_bool(0.6).then(|| rng.gen_range(0.1..20.0));
         }
-        options.e2sfca = random_steps(&mut rng);
+        options.e2sfca = Some(random_steps(&mut rng));
         positive += compare(&region, &options, &format!("seed {seed}"));
     }
     assert!(
@@ -159,11 +164,13 @@ fn step_limit_is_inclusive() {
             continue;
         };
         for limit in [t, t - 1] {
-            options.e2sfca = Steps::new(vec![Step {
-                max_min: f64::from(limit) / 600.0,
-                weight: 1.0,
-            }])
-            .unwrap_or_else(|e| panic!("{e}"));
+            options.e2sfca = Some(
+                Steps::new(vec![Step {
+                    max_min: f64::from(limit) / 600.0,
+                    weight: 1.0,
+                }])
+                .unwrap_or_else(|e| panic!("{e}")),
+            );
             compare(&region, &options, &format!("seed {seed}, limit {limit} ds"));
         }
         checked += 1;
@@ -180,7 +187,10 @@ fn matches_brute_force_on_bayreuth_and_scales_with_capacity() {
     for s in &mut region.settlements {
         s.population = Some(s.population.unwrap_or_else(|| rng.gen_range(10..3000)));
     }
-    let options = AnalysisOptions::default();
+    let options = AnalysisOptions {
+        e2sfca: Some(Steps::default()),
+        ..AnalysisOptions::default()
+    };
     let kind = ServiceKind::Pharmacy;
     let want = brute(&region, &options, kind);
     let analysis = analyze(&region, &options);
@@ -269,9 +279,10 @@ fn bad_capacities_name_file_line_and_fix() {
     assert!(e.is_some_and(|e| e.contains("another `capacity` value")));
 }
 
-/// `analyze` with a planner's pharmacies with capacities: the settlements outputs carry
-/// `pharmacy_e2sfca` equal to the library's value per 1 000 inhabitants, summary.json its
-/// quantiles; a bad capacity and bad steps fail cleanly.
+/// `analyze --e2sfca` with a planner's pharmacies with capacities (steps from the settings
+/// file): the settlements outputs carry `pharmacy_e2sfca` equal to the library's value per
+/// 1 000 inhabitants, summary.json its quantiles; a bad capacity and bad steps (even not
+/// switched on) fail cleanly.
 #[test]
 fn analyze_writes_e2sfca_columns_and_summary() {
     let dir = tempdir();
@@ -304,6 +315,7 @@ fn analyze_writes_e2sfca_columns_and_summary() {
         .arg(&services)
         .arg("--config")
         .arg(&config)
+        .arg("--e2sfca")
         .arg("-o")
         .arg(&geojson)
         .arg("--csv")
@@ -317,7 +329,7 @@ fn analyze_writes_e2sfca_columns_and_summary() {
     let file = read_services(&services, None).unwrap_or_else(|e| panic!("{e}"));
     servicegap::open::use_service_files(&mut region, &[file], true);
     let options = AnalysisOptions {
-        e2sfca: "5:1,15:0.5".parse().unwrap_or_else(|e| panic!("{e}")),
+        e2sfca: Some("5:1,15:0.5".parse().unwrap_or_else(|e| panic!("{e}"))),
         ..AnalysisOptions::default()
     };
     let analysis = analyze(&region, &options);
@@ -382,4 +394,78 @@ fn analyze_writes_e2sfca_columns_and_summary() {
         .arg(&o));
     assert_clean_failure_on(&out, &bad, "[e2sfca] steps");
     assert!(!o.exists());
+}
+
+/// The columns of a settlements CSV.
+fn csv_header(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let first = text.lines().next().unwrap_or_default();
+    first.split(',').map(str::to_owned).collect()
+}
+
+/// Capacity-aware access is opt-in: without `--e2sfca` or `[e2sfca] enabled = true` no
+/// output carries it (no column, no summary key, nothing in the report's data); switched on
+/// in the file, the outputs are the same bytes as with the flag, and the other columns the
+/// same as without it.
+#[test]
+fn off_unless_switched_on() {
+    let dir = tempdir();
+    let extract = crate::util::extract("de-north-bayreuth-rural");
+    let steps = write(
+        dir.path(),
+        "steps.toml",
+        "[e2sfca]\nsteps = \"5:1, 15:0.5\"\n",
+    );
+    let on = write(
+        dir.path(),
+        "on.toml",
+        "[e2sfca]\nenabled = true\nsteps = \"5:1, 15:0.5\"\n",
+    );
+    let runs: [(&str, &Path, bool); 3] = [
+        ("off", &steps, false),
+        ("flag", &steps, true),
+        ("file", &on, false),
+    ];
+    for (name, config, flag) in runs {
+        let out_dir = dir.path().join(name);
+        let mut analyze = bin();
+        analyze
+            .arg("analyze")
+            .arg(&extract)
+            .arg("--config")
+            .arg(config)
+            .arg("--csv")
+            .arg(out_dir.join("s.csv"))
+            .arg("--summary")
+            .arg(out_dir.join("summary.json"))
+            .arg("--report")
+            .arg(out_dir.join("report.html"));
+        if flag {
+            analyze.arg("--e2sfca");
+        }
+        std::fs::create_dir_all(&out_dir).unwrap_or_else(|e| panic!("{e}"));
+        assert_success(&run(&mut analyze), name);
+    }
+    let path = |run: &str, file: &str| dir.path().join(run).join(file);
+    let off = csv_header(&path("off", "s.csv"));
+    let on = csv_header(&path("flag", "s.csv"));
+    assert!(!off.iter().any(|c| c.ends_with("_e2sfca")), "{off:?}");
+    let without: Vec<&String> = on.iter().filter(|c| !c.ends_with("_e2sfca")).collect();
+    assert_eq!(without, off.iter().collect::<Vec<_>>());
+    assert_eq!(on.len(), off.len() + 5, "{on:?}");
+    let summary = crate::util::read_json(&path("off", "summary.json"));
+    let flagged = crate::util::read_json(&path("flag", "summary.json"));
+    for kind in ServiceKind::ALL {
+        let k = kind.name();
+        assert!(summary["kinds"][k].get("e2sfca").is_none(), "{k}");
+        assert!(flagged["kinds"][k]["e2sfca"].is_object(), "{k}");
+    }
+    let page = crate::report_data::page_data(&path("off", "report.html"));
+    assert!(page["settlements"].get("e2sfca").is_none());
+    let page = crate::report_data::page_data(&path("flag", "report.html"));
+    assert!(page["settlements"]["e2sfca"]["pharmacy"].is_array());
+    for file in ["s.csv", "summary.json"] {
+        let bytes = |run: &str| std::fs::read(path(run, file)).unwrap_or_default();
+        assert_eq!(bytes("flag"), bytes("file"), "{file}");
+    }
 }

@@ -428,11 +428,12 @@ impl Search {
 
 /// The travel-time table behind the E2SFCA values of `kind` in `region`: per snapped point of
 /// the kind (in service-index order), its service index and every settlement within the last
-/// step's limit of [`AnalysisOptions::e2sfca`] with its car time in deciseconds, snapped and
-/// measured exactly as [`crate::analysis::analyze`] does.
+/// limit of `steps` with its car time in deciseconds, snapped (by `options`) and measured
+/// exactly as [`crate::analysis::analyze`] does.
 pub fn travel_times(
     region: &Region,
     options: &AnalysisOptions,
+    steps: &Steps,
     kind: ServiceKind,
 ) -> Vec<(u32, Catchment)> {
     let snapped = Snapped::new(region, options);
@@ -442,7 +443,7 @@ pub fn travel_times(
         a.points(region),
         |kinds| kinds.contains(kind),
         &a.settlements,
-        options.e2sfca.limit_ds(),
+        steps.limit_ds(),
     )
 }
 

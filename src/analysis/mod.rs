@@ -37,7 +37,8 @@
 //!   road.
 //! - **Capacity-aware access** ([`SettlementResult::e2sfca`]): the enhanced two-step floating
 //!   catchment area of Luo and Qi (2009) per kind, by car time over the points' capacities
-//!   ([`e2sfca`]), with the steps of [`AnalysisOptions::e2sfca`].
+//!   ([`e2sfca`]), with the steps of [`AnalysisOptions::e2sfca`]; computed only when those
+//!   are given (it costs one bounded search per point).
 //!
 //! Partial edges are integers like whole ones: the part of an edge before a projection is its
 //! length (and time) times the fraction of the way along, rounded; the part after is the rest,
@@ -222,8 +223,9 @@ pub struct AnalysisOptions {
     pub snap: SnapOptions,
     /// Threshold per kind, in [`ServiceKind::ALL`] order.
     pub thresholds: [Threshold; 5],
-    /// The step weights of capacity-aware access (E2SFCA).
-    pub e2sfca: e2sfca::Steps,
+    /// The step weights of capacity-aware access (E2SFCA); `None` (the default): not
+    /// computed, and no output carries it.
+    pub e2sfca: Option<e2sfca::Steps>,
 }
 
 impl Default for AnalysisOptions {
@@ -234,7 +236,7 @@ impl Default for AnalysisOptions {
             access_kmh: 20.0,
             snap: SnapOptions::default(),
             thresholds: ServiceKind::ALL.map(Threshold::default_for),
-            e2sfca: e2sfca::Steps::default(),
+            e2sfca: None,
         }
     }
 }
@@ -438,7 +440,8 @@ pub struct SettlementResult {
     pub line: [Option<StraightLine>; 5],
     /// Per kind, in [`ServiceKind::ALL`] order: capacity-aware access (E2SFCA, see
     /// [`e2sfca`]) in capacity per person, unrounded; `None` without a road or outside the
-    /// extract, 0 when no point of the kind lies within the catchment.
+    /// extract, 0 when no point of the kind lies within the catchment. Empty when
+    /// [`AnalysisOptions::e2sfca`] is `None`.
     pub e2sfca: Vec<Option<f64>>,
 }
 
@@ -523,8 +526,9 @@ pub struct KindSummary {
     pub line_km: Quantiles,
     /// The gap figures without mobile points, for a kind that has mobile points.
     pub without_mobile: Option<GapFigures>,
-    /// Capacity-aware access (E2SFCA) over the settlements with a value.
-    pub e2sfca: E2sfcaSummary,
+    /// Capacity-aware access (E2SFCA) over the settlements with a value; `None` when
+    /// [`AnalysisOptions::e2sfca`] is `None`.
+    pub e2sfca: Option<E2sfcaSummary>,
 }
 
 /// Summary of the E2SFCA values of one kind (capacity per person), over the settlements
@@ -569,6 +573,14 @@ pub struct Analysis {
     pub mobile_kinds: ServiceKinds,
     /// Time per phase.
     pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Analysis {
+    /// Whether capacity-aware access (E2SFCA) was computed ([`AnalysisOptions::e2sfca`]
+    /// given): the outputs carry its figures only then.
+    pub fn has_e2sfca(&self) -> bool {
+        self.kinds.iter().any(|k| k.e2sfca.is_some())
+    }
 }
 
 /// Runs the analysis on a region.
@@ -715,9 +727,15 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
     timings.push(("straight_line", clock.elapsed()));
     clock = Instant::now();
 
-    let e2sfca = e2sfca_values(&inputs);
-    timings.push(("e2sfca", clock.elapsed()));
-    clock = Instant::now();
+    let e2sfca = match &inputs.options.e2sfca {
+        Some(steps) => {
+            let values = e2sfca_values(&inputs, steps);
+            timings.push(("e2sfca", clock.elapsed()));
+            clock = Instant::now();
+            values
+        }
+        None => Vec::new(),
+    };
 
     let settlements = settlement_results(&inputs, &sets, lines, e2sfca);
     let everyone: Vec<usize> = (0..settlements.len()).collect();
@@ -855,13 +873,12 @@ fn settlement_results(
 }
 
 /// Per kind (in [`ServiceKind::ALL`] order), every settlement's E2SFCA value (see [`e2sfca`]).
-fn e2sfca_values(inputs: &Inputs<'_>) -> Vec<Vec<Option<f64>>> {
+fn e2sfca_values(inputs: &Inputs<'_>, steps: &e2sfca::Steps) -> Vec<Vec<Option<f64>>> {
     let graph = inputs.core.graph();
     let points = Points {
         services: inputs.services,
         anchors: inputs.service_anchors,
     };
-    let steps = &inputs.options.e2sfca;
     let limit = steps.limit_ds();
     // One search per point, for all of its kinds.
     let all = e2sfca::catchments(
@@ -1031,7 +1048,10 @@ fn summarize(
                 .collect(),
         ),
         without_mobile,
-        e2sfca: e2sfca_summary(settlements, results, members, k),
+        e2sfca: options
+            .e2sfca
+            .is_some()
+            .then(|| e2sfca_summary(settlements, results, members, k)),
     }
 }
 

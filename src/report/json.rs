@@ -88,16 +88,17 @@ fn kinds_json(summaries: &[KindSummary]) -> Value {
                 "min": q(&f.min),
             });
         }
-        let e = &k.e2sfca;
-        let per_1000 = |x: Option<f64>| x.map(e2sfca_per_1000);
-        row["e2sfca"] = json!({
-            "p50": per_1000(e.quantiles.p50),
-            "p90": per_1000(e.quantiles.p90),
-            "max": per_1000(e.quantiles.max),
-            "mean_population": per_1000(e.mean_population),
-            "zero_settlements": e.zero_settlements,
-            "zero_population": e.zero_population,
-        });
+        if let Some(e) = &k.e2sfca {
+            let per_1000 = |x: Option<f64>| x.map(e2sfca_per_1000);
+            row["e2sfca"] = json!({
+                "p50": per_1000(e.quantiles.p50),
+                "p90": per_1000(e.quantiles.p90),
+                "max": per_1000(e.quantiles.max),
+                "mean_population": per_1000(e.mean_population),
+                "zero_settlements": e.zero_settlements,
+                "zero_population": e.zero_population,
+            });
+        }
         kinds.insert(k.kind.name().into(), row);
     }
     Value::Object(kinds)

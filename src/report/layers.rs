@@ -140,9 +140,10 @@ fn point_rows<'s>(
 /// `population`, `status`, `snap_m`, `island`, `region` (with region groups), then per kind K
 /// `K_km`, `K_min`, `K_nearest` (by length), `K_gap`, `K_line_km` (straight line to the
 /// nearest point), `K_detour` (road km over straight km), and for a kind with mobile points
-/// `K_km_fixed`, `K_min_fixed`, `K_gap_fixed` (the same without mobile points), then
-/// `K_e2sfca` (capacity-aware access, E2SFCA: the points' capacity per 1 000 inhabitants, six
-/// significant digits; `Null` without a road); last `gaps`.
+/// `K_km_fixed`, `K_min_fixed`, `K_gap_fixed` (the same without mobile points), then, when
+/// the analysis computed it ([`Analysis::has_e2sfca`]), `K_e2sfca` (capacity-aware access,
+/// E2SFCA: the points' capacity per 1 000 inhabitants, six significant digits; `Null` without
+/// a road); last `gaps`.
 /// For a settlement outside the extract (status `outside`) every value, `K_gap` too, is `Null`.
 pub struct SettlementsLayer<'a> {
     region: &'a Region,
@@ -186,7 +187,9 @@ impl<'a> SettlementsLayer<'a> {
                     per_kind(kind, "gap_fixed", Boolean),
                 ]);
             }
-            names.push(per_kind(kind, "e2sfca", Real));
+            if analysis.has_e2sfca() {
+                names.push(per_kind(kind, "e2sfca", Real));
+            }
         }
         names.push(c("gaps", TextList));
         SettlementsLayer {
@@ -247,9 +250,11 @@ impl<'a> SettlementsLayer<'a> {
                     fixed.map_or(Value::Null, |f| gap(f.gap)),
                 ]);
             }
-            v.push(real(
-                r.e2sfca.get(k).copied().flatten().map(e2sfca_per_1000),
-            ));
+            if self.analysis.has_e2sfca() {
+                v.push(real(
+                    r.e2sfca.get(k).copied().flatten().map(e2sfca_per_1000),
+                ));
+            }
             if in_gap {
                 gaps.push(kind.name());
             }

@@ -70,10 +70,13 @@ min_component_nodes = 50     # smaller road fragments take no snaps
 access_kmh = 20.0            # speed on the straight leg from a point to its road
 
 [e2sfca]
-# Capacity-aware access (enhanced two-step floating catchment area, Luo & Qi 2009): the step
-# weights of car time, as "MINUTES:WEIGHT" steps with increasing limits. A time up to a limit
-# (inclusive) that no earlier step takes has the step's weight; beyond the last limit a point
-# is outside the catchment.
+# Capacity-aware access (enhanced two-step floating catchment area, Luo & Qi 2009), per
+# settlement and kind. Off unless switched on here or by --e2sfca: one bounded search per
+# service point, so it costs time on a large extract.
+enabled = false
+# The step weights of car time, as "MINUTES:WEIGHT" steps with increasing limits. A time up
+# to a limit (inclusive) that no earlier step takes has the step's weight; beyond the last
+# limit a point is outside the catchment.
 steps = "10:1, 20:0.68, 30:0.22"
 "#;
 
@@ -105,6 +108,8 @@ pub struct Config {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct E2sfca {
+    /// Whether capacity-aware access is computed (default no).
+    pub enabled: Option<bool>,
     /// See [`AnalysisOptions::e2sfca`], as `MINUTES:WEIGHT` steps separated by commas.
     pub steps: Option<String>,
 }
@@ -335,14 +340,26 @@ impl Config {
         if let Some(n) = s.min_component_nodes {
             options.snap.min_component_nodes = n;
         }
-        if let Some(steps) = &self.e2sfca.steps {
-            options.e2sfca = steps
+        // Checked even when not switched on, so a bad value is never a surprise later.
+        let steps = self.e2sfca_steps()?;
+        options.e2sfca = self.e2sfca.enabled.unwrap_or(false).then_some(steps);
+        Ok(())
+    }
+
+    /// The file's step weights of capacity-aware access, the default steps where none are
+    /// given.
+    ///
+    /// # Errors
+    /// [`ConfigProblem::Value`] for `[e2sfca] steps` that cannot be read.
+    pub fn e2sfca_steps(&self) -> Result<crate::analysis::e2sfca::Steps, ConfigProblem> {
+        match &self.e2sfca.steps {
+            Some(steps) => steps
                 .parse()
                 .map_err(|e: crate::analysis::e2sfca::StepsError| {
                     refused(Setting::E2sfcaSteps, e.into())
-                })?;
+                }),
+            None => Ok(crate::analysis::e2sfca::Steps::default()),
         }
-        Ok(())
     }
 }
 

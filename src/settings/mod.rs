@@ -78,6 +78,9 @@ pub struct Flags {
     pub regions: Option<PathBuf>,
     /// The property holding a region's name.
     pub region_field: Option<String>,
+    /// Whether to compute capacity-aware access (E2SFCA, [`AnalysisOptions::e2sfca`]) even
+    /// when the settings file does not switch it on; `false` leaves the file's choice.
+    pub e2sfca: bool,
 }
 
 impl Default for Flags {
@@ -95,6 +98,7 @@ impl Default for Flags {
             settlements: None,
             regions: None,
             region_field: None,
+            e2sfca: false,
         }
     }
 }
@@ -156,6 +160,9 @@ fn apply_flags(config: &Config, flags: Flags) -> Result<Settings, (PathBuf, Conf
     }
     if let Some(n) = flags.min_component_nodes {
         options.snap.min_component_nodes = n;
+    }
+    if flags.e2sfca && options.e2sfca.is_none() {
+        options.e2sfca = Some(config.e2sfca_steps().map_err(in_file)?);
     }
     Ok(Settings {
         profile,

@@ -248,7 +248,7 @@ pub(super) fn deg(x: f64) -> Value {
 
 /// The settlements as columns: where, name, population, status, region, and per kind the km,
 /// minutes and gap flag (and km without mobile points for a kind that has them), and the
-/// E2SFCA value per 1 000 inhabitants.
+/// E2SFCA value per 1 000 inhabitants when the analysis computed it.
 fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroups<'_>>) -> Value {
     let s = &region.settlements;
     let r = &analysis.settlements;
@@ -274,7 +274,9 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
             .iter()
             .map(|x| x.e2sfca.get(k).copied().flatten().map(e2sfca_per_1000))
             .collect();
-        e2sfca_by.insert(name.clone(), json!(e2sfca));
+        if analysis.has_e2sfca() {
+            e2sfca_by.insert(name.clone(), json!(e2sfca));
+        }
         if analysis.mobile_kinds.contains(kind) {
             let fixed: Vec<Value> = r
                 .iter()
@@ -283,7 +285,7 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
             fixed_by.insert(name, json!(fixed));
         }
     }
-    json!({
+    let mut columns = json!({
         "count": s.len(),
         "lon": s.iter().map(|x| deg(x.coord.lon())).collect::<Vec<_>>(),
         "lat": s.iter().map(|x| deg(x.coord.lat())).collect::<Vec<_>>(),
@@ -295,8 +297,11 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
         "min": min_by,
         "gap": gap_by,
         "km_without_mobile": fixed_by,
-        "e2sfca": e2sfca_by,
-    })
+    });
+    if analysis.has_e2sfca() {
+        columns["e2sfca"] = json!(e2sfca_by);
+    }
+    columns
 }
 
 /// The service points as columns: where, id, name, kinds, mobile, whether it snapped
