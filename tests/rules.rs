@@ -409,7 +409,7 @@ fn summary_json_keys_are_documented() {
         "id,name,kinds,lon,lat,mobile\nvan1,Shop van,grocery,15.03,62.0086,yes\n",
     );
     let mut paths = BTreeSet::new();
-    for extra in [vec![], vec!["regions", "services"]] {
+    for extra in [vec![], vec!["regions", "services", "e2sfca"]] {
         let summary = dir.path().join("summary.json");
         let mut cmd = bin();
         cmd.arg("analyze")
@@ -419,6 +419,7 @@ fn summary_json_keys_are_documented() {
         if !extra.is_empty() {
             cmd.arg("--regions").arg(&regions);
             cmd.arg("--services").arg(&services);
+            cmd.arg("--e2sfca");
         }
         let out = cmd.output().unwrap();
         assert!(

@@ -605,12 +605,17 @@ fn every_json_key_is_documented() {
                     regions.as_os_str(),
                     "--services".as_ref(),
                     van.as_os_str(),
+                    "--e2sfca".as_ref(),
                 ],
             ],
         ),
         (
             "scenario",
-            vec![vec!["--scenarios".as_ref(), plan.as_os_str()]],
+            vec![vec![
+                "--scenarios".as_ref(),
+                plan.as_os_str(),
+                "--e2sfca".as_ref(),
+            ]],
         ),
         (
             "vulnerable",
