@@ -114,7 +114,7 @@ def pysal_e2sfca(times, values, capacity, steps):
     demand = pd.DataFrame({
         "settlement": [int(v["settlement"]) for v in values],
         "pop": [float(v["population"] or 0) for v in values],
-    }).set_index("settlement")
+    })
     cost = pd.DataFrame({
         "settlement": [int(t["settlement"]) for t in times],
         "point": [int(t["point"]) for t in times],
@@ -122,12 +122,13 @@ def pysal_e2sfca(times, values, capacity, steps):
     })
     points = sorted(set(cost["point"]))
     # Points whose catchment holds no population: supply 0 (see the module documentation).
-    pop = demand["pop"]
+    pop = demand.set_index("settlement")["pop"]
     reached = cost.assign(p=cost["settlement"].map(pop)).groupby("point")["p"].sum()
     supply = pd.DataFrame({
         "point": points,
         "capacity": [capacity[j] if reached[j] > 0 else 0.0 for j in points],
-    }).set_index("point")
+    })
+    # `access` takes the index columns by name and sets them itself.
     a = Access(demand_df=demand, demand_index="settlement", demand_value="pop",
                supply_df=supply, supply_index="point", supply_value="capacity",
                cost_df=cost, cost_origin="settlement", cost_dest="point", cost_name="minutes")
