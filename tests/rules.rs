@@ -415,7 +415,7 @@ fn summary_json_keys_are_documented() {
         "id,name,population,pop_70plus,lon,lat\na,A,120,30,15.03,62.0086\nb,B,80,,15.031,62.0087\n",
     );
     let mut paths = BTreeSet::new();
-    for extra in [vec![], vec!["regions", "services"]] {
+    for extra in [vec![], vec!["regions", "services", "e2sfca"]] {
         let summary = dir.path().join("summary.json");
         let mut cmd = bin();
         cmd.arg("analyze")
@@ -427,6 +427,7 @@ fn summary_json_keys_are_documented() {
             cmd.arg("--services").arg(&services);
             cmd.arg("--settlements").arg(&grouped);
             cmd.args(["--group", "pop_70plus"]);
+            cmd.arg("--e2sfca");
         }
         let out = cmd.output().unwrap();
         assert!(

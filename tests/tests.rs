@@ -16,6 +16,7 @@ mod cache;
 mod cli;
 mod cli_ux;
 mod crs;
+mod e2sfca;
 mod extent;
 mod fixtures;
 mod fuzz_corpus;

@@ -60,6 +60,11 @@
     if (n == null) return "–";
     return Number(n).toFixed(d);
   }
+  // Three significant digits: access values span several orders of magnitude.
+  function sig(n) {
+    if (n == null) return "–";
+    return n === 0 ? "0" : String(Number(Number(n).toPrecision(3)));
+  }
   function pct(share, d) {
     if (share == null) return "–";
     return (share * 100).toFixed(d == null ? 1 : d) + NBSP + "%";
@@ -590,6 +595,10 @@
           (nb.min_2nd[k.id][i] == null ? "" : dec(nb.min_2nd[k.id][i], 0) + NBSP + "min") + "</td><td></td></tr>";
         if (mean != null) s += "<tr><td>&nbsp; mean of " + nb.n + " nearest</td><td></td><td>" + dec(mean, 0) + NBSP + "min</td><td></td></tr>";
       }
+      const acc = S.e2sfca && S.e2sfca[k.id] ? S.e2sfca[k.id][i] : null;
+      if (acc != null) {
+        s += '<tr class="e2sfca"><td>&nbsp; access</td><td colspan="3">' + sig(acc) + " per 1" + NBSP + "000 people</td></tr>";
+      }
     }
     return s + "</table>";
   }
@@ -661,6 +670,15 @@
       "Unreach&shy;able", "No road", "Median km", "p90 km", "Max km", "Median min", "p90 min", "Max min"], rows, "num kinds");
     s += groupsTable(kinds);
     if (withMobile) {
+      const acc = KINDS.filter((k) => kinds[k.id] && kinds[k.id].e2sfca && kinds[k.id].e2sfca.p50 != null);
+      if (acc.length) {
+        s += '<p class="e2sfca">Capacity-aware access (E2SFCA, Luo &amp; Qi 2009: the points within the ' +
+          "catchment by car, weighted by time and shared among the people who reach them), per 1" + NBSP + "000 people: " + acc.map((k) => {
+          const e = kinds[k.id].e2sfca;
+          return esc(k.label) + " median " + sig(e.p50) + ", mean per person " + sig(e.mean_population) +
+            (e.zero_population ? ", " + int(e.zero_population) + " people with none in reach" : "");
+        }).join("; ") + ".</p>";
+      }
       const mob = KINDS.filter((k) => kinds[k.id] && kinds[k.id].without_mobile);
       if (mob.length) {
         s += "<p>On a day without the mobile points (shop van): " + mob.map((k) => {

@@ -41,11 +41,16 @@
 //!   point of each kind as the crow flies ([`crate::network::straight_line`]), over the same points as
 //!   the road fields (those that snapped); computed for every settlement, also those without a
 //!   road.
+//! - **Capacity-aware access** ([`SettlementResult::e2sfca`]): the enhanced two-step floating
+//!   catchment area of Luo and Qi (2009) per kind, by car time over the points' capacities
+//!   ([`e2sfca`]), with the steps of [`AnalysisOptions::e2sfca`]; computed only when those
+//!   are given (it costs one bounded search per point).
 //!
 //! Partial edges are integers like whole ones: the part of an edge before a projection is its
 //! length (and time) times the fraction of the way along, rounded; the part after is the rest,
 //! so the two always add up to the edge exactly.
 
+pub mod e2sfca;
 pub mod fields;
 pub mod knearest;
 pub mod next;
@@ -54,8 +59,8 @@ mod summary;
 pub use fields::Field;
 pub use knearest::{KNearest, KNearestResult, KNearestSummary};
 pub use summary::{
-    catchments, round2, summarize_group, Catchment, GapFigures, GroupFigures, KindSummary,
-    Quantiles,
+    catchments, round2, summarize_group, Catchment, E2sfcaSummary, GapFigures, GroupFigures,
+    KindSummary, Quantiles,
 };
 pub(crate) use summary::{quantiles, summarize_kinds};
 
@@ -248,6 +253,9 @@ pub struct AnalysisOptions {
     /// The `N` of the mean car time to the `N` nearest points ([`knearest`]), from 1 to
     /// [`knearest::MAX_K_NEAREST`].
     pub k_nearest: usize,
+    /// The step weights of capacity-aware access (E2SFCA); `None` (the default): not
+    /// computed, and no output carries it.
+    pub e2sfca: Option<e2sfca::Steps>,
 }
 
 impl Default for AnalysisOptions {
@@ -261,6 +269,7 @@ impl Default for AnalysisOptions {
             support: ServiceKind::ALL.map(Threshold::default_support).to_vec(),
             group_far_km: 5.0,
             k_nearest: knearest::DEFAULT_K_NEAREST,
+            e2sfca: None,
         }
     }
 }
@@ -518,6 +527,11 @@ pub struct SettlementResult {
     /// Per kind, the nearest snapped point in a straight line (`None` when the kind has no
     /// snapped point).
     pub line: [Option<StraightLine>; 5],
+    /// Per kind, in [`ServiceKind::ALL`] order: capacity-aware access (E2SFCA, see
+    /// [`e2sfca`]) in capacity per person, unrounded; `None` without a road or outside the
+    /// extract, 0 when no point of the kind lies within the catchment. Empty when
+    /// [`AnalysisOptions::e2sfca`] is `None`.
+    pub e2sfca: Vec<Option<f64>>,
 }
 
 impl SettlementResult {
@@ -590,6 +604,12 @@ impl Analysis {
     /// The next points of `kind` by `metric`, when the analysis searched them.
     pub fn next_of(&self, kind: ServiceKind, metric: crate::route::Metric) -> Option<&NextPoints> {
         self.next.get(Field { kind, metric }.index())
+    }
+
+    /// Whether capacity-aware access (E2SFCA) was computed ([`AnalysisOptions::e2sfca`]
+    /// given): the outputs carry its figures only then.
+    pub fn has_e2sfca(&self) -> bool {
+        self.kinds.iter().any(|k| k.e2sfca.is_some())
     }
 }
 
@@ -761,7 +781,17 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
     timings.push(("straight_line", clock.elapsed()));
     clock = Instant::now();
 
-    let settlements = settlement_results(&inputs, &sets, lines);
+    let e2sfca = match &inputs.options.e2sfca {
+        Some(steps) => {
+            let values = e2sfca_values(&inputs, steps);
+            timings.push(("e2sfca", clock.elapsed()));
+            clock = Instant::now();
+            values
+        }
+        None => Vec::new(),
+    };
+
+    let settlements = settlement_results(&inputs, &sets, lines, e2sfca);
     let everyone: Vec<usize> = (0..settlements.len()).collect();
     let kinds = summarize_kinds(
         inputs.services,
@@ -850,6 +880,7 @@ fn settlement_results(
     inputs: &Inputs<'_>,
     sets: &[FieldValues<'_>],
     lines: Vec<[Option<StraightLine>; 5]>,
+    e2sfca: Vec<Vec<Option<f64>>>,
 ) -> Vec<SettlementResult> {
     let graph = inputs.core.graph();
     let thresholds = &inputs.options.thresholds;
@@ -902,7 +933,42 @@ fn settlement_results(
                 without_mobile: std::array::from_fn(|k| of(1, k)),
                 without_seasonal: std::array::from_fn(|k| of(2, k)),
                 line,
+                e2sfca: e2sfca.iter().map(|values| values[i]).collect(),
             }
+        })
+        .collect()
+}
+
+/// Per kind (in [`ServiceKind::ALL`] order), every settlement's E2SFCA value (see [`e2sfca`]).
+fn e2sfca_values(inputs: &Inputs<'_>, steps: &e2sfca::Steps) -> Vec<Vec<Option<f64>>> {
+    let graph = inputs.core.graph();
+    let points = Points {
+        services: inputs.services,
+        anchors: inputs.service_anchors,
+    };
+    let limit = steps.limit_ds();
+    // One search per point, for all of its kinds.
+    let all = e2sfca::catchments(
+        graph,
+        points,
+        |kinds| !kinds.is_empty(),
+        inputs.settlement_anchors,
+        limit,
+    );
+    ServiceKind::ALL
+        .iter()
+        .map(|&kind| {
+            let of_kind: Vec<&(u32, e2sfca::Catchment)> = all
+                .iter()
+                .filter(|(j, _)| inputs.services[*j as usize].kinds.contains(kind))
+                .collect();
+            e2sfca::values(
+                &of_kind,
+                steps,
+                inputs.settlements,
+                |i| inputs.settlement_anchors[i].is_some(),
+                |j| inputs.services[j].capacity.unwrap_or(1.0),
+            )
         })
         .collect()
 }

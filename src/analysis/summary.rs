@@ -112,6 +112,24 @@ pub struct KindSummary {
     /// Per population group of the region ([`Region::groups`]), in its order; empty without
     /// groups.
     pub groups: Vec<GroupFigures>,
+    /// Capacity-aware access (E2SFCA) over the settlements with a value; `None` when
+    /// [`AnalysisOptions::e2sfca`] is `None`.
+    pub e2sfca: Option<E2sfcaSummary>,
+}
+
+/// Summary of the E2SFCA values of one kind (capacity per person), over the settlements
+/// analysed that have a road.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct E2sfcaSummary {
+    /// Quantiles (nearest rank) of the values, unrounded.
+    pub quantiles: Quantiles,
+    /// Mean of the values weighted by known population (`None` without known population):
+    /// the capacity per person an average inhabitant has.
+    pub mean_population: Option<f64>,
+    /// Settlements with a value of 0: no point of the kind within the catchment.
+    pub zero_settlements: usize,
+    /// Known population of those settlements.
+    pub zero_population: u64,
 }
 
 impl KindSummary {
@@ -234,6 +252,55 @@ fn summarize(
         without_mobile: without(Without::Mobile),
         without_seasonal: without(Without::Seasonal),
         groups,
+        e2sfca: options
+            .e2sfca
+            .is_some()
+            .then(|| e2sfca_summary(settlements, results, members, k)),
+    }
+}
+
+/// The E2SFCA summary of kind index `k` over `members` (settlements analysed).
+fn e2sfca_summary(
+    settlements: &[Settlement],
+    results: &[SettlementResult],
+    members: &[usize],
+    k: usize,
+) -> E2sfcaSummary {
+    let valued: Vec<(usize, f64)> = members
+        .iter()
+        .filter_map(|&i| Some((i, results[i].e2sfca.get(k).copied().flatten()?)))
+        .collect();
+    let mut values: Vec<f64> = valued.iter().map(|&(_, v)| v).collect();
+    values.sort_by(f64::total_cmp);
+    let rank = |q: f64| {
+        let i = ((q * values.len() as f64).ceil() as usize).clamp(1, values.len()) - 1;
+        values[i]
+    };
+    let quantiles = if values.is_empty() {
+        Quantiles::default()
+    } else {
+        Quantiles {
+            p50: Some(rank(0.5)),
+            p90: Some(rank(0.9)),
+            max: values.last().copied(),
+        }
+    };
+    let (mut weighted, mut people) = (0.0, 0u64);
+    let (mut zero_settlements, mut zero_population) = (0, 0u64);
+    for &(i, v) in &valued {
+        let p = settlements[i].population.unwrap_or(0);
+        weighted += p as f64 * v;
+        people = people.saturating_add(p);
+        if v == 0.0 {
+            zero_settlements += 1;
+            zero_population = zero_population.saturating_add(p);
+        }
+    }
+    E2sfcaSummary {
+        quantiles,
+        mean_population: (people > 0).then(|| weighted / people as f64),
+        zero_settlements,
+        zero_population,
     }
 }
 

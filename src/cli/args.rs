@@ -197,6 +197,11 @@ pub enum OnOff {
 pub struct AnalyzeArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Also compute capacity-aware access (E2SFCA, Luo & Qi 2009) per settlement and kind:
+    /// the K_e2sfca columns and summary figures (as `[e2sfca] enabled = true` in the settings
+    /// file; one bounded search per service point, slow on a national extract).
+    #[arg(long)]
+    pub e2sfca: bool,
     /// Write all seven outputs into this folder under their usual names (settlements.geojson,
     /// settlements.csv, summary.json, network.geojson, services.geojson, catchments.geojson,
     /// results.gpkg); the flags below override single names.
@@ -239,6 +244,11 @@ pub struct AnalyzeArgs {
 pub struct ScenarioArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Also compute capacity-aware access (E2SFCA, Luo & Qi 2009) per settlement and kind:
+    /// the K_e2sfca columns and summary figures (as `[e2sfca] enabled = true` in the settings
+    /// file; one bounded search per service point, slow on a national extract).
+    #[arg(long)]
+    pub e2sfca: bool,
     /// The scenario file (TOML): [[scenario]] tables with a name, `remove` (service ids or
     /// names) and [[scenario.add]] points (lon/lat or x/y + crs, kinds, mobile, seasonal).
     #[arg(long, value_name = "plan.toml")]
@@ -311,6 +321,11 @@ pub struct SuggestArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Also compute capacity-aware access (E2SFCA, Luo & Qi 2009) per settlement and kind:
+    /// the K_e2sfca columns and summary figures (as `[e2sfca] enabled = true` in the settings
+    /// file; one bounded search per service point, slow on a national extract).
+    #[arg(long)]
+    pub e2sfca: bool,
     /// Write the report here (HTML; `-` for standard output).
     #[arg(short = 'o', long = "output", value_name = "report.html")]
     pub output: PathBuf,
@@ -443,6 +458,7 @@ impl InputArgs {
             groups: self.groups.clone(),
             group_far_km: self.group_far_km,
             k_nearest: self.k_nearest,
+            e2sfca: false,
         }
     }
 }

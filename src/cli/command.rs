@@ -14,7 +14,7 @@ use servicegap::report;
 use servicegap::report::gpkg::Styles;
 use servicegap::report::inspect::InspectReport;
 use servicegap::report::layer::Layer;
-use servicegap::settings::{self, Settings};
+use servicegap::settings::{self, Flags, Settings};
 use servicegap::store::output::{OutputSet, OutputWriter, ScratchFile};
 use servicegap::whatif::plan::{Plan, PLAN_SUGGEST_K};
 use servicegap::ServiceKind;
@@ -32,9 +32,13 @@ struct Loaded {
 }
 
 /// Resolves the settings, reads the planners' files and opens the extract, as every
-/// analysing command does.
-fn load(args: &InputArgs) -> Result<Loaded> {
-    let settings = settings::resolve(args.flags())?;
+/// analysing command does; `e2sfca` is the command's `--e2sfca` flag (false where it has
+/// none).
+fn load(args: &InputArgs, e2sfca: bool) -> Result<Loaded> {
+    let settings = settings::resolve(Flags {
+        e2sfca,
+        ..args.flags()
+    })?;
     // The settings file's list is checked when read: a problem here is the flags'.
     settings::check_groups(&settings.groups).map_err(|e| CliError::Flag {
         flag: "--group".into(),
@@ -170,7 +174,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
         ("--report", &args.report),
     ])?;
     json_alone(args.input.json, dash)?;
-    let loaded = load(&args.input)?;
+    let loaded = load(&args.input, args.e2sfca)?;
     let (result, groups) = analysed(&loaded);
     let Loaded {
         region,
@@ -264,7 +268,7 @@ pub fn scenario(args: ScenarioArgs) -> Result {
         settings,
         file,
         ..
-    } = load(&args.input)?;
+    } = load(&args.input, args.e2sfca)?;
     let net = Network::new(&region, &settings.options);
     let baseline = State::new(&net, &region.services);
     let outcomes = evaluate(&net, &baseline, &scenarios).map_err(|error| CliError::Scenario {
@@ -325,7 +329,7 @@ pub fn vulnerable(args: VulnerableArgs) -> Result {
         ("--gpkg", &args.gpkg),
     ])?;
     json_alone(args.input.json, dash)?;
-    let loaded = load(&args.input)?;
+    let loaded = load(&args.input, false)?;
     let (region, polygons) = (&loaded.region, loaded.polygons.as_ref());
     let options = &loaded.settings.options;
     let result =
@@ -376,7 +380,7 @@ pub fn suggest(args: SuggestArgs) -> Result {
         .as_deref()
         .map(|name| region_named(&args.input, name))
         .transpose()?;
-    let loaded = load(&args.input)?;
+    let loaded = load(&args.input, false)?;
     let region = &loaded.region;
     let options = &loaded.settings.options;
     let (kind, k) = (args.kind, args.k);
@@ -438,7 +442,7 @@ pub fn report(args: ReportArgs) -> Result {
                 .into(),
         });
     }
-    let loaded = load(&args.input)?;
+    let loaded = load(&args.input, args.e2sfca)?;
     let (result, groups) = analysed(&loaded);
     let Loaded {
         region,

@@ -19,13 +19,18 @@
 //! - **Seasonal points** (open in summer only, see [`crate::read::seasonal`]): an optional
 //!   `seasonal` column or property, with the same values and errors as `mobile`. A planner's
 //!   point is seasonal only when the file says so (no `opening_hours` is read from files).
+//! - **Capacity** (how much service a point offers, in the planner's unit: staff, counters,
+//!   opening hours): an optional `capacity` column or property, a positive finite number
+//!   (`.` or `,` as the decimal mark) or empty (= not given, counted as 1 in capacity-aware
+//!   access); a GeoJSON property may also be a JSON number. Anything else is an error naming
+//!   the file, line and value. OSM points never have one.
 //!
 //! Coordinates that are obviously in another system than the one assumed are an error that
 //! says what to set, never a guess.
 //!
 //! # Repeated ids and repeated points
 //! An id names one service point. Rows (or features) that share an id are **one point** if
-//! they agree on the place (coordinates), the name, `mobile` and `seasonal`: they are merged into the
+//! they agree on the place (coordinates), the name, `mobile`, `seasonal` and `capacity`: they are merged into the
 //! first, with the union of their kinds and their distinct service forms joined by `; `.
 //! (Pipos lists some places twice under one `Serviceplatsid`, once per owner or form, e.g.
 //! `TVV_0345` as `Apoteksombud` and as `Apotek`.) Rows that share an id but disagree on any
@@ -132,6 +137,37 @@ pub enum ServiceFieldError {
         /// The property as JSON.
         value: String,
     },
+    /// A `capacity` cell or property that is no positive finite number.
+    #[error("`capacity` is `{text}`: use a positive number (e.g. 1, 2.5) or leave it empty")]
+    Capacity {
+        /// The value as given.
+        text: String,
+    },
+}
+
+/// Parses a `capacity` value: a positive finite number, `.` or `,` as the decimal mark, or
+/// empty (= not given).
+pub fn parse_capacity(text: &str) -> std::result::Result<Option<f64>, ServiceFieldError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let bad = || ServiceFieldError::Capacity {
+        text: text.to_owned(),
+    };
+    // Only plain decimal numbers: `inf`, `nan` and hex are no capacities.
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | 'e' | 'E' | '+' | '-'))
+    {
+        return Err(bad());
+    }
+    let value: f64 = t.replacen(',', ".", 1).parse().map_err(|_| bad())?;
+    if value.is_finite() && value > 0.0 {
+        Ok(Some(value))
+    } else {
+        Err(bad())
+    }
 }
 
 /// Parses a yes/no value of `column` (`mobile`, `seasonal`): `yes`/`no`, `true`/`false`,
@@ -213,6 +249,12 @@ fn from_table(
         }
     };
     let (mobile, seasonal) = (flag("mobile"), flag("seasonal"));
+    let capacity_col = table.column(&["capacity"]);
+    let capacity = |line: u64, row: &[String]| {
+        capacity_col.map_or(Ok(None), |c| {
+            parse_capacity(&cell(row, c)).map_err(|e| Error::input(path, Some(line), e))
+        })
+    };
     if pipos {
         let col = |c: &str| table.column(&[c]).ok_or_else(|| missing(c));
         let (typ, form, id, name, x, y) = (
@@ -255,7 +297,7 @@ fn from_table(
                     form: Some(cell(row, form)).filter(|f| !f.is_empty()),
                     mobile: mobile(*line, row)?,
                     seasonal: seasonal(*line, row)?,
-                    capacity: None,
+                    capacity: capacity(*line, row)?,
                 },
             });
         }
@@ -283,7 +325,7 @@ fn from_table(
                 form: form_col.map(|c| cell(row, c)).filter(|f| !f.is_empty()),
                 mobile: mobile(*line, row)?,
                 seasonal: seasonal(*line, row)?,
-                capacity: None,
+                capacity: capacity(*line, row)?,
             },
         });
     }
@@ -314,6 +356,15 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
             let mobile = flag_property("mobile", prop("mobile")).map_err(|e| f.error(path, e))?;
             let seasonal =
                 flag_property("seasonal", prop("seasonal")).map_err(|e| f.error(path, e))?;
+            let capacity = match prop("capacity") {
+                None | Some(serde_json::Value::Null) => Ok(None),
+                Some(serde_json::Value::Number(n)) => parse_capacity(&n.to_string()),
+                Some(serde_json::Value::String(s)) => parse_capacity(s),
+                Some(other) => Err(ServiceFieldError::Capacity {
+                    text: other.to_string(),
+                }),
+            }
+            .map_err(|e| f.error(path, e))?;
             Ok(Record {
                 place: f.record,
                 explicit_id,
@@ -325,7 +376,7 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
                     form: f.text("form"),
                     mobile,
                     seasonal,
-                    capacity: None,
+                    capacity,
                 },
             })
         })
@@ -406,6 +457,8 @@ fn finish(
             Some("another `mobile` value".to_owned())
         } else if earlier.seasonal != point.seasonal {
             Some("another `seasonal` value".to_owned())
+        } else if earlier.capacity != point.capacity {
+            Some("another `capacity` value".to_owned())
         } else {
             None
         };
@@ -495,6 +548,23 @@ mod tests {
             parse_kinds("bakery").is_err_and(|e| e.to_string().contains("unknown kind `bakery`"))
         );
         assert!(parse_kinds(" ").is_err());
+    }
+
+    #[test]
+    fn capacity_values() {
+        for (text, value) in [("1", 1.0), (" 2.5 ", 2.5), ("0,5", 0.5), ("3e2", 300.0)] {
+            assert_eq!(parse_capacity(text), Ok(Some(value)), "{text}");
+        }
+        assert_eq!(parse_capacity(""), Ok(None));
+        assert_eq!(parse_capacity("  "), Ok(None));
+        for bad in [
+            "0", "-1", "x", "inf", "NaN", "1e400", "1.5.2", "0x10", "two",
+        ] {
+            assert!(
+                parse_capacity(bad).is_err_and(|e| e.to_string().contains(&format!("`{bad}`"))),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! summary.json and compare.json: the per-kind figures of one analysis, and of a baseline and
 //! its scenarios side by side, as pretty-printed JSON.
 
-use super::{round6, RegionGroups};
+use super::{e2sfca_per_1000, round6, RegionGroups};
 use crate::analysis::next::NextPoints;
 use crate::analysis::{quantiles, round2, Analysis, KindSummary, Quantiles, Without};
 use crate::base::feature::{ServiceKind, ServicePoint};
@@ -179,6 +179,17 @@ fn kinds_json(summaries: &[KindSummary], groups: &[String]) -> Value {
                 );
             }
             row["groups"] = Value::Object(by_group);
+        }
+        if let Some(e) = &k.e2sfca {
+            let per_1000 = |x: Option<f64>| x.map(e2sfca_per_1000);
+            row["e2sfca"] = json!({
+                "p50": per_1000(e.quantiles.p50),
+                "p90": per_1000(e.quantiles.p90),
+                "max": per_1000(e.quantiles.max),
+                "mean_population": per_1000(e.mean_population),
+                "zero_settlements": e.zero_settlements,
+                "zero_population": e.zero_population,
+            });
         }
         kinds.insert(k.kind.name().into(), row);
     }

@@ -8,7 +8,7 @@
 //! a km column that is `Null` in every row is still [`ColumnType::Real`].
 
 use super::layer::{Column, ColumnType, Geometry, GeometryType, Layer, Row, Value};
-use super::{round6, RegionGroups};
+use super::{e2sfca_per_1000, round6, RegionGroups};
 use crate::analysis::{round2, Analysis, Catchment, KindResult, Status, Without};
 use crate::base::feature::{FeatureId, Place, ServiceKind, ServicePoint, Settlement};
 use crate::input::regions::Regions;
@@ -147,7 +147,10 @@ fn point_rows<'s>(
 /// without seasonal points, open all year), then, for an analysis with the figures beyond the
 /// nearest ([`Analysis::k_nearest`]), `K_km_2nd` (road km to the second-nearest point by
 /// length), `K_min_2nd` (car minutes to the second-nearest by time) and `K_min_meanN` (mean
-/// car minutes to the N nearest by time, N in the name); last `gaps`.
+/// car minutes to the N nearest by time, N in the name), then, when the analysis computed it
+/// ([`Analysis::has_e2sfca`]), `K_e2sfca` (capacity-aware access, E2SFCA: the points'
+/// capacity per 1 000 inhabitants, six significant digits; `Null` without a road); last
+/// `gaps`.
 /// For a settlement outside the extract (status `outside`) every value, `K_gap` too, is `Null`.
 pub struct SettlementsLayer<'a> {
     region: &'a Region,
@@ -199,6 +202,9 @@ impl<'a> SettlementsLayer<'a> {
                     per_kind(kind, "min_2nd", Real),
                     per_kind(kind, &format!("min_mean{}", beyond.n), Real),
                 ]);
+            }
+            if analysis.has_e2sfca() {
+                names.push(per_kind(kind, "e2sfca", Real));
             }
         }
         names.push(c("gaps", TextList));
@@ -273,6 +279,11 @@ impl<'a> SettlementsLayer<'a> {
                     minutes(b.time_2nd_ds),
                     real(b.time_mean_ds.map(|ds| round2(ds / 600.0))),
                 ]);
+            }
+            if self.analysis.has_e2sfca() {
+                v.push(real(
+                    r.e2sfca.get(k).copied().flatten().map(e2sfca_per_1000),
+                ));
             }
             if in_gap {
                 gaps.push(kind.name());

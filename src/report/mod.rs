@@ -100,6 +100,18 @@ pub(crate) fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
+/// Capacity-aware access (E2SFCA, capacity per person) as the outputs give it: per 1 000
+/// inhabitants, to six significant digits (the values span several orders of magnitude, so a
+/// fixed number of decimals would lose the small ones).
+pub fn e2sfca_per_1000(per_person: f64) -> f64 {
+    let x = per_person * 1000.0;
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    // Formatting is exact and the same on every platform: round-trip through six digits.
+    format!("{x:.5e}").parse().unwrap_or(x)
+}
+
 /// Writes the ranked points of a vulnerability as CSV, its header even when no point is
 /// listed.
 ///

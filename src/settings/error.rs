@@ -36,6 +36,8 @@ pub enum Setting {
     GroupFarKm,
     /// `[nearest] k`: the `N` of the mean time to the `N` nearest points.
     KNearest,
+    /// `[e2sfca] steps`.
+    E2sfcaSteps,
 }
 
 impl Setting {
@@ -52,6 +54,7 @@ impl Setting {
             Setting::ServiceTags(_) => "services",
             Setting::Places | Setting::Groups | Setting::GroupFarKm => "settlements",
             Setting::KNearest => "nearest",
+            Setting::E2sfcaSteps => "e2sfca",
         }
     }
 
@@ -71,6 +74,7 @@ impl Setting {
             Setting::Groups => "groups",
             Setting::GroupFarKm => "group_far_km",
             Setting::KNearest => "k",
+            Setting::E2sfcaSteps => "steps",
         }
     }
 }
@@ -123,6 +127,9 @@ pub enum ValueError {
     /// A reading rule the road and tag profile refuses; the text is the profile's.
     #[error(transparent)]
     Rule(ProfileError),
+    /// Step weights of capacity-aware access that cannot be read.
+    #[error(transparent)]
+    Steps(#[from] crate::analysis::e2sfca::StepsError),
 }
 
 /// A problem in the settings file: the TOML itself, or one setting's value.

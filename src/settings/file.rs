@@ -87,6 +87,16 @@ access_kmh = 20.0            # speed on the straight leg from a point to its roa
 # points of each kind (Eurostat's GISCO service grids publish the mean over the 3 nearest),
 # beside the km and minutes to the second-nearest. A whole number from 1 to 10.
 k = 3
+
+[e2sfca]
+# Capacity-aware access (enhanced two-step floating catchment area, Luo & Qi 2009), per
+# settlement and kind. Off unless switched on here or by --e2sfca: one bounded search per
+# service point, so it costs time on a large extract.
+enabled = false
+# The step weights of car time, as "MINUTES:WEIGHT" steps with increasing limits. A time up
+# to a limit (inclusive) that no earlier step takes has the step's weight; beyond the last
+# limit a point is outside the catchment.
+steps = "10:1, 20:0.68, 30:0.22"
 "#;
 
 /// The contents of a configuration file.
@@ -114,6 +124,9 @@ pub struct Config {
     /// The nearest points counted beyond the first.
     #[serde(default)]
     pub nearest: Nearest,
+    /// Capacity-aware access.
+    #[serde(default)]
+    pub e2sfca: E2sfca,
 }
 
 /// `[nearest]`.
@@ -122,6 +135,16 @@ pub struct Config {
 pub struct Nearest {
     /// See [`AnalysisOptions::k_nearest`].
     pub k: Option<i64>,
+}
+
+/// `[e2sfca]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct E2sfca {
+    /// Whether capacity-aware access is computed (default no).
+    pub enabled: Option<bool>,
+    /// See [`AnalysisOptions::e2sfca`], as `MINUTES:WEIGHT` steps separated by commas.
+    pub steps: Option<String>,
 }
 
 /// `[speeds]`: km/h per `highway` class, and `maxspeed_factor`.
@@ -391,7 +414,26 @@ impl Config {
             let n = NearestCount::new(k).map_err(|e| refused(Setting::KNearest, e))?;
             options.k_nearest = n.get();
         }
+        // Checked even when not switched on, so a bad value is never a surprise later.
+        let steps = self.e2sfca_steps()?;
+        options.e2sfca = self.e2sfca.enabled.unwrap_or(false).then_some(steps);
         Ok(())
+    }
+
+    /// The file's step weights of capacity-aware access, the default steps where none are
+    /// given.
+    ///
+    /// # Errors
+    /// [`ConfigProblem::Value`] for `[e2sfca] steps` that cannot be read.
+    pub fn e2sfca_steps(&self) -> Result<crate::analysis::e2sfca::Steps, ConfigProblem> {
+        match &self.e2sfca.steps {
+            Some(steps) => steps
+                .parse()
+                .map_err(|e: crate::analysis::e2sfca::StepsError| {
+                    refused(Setting::E2sfcaSteps, e.into())
+                }),
+            None => Ok(crate::analysis::e2sfca::Steps::default()),
+        }
     }
 }
 
@@ -501,6 +543,12 @@ mod tests {
                 Setting::Speed("residential".into()),
                 2,
                 "[speeds] residential: a speed is a number of km/h, not \"fast\"",
+            ),
+            (
+                "[e2sfca]\n\nsteps = \"20:1, 10:0.5\"\n",
+                Setting::E2sfcaSteps,
+                3,
+                "[e2sfca] steps: step limit `10` must be a positive number of minutes above the step before",
             ),
         ];
         for (text, setting, line, message) in cases {

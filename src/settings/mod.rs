@@ -202,6 +202,9 @@ pub struct Flags {
     pub group_far_km: Option<Km>,
     /// See [`AnalysisOptions::k_nearest`].
     pub k_nearest: Option<NearestCount>,
+    /// Whether to compute capacity-aware access (E2SFCA, [`AnalysisOptions::e2sfca`]) even
+    /// when the settings file does not switch it on; `false` leaves the file's choice.
+    pub e2sfca: bool,
 }
 
 impl Default for Flags {
@@ -222,6 +225,7 @@ impl Default for Flags {
             groups: Vec::new(),
             group_far_km: None,
             k_nearest: None,
+            e2sfca: false,
         }
     }
 }
@@ -298,6 +302,9 @@ fn apply_flags(config: &Config, flags: Flags) -> Result<Settings, (PathBuf, Conf
     } else {
         flags.groups
     };
+    if flags.e2sfca && options.e2sfca.is_none() {
+        options.e2sfca = Some(config.e2sfca_steps().map_err(in_file)?);
+    }
     Ok(Settings {
         profile,
         options,

@@ -7,7 +7,7 @@ use super::{plan, shapes};
 use crate::analysis::{round2, Analysis, AnalysisOptions, Status, Without};
 use crate::base::feature::{ServiceKind, ServicePoint};
 use crate::network::region::Region;
-use crate::report::RegionGroups;
+use crate::report::{e2sfca_per_1000, RegionGroups};
 use crate::route::Metric;
 use crate::whatif::plan::Plan;
 use crate::whatif::scenario::Outcome;
@@ -250,8 +250,9 @@ pub(super) fn deg(x: f64) -> Value {
 
 /// The settlements as columns: where, name, population, status, region, and per kind the km,
 /// minutes and gap flag (and km without mobile, or without seasonal, points for a kind that
-/// has them), the figures beyond the nearest (`nearest`), and with population groups each
-/// group's population.
+/// has them), the figures beyond the nearest (`nearest`), with population groups each
+/// group's population, and the E2SFCA value per 1 000 inhabitants when the analysis computed
+/// it.
 fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroups<'_>>) -> Value {
     let s = &region.settlements;
     let r = &analysis.settlements;
@@ -260,6 +261,7 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
     let mut gap_by = Map::new();
     // Per Without::ALL, per kind that has such points, the km without them.
     let mut without_by = [Map::new(), Map::new()];
+    let mut e2sfca_by = Map::new();
     for kind in ServiceKind::ALL {
         let k = kind as usize;
         let name = kind.name().to_owned();
@@ -273,6 +275,13 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
         );
         let gap: Vec<u8> = r.iter().map(|x| u8::from(x.kinds[k].gap)).collect();
         gap_by.insert(name.clone(), json!(gap));
+        if analysis.has_e2sfca() {
+            let e2sfca: Vec<Option<f64>> = r
+                .iter()
+                .map(|x| x.e2sfca.get(k).copied().flatten().map(e2sfca_per_1000))
+                .collect();
+            e2sfca_by.insert(name.clone(), json!(e2sfca));
+        }
         for (w, by) in Without::ALL.into_iter().zip(&mut without_by) {
             if analysis.kinds_without(w).contains(kind) {
                 let values: Vec<Value> = r
@@ -336,6 +345,9 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
             })
             .collect();
         data["groups"] = Value::Object(by_group);
+    }
+    if analysis.has_e2sfca() {
+        data["e2sfca"] = json!(e2sfca_by);
     }
     data
 }
