@@ -25,8 +25,9 @@
 //!   best with distinct sources), on the whole graph or on its core.
 //! - [`analysis`]: per settlement the nearest point of each kind by km and minutes, gaps,
 //!   straight-line distances, the second and k nearest points ([`analysis::knearest`]), per
-//!   service point the next point of its kind ([`analysis::next`]), summaries (also without
-//!   mobile or seasonal points and per population group), region groups.
+//!   service point the next point of its kind ([`analysis::next`]), capacity-aware access
+//!   when asked for ([`analysis::e2sfca`]), summaries (also without mobile or seasonal points
+//!   and per population group), region groups.
 //! - [`whatif`]: scenarios (closed and added points), vulnerability, site suggestion (also
 //!   within each region), the support screening ([`whatif::screening`]), and what
 //!   the report's kommun pages need ([`whatif::plan`]), all searches sharing one

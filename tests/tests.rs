@@ -17,6 +17,7 @@ mod cli;
 mod cli_ux;
 mod crs;
 mod e2sfca;
+mod e2sfca_measures;
 mod extent;
 mod fixtures;
 mod fuzz_corpus;
