@@ -1014,9 +1014,9 @@ mod tests {
         let s: ThresholdSetting = "payment=25km".parse().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.threshold.unit, Unit::Km);
         let bakery: ThresholdSetting = "bakery=3km".parse().unwrap_or_else(|e| panic!("{e}"));
-        assert!(bakery
-            .kind_in(&Kinds::default())
-            .is_err_and(|e| e.to_string().contains("unknown kind `bakery` (kinds: grocery, ")));
+        assert!(bakery.kind_in(&Kinds::default()).is_err_and(|e| e
+            .to_string()
+            .contains("unknown kind `bakery` (kinds: grocery, ")));
         assert!("grocery=10"
             .parse::<ThresholdSetting>()
             .is_err_and(|e| e.to_string().contains("unit")));

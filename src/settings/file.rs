@@ -284,15 +284,19 @@ impl Config {
         let at_key = |problem: ConfigProblem| {
             let line = match &problem {
                 ConfigProblem::Value { setting, .. }
-                | ConfigProblem::UnknownKind { setting, .. } => {
-                    line_in_section(text, &setting.section(), setting.key())
-                }
-                // A key left out is missing from its section: the section's header.
-                ConfigProblem::Missing { setting, .. } => {
+                | ConfigProblem::UnknownKind { setting, .. }
+                | ConfigProblem::Missing { setting, .. } => {
                     let header = format!("[{}]", setting.section());
-                    text.lines()
-                        .position(|l| l.trim() == header)
-                        .map(|i| i as u64 + 1)
+                    // A key left out is missing from its section, and a problem of the section
+                    // itself is at its header.
+                    if matches!(problem, ConfigProblem::Missing { .. }) || setting.key().is_empty()
+                    {
+                        text.lines()
+                            .position(|l| l.trim() == header)
+                            .map(|i| i as u64 + 1)
+                    } else {
+                        line_in_section(text, &setting.section(), setting.key())
+                    }
                 }
                 ConfigProblem::Toml(_) => None,
             };
