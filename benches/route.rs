@@ -56,7 +56,7 @@ fn route(c: &mut Criterion) {
                 black_box(ws.cost_sum())
             })
         });
-        let fields: Vec<(ServiceKind, Metric, Vec<Seed>)> = ServiceKind::ALL
+        let fields: Vec<(ServiceKind, Metric, Vec<Seed>)> = ServiceKind::BUILT_IN
             .iter()
             .flat_map(|&k| [Metric::Length, Metric::Time].map(|m| (k, m, seeds(&region, k))))
             .collect();

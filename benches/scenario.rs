@@ -25,7 +25,9 @@ fn scenario(c: &mut Criterion) {
     let region = grid_region(1000, 1);
     let mut options = AnalysisOptions::default();
     let grocery: ThresholdSetting = "grocery=1km".parse().unwrap_or_else(|e| panic!("{e}"));
-    options.set_thresholds(&[grocery]);
+    options
+        .set_thresholds(&servicegap::Kinds::default(), &[grocery])
+        .unwrap_or_else(|e| panic!("{e}"));
     let label = format!("{}k_nodes", region.graph.node_count() / 1000);
     let mut group = c.benchmark_group(format!("scenario/{label}"));
     group.sample_size(10);
@@ -34,7 +36,7 @@ fn scenario(c: &mut Criterion) {
     });
     group.bench_function("vulnerability_grocery", |b| {
         b.iter(|| {
-            let v = vulnerability(&region, &options, ServiceKind::Grocery, None);
+            let v = vulnerability(&region, &options, ServiceKind::GROCERY, None);
             black_box(v.points.len())
         })
     });
@@ -43,7 +45,7 @@ fn scenario(c: &mut Criterion) {
             let s = suggest(
                 &region,
                 &options,
-                ServiceKind::Grocery,
+                ServiceKind::GROCERY,
                 3,
                 &Candidates::MainNetworkNodes,
             );

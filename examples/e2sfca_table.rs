@@ -73,8 +73,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     std::fs::write(out.join("points.csv"), points)?;
 
-    for kind in ServiceKind::ALL {
-        let k = kind as usize;
+    for kind in ServiceKind::BUILT_IN {
+        let k = kind.index();
         let mut times = String::from("settlement,point,minutes\n");
         for (j, catchment) in e2sfca::travel_times(&region, options, e2sfca_steps, kind) {
             for (i, ds) in catchment {

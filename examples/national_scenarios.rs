@@ -105,7 +105,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let mut stranded = 0u64;
     let vulnerable = time(&mut || {
-        let v = vulnerability(&region, &options, ServiceKind::Grocery, None);
+        let v = vulnerability(&region, &options, ServiceKind::GROCERY, None);
         stranded = v.points.iter().map(|p| p.stranded_population).sum();
     });
     let mut picks = Vec::new();
@@ -113,7 +113,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let s = suggest(
             &region,
             &options,
-            ServiceKind::Grocery,
+            ServiceKind::GROCERY,
             3,
             &Candidates::MainNetworkNodes,
         );

@@ -18,7 +18,9 @@ fn main() {
     let region = grid_region(side, 1);
     let mut options = AnalysisOptions::default();
     let grocery: ThresholdSetting = "grocery=1km".parse().unwrap_or_else(|e| panic!("{e}"));
-    options.set_thresholds(&[grocery]);
+    options
+        .set_thresholds(&servicegap::Kinds::default(), &[grocery])
+        .unwrap_or_else(|e| panic!("{e}"));
     println!("{} nodes", region.graph.node_count());
     for _ in 0..2 {
         let t = Instant::now();
@@ -30,7 +32,7 @@ fn main() {
             a.kinds[0].gap_population
         );
         let t = Instant::now();
-        let v = vulnerability(&region, &options, ServiceKind::Grocery, None);
+        let v = vulnerability(&region, &options, ServiceKind::GROCERY, None);
         let stranded: u64 = v.points.iter().map(|p| p.stranded_population).sum();
         println!(
             "vulnerability {:?} {:?}: {} points, top strands {}, {} in all",
@@ -44,7 +46,7 @@ fn main() {
         let s = suggest(
             &region,
             &options,
-            ServiceKind::Grocery,
+            ServiceKind::GROCERY,
             3,
             &Candidates::MainNetworkNodes,
         );

@@ -68,7 +68,7 @@
 //! let path = std::path::Path::new("data/osm/de-north-bayreuth-rural.osm.pbf");
 //! let region = servicegap::open::read_pbf(path, &Profile::default())?;
 //! let result = analyze(&region, &AnalysisOptions::default());
-//! let grocery = ServiceKind::Grocery as usize;
+//! let grocery = ServiceKind::GROCERY.index();
 //! for (settlement, r) in region.settlements.iter().zip(&result.settlements) {
 //!     let km = r.kinds[grocery].length_dm.map(|dm| f64::from(dm) / 10_000.0);
 //!     println!("{:?}: {km:?} km to the nearest grocery", settlement.name);
@@ -91,4 +91,4 @@ pub mod store;
 pub mod whatif;
 
 pub use base::error::{Error, Result};
-pub use base::feature::{ServiceKind, ServiceKinds};
+pub use base::kind::{Kinds, ServiceKind, ServiceKinds};

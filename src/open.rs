@@ -25,7 +25,12 @@ use std::time::Instant;
 /// refused.
 pub fn open(path: &Path, profile: &Profile) -> Result<Region> {
     if cache::is_cache(path)? {
-        cache::read(path, cache::settings_fingerprint(profile))
+        let mut region = cache::read(path, cache::settings_fingerprint(profile))?;
+        // The same kinds (the fingerprint covers them), with the settings' labels.
+        if region.kinds.iter().eq(profile.kinds().iter()) {
+            region.kinds = profile.kinds().clone();
+        }
+        Ok(region)
     } else {
         read_pbf(path, profile)
     }
@@ -48,6 +53,7 @@ pub fn read_pbf(path: &Path, profile: &Profile) -> Result<Region> {
     Ok(Region {
         graph,
         extent,
+        kinds: profile.kinds().clone(),
         services: data.services,
         settlements: data.settlements,
         groups: Vec::new(),

@@ -130,6 +130,7 @@ fn region(graph: Graph, services: Vec<ServicePoint>, settlements: Vec<Settlement
     Region {
         graph,
         extent: None,
+        kinds: servicegap::Kinds::default(),
         services,
         settlements,
         groups: Vec::new(),
@@ -150,7 +151,7 @@ fn options() -> AnalysisOptions {
 }
 
 fn kind_index(kind: ServiceKind) -> usize {
-    ServiceKind::ALL
+    ServiceKind::BUILT_IN
         .iter()
         .position(|&k| k == kind)
         .unwrap_or_else(|| panic!("{kind:?}"))
@@ -347,11 +348,11 @@ fn same_edge_two_way_ahead_and_behind() {
     let ahead = |m: usize| hs.leg[m] + (hg.before[m] - hs.before[m]) + hg.leg[m];
     let behind = |m: usize| hs.leg[m] + (hs.before[m] - hf.before[m]) + hf.leg[m];
     assert_eq!(
-        result(&an, 0, ServiceKind::Grocery),
+        result(&an, 0, ServiceKind::GROCERY),
         (Some(ahead(L)), Some(0), Some(ahead(T)), Some(0))
     );
     assert_eq!(
-        result(&an, 0, ServiceKind::Fuel),
+        result(&an, 0, ServiceKind::FUEL),
         (Some(behind(L)), Some(1), Some(behind(T)), Some(1))
     );
     // About 56 + 309 + 56 m: well under any threshold.
@@ -418,11 +419,11 @@ fn same_edge_oneway_behind_goes_around_the_loop() {
     let ahead = |m: usize| hs.leg[m] + (hg.before[m] - hs.before[m]) + hg.leg[m];
     let around = |m: usize| hs.leg[m] + hs.after[m] + ret.whole[m] + hf.before[m] + hf.leg[m];
     assert_eq!(
-        result(&an, 0, ServiceKind::Grocery),
+        result(&an, 0, ServiceKind::GROCERY),
         (Some(ahead(L)), Some(0), Some(ahead(T)), Some(0))
     );
     assert_eq!(
-        result(&an, 0, ServiceKind::Fuel),
+        result(&an, 0, ServiceKind::FUEL),
         (Some(around(L)), Some(1), Some(around(T)), Some(1))
     );
     // The detour is real: about 0.5 + 3.3 + 0.2 km instead of 0.3 km.
@@ -483,22 +484,22 @@ fn oneway_there_and_back_differ() {
     let p_to_q = |m: usize| hp.leg[m] + hp.after[m] + hq.before[m] + hq.leg[m];
     let q_to_p = |m: usize| hq.leg[m] + hq.after[m] + hp.before[m] + hp.leg[m];
     assert_eq!(
-        result(&an, 0, ServiceKind::Grocery),
+        result(&an, 0, ServiceKind::GROCERY),
         (Some(p_to_q(L)), Some(0), Some(p_to_q(T)), Some(0))
     );
     assert_eq!(
-        result(&an, 1, ServiceKind::Fuel),
+        result(&an, 1, ServiceKind::FUEL),
         (Some(q_to_p(L)), Some(1), Some(q_to_p(T)), Some(1))
     );
     assert_ne!(p_to_q(L), q_to_p(L));
     assert_ne!(p_to_q(T), q_to_p(T));
     // A service at the settlement's own spot costs the two legs only.
     assert_eq!(
-        result(&an, 0, ServiceKind::Fuel),
+        result(&an, 0, ServiceKind::FUEL),
         (Some(2 * hp.leg[L]), Some(1), Some(2 * hp.leg[T]), Some(1))
     );
     assert_eq!(
-        result(&an, 1, ServiceKind::Grocery),
+        result(&an, 1, ServiceKind::GROCERY),
         (Some(2 * hq.leg[L]), Some(0), Some(2 * hq.leg[T]), Some(0))
     );
 }
@@ -561,7 +562,7 @@ fn ferry_time_includes_duration_and_boarding() {
         assert_snap(an.service_snaps[0], 2, &hg, "grocery");
         let cost = |m: usize| hs.leg[m] + hs.after[m] + bc.whole[m] + hg.before[m] + hg.leg[m];
         assert_eq!(
-            result(&an, 0, ServiceKind::Grocery),
+            result(&an, 0, ServiceKind::GROCERY),
             (Some(cost(L)), Some(0), Some(cost(T)), Some(0)),
             "ferry_s {ferry_s:?}"
         );
@@ -629,7 +630,7 @@ fn points_snap_to_roads_not_onto_a_ferry_line() {
     let cost = |m: usize| hs.leg[m] + hs.after[m] + bc.whole[m] + hg.before[m] + hg.leg[m];
     assert_eq!(hs.after, [0, 0]);
     assert_eq!(
-        result(&an, 0, ServiceKind::Grocery),
+        result(&an, 0, ServiceKind::GROCERY),
         (Some(cost(L)), Some(0), Some(cost(T)), Some(0))
     );
 }
@@ -691,16 +692,16 @@ fn island_without_a_service_is_unreachable() {
     let to_g = |m: usize| h1.leg[m] + h1.after[m] + hg.before[m] + hg.leg[m];
     let to_f = |m: usize| h2.leg[m] + (hf.before[m] - h2.before[m]) + hf.leg[m];
     assert_eq!(
-        result(&an, 0, ServiceKind::Grocery),
+        result(&an, 0, ServiceKind::GROCERY),
         (Some(to_g(L)), Some(0), Some(to_g(T)), Some(0))
     );
-    assert_eq!(result(&an, 0, ServiceKind::Fuel), (None, None, None, None));
+    assert_eq!(result(&an, 0, ServiceKind::FUEL), (None, None, None, None));
     assert_eq!(
-        result(&an, 1, ServiceKind::Grocery),
+        result(&an, 1, ServiceKind::GROCERY),
         (None, None, None, None)
     );
     assert_eq!(
-        result(&an, 1, ServiceKind::Fuel),
+        result(&an, 1, ServiceKind::FUEL),
         (Some(to_f(L)), Some(1), Some(to_f(T)), Some(1))
     );
 
@@ -724,7 +725,7 @@ fn island_without_a_service_is_unreachable() {
     assert_eq!(an.services_dropped, 0);
 
     let grocery = &an.kinds[0];
-    assert_eq!(grocery.kind, ServiceKind::Grocery);
+    assert_eq!(grocery.kind, ServiceKind::GROCERY);
     assert_eq!(grocery.services, 1);
     assert_eq!((grocery.settlements, grocery.population), (2, 150));
     assert_eq!((grocery.gap_settlements, grocery.gap_population), (1, 30));
@@ -830,7 +831,7 @@ fn no_road_and_summary_figures() {
     for (i, h) in hand.iter().enumerate() {
         assert_snap(an.settlements[i].snap, 0, h, "settlement");
         assert_eq!(
-            result(&an, i, ServiceKind::Grocery),
+            result(&an, i, ServiceKind::GROCERY),
             (Some(lengths[i]), Some(0), Some(times[i]), Some(0)),
             "S{i}"
         );
@@ -945,14 +946,14 @@ fn service_too_far_from_a_road_is_dropped() {
     assert_eq!(an.settlements[1].status, Status::Ok);
     for i in 0..2 {
         assert_eq!(
-            result(&an, i, ServiceKind::Grocery),
+            result(&an, i, ServiceKind::GROCERY),
             (None, None, None, None)
         );
         assert!(an.settlements[i].kinds[0].gap);
     }
     let to_f = |m: usize| hs0.leg[m] + (hf.before[m] - hs0.before[m]) + hf.leg[m];
     assert_eq!(
-        result(&an, 0, ServiceKind::Fuel),
+        result(&an, 0, ServiceKind::FUEL),
         (Some(to_f(L)), Some(1), Some(to_f(T)), Some(1))
     );
     let grocery = &an.kinds[0];
@@ -1027,7 +1028,7 @@ fn ties_go_to_the_lower_index() {
             vec![settlement(10, s, None)],
         );
         let an = analyze(&r, &options());
-        for kind in [ServiceKind::Grocery, ServiceKind::Post] {
+        for kind in [ServiceKind::GROCERY, ServiceKind::POST] {
             assert_eq!(
                 result(&an, 0, kind),
                 (Some(to_e(L)), Some(0), Some(to_e(T)), Some(0)),
@@ -1083,7 +1084,7 @@ fn km_and_minutes_pick_different_services() {
     let an = analyze(&r, &options());
     assert_snap(an.settlements[0].snap, 1, &hs, "settlement");
     assert_eq!(
-        result(&an, 0, ServiceKind::Grocery),
+        result(&an, 0, ServiceKind::GROCERY),
         (Some(to_x(L)), Some(0), Some(to_y(T)), Some(1))
     );
     // The km threshold judges X's km, the minute threshold Y's minutes.
@@ -1158,8 +1159,8 @@ fn straight_line_detour_mobile_and_catchments_around_a_lake() {
         vec![settlement(10, s, Some(40)), settlement(11, t, Some(25))],
     );
     let an = analyze(&r, &options());
-    let g = kind_index(ServiceKind::Grocery);
-    let post = kind_index(ServiceKind::Post);
+    let g = kind_index(ServiceKind::GROCERY);
+    let post = kind_index(ServiceKind::POST);
     let road =
         |from: &HandSnap, to: &HandSnap| from.leg[L] + (to.before[L] - from.before[L]) + to.leg[L];
 

@@ -173,7 +173,7 @@ fn compare(region: &Region, options: &AnalysisOptions, seed: &str) {
         let c = costs(g, &snap, options.access_kmh);
         for m in 0..2 {
             let dist = dijkstra_from(g, &snap, &c, m);
-            for (k, kind) in ServiceKind::ALL.iter().enumerate() {
+            for (k, kind) in ServiceKind::BUILT_IN.iter().enumerate() {
                 let mut best: Option<(u64, u32)> = None;
                 for (j, s) in region.services.iter().enumerate() {
                     let Some(sc) = service_costs[j]
@@ -307,6 +307,7 @@ fn junction_snaps_use_every_road_of_the_junction() {
         let region = Region {
             graph,
             extent: None,
+            kinds: servicegap::Kinds::default(),
             services: vec![ServicePoint {
                 id: OsmId {
                     kind: ElementType::Node,
@@ -333,7 +334,7 @@ fn junction_snaps_use_every_road_of_the_junction() {
         compare(&region, &options, "junction");
         result
     };
-    let grocery = ServiceKind::Grocery as usize;
+    let grocery = ServiceKind::GROCERY.index();
     for order in [[0, 1, 2], [2, 1, 0], [1, 0, 2]] {
         let r = build(&order);
         let (off, at) = (&r.settlements[0], &r.settlements[1]);
@@ -371,7 +372,7 @@ fn straight_line_equals_brute_force_on_random_regions() {
         let (region, options) = random_region(seed);
         let result = analyze(&region, &options);
         for (i, settlement) in region.settlements.iter().enumerate() {
-            for (k, kind) in ServiceKind::ALL.iter().enumerate() {
+            for (k, kind) in ServiceKind::BUILT_IN.iter().enumerate() {
                 let best = region
                     .services
                     .iter()
@@ -427,7 +428,7 @@ fn without_mobile_equals_an_analysis_without_the_mobile_points() {
         let fixed = analyze(&fixed_region, &options);
         let back = |j: Option<u32>| j.map(|j| kept[j as usize]);
 
-        for (k, kind) in ServiceKind::ALL.iter().enumerate() {
+        for (k, kind) in ServiceKind::BUILT_IN.iter().enumerate() {
             let has_mobile = mobile_kinds.contains(*kind);
             kinds_seen += usize::from(has_mobile);
             for (i, r) in result.settlements.iter().enumerate() {
@@ -488,7 +489,7 @@ fn catchments_split_the_reached_settlements() {
         let result = analyze(&region, &options);
         let catchments = servicegap::analysis::catchments(&region, &result);
         assert_eq!(catchments.len(), region.services.len());
-        for (k, kind) in ServiceKind::ALL.iter().enumerate() {
+        for (k, kind) in ServiceKind::BUILT_IN.iter().enumerate() {
             for (j, (s, c)) in region.services.iter().zip(&catchments).enumerate() {
                 let offered = s.kinds.contains(*kind) && result.service_snaps[j].is_some();
                 assert_eq!(c[k].is_some(), offered, "seed {seed}: point {j} {kind}");

@@ -744,7 +744,7 @@ fn rows_sharing_an_id_merge_into_one_point() {
     assert_eq!(a.id.to_string(), "A");
     assert_eq!(
         a.kinds,
-        ServiceKinds::of(ServiceKind::Grocery) | ServiceKinds::of(ServiceKind::Post)
+        ServiceKinds::of(ServiceKind::GROCERY) | ServiceKinds::of(ServiceKind::POST)
     );
     assert_eq!(a.form.as_deref(), Some("Markt; Postfiliale"));
     assert!(file.warnings.is_empty(), "{:?}", file.warnings);

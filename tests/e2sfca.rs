@@ -116,10 +116,10 @@ fn random_steps(rng: &mut ChaCha8Rng) -> Steps {
 fn compare(region: &Region, options: &AnalysisOptions, what: &str) -> usize {
     let analysis = analyze(region, options);
     let mut positive = 0;
-    for kind in ServiceKind::ALL {
+    for kind in ServiceKind::BUILT_IN {
         let want = brute(region, options, kind);
         for (i, (r, w)) in analysis.settlements.iter().zip(&want).enumerate() {
-            let got = r.e2sfca[kind as usize];
+            let got = r.e2sfca[kind.index()];
             assert_eq!(got, *w, "{what}: {kind}, settlement {i}");
             assert_eq!(got.is_none(), r.status != Status::Ok, "{what}: {kind} {i}");
             positive += usize::from(got.is_some_and(|v| v > 0.0));
@@ -154,11 +154,11 @@ fn step_limit_is_inclusive() {
     for seed in 100..130u64 {
         let (region, mut options) = random_region_with(seed, 12, 0.5, 1.0);
         let analysis = analyze(&region, &options);
-        let kind = ServiceKind::Grocery;
+        let kind = ServiceKind::GROCERY;
         let Some(t) = analysis
             .settlements
             .iter()
-            .filter_map(|r| r.kinds[kind as usize].time_ds)
+            .filter_map(|r| r.kinds[kind.index()].time_ds)
             .find(|&t| t > 1)
         else {
             continue;
@@ -191,13 +191,13 @@ fn matches_brute_force_on_bayreuth_and_scales_with_capacity() {
         e2sfca: Some(Steps::default()),
         ..AnalysisOptions::default()
     };
-    let kind = ServiceKind::Pharmacy;
+    let kind = ServiceKind::PHARMACY;
     let want = brute(&region, &options, kind);
     let analysis = analyze(&region, &options);
     let got: Vec<Option<f64>> = analysis
         .settlements
         .iter()
-        .map(|r| r.e2sfca[kind as usize])
+        .map(|r| r.e2sfca[kind.index()])
         .collect();
     assert_eq!(got, want);
     assert!(got.iter().flatten().any(|&v| v > 0.0));
@@ -206,7 +206,7 @@ fn matches_brute_force_on_bayreuth_and_scales_with_capacity() {
     }
     let doubled = analyze(&region, &options);
     for (a, b) in analysis.settlements.iter().zip(&doubled.settlements) {
-        let (a, b) = (a.e2sfca[kind as usize], b.e2sfca[kind as usize]);
+        let (a, b) = (a.e2sfca[kind.index()], b.e2sfca[kind.index()]);
         assert_eq!(a.map(|v| v * 2.0), b);
     }
 }
@@ -333,7 +333,7 @@ fn analyze_writes_e2sfca_columns_and_summary() {
         ..AnalysisOptions::default()
     };
     let analysis = analyze(&region, &options);
-    let k = ServiceKind::Pharmacy as usize;
+    let k = ServiceKind::PHARMACY.index();
     let want: Vec<Option<f64>> = analysis
         .settlements
         .iter()
@@ -455,7 +455,7 @@ fn off_unless_switched_on() {
     assert_eq!(on.len(), off.len() + 5, "{on:?}");
     let summary = crate::util::read_json(&path("off", "summary.json"));
     let flagged = crate::util::read_json(&path("flag", "summary.json"));
-    for kind in ServiceKind::ALL {
+    for kind in ServiceKind::BUILT_IN {
         let k = kind.name();
         assert!(summary["kinds"][k].get("e2sfca").is_none(), "{k}");
         assert!(flagged["kinds"][k]["e2sfca"].is_object(), "{k}");

@@ -138,7 +138,7 @@ fn swedish_flow_counts_outside_squares_and_sums_only_inside() {
         );
     }
     // Some inside squares reach a pharmacy within the threshold: not everything is a gap.
-    let pharmacy = &result.kinds[ServiceKind::Pharmacy as usize];
+    let pharmacy = &result.kinds[ServiceKind::PHARMACY.index()];
     assert!(pharmacy.services > 0 && pharmacy.gap_settlements < n_inside);
     let warning = format!(
         "{n_outside} of {} settlements lie outside the extract: analysed {n_inside}",
@@ -155,7 +155,7 @@ fn swedish_flow_counts_outside_squares_and_sums_only_inside() {
     let v = servicegap::whatif::vulnerability::vulnerability(
         &region,
         &options,
-        ServiceKind::Pharmacy,
+        ServiceKind::PHARMACY,
         None,
     );
     assert!(v
@@ -166,7 +166,7 @@ fn swedish_flow_counts_outside_squares_and_sums_only_inside() {
     let s = servicegap::whatif::suggest::suggest(
         &region,
         &options,
-        ServiceKind::Pharmacy,
+        ServiceKind::PHARMACY,
         1,
         &servicegap::whatif::suggest::Candidates::MainNetworkNodes,
     );
@@ -238,7 +238,7 @@ fn command_line_warns_once_and_writes_status_outside() {
     let summary = util::read_json(&dir.path().join("summary.json"));
     assert_eq!(summary["settlements"], total);
     assert_eq!(summary["settlements_outside"], n_outside);
-    for kind in ServiceKind::ALL {
+    for kind in ServiceKind::BUILT_IN {
         let k = &summary["kinds"][kind.name()];
         assert_eq!(k["outside"], n_outside);
         assert_eq!(k["settlements"], total - n_outside);

@@ -1179,44 +1179,51 @@ fn services_road_graph() {
 
 #[test]
 fn services_kinds() {
-    use ServiceKind::{Fuel, Grocery, Payment, Pharmacy, Post};
+    let (grocery, fuel, post, pharmacy, payment) = (
+        ServiceKind::GROCERY,
+        ServiceKind::FUEL,
+        ServiceKind::POST,
+        ServiceKind::PHARMACY,
+        ServiceKind::PAYMENT,
+    );
+    let kinds = servicegap::Kinds::default();
     let fx = Fixture::load("services");
     let services = &fx.region.services;
     // Every counted feature, in output order (nodes, then ways, then relations, each by id).
     let expected: &[(OsmId, &[ServiceKind], Option<&str>)] = &[
-        (node(101), &[Grocery], Some("Ica Nära")), // shop=supermarket
-        (node(102), &[Grocery], Some("Pressbyrån")), // shop=convenience
-        (node(103), &[Grocery], Some("Lanthandeln")), // shop=general
-        (node(104), &[Grocery], Some("Livsmedel")), // shop=grocery
-        (node(105), &[Fuel], Some("Mack")),        // amenity=fuel
-        (node(106), &[Post], Some("Posten")),      // amenity=post_office
-        (node(107), &[Post], None),                // post_office=post_partner on a shop
-        (node(108), &[Post], None),                // post_office=bureau
-        (node(109), &[Post], None),                // post_office=post_annex
-        (node(110), &[Post], None),                // amenity=parcel_locker
-        (node(111), &[Post], None),                // vending=parcel_pickup
-        (node(112), &[Pharmacy], Some("Apoteket")), // amenity=pharmacy
-        (node(113), &[Pharmacy], Some("Apotek utan amenity")), // healthcare=pharmacy
-        (node(114), &[Payment], None),             // amenity=atm
-        (node(115), &[Payment], Some("Sparbanken")), // amenity=bank
-        (node(116), &[Payment], None),             // amenity=payment_centre
-        (node(117), &[Payment], None),             // cash_withdrawal=yes on a shop
-        (node(118), &[Payment], Some("Bank med bankomat")), // bank + atm=yes: ONE kind
+        (node(101), &[grocery], Some("Ica Nära")), // shop=supermarket
+        (node(102), &[grocery], Some("Pressbyrån")), // shop=convenience
+        (node(103), &[grocery], Some("Lanthandeln")), // shop=general
+        (node(104), &[grocery], Some("Livsmedel")), // shop=grocery
+        (node(105), &[fuel], Some("Mack")),        // amenity=fuel
+        (node(106), &[post], Some("Posten")),      // amenity=post_office
+        (node(107), &[post], None),                // post_office=post_partner on a shop
+        (node(108), &[post], None),                // post_office=bureau
+        (node(109), &[post], None),                // post_office=post_annex
+        (node(110), &[post], None),                // amenity=parcel_locker
+        (node(111), &[post], None),                // vending=parcel_pickup
+        (node(112), &[pharmacy], Some("Apoteket")), // amenity=pharmacy
+        (node(113), &[pharmacy], Some("Apotek utan amenity")), // healthcare=pharmacy
+        (node(114), &[payment], None),             // amenity=atm
+        (node(115), &[payment], Some("Sparbanken")), // amenity=bank
+        (node(116), &[payment], None),             // amenity=payment_centre
+        (node(117), &[payment], None),             // cash_withdrawal=yes on a shop
+        (node(118), &[payment], Some("Bank med bankomat")), // bank + atm=yes: ONE kind
         // shop=convenience + post_office=post_partner + cash_withdrawal=yes + healthcare=pharmacy
         (
             node(119),
-            &[Grocery, Post, Pharmacy, Payment],
+            &[grocery, post, pharmacy, payment],
             Some("Allt-i-allo"),
         ),
         // amenity=fuel + shop=convenience + atm=yes
-        (node(120), &[Grocery, Fuel, Payment], Some("Mack med butik")),
+        (node(120), &[grocery, fuel, payment], Some("Mack med butik")),
         // amenity=fuel + post_office=post_partner ("on any feature")
-        (node(121), &[Fuel, Post], None),
+        (node(121), &[fuel, post], None),
         // amenity=pharmacy, member of the ignored type=site relation R302
-        (node(451), &[Pharmacy], Some("site member node")),
-        (way(201), &[Grocery], Some("Coop")), // closed way
-        (way(204), &[Pharmacy], None),        // closed way, also a member of R302
-        (rel(301), &[Grocery], Some("Stormarknad")), // multipolygon of two untagged ways
+        (node(451), &[pharmacy], Some("site member node")),
+        (way(201), &[grocery], Some("Coop")), // closed way
+        (way(204), &[pharmacy], None),        // closed way, also a member of R302
+        (rel(301), &[grocery], Some("Stormarknad")), // multipolygon of two untagged ways
     ];
     let ids: Vec<OsmId> = services.iter().filter_map(|s| s.id.osm()).collect();
     let expected_ids: Vec<OsmId> = expected.iter().map(|e| e.0).collect();
@@ -1238,8 +1245,8 @@ fn services_kinds() {
         }
     }
     // Multi-kind features list their kinds in output order.
-    let kinds_119: Vec<ServiceKind> = services[18].kinds.iter().collect();
-    assert_eq!(kinds_119, [Grocery, Post, Pharmacy, Payment]);
+    let kinds_119: Vec<ServiceKind> = kinds.of(services[18].kinds).collect();
+    assert_eq!(kinds_119, [grocery, post, pharmacy, payment]);
 
     // Per kind (a multi-kind feature counts once in each of its kinds).
     let per_kind = |k: ServiceKind| -> Vec<OsmId> {
@@ -1250,27 +1257,27 @@ fn services_kinds() {
             .collect()
     };
     let nodes = |ids: &[i64]| ids.iter().map(|&i| node(i)).collect::<Vec<_>>();
-    let mut grocery = nodes(&[101, 102, 103, 104, 119, 120]);
-    grocery.extend([way(201), rel(301)]);
-    assert_eq!(per_kind(Grocery), grocery);
-    assert_eq!(per_kind(Fuel), nodes(&[105, 120, 121]));
+    let mut grocery_ids = nodes(&[101, 102, 103, 104, 119, 120]);
+    grocery_ids.extend([way(201), rel(301)]);
+    assert_eq!(per_kind(grocery), grocery_ids);
+    assert_eq!(per_kind(fuel), nodes(&[105, 120, 121]));
     assert_eq!(
-        per_kind(Post),
+        per_kind(post),
         nodes(&[106, 107, 108, 109, 110, 111, 119, 121])
     );
-    let mut pharmacy = nodes(&[112, 113, 119, 451]);
-    pharmacy.push(way(204));
-    assert_eq!(per_kind(Pharmacy), pharmacy);
+    let mut pharmacy_ids = nodes(&[112, 113, 119, 451]);
+    pharmacy_ids.push(way(204));
+    assert_eq!(per_kind(pharmacy), pharmacy_ids);
     assert_eq!(
-        per_kind(Payment),
+        per_kind(payment),
         nodes(&[114, 115, 116, 117, 118, 119, 120])
     );
-    let counts: Vec<usize> = ServiceKind::ALL
+    let counts: Vec<usize> = ServiceKind::BUILT_IN
         .iter()
         .map(|&k| per_kind(k).len())
         .collect();
     assert_eq!(counts, [8, 3, 8, 5, 7]);
-    let memberships: usize = services.iter().map(|s| s.kinds.iter().count()).sum();
+    let memberships: usize = services.iter().map(|s| s.kinds.len()).sum();
     assert_eq!(memberships, 31);
 }
 

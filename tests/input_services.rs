@@ -38,7 +38,7 @@ fn pipos_xlsx_loads_every_pharmacy() {
     assert!(file
         .points
         .iter()
-        .all(|p| p.kinds == ServiceKinds::of(ServiceKind::Pharmacy)));
+        .all(|p| p.kinds == ServiceKinds::of(ServiceKind::PHARMACY)));
     assert_eq!(file.kinds(), ServiceKinds::PHARMACY);
 
     let mut reference =
@@ -295,7 +295,10 @@ fn files_at_the_osm_places_give_the_osm_results() {
     let dir = tempdir();
     let mut services = String::from("id,name,kinds,lon,lat\n");
     for s in &osm.services {
-        let kinds: Vec<&str> = s.kinds.iter().map(ServiceKind::name).collect();
+        let kinds: Vec<&str> = servicegap::Kinds::default()
+            .of(s.kinds)
+            .map(ServiceKind::name)
+            .collect();
         services += &format!(
             "{},\"{}\",{},{},{}\n",
             s.id,
@@ -353,7 +356,7 @@ fn file_kinds_replace_osm_kinds_only() {
     .unwrap();
     let count =
         |r: &Region, k: ServiceKind| r.services.iter().filter(|s| s.kinds.contains(k)).count();
-    let before = ServiceKind::ALL.map(|k| count(&region, k));
+    let before = ServiceKind::BUILT_IN.map(|k| count(&region, k));
     let list = write(
         dir.path(),
         "apotek.csv",
@@ -361,13 +364,13 @@ fn file_kinds_replace_osm_kinds_only() {
     );
     let file = read_services(&list, None).unwrap();
     servicegap::open::use_service_files(&mut region, &[file], true);
-    assert_eq!(count(&region, ServiceKind::Pharmacy), 1);
+    assert_eq!(count(&region, ServiceKind::PHARMACY), 1);
     for k in [
-        ServiceKind::Grocery,
-        ServiceKind::Fuel,
-        ServiceKind::Post,
-        ServiceKind::Payment,
+        ServiceKind::GROCERY,
+        ServiceKind::FUEL,
+        ServiceKind::POST,
+        ServiceKind::PAYMENT,
     ] {
-        assert_eq!(count(&region, k), before[k as usize], "{k}");
+        assert_eq!(count(&region, k), before[k.index()], "{k}");
     }
 }

@@ -123,7 +123,7 @@ fn crowded_region(seed: u64) -> (Region, AnalysisOptions) {
     let random_kinds = |rng: &mut ChaCha8Rng| {
         let mut kinds = ServiceKinds::EMPTY;
         while kinds.is_empty() {
-            for k in ServiceKind::ALL {
+            for k in ServiceKind::BUILT_IN {
                 if rng.gen_bool(0.5) {
                     kinds |= ServiceKinds::of(k);
                 }
@@ -195,7 +195,7 @@ fn brute_force_of(
             let c = costs(g, &snap, options.access_kmh);
             Some([0, 1].map(|m| {
                 let dist = dijkstra_from(g, &snap, &c, m);
-                ServiceKind::ALL
+                ServiceKind::BUILT_IN
                     .iter()
                     .map(|&kind| {
                         let mut all: Vec<(u64, u32)> = region
@@ -231,7 +231,7 @@ fn compare(region: &Region, options: &AnalysisOptions, reference: &Reference, wh
     let n = options.k_nearest;
     assert_eq!(beyond.n, n);
     let mut seconds = 0;
-    for (k_index, kind) in ServiceKind::ALL.iter().enumerate() {
+    for (k_index, kind) in ServiceKind::BUILT_IN.iter().enumerate() {
         for metric in Metric::ALL {
             let m = metric.index();
             for k in 1..=4 {
@@ -337,7 +337,7 @@ fn k_nearest_flag_names_the_column_and_refuses_bad_values() {
     assert_success(&out, "analyze --k-nearest 5");
     let text = std::fs::read_to_string(&csv).unwrap();
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
-    for kind in ServiceKind::ALL {
+    for kind in ServiceKind::BUILT_IN {
         for column in ["km_2nd", "min_2nd", "min_mean5"] {
             assert!(
                 header.contains(&format!("{kind}_{column}").as_str()),
@@ -347,7 +347,7 @@ fn k_nearest_flag_names_the_column_and_refuses_bad_values() {
         assert!(!header.contains(&format!("{kind}_min_mean3").as_str()));
     }
     let json = crate::util::read_json(&summary);
-    for kind in ServiceKind::ALL {
+    for kind in ServiceKind::BUILT_IN {
         let row = &json["kinds"][kind.name()];
         assert!(row["min_mean5"]["p50"].is_number(), "{kind}: {row}");
         assert!(row["km_2nd"]["max"].is_number(), "{kind}: {row}");
@@ -359,7 +359,7 @@ fn k_nearest_flag_names_the_column_and_refuses_bad_values() {
     let mut rows = 0;
     for line in text.lines().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
-        for kind in ServiceKind::ALL {
+        for kind in ServiceKind::BUILT_IN {
             let value = |suffix: &str| cells[column(format!("{kind}_{suffix}"))].parse::<f64>();
             let (first, second, mean) = (value("min"), value("min_2nd"), value("min_mean5"));
             if let (Ok(f), Ok(s), Ok(m)) = (first, second, mean) {

@@ -69,9 +69,9 @@ fn demo() -> Demo {
     let outcomes = evaluate(&net, &baseline, &scenarios).unwrap();
     let base = baseline.analysis(&net);
     let base_services = baseline.services().to_vec();
-    let vulnerable = vulnerability(&region, &options, ServiceKind::Grocery, Some(&regions));
+    let vulnerable = vulnerability(&region, &options, ServiceKind::GROCERY, Some(&regions));
     let candidates = Candidates::MainNetworkNodes;
-    let suggestion = suggest(&region, &options, ServiceKind::Grocery, 3, &candidates);
+    let suggestion = suggest(&region, &options, ServiceKind::GROCERY, 3, &candidates);
     Demo {
         region,
         options,
@@ -100,6 +100,7 @@ fn each_layer(d: &Demo, check: &mut dyn FnMut(&dyn Layer)) {
     check(&NetworkLayer::new(&d.region));
     check(&RegionsLayer::new(&groups));
     check(&DiffLayer::new(
+        &d.region.kinds,
         &d.region.settlements,
         &d.base_services,
         &d.base,

@@ -106,23 +106,23 @@ fn service_tags_per_kind_replace_the_defaults_of_that_kind_only() {
             .collect()
     };
     // Grocery now means exactly the fuel stations; the other kinds are untouched.
-    assert!(!ids(&base, ServiceKind::Fuel).is_empty());
+    assert!(!ids(&base, ServiceKind::FUEL).is_empty());
     assert_eq!(
-        ids(&swapped, ServiceKind::Grocery),
-        ids(&base, ServiceKind::Fuel)
+        ids(&swapped, ServiceKind::GROCERY),
+        ids(&base, ServiceKind::FUEL)
     );
     for kind in [
-        ServiceKind::Fuel,
-        ServiceKind::Post,
-        ServiceKind::Pharmacy,
-        ServiceKind::Payment,
+        ServiceKind::FUEL,
+        ServiceKind::POST,
+        ServiceKind::PHARMACY,
+        ServiceKind::PAYMENT,
     ] {
         assert_eq!(ids(&swapped, kind), ids(&base, kind), "{kind}");
     }
     // An empty list means no points of that kind.
     let none = read(&profile("[services]\npharmacy = []\n"));
-    assert!(ids(&none, ServiceKind::Pharmacy).is_empty());
-    assert!(!ids(&base, ServiceKind::Pharmacy).is_empty());
+    assert!(ids(&none, ServiceKind::PHARMACY).is_empty());
+    assert!(!ids(&base, ServiceKind::PHARMACY).is_empty());
 }
 
 #[test]

@@ -471,8 +471,8 @@ fn the_support_screening_lists_the_next_point_distances() {
     let region = util::read_extract("de-north-bayreuth-rural");
     let options = AnalysisOptions::default();
     for (kind, name, limit) in [
-        (ServiceKind::Grocery, "grocery", 10.0),
-        (ServiceKind::Fuel, "fuel", 15.0),
+        (ServiceKind::GROCERY, "grocery", 10.0),
+        (ServiceKind::FUEL, "fuel", 15.0),
     ] {
         let screening = &data["sections"][0]["screening"][name];
         assert_eq!(screening["limit_km"].as_f64(), Some(limit));

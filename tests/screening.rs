@@ -54,7 +54,7 @@ fn compare(region: &Region, options: &AnalysisOptions, step: usize, what: &str) 
     let analysis = analyze(region, options);
     let snaps = &analysis.service_snaps;
     let mut found = 0;
-    for kind in ServiceKind::ALL {
+    for kind in ServiceKind::BUILT_IN {
         let of_kind = region
             .services
             .iter()
@@ -161,7 +161,7 @@ fn points_at_one_spot_give_each_other_and_a_lone_point_has_none() {
     for metric in Metric::ALL {
         let m = metric.index();
         let leg = costs(&region.graph, &snap, options.access_kmh).leg[m] as u32;
-        let grocery = next_points(&region, &options, ServiceKind::Grocery, metric);
+        let grocery = next_points(&region, &options, ServiceKind::GROCERY, metric);
         let next: Vec<(u32, Option<(u32, u32)>)> =
             grocery.points.iter().map(|p| (p.service, p.next)).collect();
         assert_eq!(
@@ -172,7 +172,7 @@ fn points_at_one_spot_give_each_other_and_a_lone_point_has_none() {
                 (2, Some((2 * leg, 0)))
             ]
         );
-        let fuel = next_points(&region, &options, ServiceKind::Fuel, metric);
+        let fuel = next_points(&region, &options, ServiceKind::FUEL, metric);
         assert_eq!(fuel.points.len(), 1);
         assert_eq!(fuel.points[0].next, None);
     }

@@ -61,9 +61,9 @@ fn the_rule_marks_summer_only_points() {
     }
     assert_eq!(seasonal, expected, "the fixture's service points");
     // Unparsed values, per kind: 107 (post) and 108 (grocery and post).
-    let mut unparsed = vec![0u64; ServiceKind::ALL.len()];
-    unparsed[ServiceKind::Grocery as usize] = 1;
-    unparsed[ServiceKind::Post as usize] = 2;
+    let mut unparsed = vec![0u64; ServiceKind::BUILT_IN.len()];
+    unparsed[ServiceKind::GROCERY.index()] = 1;
+    unparsed[ServiceKind::POST.index()] = 2;
     assert_eq!(region.read_stats.opening_hours_unparsed, unparsed);
 }
 
@@ -83,7 +83,7 @@ fn inspect_counts_seasonal_points_and_unparsed_values_also_from_a_cache() {
     let pbf = fixture("seasonal.osm.pbf");
     let v = inspect(&pbf);
     let counts = |key: &str| -> Vec<u64> {
-        ServiceKind::ALL
+        ServiceKind::BUILT_IN
             .iter()
             .map(|k| {
                 v[key][k.name()]
@@ -96,7 +96,7 @@ fn inspect_counts_seasonal_points_and_unparsed_values_also_from_a_cache() {
     assert_eq!(counts("seasonal"), [2, 1, 0, 0, 0]);
     assert_eq!(counts("opening_hours_unparsed"), [1, 0, 2, 0, 0]);
     let region = region();
-    for k in ServiceKind::ALL {
+    for k in ServiceKind::BUILT_IN {
         let n = region
             .services
             .iter()
@@ -216,8 +216,8 @@ fn analyze_gives_the_gaps_without_seasonal_points() {
     assert_eq!(rows.len(), 2);
     for (i, row) in rows.iter().enumerate() {
         let keys: Vec<&str> = row.keys().map(String::as_str).collect();
-        for kind in ServiceKind::ALL {
-            let k = kind as usize;
+        for kind in ServiceKind::BUILT_IN {
+            let k = kind.index();
             let name = kind.name();
             let col = |s: &str| format!("{name}_{s}");
             let has = keys.contains(&col("km_yearround").as_str());
@@ -259,7 +259,7 @@ fn analyze_gives_the_gaps_without_seasonal_points() {
 
     // summary.json: `without_seasonal` after the existing keys, for grocery and fuel only,
     // equal to the reference's figures.
-    for kind in ServiceKind::ALL {
+    for kind in ServiceKind::BUILT_IN {
         let k = &out.summary["kinds"][kind.name()];
         let Some(w) = k.get("without_seasonal") else {
             assert!(!seasonal_kinds.contains(kind), "{kind}");
@@ -273,7 +273,7 @@ fn analyze_gives_the_gaps_without_seasonal_points() {
             ["line_km", "without_mobile"].contains(&keys[at - 1].as_str()),
             "{keys:?}"
         );
-        let r = &reference.kinds[kind as usize];
+        let r = &reference.kinds[kind.index()];
         assert_eq!(w["services"], serde_json::json!(r.services), "{kind}");
         assert_eq!(
             w["gap_settlements"],
@@ -286,9 +286,7 @@ fn analyze_gives_the_gaps_without_seasonal_points() {
             "{kind}"
         );
         assert_eq!(w["km"]["max"], serde_json::json!(r.km.max), "{kind}");
-        let ours = full.kinds[kind as usize]
-            .without(Without::Seasonal)
-            .unwrap();
+        let ours = full.kinds[kind.index()].without(Without::Seasonal).unwrap();
         assert_eq!(ours.gap_settlements, r.gap_settlements);
     }
     assert_eq!(

@@ -199,7 +199,7 @@ fn fuel_of(region: &Region, result: &Analysis, name: &str) -> (Snap, f64, f64) {
         .unwrap();
     let r = &result.settlements[i];
     assert_eq!(r.status, Status::Ok, "{name}");
-    let fuel = &r.kinds[ServiceKind::Fuel as usize];
+    let fuel = &r.kinds[ServiceKind::FUEL.index()];
     let km = f64::from(fuel.length_dm.unwrap()) / 10_000.0;
     let min = f64::from(fuel.time_ds.unwrap()) / 600.0;
     (r.snap.unwrap(), km, min)

@@ -20,7 +20,7 @@ fn brute_force(
     k: usize,
     places: &[Coord],
 ) -> Vec<(u32, Vec<u32>, u64)> {
-    let g = kind as usize;
+    let g = kind.index();
     let gaps = |r: &Region| -> Vec<bool> {
         analyze(r, options)
             .settlements
@@ -95,7 +95,7 @@ fn compare(
         .collect();
     assert_eq!(got_picks, expected, "{what}");
     let base = analyze(region, options);
-    let summary = &base.kinds[kind as usize];
+    let summary = &base.kinds[kind.index()];
     assert_eq!(got.gap_settlements, summary.gap_settlements, "{what}");
     assert_eq!(got.gap_population, summary.gap_population, "{what}");
     let mut gap = (summary.gap_settlements, summary.gap_population);
@@ -118,7 +118,7 @@ fn node_picks_equal_brute_force_greedy_on_random_networks() {
             .filter(|&v| g.component(v) == 0)
             .map(|v| g.coord(v))
             .collect();
-        for kind in [ServiceKind::Grocery, ServiceKind::Post] {
+        for kind in [ServiceKind::GROCERY, ServiceKind::POST] {
             picks += compare(
                 &region,
                 &options,
@@ -160,7 +160,7 @@ fn site_picks_equal_brute_force_greedy_on_random_networks() {
         picks += compare(
             &region,
             &options,
-            ServiceKind::Grocery,
+            ServiceKind::GROCERY,
             &sites,
             &places,
             &format!("seed {seed}"),
@@ -175,11 +175,16 @@ fn site_picks_equal_brute_force_greedy_on_random_networks() {
 fn node_picks_on_a_real_extract() {
     let region = read_extract("li-liechtenstein-2021");
     let mut options = AnalysisOptions::default();
-    options.set_thresholds(&["grocery=2km".parse().unwrap()]);
+    options
+        .set_thresholds(
+            &servicegap::Kinds::default(),
+            &["grocery=2km".parse().unwrap()],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     let got = suggest(
         &region,
         &options,
-        ServiceKind::Grocery,
+        ServiceKind::GROCERY,
         3,
         &Candidates::MainNetworkNodes,
     );
@@ -219,7 +224,7 @@ fn node_picks_on_a_real_extract() {
             capacity: None,
         });
     }
-    let after = &analyze(&with, &options).kinds[ServiceKind::Grocery as usize];
+    let after = &analyze(&with, &options).kinds[ServiceKind::GROCERY.index()];
     let last = &got.picks[2];
     assert_eq!(
         (after.gap_settlements, after.gap_population),

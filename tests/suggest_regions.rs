@@ -74,7 +74,7 @@ fn brute_force(
     (places, sites): (&[Coord], bool),
     regions: &Regions,
 ) -> Vec<Figures> {
-    let g = kind as usize;
+    let g = kind.index();
     let base = analyze(region, options);
     let in_gap: Vec<bool> = base.settlements.iter().map(|s| s.kinds[g].gap).collect();
     let on_road: Vec<bool> = base.settlements.iter().map(|s| s.snap.is_some()).collect();
@@ -184,7 +184,7 @@ fn node_picks_in_each_region_equal_brute_force_on_random_networks() {
     for seed in 0..30 {
         let (region, options) = random_region_with(seed, 4, 0.5, 0.8);
         let places = node_places(&region);
-        for kind in [ServiceKind::Grocery, ServiceKind::Post] {
+        for kind in [ServiceKind::GROCERY, ServiceKind::POST] {
             let got = suggest_in_regions(&region, &options, kind, 3, &regions);
             let got: Vec<Figures> = got.iter().map(figures).collect();
             let expected = brute_force(&region, &options, (kind, 3), (&places, false), &regions);
@@ -215,7 +215,7 @@ fn site_picks_in_one_region_equal_brute_force_on_random_networks() {
     for seed in 0..30 {
         let (region, options) = random_region_with(seed, 4, 0.5, 0.8);
         let (places, sites) = crate::suggest::random_sites(seed);
-        let kind = ServiceKind::Grocery;
+        let kind = ServiceKind::GROCERY;
         let expected = brute_force(&region, &options, (kind, 3), (&places, true), &regions);
         for (r, e) in expected.iter().enumerate() {
             let got = suggest_in_region(&region, &options, kind, 3, &sites, (&regions, r));
@@ -234,7 +234,7 @@ fn a_region_without_gap_gives_no_picks() {
     let regions = Regions::from_parts(vec!["far".into()], vec![far], "name").unwrap();
     for seed in 0..10 {
         let (region, options) = random_region_with(seed, 4, 0.5, 0.8);
-        let got = suggest_in_regions(&region, &options, ServiceKind::Grocery, 3, &regions);
+        let got = suggest_in_regions(&region, &options, ServiceKind::GROCERY, 3, &regions);
         assert_eq!(got.len(), 1);
         let s = &got[0];
         assert_eq!(
@@ -251,7 +251,7 @@ fn a_region_without_gap_gives_no_picks() {
     assert!(suggest_in_region(
         &read_extract("li-liechtenstein-2021"),
         &AnalysisOptions::default(),
-        ServiceKind::Grocery,
+        ServiceKind::GROCERY,
         3,
         &Candidates::MainNetworkNodes,
         (&regions, 1),
@@ -269,7 +269,7 @@ fn one_region_over_everything_equals_suggest() {
     let regions = Regions::from_parts(vec!["all".into()], vec![all], "name").unwrap();
     let mut picks = 0;
     let mut check = |region: &Region, options: &AnalysisOptions, what: &str| {
-        for kind in [ServiceKind::Grocery, ServiceKind::Pharmacy] {
+        for kind in [ServiceKind::GROCERY, ServiceKind::PHARMACY] {
             let whole = suggest(region, options, kind, 3, &Candidates::MainNetworkNodes);
             let within = suggest_in_regions(region, options, kind, 3, &regions);
             assert_eq!(within.len(), 1);
@@ -284,10 +284,15 @@ fn one_region_over_everything_equals_suggest() {
         check(&region, &options, &format!("seed {seed}"));
     }
     let mut options = AnalysisOptions::default();
-    options.set_thresholds(&[
-        "grocery=2km".parse().unwrap(),
-        "pharmacy=3km".parse().unwrap(),
-    ]);
+    options
+        .set_thresholds(
+            &servicegap::Kinds::default(),
+            &[
+                "grocery=2km".parse().unwrap(),
+                "pharmacy=3km".parse().unwrap(),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     check(
         &read_extract("li-liechtenstein-2021"),
         &options,
@@ -316,7 +321,12 @@ fn in_region_flag_gives_the_library_suggestion() {
     let pbf = data("data/osm/li-liechtenstein-2021.osm.pbf");
     let region = read_extract("li-liechtenstein-2021");
     let mut options = AnalysisOptions::default();
-    options.set_thresholds(&["grocery=2km".parse().unwrap()]);
+    options
+        .set_thresholds(
+            &servicegap::Kinds::default(),
+            &["grocery=2km".parse().unwrap()],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     let regions = Regions::read(&halves, None).unwrap();
     let site_list = servicegap::whatif::suggest::read_sites(&sites, None).unwrap();
     let mut picked = 0;
@@ -341,7 +351,7 @@ fn in_region_flag_gives_the_library_suggestion() {
             let lib = suggest_in_region(
                 &region,
                 &options,
-                ServiceKind::Grocery,
+                ServiceKind::GROCERY,
                 2,
                 &candidates,
                 (&regions, r),
@@ -369,7 +379,7 @@ fn in_region_flag_gives_the_library_suggestion() {
             picked += picks.len();
             if let Candidates::MainNetworkNodes = candidates {
                 // The region's entry of the all-regions form too.
-                let all = suggest_in_regions(&region, &options, ServiceKind::Grocery, 2, &regions);
+                let all = suggest_in_regions(&region, &options, ServiceKind::GROCERY, 2, &regions);
                 assert_eq!(figures(&all[r]), figures(&lib), "{name}");
             }
         }

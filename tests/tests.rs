@@ -6,8 +6,6 @@
 // the library and binary.
 #![allow(clippy::unwrap_used)]
 
-mod util;
-
 mod analysis_fixtures;
 mod analysis_oracle;
 mod analyze_cli;
@@ -32,6 +30,7 @@ mod knearest;
 mod layers;
 mod next_points;
 mod outputs;
+mod own_kinds;
 mod planner_files_e2e;
 mod profile_config;
 mod real_extracts;
@@ -48,4 +47,5 @@ mod snap_ellipsoid;
 mod suggest;
 mod suggest_regions;
 mod tables;
+mod util;
 mod vulnerability;

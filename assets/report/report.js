@@ -43,6 +43,9 @@
   const KINDS = D.kinds;
   const KIND = {};
   KINDS.forEach((k) => { KIND[k.id] = k; });
+  // A project's own kinds take the further shapes, in their order (repeating after four).
+  const OWN_SHAPES = ["star", "invtriangle", "pentagon", "circle"];
+  KINDS.filter((k) => !SYMBOL[k.id]).forEach((k, i) => { SYMBOL[k.id] = OWN_SHAPES[i % OWN_SHAPES.length]; });
   const SCEN = D.scenario && D.scenario.scenarios ? D.scenario.scenarios : [];
 
   // ---- formatting -------------------------------------------------------------------------
@@ -329,6 +332,19 @@
       g.moveTo(x - a, y - r); g.lineTo(x + a, y - r); g.lineTo(x + a, y - a); g.lineTo(x + r, y - a);
       g.lineTo(x + r, y + a); g.lineTo(x + a, y + a); g.lineTo(x + a, y + r); g.lineTo(x - a, y + r);
       g.lineTo(x - a, y + a); g.lineTo(x - r, y + a); g.lineTo(x - r, y - a); g.lineTo(x - a, y - a); g.closePath();
+    } else if (shape === "circle") {
+      g.arc(x, y, r * 0.8, 0, 2 * Math.PI);
+    } else if (shape === "invtriangle") {
+      g.moveTo(x, y + r); g.lineTo(x + r * 0.95, y - r * 0.75); g.lineTo(x - r * 0.95, y - r * 0.75); g.closePath();
+    } else if (shape === "star" || shape === "pentagon") {
+      // Five outer points; a star has inner points between them.
+      const n = shape === "star" ? 10 : 5;
+      for (let j = 0; j < n; j++) {
+        const a = -Math.PI / 2 + (j * 2 * Math.PI) / n;
+        const rr = shape === "star" && j % 2 ? r * 0.45 : r;
+        if (j) g.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a)); else g.moveTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+      }
+      g.closePath();
     } else {
       for (let j = 0; j < 6; j++) {
         const a = Math.PI / 6 + (j * Math.PI) / 3;

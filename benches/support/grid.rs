@@ -85,7 +85,7 @@ pub fn grid_region(side: usize, seed: u64) -> Region {
     // About one service point per 100 junctions, several kinds each.
     let services = (0..side * side / 100)
         .map(|j| {
-            let kinds = ServiceKind::ALL
+            let kinds = ServiceKind::BUILT_IN
                 .iter()
                 .filter(|_| rng.gen_bool(0.4))
                 .fold(ServiceKinds::EMPTY, |acc, k| acc | ServiceKinds::of(*k));
@@ -126,6 +126,7 @@ pub fn grid_region(side: usize, seed: u64) -> Region {
     Region {
         graph,
         extent: None,
+        kinds: servicegap::Kinds::default(),
         services,
         settlements,
         groups: Vec::new(),

@@ -7,7 +7,7 @@
 //! length (and time) times the fraction of the way along, rounded; the part after is the rest,
 //! so the two always add up to the edge exactly.
 
-use crate::base::feature::{ServiceKind, ServicePoint};
+use crate::base::feature::{Kinds, ServiceKind, ServicePoint};
 use crate::base::progress::{self, Phase};
 use crate::network::graph::{Edge, Graph, NodeIdx};
 use crate::network::region::Region;
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use super::{AnalysisOptions, Coverage};
 
-/// One of the ten searches of an analysis: the nearest point of `kind` by `metric`.
+/// One of the searches of an analysis (two per kind): the nearest point of `kind` by `metric`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Field {
     /// The kind of the points searched for.
@@ -28,27 +28,15 @@ pub struct Field {
 }
 
 impl Field {
-    /// The ten fields in index order: by kind (in [`ServiceKind::ALL`] order), length before
-    /// time.
-    pub const ALL: [Field; 10] = {
-        let mut all = [Field {
-            kind: ServiceKind::Grocery,
-            metric: Metric::Length,
-        }; 10];
-        let mut i = 0;
-        while i < 10 {
-            all[i] = Field {
-                kind: ServiceKind::ALL[i / 2],
-                metric: Metric::ALL[i % 2],
-            };
-            i += 1;
-        }
-        all
-    };
+    /// The fields of `kinds` in index order: by kind, length before time (ten for the five
+    /// built-in kinds).
+    pub fn all(kinds: &Kinds) -> Vec<Field> {
+        kinds.iter().flat_map(Field::of_kind).collect()
+    }
 
-    /// Its position in [`Field::ALL`]: `2 * kind + metric`.
+    /// Its position in [`Field::all`]: `2 * kind + metric`.
     pub fn index(self) -> usize {
-        2 * self.kind as usize + self.metric.index()
+        2 * self.kind.index() + self.metric.index()
     }
 
     /// The two fields of `kind`, length first.
@@ -239,6 +227,7 @@ impl Anchors {
     /// The region's service points with these anchors.
     pub(crate) fn points<'a>(&'a self, region: &'a Region) -> Points<'a> {
         Points {
+            kinds: &region.kinds,
             services: &region.services,
             anchors: &self.services,
         }
@@ -248,6 +237,8 @@ impl Anchors {
 /// The service points that seed the searches, with their anchors (`None`: not seeded).
 #[derive(Clone, Copy)]
 pub(crate) struct Points<'a> {
+    /// The run's kinds.
+    pub(crate) kinds: &'a Kinds,
     pub(crate) services: &'a [ServicePoint],
     pub(crate) anchors: &'a [Option<Anchor>],
 }
@@ -308,12 +299,16 @@ pub(crate) fn settlement_fields(
     progress: &Phase,
 ) -> Vec<Vec<Option<(u32, u32)>>> {
     let graph = core.graph();
-    let by_edge: Vec<Vec<(u32, u32)>> = ServiceKind::ALL
-        .iter()
-        .map(|&k| points.by_edge(k))
-        .collect();
+    // By kind index, for the kinds searched.
+    let slots = fields.iter().map(|f| f.kind.index() + 1).max().unwrap_or(0);
+    let mut by_edge: Vec<Vec<(u32, u32)>> = vec![Vec::new(); slots];
+    for f in fields {
+        if by_edge[f.kind.index()].is_empty() {
+            by_edge[f.kind.index()] = points.by_edge(f.kind);
+        }
+    }
     search_fields(core, points, fields, progress, |field, ws| {
-        let by_edge = &by_edge[field.kind as usize];
+        let by_edge = &by_edge[field.kind.index()];
         settlements
             .iter()
             .map(|a| {

@@ -66,7 +66,7 @@ pub struct KNearestSummary {
 pub struct KNearest {
     /// The `N` of the mean.
     pub n: usize,
-    /// Per kind (in [`ServiceKind::ALL`] order), per settlement of the region.
+    /// Per kind (by [`ServiceKind::index`]), per settlement of the region.
     pub settlements: Vec<Vec<KNearestResult>>,
     /// Per kind, the quantiles over the settlements analysed.
     pub kinds: Vec<KNearestSummary>,
@@ -212,7 +212,7 @@ pub fn nearest_points(
 
 /// The figures beyond the nearest for every settlement and kind, with `n` for the mean (clamped
 /// to `1..=`[`MAX_K_NEAREST`]), and their quantiles over the settlements with `status` other
-/// than outside; besides, per field in [`Field::ALL`] order, the next point of the kind from
+/// than outside; besides, per field in [`Field::all`] order, the next point of the kind from
 /// every snapped point of it, from the same searches. Each search done counts one on
 /// `progress`.
 pub(crate) fn k_nearest(
@@ -224,7 +224,7 @@ pub(crate) fn k_nearest(
     progress: &Phase,
 ) -> (KNearest, Vec<Vec<NextPoint>>) {
     let n = n.clamp(1, MAX_K_NEAREST);
-    let (per_field, next): (Vec<Vec<Label>>, Vec<Vec<NextPoint>>) = Field::ALL
+    let (per_field, next): (Vec<Vec<Label>>, Vec<Vec<NextPoint>>) = Field::all(points.kinds)
         .par_iter()
         .map(|&field| {
             let k = match field.metric {
@@ -237,9 +237,10 @@ pub(crate) fn k_nearest(
         })
         .unzip();
     let time_k = n.max(2);
-    let per_kind: Vec<Vec<KNearestResult>> = ServiceKind::ALL
+    let per_kind: Vec<Vec<KNearestResult>> = points
+        .kinds
         .iter()
-        .map(|&kind| {
+        .map(|kind| {
             let [by_length, by_time] = Field::of_kind(kind);
             let length = &per_field[by_length.index()];
             let time = &per_field[by_time.index()];

@@ -65,7 +65,7 @@ pub use summary::{
 pub(crate) use summary::{quantiles, summarize_kinds};
 
 use crate::base::coord::Coord;
-use crate::base::feature::{ServiceKind, ServiceKinds, ServicePoint, Settlement};
+use crate::base::feature::{Kinds, ServiceKind, ServiceKinds, ServicePoint, Settlement};
 use crate::base::progress::{self, Phase};
 use crate::base::warning::Warning;
 use crate::network::graph::Graph;
@@ -109,22 +109,24 @@ pub struct Threshold {
 }
 
 impl Threshold {
-    /// The default threshold of a kind. Grocery 10 km: Swedish rural store aid requires more
+    /// The default threshold of a built-in kind (`None` for a project's own). Grocery 10 km: Swedish rural store aid requires more
     /// than 10 km by car to the next store. Payment 25 km: Swedish law allows at most 0.30 % of
     /// the population more than 25 km by road from cash withdrawal. Fuel 20 km, post 10 km and
     /// pharmacy 20 km are editorial defaults.
-    pub fn default_for(kind: ServiceKind) -> Self {
+    pub fn default_for(kind: ServiceKind) -> Option<Self> {
         let km = match kind {
-            ServiceKind::Grocery => 10.0,
-            ServiceKind::Fuel => 20.0,
-            ServiceKind::Post => 10.0,
-            ServiceKind::Pharmacy => 20.0,
-            ServiceKind::Payment => 25.0,
+            ServiceKind::GROCERY => 10.0,
+            ServiceKind::FUEL => 20.0,
+            ServiceKind::POST => 10.0,
+            ServiceKind::PHARMACY => 20.0,
+            ServiceKind::PAYMENT => 25.0,
+            // A project's own kind has the threshold its settings give it.
+            _ => return None,
         };
-        Threshold {
+        Some(Threshold {
             value: km,
             unit: Unit::Km,
-        }
+        })
     }
 }
 
@@ -134,8 +136,8 @@ impl Threshold {
     /// the other kinds.
     pub fn default_support(kind: ServiceKind) -> Option<Self> {
         let km = match kind {
-            ServiceKind::Grocery => 10.0,
-            ServiceKind::Fuel => 15.0,
+            ServiceKind::GROCERY => 10.0,
+            ServiceKind::FUEL => 15.0,
             _ => return None,
         };
         Some(Threshold {
@@ -152,27 +154,38 @@ impl fmt::Display for Threshold {
 }
 
 /// A `KIND=VALUE{km|min}` assignment such as `grocery=10min`, from the command line or the
-/// settings file's `[thresholds]`.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// settings file's `[thresholds]`. The kind is a name until the run's kinds are known
+/// ([`ThresholdSetting::kind_in`]): a project's own kinds come from its settings file.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ThresholdSetting {
-    /// The kind it applies to.
-    pub kind: ServiceKind,
+    /// The kind's name as given, lower-cased and trimmed.
+    pub kind: String,
     /// The threshold.
     pub threshold: Threshold,
+    /// The setting as given, for messages.
+    pub text: String,
+}
+
+impl ThresholdSetting {
+    /// The kind of `kinds` it applies to.
+    ///
+    /// # Errors
+    /// [`crate::base::error::ThresholdError::UnknownKind`] naming the closest kind or listing
+    /// them.
+    pub fn kind_in(
+        &self,
+        kinds: &Kinds,
+    ) -> Result<ServiceKind, crate::base::error::ThresholdError> {
+        kinds
+            .resolve(&self.kind)
+            .map_err(|error| crate::base::error::ThresholdError::UnknownKind {
+                text: self.text.clone(),
+                error,
+            })
+    }
 }
 
 pub use crate::base::name::closest_name;
-
-/// The kind named `name` (case aside), or the error naming the closest kind.
-///
-/// # Errors
-/// The kind closest to `name` in spelling, if one is close, as `Err(Some(kind))`.
-pub fn kind_named(name: &str) -> Result<ServiceKind, Option<ServiceKind>> {
-    ServiceKind::from_name(&name.trim().to_lowercase()).ok_or_else(|| {
-        closest_name(name, ServiceKind::ALL.iter().map(|k| k.name()))
-            .and_then(ServiceKind::from_name)
-    })
-}
 
 impl FromStr for ThresholdSetting {
     type Err = crate::base::error::ThresholdError;
@@ -184,11 +197,7 @@ impl FromStr for ThresholdSetting {
         let (kind, value) = s
             .split_once('=')
             .ok_or_else(|| ThresholdError::NotKindValue { text: text() })?;
-        let kind = kind_named(kind).map_err(|closest| ThresholdError::UnknownKind {
-            text: text(),
-            kind: kind.to_owned(),
-            closest,
-        })?;
+        let kind = kind.trim().to_lowercase();
         let value = value.trim();
         let lower = value.to_lowercase();
         let (number, unit) = if let Some(n) = lower.strip_suffix("km") {
@@ -226,6 +235,7 @@ impl FromStr for ThresholdSetting {
         Ok(ThresholdSetting {
             kind,
             threshold: Threshold { value, unit },
+            text: text(),
         })
     }
 }
@@ -241,9 +251,9 @@ pub struct AnalysisOptions {
     pub access_kmh: f64,
     /// Which components take snaps.
     pub snap: SnapOptions,
-    /// Threshold per kind, in [`ServiceKind::ALL`] order.
-    pub thresholds: [Threshold; 5],
-    /// The support screening's limit per kind, in [`ServiceKind::ALL`] order (`None`: the
+    /// Threshold per kind, by [`ServiceKind::index`]: one for each kind of the region.
+    pub thresholds: Vec<Threshold>,
+    /// The support screening's limit per kind, by [`ServiceKind::index`] (`None`: the
     /// kind is not screened): a point farther than this from the next point of its kind is
     /// listed ([`crate::whatif::screening`]).
     pub support: Vec<Option<Threshold>>,
@@ -265,8 +275,13 @@ impl Default for AnalysisOptions {
             max_service_snap_m: 1000.0,
             access_kmh: 20.0,
             snap: SnapOptions::default(),
-            thresholds: ServiceKind::ALL.map(Threshold::default_for),
-            support: ServiceKind::ALL.map(Threshold::default_support).to_vec(),
+            thresholds: ServiceKind::BUILT_IN
+                .into_iter()
+                .filter_map(Threshold::default_for)
+                .collect(),
+            support: ServiceKind::BUILT_IN
+                .map(Threshold::default_support)
+                .to_vec(),
             group_far_km: 5.0,
             k_nearest: knearest::DEFAULT_K_NEAREST,
             e2sfca: None,
@@ -275,16 +290,61 @@ impl Default for AnalysisOptions {
 }
 
 impl AnalysisOptions {
-    /// Applies threshold settings (later ones win).
-    pub fn set_thresholds(&mut self, settings: &[ThresholdSetting]) {
-        for s in settings {
-            self.thresholds[s.kind as usize] = s.threshold;
+    /// Applies threshold settings (later ones win), their kinds named in `kinds`.
+    ///
+    /// # Errors
+    /// [`crate::base::error::ThresholdError::UnknownKind`] for the first setting whose kind is
+    /// none of `kinds`; no threshold is changed then.
+    pub fn set_thresholds(
+        &mut self,
+        kinds: &Kinds,
+        settings: &[ThresholdSetting],
+    ) -> std::result::Result<(), crate::base::error::ThresholdError> {
+        let resolved = settings
+            .iter()
+            .map(|s| Ok((s.kind_in(kinds)?, s.threshold)))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        for (kind, threshold) in resolved {
+            self.set_threshold(kind, threshold);
         }
+        Ok(())
+    }
+
+    /// Sets the threshold of `kind` (a project's own kind too: the lists grow to hold it).
+    pub fn set_threshold(&mut self, kind: ServiceKind, threshold: Threshold) {
+        self.grow_to(kind);
+        self.thresholds[kind.index()] = threshold;
     }
 
     /// Sets the support screening's limit of `kind` (`None`: not screened).
     pub fn set_support(&mut self, kind: ServiceKind, limit: Option<Threshold>) {
-        self.support[kind as usize] = limit;
+        self.grow_to(kind);
+        self.support[kind.index()] = limit;
+    }
+
+    /// Makes the per-kind lists long enough to hold `kind`; a new kind's threshold is 0 km
+    /// until it is set.
+    fn grow_to(&mut self, kind: ServiceKind) {
+        let n = (kind.index() + 1).max(self.thresholds.len());
+        let zero = Threshold {
+            value: 0.0,
+            unit: Unit::Km,
+        };
+        self.thresholds.resize(n, zero);
+        self.support.resize(n, None);
+    }
+
+    /// Checks that the options give a threshold for each of `kinds`.
+    ///
+    /// # Errors
+    /// [`crate::Error::Options`] naming the first kind without one.
+    pub fn check_kinds(&self, kinds: &Kinds) -> crate::Result<()> {
+        match kinds.iter().find(|k| k.index() >= self.thresholds.len()) {
+            Some(kind) => Err(crate::Error::Options(format!(
+                "no threshold for kind `{kind}`: give it one in the settings file's [kinds.{kind}]"
+            ))),
+            None => Ok(()),
+        }
     }
 }
 
@@ -516,18 +576,18 @@ pub struct SettlementResult {
     pub snap: Option<Snap>,
     /// Whether it snapped to a road off the main network.
     pub island: bool,
-    /// Per kind, in [`ServiceKind::ALL`] order.
-    pub kinds: [KindResult; 5],
+    /// Per kind, by [`ServiceKind::index`].
+    pub kinds: Vec<KindResult>,
     /// Per kind, the result without mobile points: `Some` exactly for the kinds in
     /// [`Analysis::mobile_kinds`].
-    pub without_mobile: [Option<KindResult>; 5],
+    pub without_mobile: Vec<Option<KindResult>>,
     /// Per kind, the result without seasonal points: `Some` exactly for the kinds in
     /// [`Analysis::seasonal_kinds`].
-    pub without_seasonal: [Option<KindResult>; 5],
+    pub without_seasonal: Vec<Option<KindResult>>,
     /// Per kind, the nearest snapped point in a straight line (`None` when the kind has no
     /// snapped point).
-    pub line: [Option<StraightLine>; 5],
-    /// Per kind, in [`ServiceKind::ALL`] order: capacity-aware access (E2SFCA, see
+    pub line: Vec<Option<StraightLine>>,
+    /// Per kind, by [`ServiceKind::index`]: capacity-aware access (E2SFCA, see
     /// [`e2sfca`]) in capacity per person, unrounded; `None` without a road or outside the
     /// extract, 0 when no point of the kind lies within the catchment. Empty when
     /// [`AnalysisOptions::e2sfca`] is `None`.
@@ -536,7 +596,7 @@ pub struct SettlementResult {
 
 impl SettlementResult {
     /// Per kind, the result without the points `without` leaves out.
-    pub fn without(&self, without: Without) -> &[Option<KindResult>; 5] {
+    pub fn without(&self, without: Without) -> &[Option<KindResult>] {
         match without {
             Without::Mobile => &self.without_mobile,
             Without::Seasonal => &self.without_seasonal,
@@ -560,7 +620,7 @@ pub struct Analysis {
     pub settlements: Vec<SettlementResult>,
     /// The snap of each service point of the region, `None` if it was dropped.
     pub service_snaps: Vec<Option<Snap>>,
-    /// Per kind, in [`ServiceKind::ALL`] order.
+    /// Per kind, by [`ServiceKind::index`].
     pub kinds: Vec<KindSummary>,
     /// Settlements snapped off the main network.
     pub island_settlements: usize,
@@ -579,7 +639,7 @@ pub struct Analysis {
     /// results without mobile points.
     pub mobile_kinds: ServiceKinds,
     /// The next point of the same kind from every snapped service point, per field (a kind
-    /// and a metric) in [`Field::ALL`] order ([`next`]); empty for the analyses a scenario
+    /// and a metric) in [`Field::all`] order ([`next`]); empty for the analyses a scenario
     /// assembles, which do not search them.
     pub next: Vec<NextPoints>,
     /// Kinds offered by at least one seasonal service point (snapped or not): the kinds with
@@ -601,6 +661,16 @@ impl Analysis {
         }
     }
 
+    /// The kinds analysed (those of the region), in output order.
+    pub fn kind_list(&self) -> impl ExactSizeIterator<Item = ServiceKind> + '_ {
+        self.kinds.iter().map(|s| s.kind)
+    }
+
+    /// The kinds of `set` among those analysed, in output order.
+    pub fn kinds_of(&self, set: ServiceKinds) -> impl Iterator<Item = ServiceKind> + '_ {
+        self.kind_list().filter(move |k| set.contains(*k))
+    }
+
     /// The next points of `kind` by `metric`, when the analysis searched them.
     pub fn next_of(&self, kind: ServiceKind, metric: crate::route::Metric) -> Option<&NextPoints> {
         self.next.get(Field { kind, metric }.index())
@@ -614,7 +684,14 @@ impl Analysis {
 }
 
 /// Runs the analysis on a region.
+///
+/// # Panics
+/// When `options` give no threshold for one of the region's kinds ([`AnalysisOptions::check_kinds`]):
+/// settings resolved with the region's profile always do.
 pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
+    if let Err(e) = options.check_kinds(&region.kinds) {
+        panic!("{e}");
+    }
     let graph = &region.graph;
     let mut timings = Vec::new();
     let coverage = Coverage::new(region, options);
@@ -636,15 +713,18 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let service_anchors = anchors(graph, &service_snaps, access);
     let settlement_anchors = anchors(graph, &settlement_snaps, access);
     let points = Points {
+        kinds: &region.kinds,
         services: &region.services,
         anchors: &service_anchors,
     };
-    // The ten fields, then the ten searches beyond the nearest (`knearest`).
-    let searches = Some(2 * Field::ALL.len() as u64);
+    // Two fields per kind, then as many searches beyond the nearest (`knearest`).
+    let fields = Field::all(&region.kinds);
+    let searches = Some(2 * fields.len() as u64);
     let routing = progress::phase("routing", searches, progress::Unit::Items);
-    let results = settlement_fields(&core, points, &settlement_anchors, &Field::ALL, &routing);
+    let results = settlement_fields(&core, points, &settlement_anchors, &fields, &routing);
     timings.push(("route", clock.elapsed()));
     let inputs = Inputs {
+        kinds: &region.kinds,
         core: &core,
         services: &region.services,
         settlements: &region.settlements,
@@ -671,7 +751,7 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     analysis.k_nearest = Some(beyond);
     // The next point of each kind from every point, read off the same searches.
     let outside = &coverage.services_outside;
-    analysis.next = Field::ALL
+    analysis.next = fields
         .iter()
         .zip(next_points)
         .map(|(&field, found)| next::of_field(points, outside, field, found))
@@ -686,6 +766,7 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
 /// What the results of an analysis are assembled from, besides the field values: the points,
 /// their snaps and anchors, and the core graph for the fields without mobile points.
 pub(crate) struct Inputs<'a> {
+    pub(crate) kinds: &'a Kinds,
     pub(crate) core: &'a Core<'a>,
     pub(crate) services: &'a [ServicePoint],
     pub(crate) settlements: &'a [Settlement],
@@ -731,7 +812,7 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
     let without: Vec<_> = left_out
         .iter()
         .map(|&(w, kinds)| {
-            let fields: Vec<Field> = Field::ALL
+            let fields: Vec<Field> = Field::all(inputs.kinds)
                 .into_iter()
                 .filter(|f| kinds.contains(f.kind))
                 .collect();
@@ -745,6 +826,7 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
                 .map(|(a, s)| a.filter(|_| !w.leaves_out(s)))
                 .collect();
             let points = Points {
+                kinds: inputs.kinds,
                 services: inputs.services,
                 anchors: &anchors,
             };
@@ -761,8 +843,9 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
             (fields, values)
         })
         .collect();
+    let all_fields = Field::all(inputs.kinds);
     let sets: Vec<FieldValues<'_>> = std::iter::once(FieldValues {
-        fields: &Field::ALL,
+        fields: &all_fields,
         values: results,
     })
     .chain(
@@ -773,6 +856,7 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
     .collect();
 
     let lines = straight_lines(
+        inputs.kinds,
         inputs.services,
         inputs.settlements,
         &inputs.service_snaps,
@@ -794,6 +878,7 @@ pub(crate) fn assemble(inputs: Inputs<'_>, results: &[Vec<Option<(u32, u32)>>]) 
     let settlements = settlement_results(&inputs, &sets, lines, e2sfca);
     let everyone: Vec<usize> = (0..settlements.len()).collect();
     let kinds = summarize_kinds(
+        inputs.kinds,
         inputs.services,
         inputs.settlements,
         inputs.options,
@@ -838,23 +923,20 @@ fn route_timing(without: Without) -> &'static str {
 /// Per settlement, the nearest snapped point of each kind as the crow flies (none for a
 /// settlement outside the extract).
 fn straight_lines(
+    kinds: &Kinds,
     services: &[ServicePoint],
     settlements: &[Settlement],
     service_snaps: &[Option<Snap>],
     outside: &[bool],
-) -> Vec<[Option<StraightLine>; 5]> {
+) -> Vec<Vec<Option<StraightLine>>> {
+    let all = kinds.all();
     let line_index = StraightLineIndex::with_classes(
         services
             .iter()
             .zip(service_snaps)
             .enumerate()
             .filter(|(_, (_, snap))| snap.is_some())
-            .map(|(j, (s, _))| {
-                let classes = (0..5).fold(0u8, |a, k| {
-                    a | (u8::from(s.kinds.contains(ServiceKind::ALL[k])) << k)
-                });
-                (j as u32, s.coord, classes)
-            })
+            .map(|(j, (s, _))| (j as u32, s.coord, s.kinds.and(all).bits()))
             .filter(|&(_, _, classes)| classes != 0),
     );
     settlements
@@ -862,14 +944,18 @@ fn straight_lines(
         .zip(outside)
         .map(|(s, &outside)| {
             if outside {
-                return [None; 5];
+                return vec![None; kinds.len()];
             }
-            line_index.nearest_by_class::<5>(s.coord).map(|nearest| {
-                nearest.map(|(m, j)| StraightLine {
-                    length_dm: (m * 10.0).round() as u32,
-                    nearest: j,
+            line_index
+                .nearest_by_class(s.coord, kinds.len())
+                .into_iter()
+                .map(|nearest| {
+                    nearest.map(|(m, j)| StraightLine {
+                        length_dm: (m * 10.0).round() as u32,
+                        nearest: j,
+                    })
                 })
-            })
+                .collect()
         })
         .collect()
 }
@@ -879,14 +965,15 @@ fn straight_lines(
 fn settlement_results(
     inputs: &Inputs<'_>,
     sets: &[FieldValues<'_>],
-    lines: Vec<[Option<StraightLine>; 5]>,
+    lines: Vec<Vec<Option<StraightLine>>>,
     e2sfca: Vec<Vec<Option<f64>>>,
 ) -> Vec<SettlementResult> {
     let graph = inputs.core.graph();
     let thresholds = &inputs.options.thresholds;
+    let n = inputs.kinds.len();
     let main_component = 0;
     let kind_result = |set: usize, k: usize, i: usize| {
-        let [by_length, by_time] = Field::of_kind(ServiceKind::ALL[k]);
+        let [by_length, by_time] = Field::of_kind(inputs.kinds[k]);
         let by_length = sets[set].of(by_length)?[i];
         let by_time = sets[set].of(by_time)?[i];
         let value = match thresholds[k].unit {
@@ -929,9 +1016,9 @@ fn settlement_results(
                 status,
                 snap: *snap,
                 island,
-                kinds: std::array::from_fn(|k| of(0, k).unwrap_or_default()),
-                without_mobile: std::array::from_fn(|k| of(1, k)),
-                without_seasonal: std::array::from_fn(|k| of(2, k)),
+                kinds: (0..n).map(|k| of(0, k).unwrap_or_default()).collect(),
+                without_mobile: (0..n).map(|k| of(1, k)).collect(),
+                without_seasonal: (0..n).map(|k| of(2, k)).collect(),
                 line,
                 e2sfca: e2sfca.iter().map(|values| values[i]).collect(),
             }
@@ -939,10 +1026,11 @@ fn settlement_results(
         .collect()
 }
 
-/// Per kind (in [`ServiceKind::ALL`] order), every settlement's E2SFCA value (see [`e2sfca`]).
+/// Per kind (by [`ServiceKind::index`]), every settlement's E2SFCA value (see [`e2sfca`]).
 fn e2sfca_values(inputs: &Inputs<'_>, steps: &e2sfca::Steps) -> Vec<Vec<Option<f64>>> {
     let graph = inputs.core.graph();
     let points = Points {
+        kinds: inputs.kinds,
         services: inputs.services,
         anchors: inputs.service_anchors,
     };
@@ -955,9 +1043,10 @@ fn e2sfca_values(inputs: &Inputs<'_>, steps: &e2sfca::Steps) -> Vec<Vec<Option<f
         inputs.settlement_anchors,
         limit,
     );
-    ServiceKind::ALL
+    inputs
+        .kinds
         .iter()
-        .map(|&kind| {
+        .map(|kind| {
             let of_kind: Vec<&(u32, e2sfca::Catchment)> = all
                 .iter()
                 .filter(|(j, _)| inputs.services[*j as usize].kinds.contains(kind))
@@ -980,7 +1069,7 @@ mod tests {
     #[test]
     fn threshold_settings() {
         let s: ThresholdSetting = "grocery=10min".parse().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(s.kind, ServiceKind::Grocery);
+        assert_eq!(s.kind_in(&Kinds::default()), Ok(ServiceKind::GROCERY));
         assert_eq!(
             s.threshold,
             Threshold {
@@ -990,9 +1079,10 @@ mod tests {
         );
         let s: ThresholdSetting = "payment=25km".parse().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.threshold.unit, Unit::Km);
-        assert!("bakery=3km"
-            .parse::<ThresholdSetting>()
-            .is_err_and(|e| e.to_string().contains("unknown kind")));
+        let bakery: ThresholdSetting = "bakery=3km".parse().unwrap_or_else(|e| panic!("{e}"));
+        assert!(bakery.kind_in(&Kinds::default()).is_err_and(|e| e
+            .to_string()
+            .contains("unknown kind `bakery` (kinds: grocery, ")));
         assert!("grocery=10"
             .parse::<ThresholdSetting>()
             .is_err_and(|e| e.to_string().contains("unit")));
@@ -1006,8 +1096,8 @@ mod tests {
         ] {
             let s: ThresholdSetting = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(
-                (s.kind, s.threshold.to_string()),
-                (ServiceKind::Grocery, "10km".into())
+                (s.kind_in(&Kinds::default()), s.threshold.to_string()),
+                (Ok(ServiceKind::GROCERY), "10km".into())
             );
         }
         assert_eq!(closest_name("grocey", ["grocery", "fuel"]), Some("grocery"));

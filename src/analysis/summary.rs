@@ -3,7 +3,7 @@
 //! settlements, and the catchment of every service point.
 
 use super::{Analysis, AnalysisOptions, KindResult, SettlementResult, Status, Threshold, Without};
-use crate::base::feature::{ServiceKind, ServicePoint, Settlement};
+use crate::base::feature::{Kinds, ServiceKind, ServicePoint, Settlement};
 use crate::network::region::Region;
 use crate::network::snap::Snap;
 use rayon::prelude::*;
@@ -398,19 +398,21 @@ pub struct Catchment {
 }
 
 /// The catchment of every service point of the region, in the region's order: per kind (in
-/// [`ServiceKind::ALL`] order) `Some` for each kind the point offers if it snapped, `None` for
+/// [`ServiceKind::index`] order) `Some` for each kind the point offers if it snapped, `None` for
 /// other kinds and for dropped points. Per kind, the catchments split the settlements that
 /// reach a point of the kind (and their population) exactly: each counts once, at its nearest
 /// point.
-pub fn catchments(region: &Region, analysis: &Analysis) -> Vec<[Option<Catchment>; 5]> {
-    let mut out: Vec<[Option<Catchment>; 5]> = region
+pub fn catchments(region: &Region, analysis: &Analysis) -> Vec<Vec<Option<Catchment>>> {
+    let mut out: Vec<Vec<Option<Catchment>>> = region
         .services
         .iter()
         .zip(&analysis.service_snaps)
         .map(|(s, snap)| {
-            std::array::from_fn(|k| {
-                (snap.is_some() && s.kinds.contains(ServiceKind::ALL[k])).then(Catchment::default)
-            })
+            region
+                .kinds
+                .iter()
+                .map(|kind| (snap.is_some() && s.kinds.contains(kind)).then(Catchment::default))
+                .collect()
         })
         .collect();
     for (settlement, r) in region.settlements.iter().zip(&analysis.settlements) {
@@ -441,6 +443,7 @@ pub fn summarize_group(
     members: &[usize],
 ) -> Vec<KindSummary> {
     summarize_kinds(
+        &region.kinds,
         &region.services,
         &region.settlements,
         options,
@@ -451,6 +454,7 @@ pub fn summarize_group(
 }
 
 pub(crate) fn summarize_kinds(
+    kinds: &Kinds,
     services: &[ServicePoint],
     settlements: &[Settlement],
     options: &AnalysisOptions,
@@ -458,11 +462,11 @@ pub(crate) fn summarize_kinds(
     service_snaps: &[Option<Snap>],
     members: &[usize],
 ) -> Vec<KindSummary> {
-    (0..ServiceKind::ALL.len())
+    (0..kinds.len())
         .into_par_iter()
         .map(|k| {
             let points = (services, settlements);
-            let kind = ServiceKind::ALL[k];
+            let kind = kinds[k];
             summarize(kind, k, options, points, results, service_snaps, members)
         })
         .collect()

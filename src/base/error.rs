@@ -82,6 +82,10 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// Analysis options that do not fit the region (e.g. no threshold for one of its kinds):
+    /// a library caller's mistake, never a planner's file.
+    #[error("analysis options: {0}")]
+    Options(String),
 }
 
 fn line_suffix(line: Option<u64>) -> String {
@@ -151,15 +155,13 @@ pub enum ThresholdError {
         /// The setting as given.
         text: String,
     },
-    /// The kind is none of [`crate::ServiceKind::ALL`].
-    #[error("`{text}`: {}", unknown_kind(kind, *closest))]
+    /// The kind is none of the run's kinds.
+    #[error("`{text}`: {error}")]
     UnknownKind {
         /// The setting as given.
         text: String,
-        /// The kind as given.
-        kind: String,
-        /// The kind whose name is closest to it, if any is close.
-        closest: Option<crate::ServiceKind>,
+        /// The kind as given, with the closest kind.
+        error: Box<crate::base::kind::UnknownKind>,
     },
     /// The value has no unit.
     #[error("`{text}`: the value needs a unit, km or min (e.g. 10km)")]
@@ -196,7 +198,6 @@ pub enum ThresholdError {
     },
 }
 
-/// The kind names, in [`crate::ServiceKind::ALL`] order, for messages.
 /// The number of a `KIND=NUMBER UNIT` setting: what stands between `=` and `unit`.
 fn number_before<'a>(text: &'a str, unit: &str) -> &'a str {
     let value = text.split_once('=').map_or(text, |(_, v)| v).trim();
@@ -207,17 +208,9 @@ fn number_before<'a>(text: &'a str, unit: &str) -> &'a str {
 }
 
 /// `unknown kind `x``, with the closest kind or, with none close, the list of kinds.
-pub(crate) fn unknown_kind(kind: &str, closest: Option<crate::ServiceKind>) -> String {
+pub fn unknown_kind(kind: &str, closest: Option<crate::ServiceKind>, known: &str) -> String {
     match closest {
         Some(k) => format!("unknown kind `{kind}`: did you mean `{k}`?"),
-        None => format!("unknown kind `{kind}` (kinds: {})", kind_names()),
+        None => format!("unknown kind `{kind}` (kinds: {known})"),
     }
-}
-
-pub(crate) fn kind_names() -> String {
-    crate::ServiceKind::ALL
-        .iter()
-        .map(|k| k.name())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -1,6 +1,7 @@
-//! What a region holds besides roads: service points of the five kinds and settlements.
+//! What a region holds besides roads: service points of the run's kinds and settlements.
 
 use crate::base::coord::Coord;
+pub use crate::base::kind::{Kinds, ServiceKind, ServiceKinds};
 use std::fmt;
 
 /// The type of an OSM element.
@@ -72,113 +73,6 @@ impl From<OsmId> for FeatureId {
 impl PartialEq<OsmId> for FeatureId {
     fn eq(&self, other: &OsmId) -> bool {
         matches!(self, FeatureId::Osm(id) if id == other)
-    }
-}
-
-/// One kind of basic service.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServiceKind {
-    /// Grocery (dagligvaror).
-    Grocery,
-    /// Fuel (drivmedel).
-    Fuel,
-    /// Post and parcel agents.
-    Post,
-    /// Pharmacy and pharmacy agents.
-    Pharmacy,
-    /// Cash withdrawal and payment services (betaltjänster).
-    Payment,
-}
-
-impl ServiceKind {
-    /// All kinds, in output order.
-    pub const ALL: [ServiceKind; 5] = [
-        ServiceKind::Grocery,
-        ServiceKind::Fuel,
-        ServiceKind::Post,
-        ServiceKind::Pharmacy,
-        ServiceKind::Payment,
-    ];
-
-    /// The kind's name in outputs (`grocery`, `fuel`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            ServiceKind::Grocery => "grocery",
-            ServiceKind::Fuel => "fuel",
-            ServiceKind::Post => "post",
-            ServiceKind::Pharmacy => "pharmacy",
-            ServiceKind::Payment => "payment",
-        }
-    }
-
-    /// The kind with this output name.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.name() == name)
-    }
-}
-
-impl fmt::Display for ServiceKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A set of [`ServiceKind`]s, one bit each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub struct ServiceKinds(u8);
-
-impl ServiceKinds {
-    /// No kind.
-    pub const EMPTY: Self = ServiceKinds(0);
-    /// Grocery only.
-    pub const GROCERY: Self = ServiceKinds(1);
-    /// Fuel only.
-    pub const FUEL: Self = ServiceKinds(2);
-    /// Post only.
-    pub const POST: Self = ServiceKinds(4);
-    /// Pharmacy only.
-    pub const PHARMACY: Self = ServiceKinds(8);
-    /// Payment only.
-    pub const PAYMENT: Self = ServiceKinds(16);
-
-    /// The set holding just `kind`.
-    pub fn of(kind: ServiceKind) -> Self {
-        ServiceKinds(1 << kind as u8)
-    }
-
-    /// Whether `kind` is in the set.
-    pub fn contains(self, kind: ServiceKind) -> bool {
-        self.0 & Self::of(kind).0 != 0
-    }
-
-    /// Whether the set is empty.
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    /// The kinds of `self` that are not in `other`.
-    pub fn without(self, other: Self) -> Self {
-        ServiceKinds(self.0 & !other.0)
-    }
-
-    /// The kinds in the set, in [`ServiceKind::ALL`] order.
-    pub fn iter(self) -> impl Iterator<Item = ServiceKind> {
-        ServiceKind::ALL
-            .into_iter()
-            .filter(move |k| self.contains(*k))
-    }
-}
-
-impl std::ops::BitOr for ServiceKinds {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        ServiceKinds(self.0 | rhs.0)
-    }
-}
-
-impl std::ops::BitOrAssign for ServiceKinds {
-    fn bitor_assign(&mut self, rhs: Self) {
-        self.0 |= rhs.0;
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod coord;
 pub mod error;
 pub mod feature;
+pub mod kind;
 pub mod name;
 pub mod progress;
 pub mod warning;

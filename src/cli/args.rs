@@ -26,7 +26,6 @@ macro_rules! examples {
 use servicegap::analysis::ThresholdSetting;
 use servicegap::input::crs::Crs;
 use servicegap::settings::{Flags, Km, Metres, NearestCount};
-use servicegap::ServiceKind;
 use std::path::PathBuf;
 
 /// Road distance and car time from every settlement to the nearest basic service.
@@ -274,9 +273,10 @@ pub struct ScenarioArgs {
 pub struct VulnerableArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The kind of service: grocery, fuel, post, pharmacy or payment.
-    #[arg(long, value_name = "KIND", value_parser = parse_kind)]
-    pub kind: ServiceKind,
+    /// The kind of service: grocery, fuel, post, pharmacy, payment or one of the settings
+    /// file's own kinds.
+    #[arg(long, value_name = "KIND")]
+    pub kind: String,
     /// Write the ranked points here: GeoJSON, or by the extension .gpkg or .fgb.
     #[arg(short = 'o', long = "output", value_name = "vulnerable.geojson")]
     pub output: Option<PathBuf>,
@@ -293,9 +293,10 @@ pub struct VulnerableArgs {
 pub struct SuggestArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The kind of service: grocery, fuel, post, pharmacy or payment.
-    #[arg(long, value_name = "KIND", value_parser = parse_kind)]
-    pub kind: ServiceKind,
+    /// The kind of service: grocery, fuel, post, pharmacy, payment or one of the settings
+    /// file's own kinds.
+    #[arg(long, value_name = "KIND")]
+    pub kind: String,
     /// How many new sites to pick (at least 1).
     #[arg(short = 'k', value_name = "K", default_value = "3", value_parser = parse_sites)]
     pub k: usize,
@@ -395,30 +396,6 @@ pub struct InputArgs {
     /// Print one JSON document (schema in docs/json.md) instead of the table.
     #[arg(long)]
     pub json: bool,
-}
-
-/// A `--kind` value (in any case); the error offers the closest kind, or lists them.
-fn parse_kind(name: &str) -> Result<ServiceKind, UnknownKind> {
-    servicegap::analysis::kind_named(name).map_err(|closest| UnknownKind {
-        name: name.to_owned(),
-        closest,
-    })
-}
-
-/// A kind name that is none of [`ServiceKind::ALL`], with the kind meant if one is close.
-#[derive(Debug, thiserror::Error)]
-#[error("{}", match closest {
-    Some(kind) => format!("unknown kind `{name}`: did you mean `{kind}`?"),
-    None => format!("unknown kind `{name}` (kinds: {})", kind_names()),
-})]
-pub struct UnknownKind {
-    name: String,
-    closest: Option<ServiceKind>,
-}
-
-fn kind_names() -> String {
-    let names: Vec<&str> = ServiceKind::ALL.iter().map(|k| k.name()).collect();
-    names.join(", ")
 }
 
 /// A `--group` value: a column name that can be a column of the outputs.

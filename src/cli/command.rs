@@ -35,10 +35,37 @@ struct Loaded {
 /// analysing command does; `e2sfca` is the command's `--e2sfca` flag (false where it has
 /// none).
 fn load(args: &InputArgs, e2sfca: bool) -> Result<Loaded> {
-    let settings = settings::resolve(Flags {
+    load_with(args, resolved(args, e2sfca)?)
+}
+
+/// The settings of a command: the settings file with the flags over it (`e2sfca` the
+/// command's `--e2sfca` flag, false where it has none). A flag that names a kind the settings
+/// do not have is refused as that flag's.
+fn resolved(args: &InputArgs, e2sfca: bool) -> Result<Settings> {
+    let flags = Flags {
         e2sfca,
         ..args.flags()
-    })?;
+    };
+    settings::resolve(flags).map_err(|e| match e {
+        settings::SettingsError::Flag { flag, error } => CliError::Flag {
+            flag: flag.into(),
+            source: error.into(),
+        },
+        other => other.into(),
+    })
+}
+
+/// The kind `--kind` names among the settings' kinds.
+fn kind_flag(settings: &Settings, name: &str) -> Result<ServiceKind> {
+    let kinds = settings.profile.kinds();
+    kinds.resolve(name).map_err(|error| CliError::Flag {
+        flag: "--kind".into(),
+        source: error,
+    })
+}
+
+/// [`load`] with the settings resolved already.
+fn load_with(args: &InputArgs, settings: Settings) -> Result<Loaded> {
     // The settings file's list is checked when read: a problem here is the flags'.
     settings::check_groups(&settings.groups).map_err(|e| CliError::Flag {
         flag: "--group".into(),
@@ -54,7 +81,7 @@ fn load(args: &InputArgs, e2sfca: bool) -> Result<Loaded> {
     let service_files = settings
         .services
         .iter()
-        .map(|p| servicegap::input::services::read_services(p, crs))
+        .map(|p| servicegap::input::services::read_services_with(p, crs, settings.profile.kinds()))
         .collect::<std::result::Result<Vec<_>, _>>()?;
     let settlements = settings
         .settlements
@@ -184,7 +211,8 @@ pub fn analyze(args: AnalyzeArgs) -> Result {
     } = &loaded;
     let options = &settings.options;
     let groups = groups.as_ref();
-    let styles = Styles::for_run(ServiceKind::ALL[0], options.thresholds[0]);
+    let grocery = ServiceKind::GROCERY;
+    let styles = Styles::for_run(&region.kinds, grocery, options.thresholds[grocery.index()]);
     let settlements = report::SettlementsLayer::new(region, &result, groups);
     let services = report::ServicesLayer::new(region, &result);
     let network = report::NetworkLayer::new(region);
@@ -262,13 +290,15 @@ pub fn scenario(args: ScenarioArgs) -> Result {
         ("--report", &args.report),
     ])?;
     json_alone(args.input.json, dash)?;
-    let scenarios = servicegap::input::scenarios::read_scenarios(&args.scenarios)?;
+    let settings = resolved(&args.input, args.e2sfca)?;
+    let kinds = settings.profile.kinds();
+    let scenarios = servicegap::input::scenarios::read_scenarios_with(&args.scenarios, kinds)?;
     let Loaded {
         region,
         settings,
         file,
         ..
-    } = load(&args.input, args.e2sfca)?;
+    } = load_with(&args.input, settings)?;
     let net = Network::new(&region, &settings.options);
     let baseline = State::new(&net, &region.services);
     let outcomes = evaluate(&net, &baseline, &scenarios).map_err(|error| CliError::Scenario {
@@ -278,7 +308,13 @@ pub fn scenario(args: ScenarioArgs) -> Result {
     let base = baseline.analysis(&net);
     let services = baseline.services();
     let styles = Styles::new();
-    let diff = report::DiffLayer::new(&region.settlements, services, &base, &outcomes);
+    let diff = report::DiffLayer::new(
+        &region.kinds,
+        &region.settlements,
+        services,
+        &base,
+        &outcomes,
+    );
     let page = args.report.as_ref().map(|_| {
         let scenario = report::html::ScenarioInput {
             services,
@@ -329,11 +365,12 @@ pub fn vulnerable(args: VulnerableArgs) -> Result {
         ("--gpkg", &args.gpkg),
     ])?;
     json_alone(args.input.json, dash)?;
-    let loaded = load(&args.input, false)?;
+    let settings = resolved(&args.input, false)?;
+    let kind = kind_flag(&settings, &args.kind)?;
+    let loaded = load_with(&args.input, settings)?;
     let (region, polygons) = (&loaded.region, loaded.polygons.as_ref());
     let options = &loaded.settings.options;
-    let result =
-        servicegap::whatif::vulnerability::vulnerability(region, options, args.kind, polygons);
+    let result = servicegap::whatif::vulnerability::vulnerability(region, options, kind, polygons);
     let styles = Styles::new();
     let layer = report::VulnerableLayer::new(&result, region, polygons);
     let mut outputs = Outputs::default();
@@ -380,10 +417,12 @@ pub fn suggest(args: SuggestArgs) -> Result {
         .as_deref()
         .map(|name| region_named(&args.input, name))
         .transpose()?;
-    let loaded = load(&args.input, false)?;
+    let settings = resolved(&args.input, false)?;
+    let kind = kind_flag(&settings, &args.kind)?;
+    let loaded = load_with(&args.input, settings)?;
     let region = &loaded.region;
     let options = &loaded.settings.options;
-    let (kind, k) = (args.kind, args.k);
+    let k = args.k;
     let result = match (in_region, &loaded.polygons) {
         (Some(r), Some(polygons)) => servicegap::whatif::suggest::suggest_in_region(
             region,

@@ -24,7 +24,7 @@
 use crate::base::error::{Error, Result};
 use crate::base::feature::{FeatureId, ServicePoint};
 use crate::input::crs::{Crs, CrsError};
-use crate::input::services::{parse_kinds, ServiceFieldError};
+use crate::input::services::{parse_kinds_in, ServiceFieldError};
 use crate::ServiceKinds;
 use serde::Deserialize;
 use std::path::Path;
@@ -158,15 +158,34 @@ enum Kinds {
 /// scenario without a name, duplicate names, an added point without kinds or coordinates, an
 /// unknown kind, coordinates out of range for their CRS, an empty file.
 pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    parse_scenarios(&text).map_err(|e| Error::input(path, e.line, e.problem))
+    read_scenarios_with(path, &crate::Kinds::default())
 }
 
-/// Parses scenario file text.
+/// Reads a scenario file whose added points name kinds of `kinds` (a project's own too).
+///
+/// # Errors
+/// As [`read_scenarios`].
+pub fn read_scenarios_with(path: &Path, kinds: &crate::Kinds) -> Result<Vec<Scenario>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    parse_scenarios_with(&text, kinds).map_err(|e| Error::input(path, e.line, e.problem))
+}
+
+/// Parses scenario file text with the five built-in kinds.
 ///
 /// # Errors
 /// [`ScenarioFileError`] with the 1-based line where known.
 pub fn parse_scenarios(text: &str) -> std::result::Result<Vec<Scenario>, ScenarioFileError> {
+    parse_scenarios_with(text, &crate::Kinds::default())
+}
+
+/// Parses scenario file text whose added points name kinds of `kinds`.
+///
+/// # Errors
+/// [`ScenarioFileError`] with the 1-based line where known.
+pub fn parse_scenarios_with(
+    text: &str,
+    kinds: &crate::Kinds,
+) -> std::result::Result<Vec<Scenario>, ScenarioFileError> {
     let at = |line: Option<u64>, problem: ScenarioProblem| ScenarioFileError { line, problem };
     let file: File = crate::input::toml::parse_toml(text)
         .map_err(|e| at(e.line, ScenarioProblem::Toml(e.message)))?;
@@ -210,7 +229,7 @@ pub fn parse_scenarios(text: &str) -> std::result::Result<Vec<Scenario>, Scenari
         for (i, a) in spec.add.into_iter().enumerate() {
             let line = add_headers.get(adds_seen).copied();
             adds_seen += 1;
-            let point = added_point(a, default_crs.as_ref(), &name, i).map_err(|error| {
+            let point = added_point(a, default_crs.as_ref(), kinds, &name, i).map_err(|error| {
                 let problem = ScenarioProblem::Added {
                     scenario: name.clone(),
                     point: i + 1,
@@ -232,14 +251,15 @@ pub fn parse_scenarios(text: &str) -> std::result::Result<Vec<Scenario>, Scenari
 fn added_point(
     a: AddSpec,
     default_crs: Option<&Crs>,
+    catalogue: &crate::Kinds,
     scenario: &str,
     i: usize,
 ) -> std::result::Result<ServicePoint, AddedPointError> {
     let kinds = match a.kinds {
         None => return Err(AddedPointError::NoKinds),
-        Some(Kinds::Text(t)) => parse_kinds(&t)?,
+        Some(Kinds::Text(t)) => parse_kinds_in(&t, catalogue)?,
         Some(Kinds::List(list)) => list.iter().try_fold(ServiceKinds::EMPTY, |acc, k| {
-            parse_kinds(k).map(|kinds| acc | kinds)
+            parse_kinds_in(k, catalogue).map(|kinds| acc | kinds)
         })?,
     };
     if kinds.is_empty() {

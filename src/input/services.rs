@@ -41,7 +41,7 @@
 
 use crate::base::coord::Coord;
 use crate::base::error::{Error, Result};
-use crate::base::feature::{FeatureId, ServiceKind, ServicePoint};
+use crate::base::feature::{FeatureId, Kinds as KindCatalogue, ServiceKind, ServicePoint};
 use crate::base::warning::Warning;
 use crate::input::crs::Crs;
 use crate::input::points::read_point_features;
@@ -52,15 +52,15 @@ use std::path::{Path, PathBuf};
 
 /// Pipos `Servicetyp` values and the kinds they give (compared case-insensitively).
 pub const PIPOS_KINDS: &[(&str, ServiceKind)] = &[
-    ("Dagligvaror", ServiceKind::Grocery),
-    ("Drivmedel", ServiceKind::Fuel),
-    ("Post/paket", ServiceKind::Post),
-    ("Post och paket", ServiceKind::Post),
-    ("Paketombud", ServiceKind::Post),
-    ("Apoteksvaror", ServiceKind::Pharmacy),
-    ("Kontantuttag", ServiceKind::Payment),
-    ("Betalningsförmedling", ServiceKind::Payment),
-    ("Dagskasseinsättning", ServiceKind::Payment),
+    ("Dagligvaror", ServiceKind::GROCERY),
+    ("Drivmedel", ServiceKind::FUEL),
+    ("Post/paket", ServiceKind::POST),
+    ("Post och paket", ServiceKind::POST),
+    ("Paketombud", ServiceKind::POST),
+    ("Apoteksvaror", ServiceKind::PHARMACY),
+    ("Kontantuttag", ServiceKind::PAYMENT),
+    ("Betalningsförmedling", ServiceKind::PAYMENT),
+    ("Dagskasseinsättning", ServiceKind::PAYMENT),
 ];
 
 /// The service points of one file.
@@ -85,19 +85,33 @@ impl ServiceFile {
     }
 }
 
-/// Reads a service file; `crs` is the coordinate system of generic `x`/`y` columns.
+/// Reads a service file of the five built-in kinds; `crs` is the coordinate system of generic
+/// `x`/`y` columns.
 ///
 /// # Errors
 /// [`Error::Input`] naming the file and line of the first bad record, or a missing column.
 pub fn read_services(path: &Path, crs: Option<&Crs>) -> Result<ServiceFile> {
+    read_services_with(path, crs, &KindCatalogue::default())
+}
+
+/// Reads a service file whose `kinds` name kinds of `kinds` (a project's own kinds too);
+/// `crs` is the coordinate system of generic `x`/`y` columns.
+///
+/// # Errors
+/// [`Error::Input`] naming the file and line of the first bad record, or a missing column.
+pub fn read_services_with(
+    path: &Path,
+    crs: Option<&Crs>,
+    kinds: &KindCatalogue,
+) -> Result<ServiceFile> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "geojson" | "json" => read_geojson(path),
-        "xlsx" | "xlsm" | "xls" | "ods" => from_table(path, &read_xlsx(path)?, crs, "xlsx"),
-        "csv" | "txt" => from_table(path, &read_csv(path)?, crs, "csv"),
+        "geojson" | "json" => read_geojson(path, kinds),
+        "xlsx" | "xlsm" | "xls" | "ods" => from_table(path, &read_xlsx(path)?, crs, "xlsx", kinds),
+        "csv" | "txt" => from_table(path, &read_csv(path)?, crs, "csv", kinds),
         _ => Err(Error::input(
             path,
             None,
@@ -109,12 +123,9 @@ pub fn read_services(path: &Path, crs: Option<&Crs>) -> Result<ServiceFile> {
 /// Why a cell or property of a service point file is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ServiceFieldError {
-    /// A name that is none of the service kinds.
-    #[error("unknown kind `{name}` (kinds: grocery, fuel, post, pharmacy, payment)")]
-    UnknownKind {
-        /// The name as given.
-        name: String,
-    },
+    /// A name that is none of the run's kinds.
+    #[error(transparent)]
+    UnknownKind(Box<crate::base::kind::UnknownKind>),
     /// An empty list of kinds.
     #[error("no kind given")]
     NoKind,
@@ -203,15 +214,28 @@ fn flag_property(
     }
 }
 
-/// Parses kind names (`grocery;post`, `grocery post`, `grocery,post`).
+/// Parses names of the built-in kinds (`grocery;post`, `grocery post`, `grocery,post`).
+///
+/// # Errors
+/// [`ServiceFieldError::UnknownKind`] or [`ServiceFieldError::NoKind`].
 pub fn parse_kinds(text: &str) -> std::result::Result<ServiceKinds, ServiceFieldError> {
+    parse_kinds_in(text, &KindCatalogue::default())
+}
+
+/// Parses names of kinds of `catalogue` (`grocery;post`, `grocery ev_charging`), case aside.
+///
+/// # Errors
+/// [`ServiceFieldError::UnknownKind`] with the closest kind or the list of kinds, or
+/// [`ServiceFieldError::NoKind`].
+pub fn parse_kinds_in(
+    text: &str,
+    catalogue: &KindCatalogue,
+) -> std::result::Result<ServiceKinds, ServiceFieldError> {
     let mut kinds = ServiceKinds::EMPTY;
     for name in text.split([';', ',', ' ', '|']).filter(|n| !n.is_empty()) {
-        let kind = ServiceKind::from_name(&name.to_ascii_lowercase()).ok_or_else(|| {
-            ServiceFieldError::UnknownKind {
-                name: name.to_owned(),
-            }
-        })?;
+        let kind = catalogue
+            .resolve(name)
+            .map_err(ServiceFieldError::UnknownKind)?;
         kinds |= ServiceKinds::of(kind);
     }
     if kinds.is_empty() {
@@ -225,6 +249,7 @@ fn from_table(
     table: &Table,
     crs: Option<&Crs>,
     format: &'static str,
+    kinds: &KindCatalogue,
 ) -> Result<ServiceFile> {
     let missing = |what: &str| Error::input(path, Some(1), format!("no `{what}` column"));
     let cell = |row: &[String], i: usize| row.get(i).cloned().unwrap_or_default();
@@ -301,7 +326,7 @@ fn from_table(
                 },
             });
         }
-        return finish(path, points, "pipos", Unit::Line);
+        return finish(path, points, "pipos", Unit::Line, kinds);
     }
     let kinds_col = table
         .column(&["kinds", "kind"])
@@ -311,8 +336,8 @@ fn from_table(
     let form_col = table.column(&["form", "serviceform"]);
     let points_at = table.point_columns(path, crs)?;
     for (line, row) in &table.rows {
-        let kinds =
-            parse_kinds(&cell(row, kinds_col)).map_err(|e| Error::input(path, Some(*line), e))?;
+        let kinds = parse_kinds_in(&cell(row, kinds_col), kinds)
+            .map_err(|e| Error::input(path, Some(*line), e))?;
         let id = id_col.map(|c| cell(row, c)).filter(|i| !i.is_empty());
         points.push(Record {
             place: *line,
@@ -329,10 +354,10 @@ fn from_table(
             },
         });
     }
-    finish(path, points, format, Unit::Line)
+    finish(path, points, format, Unit::Line, kinds)
 }
 
-fn read_geojson(path: &Path) -> Result<ServiceFile> {
+fn read_geojson(path: &Path, catalogue: &KindCatalogue) -> Result<ServiceFile> {
     let points = read_point_features(path)?
         .into_iter()
         .map(|f| {
@@ -340,9 +365,9 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
             let kinds = match prop("kinds").or_else(|| prop("kind")) {
                 Some(serde_json::Value::Array(items)) => {
                     let names: Vec<&str> = items.iter().filter_map(|v| v.as_str()).collect();
-                    parse_kinds(&names.join(";"))
+                    parse_kinds_in(&names.join(";"), catalogue)
                 }
-                Some(serde_json::Value::String(s)) => parse_kinds(s),
+                Some(serde_json::Value::String(s)) => parse_kinds_in(s, catalogue),
                 _ => Err(ServiceFieldError::NoKindsProperty),
             }
             .map_err(|e| f.error(path, e))?;
@@ -388,7 +413,7 @@ fn read_geojson(path: &Path) -> Result<ServiceFile> {
             "no features: the FeatureCollection is empty",
         ));
     }
-    finish(path, points, "geojson", Unit::Feature)
+    finish(path, points, "geojson", Unit::Feature, catalogue)
 }
 
 /// One point as read, with its place in the file.
@@ -423,6 +448,7 @@ fn finish(
     records: Vec<Record>,
     format: &'static str,
     unit: Unit,
+    kinds: &KindCatalogue,
 ) -> Result<ServiceFile> {
     // Id -> index in `kept` of the point it names, and that point's place in the file.
     let mut by_id: HashMap<String, (usize, u64)> = HashMap::new();
@@ -486,7 +512,9 @@ fn finish(
             }
         }
     }
-    let warnings = repeated_points(path, &kept, unit).into_iter().collect();
+    let warnings = repeated_points(path, &kept, unit, kinds)
+        .into_iter()
+        .collect();
     Ok(ServiceFile {
         points: kept.into_iter().map(|(_, p)| p).collect(),
         format,
@@ -497,14 +525,19 @@ fn finish(
 
 /// The warning for points at exactly the place of an earlier point with a kind in common,
 /// naming the first such pair; `None` if there are none.
-fn repeated_points(path: &Path, points: &[(u64, ServicePoint)], unit: Unit) -> Option<Warning> {
+fn repeated_points(
+    path: &Path,
+    points: &[(u64, ServicePoint)],
+    unit: Unit,
+    kinds: &KindCatalogue,
+) -> Option<Warning> {
     let mut at: HashMap<Coord, Vec<usize>> = HashMap::new();
     let mut repeats = 0usize;
     let mut first: Option<(usize, usize, ServiceKind)> = None;
     for (i, (_, p)) in points.iter().enumerate() {
         let earlier = at.entry(p.coord).or_default();
         let shared = earlier.iter().find_map(|&j| {
-            let kind = p.kinds.iter().find(|&k| points[j].1.kinds.contains(k))?;
+            let kind = kinds.of(p.kinds).find(|&k| points[j].1.kinds.contains(k))?;
             Some((j, kind))
         });
         if let Some((j, kind)) = shared {

@@ -3,7 +3,7 @@
 //! the area the extract covers.
 
 use crate::base::coord::{distance_m_f64, Coord};
-use crate::base::feature::{ServicePoint, Settlement};
+use crate::base::feature::{Kinds, ServicePoint, Settlement};
 use crate::base::warning::Warning;
 use crate::network::graph::Graph;
 use crate::read::osm::ReadStats;
@@ -16,6 +16,9 @@ pub struct Region {
     pub graph: Graph,
     /// The area the extract covers (`None` when it is unknown: no header box and no road).
     pub extent: Option<Extent>,
+    /// The kinds of service, built-in ones first: every per-kind list of an analysis follows
+    /// this order.
+    pub kinds: Kinds,
     /// Service points of all kinds.
     pub services: Vec<ServicePoint>,
     /// Settlements.

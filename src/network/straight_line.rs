@@ -10,7 +10,7 @@
 //! distance found and the answer is exact. Ties go to the point with the lower index, as in the
 //! road analysis.
 //!
-//! Points may belong to up to eight classes (the service kinds): one walk through the tree then
+//! Points may belong to up to 32 classes (the service kinds): one walk through the tree then
 //! answers for every class at once, going on until each class that has points is settled.
 
 use crate::base::coord::{distance_m, ecef_m, Coord};
@@ -26,9 +26,9 @@ pub struct StraightLineIndex {
     tree: RTree<GeomWithData<[f64; 3], u32>>,
     coords: Vec<(u32, Coord)>,
     /// The classes of each point, one bit each.
-    classes: Vec<u8>,
+    classes: Vec<u32>,
     /// The classes that have at least one point.
-    present: u8,
+    present: u32,
 }
 
 impl StraightLineIndex {
@@ -40,8 +40,8 @@ impl StraightLineIndex {
 
     /// An index over `points`, each with its id and its classes (bit `k` set: the point is of
     /// class `k`), for [`StraightLineIndex::nearest_by_class`].
-    pub fn with_classes(points: impl IntoIterator<Item = (u32, Coord, u8)>) -> Self {
-        let (coords, classes): (Vec<(u32, Coord)>, Vec<u8>) = points
+    pub fn with_classes(points: impl IntoIterator<Item = (u32, Coord, u32)>) -> Self {
+        let (coords, classes): (Vec<(u32, Coord)>, Vec<u32>) = points
             .into_iter()
             .map(|(id, c, classes)| ((id, c), classes))
             .unzip();
@@ -68,23 +68,23 @@ impl StraightLineIndex {
     /// Among points at the same distance, the lowest id wins.
     pub fn nearest(&self, at: Coord) -> Option<(f64, u32)> {
         // Points of `new` are all of class 0; `with_classes` points answer for any class.
-        let [nearest] = self.nearest_by_class::<1>(at);
-        nearest
+        self.nearest_by_class(at, 1)[0]
     }
 
-    /// For each of the first `K` classes, the nearest point of that class to `at`, as from
-    /// [`StraightLineIndex::nearest`] on an index of that class's points alone; `None` for a
-    /// class without points.
-    pub fn nearest_by_class<const K: usize>(&self, at: Coord) -> [Option<(f64, u32)>; K] {
-        let mut best: [Option<(f64, u32)>; K] = [None; K];
-        let wanted = (0..K.min(8)).fold(0u8, |a, k| a | (1 << k)) & self.present;
+    /// For each of the first `count` classes (at most 32), the nearest point of that class to
+    /// `at`, as from [`StraightLineIndex::nearest`] on an index of that class's points alone;
+    /// `None` for a class without points.
+    pub fn nearest_by_class(&self, at: Coord, count: usize) -> Vec<Option<(f64, u32)>> {
+        let count = count.min(32);
+        let mut best: Vec<Option<(f64, u32)>> = vec![None; count];
+        let wanted = (0..count).fold(0u32, |a, k| a | (1 << k)) & self.present;
         if wanted == 0 {
             return best;
         }
         for (entry, chord2) in self.tree.nearest_neighbor_iter_with_distance_2(&ecef_m(at)) {
             // A class is settled once no point farther along can be nearer than its best.
             let chord = chord2.sqrt() * CHORD_MARGIN;
-            let settled = (0..K).all(|k| {
+            let settled = (0..count).all(|k| {
                 wanted & (1 << k) == 0 || best[k].is_some_and(|(best_m, _)| chord > best_m)
             });
             if settled {
@@ -180,17 +180,19 @@ mod tests {
         for seed in 0..40u64 {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xc1a55);
             let spread: f64 = [0.02, 0.5, 8.0][seed as usize % 3];
-            // Classes 0..5, some rare, some empty; points repeated to make ties.
-            let mut points: Vec<(u32, Coord, u8)> = Vec::new();
+            // Classes, some rare, some empty; points repeated to make ties.
+            // Seven classes (two beyond the built-in kinds), the last the 32nd bit.
+            let mut points: Vec<(u32, Coord, u32)> = Vec::new();
             for (i, c) in random_coords(&mut rng, spread).into_iter().enumerate() {
-                let classes = (0..5).fold(0u8, |a, k| {
-                    let p = [0.5, 0.2, 0.02, 0.0, 0.3][k];
-                    a | (u8::from(rng.gen_bool(p)) << k)
+                let classes = (0..7).fold(0u32, |a, k| {
+                    let p = [0.5, 0.2, 0.02, 0.0, 0.3, 0.1, 0.05][k];
+                    let bit = if k == 6 { 31 } else { k };
+                    a | (u32::from(rng.gen_bool(p)) << bit)
                 });
                 points.push((i as u32 * 3, c, classes));
             }
             let all = StraightLineIndex::with_classes(points.iter().copied());
-            let single: Vec<StraightLineIndex> = (0..5)
+            let single: Vec<StraightLineIndex> = (0..32)
                 .map(|k| {
                     StraightLineIndex::new(
                         points
@@ -202,8 +204,8 @@ mod tests {
                 .collect();
             for _ in 0..200 {
                 let at = random_query(&mut rng, spread);
-                let got: [Option<(f64, u32)>; 5] = all.nearest_by_class(at);
-                for k in 0..5 {
+                let got = all.nearest_by_class(at, 32);
+                for k in 0..32 {
                     assert_eq!(got[k], single[k].nearest(at), "seed {seed} class {k}");
                 }
             }

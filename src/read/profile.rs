@@ -80,7 +80,8 @@
 //! - `place=*` on `type=boundary` relations: administrative areas are not settlements.
 
 use crate::base::feature::Place;
-use crate::{ServiceKind, ServiceKinds};
+use crate::base::kind::KindError;
+use crate::{Kinds, ServiceKind, ServiceKinds};
 
 /// A car-routable road class with its default speed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -587,6 +588,8 @@ pub struct Profile {
     class_kmh: Vec<f64>,
     /// Factor applied to tagged limits (1.0: free flow at the posted limit).
     maxspeed_factor: f64,
+    /// The kinds of service: the five built-in ones and the project's own.
+    kinds: Kinds,
     /// `(key, value, kinds)` rules that make a feature a service point.
     service_rules: Vec<(String, String, ServiceKinds)>,
     /// `place` values that are settlements.
@@ -601,6 +604,7 @@ impl Default for Profile {
                 .map(|c| f64::from(c.default_kmh))
                 .collect(),
             maxspeed_factor: 1.0,
+            kinds: Kinds::default(),
             service_rules: SERVICE_RULES
                 .iter()
                 .map(|r| (r.key.to_owned(), r.value.to_owned(), r.kinds))
@@ -648,6 +652,15 @@ pub enum ProfileError {
         /// The rule.
         error: NotTag,
     },
+    /// A project's own kind that cannot be added.
+    #[error(transparent)]
+    Kind(#[from] KindError),
+    /// A project's own kind without a tag rule: no feature would ever be one.
+    #[error("kind `{kind}` needs at least one tag, e.g. tags = [\"amenity=charging_station\"]")]
+    NoTags {
+        /// The kind.
+        kind: ServiceKind,
+    },
     /// A `place` value that is no settlement place.
     #[error("unknown place {value:?}; the places are {}", place_names())]
     UnknownPlace {
@@ -668,6 +681,28 @@ pub enum ProfileError {
 pub struct NotTag {
     /// The rule as given.
     pub tag: String,
+}
+
+/// The rules of `kind` from its `"key=value"` tags.
+fn parse_rules(
+    kind: ServiceKind,
+    tags: &[String],
+) -> Result<Vec<(String, String, ServiceKinds)>, ProfileError> {
+    tags.iter()
+        .map(|tag| {
+            let parsed = tag
+                .split_once('=')
+                .map(|(k, v)| (k.trim(), v.trim()))
+                .filter(|(k, v)| !k.is_empty() && !v.is_empty() && !v.contains('='));
+            let Some((k, v)) = parsed else {
+                return Err(ProfileError::Tag {
+                    kind,
+                    error: NotTag { tag: tag.clone() },
+                });
+            };
+            Ok((k.to_owned(), v.to_owned(), ServiceKinds::of(kind)))
+        })
+        .collect()
 }
 
 /// The road classes, in table order, for messages.
@@ -747,6 +782,40 @@ impl Profile {
         Ok(())
     }
 
+    /// The kinds of service, built-in ones first.
+    pub fn kinds(&self) -> &Kinds {
+        &self.kinds
+    }
+
+    /// Adds a project's own kind after the others, with its tag rules (each `"key=value"`,
+    /// at least one) and its label (see [`Kinds::add`]).
+    ///
+    /// # Errors
+    /// [`ProfileError::Kind`] for a bad or repeated name or one kind too many,
+    /// [`ProfileError::NoTags`] without a tag, [`ProfileError::Tag`] naming a rule that is not
+    /// `key=value`.
+    pub fn add_kind(
+        &mut self,
+        name: &str,
+        label: Option<&str>,
+        tags: &[String],
+    ) -> Result<ServiceKind, ProfileError> {
+        let mut kinds = self.kinds.clone();
+        let kind = kinds.add(name, label)?;
+        if tags.is_empty() {
+            return Err(ProfileError::NoTags { kind });
+        }
+        let rules = parse_rules(kind, tags)?;
+        self.kinds = kinds;
+        self.service_rules.extend(rules);
+        Ok(kind)
+    }
+
+    /// Sets the label of a kind (see [`Kinds::set_label`]).
+    pub fn set_kind_label(&mut self, kind: ServiceKind, label: &str) {
+        self.kinds.set_label(kind, label);
+    }
+
     /// Replaces the tag rules of one kind by `tags`, each `"key=value"`.
     ///
     /// # Errors
@@ -756,20 +825,7 @@ impl Profile {
         kind: ServiceKind,
         tags: &[String],
     ) -> Result<(), ProfileError> {
-        let mut rules = Vec::with_capacity(tags.len());
-        for tag in tags {
-            let parsed = tag
-                .split_once('=')
-                .map(|(k, v)| (k.trim(), v.trim()))
-                .filter(|(k, v)| !k.is_empty() && !v.is_empty() && !v.contains('='));
-            let Some((k, v)) = parsed else {
-                return Err(ProfileError::Tag {
-                    kind,
-                    error: NotTag { tag: tag.clone() },
-                });
-            };
-            rules.push((k.to_owned(), v.to_owned(), ServiceKinds::of(kind)));
-        }
+        let rules = parse_rules(kind, tags)?;
         let only = ServiceKinds::of(kind);
         for rule in &mut self.service_rules {
             rule.2 = rule.2.without(only);
@@ -814,6 +870,11 @@ impl Profile {
             .collect();
         rules.sort();
         text.push_str(&rules.join(","));
+        // The project's own kinds: their names and order make the bits of the rules above.
+        for kind in self.kinds.own() {
+            text.push_str(kind.name());
+            text.push(';');
+        }
         for p in &self.places {
             text.push_str(p.name());
             text.push(',');

@@ -1,7 +1,7 @@
 //! What `servicegap inspect` reports: a summary of what was read from an extract, as a
 //! serializable struct and as a human-readable table.
 
-use crate::base::feature::{Place, ServiceKind};
+use crate::base::feature::Place;
 use crate::network::region::Region;
 use crate::read::profile::SETTLEMENT_PLACES;
 use serde::Serialize;
@@ -136,22 +136,24 @@ impl InspectReport {
         let (road_m, ferry_m) = graph.length_m();
         let sizes = graph.component_sizes();
         let count = |seasonal_only: bool| {
-            ServiceKind::ALL
+            region
+                .kinds
                 .iter()
                 .map(|k| {
                     let n = region
                         .services
                         .iter()
-                        .filter(|s| s.kinds.contains(*k) && (s.seasonal || !seasonal_only))
+                        .filter(|s| s.kinds.contains(k) && (s.seasonal || !seasonal_only))
                         .count();
                     (k.name(), n)
                 })
                 .collect()
         };
-        let unparsed = ServiceKind::ALL
+        let unparsed = region
+            .kinds
             .iter()
-            .map(|&k| {
-                let n = stats.opening_hours_unparsed.get(k as usize);
+            .map(|k| {
+                let n = stats.opening_hours_unparsed.get(k.index());
                 (k.name(), n.copied().unwrap_or(0))
             })
             .collect();

@@ -32,7 +32,7 @@ pub fn summary_json(
     });
     add_next_points(&mut summary["kinds"], region, analysis);
     if let (Some(beyond), Value::Object(kinds)) = (&analysis.k_nearest, &mut summary["kinds"]) {
-        for (kind, b) in ServiceKind::ALL.iter().zip(&beyond.kinds) {
+        for (kind, b) in analysis.kind_list().zip(&beyond.kinds) {
             if let Some(Value::Object(row)) = kinds.get_mut(kind.name()) {
                 row.insert("km_2nd".into(), quantiles_json(&b.km_2nd));
                 row.insert("min_2nd".into(), quantiles_json(&b.min_2nd));
@@ -235,7 +235,7 @@ pub fn compare_json(
         .map(|o| {
             let mut kinds = kinds_json(&o.analysis.kinds, groups);
             if let Value::Object(map) = &mut kinds {
-                for (kind, c) in ServiceKind::ALL.iter().zip(&o.changes) {
+                for (kind, c) in o.analysis.kind_list().zip(&o.changes) {
                     if let Some(Value::Object(k)) = map.get_mut(kind.name()) {
                         k.insert("change".into(), change_json(c));
                     }
@@ -255,7 +255,7 @@ pub fn compare_json(
                     json!({
                         "id": s.id.to_string(),
                         "name": s.name,
-                        "kinds": s.kinds.iter().map(ServiceKind::name).collect::<Vec<_>>(),
+                        "kinds": o.analysis.kinds_of(s.kinds).map(ServiceKind::name).collect::<Vec<_>>(),
                         "mobile": s.mobile,
                         "seasonal": s.seasonal,
                         "lon": s.coord.lon(),

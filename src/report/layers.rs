@@ -10,7 +10,7 @@
 use super::layer::{Column, ColumnType, Geometry, GeometryType, Layer, Row, Value};
 use super::{e2sfca_per_1000, round6, RegionGroups};
 use crate::analysis::{round2, Analysis, Catchment, KindResult, Status, Without};
-use crate::base::feature::{FeatureId, Place, ServiceKind, ServicePoint, Settlement};
+use crate::base::feature::{FeatureId, Kinds, Place, ServiceKind, ServicePoint, Settlement};
 use crate::input::regions::Regions;
 use crate::network::region::Region;
 use crate::route::Metric;
@@ -177,7 +177,7 @@ impl<'a> SettlementsLayer<'a> {
         if groups.is_some() {
             names.push(c("region", Text));
         }
-        for kind in ServiceKind::ALL {
+        for kind in region.kinds.iter() {
             names.extend([
                 per_kind(kind, "km", Real),
                 per_kind(kind, "min", Real),
@@ -246,7 +246,7 @@ impl<'a> SettlementsLayer<'a> {
             }
         };
         let mut gaps = Vec::new();
-        for (k, kind) in ServiceKind::ALL.into_iter().enumerate() {
+        for (k, kind) in region.kinds.iter().enumerate() {
             let KindResult {
                 length_dm,
                 time_ds,
@@ -320,11 +320,16 @@ fn service_columns() -> Vec<(Cow<'static, str>, ColumnType)> {
 }
 
 /// The values of [`service_columns`].
-fn service_values<'s>(s: &'s ServicePoint, snap_m: Option<f64>, v: &mut Vec<Value<'s>>) {
+fn service_values<'s>(
+    kinds: &Kinds,
+    s: &'s ServicePoint,
+    snap_m: Option<f64>,
+    v: &mut Vec<Value<'s>>,
+) {
     v.extend([
         feature_id(&s.id),
         opt_text(s.name.as_deref()),
-        Value::TextList(s.kinds.iter().map(ServiceKind::name).collect()),
+        Value::TextList(kinds.of(s.kinds).map(ServiceKind::name).collect()),
         opt_text(s.form.as_deref()),
         Value::Boolean(s.mobile),
         Value::Boolean(s.seasonal),
@@ -349,7 +354,7 @@ impl<'a> ServicesLayer<'a> {
     /// The service points of `region` with their snaps and next points in `analysis`.
     pub fn new(region: &'a Region, analysis: &'a Analysis) -> Self {
         let mut names = service_columns();
-        for kind in ServiceKind::ALL {
+        for kind in region.kinds.iter() {
             names.extend([
                 per_kind(kind, "next_km", Real),
                 per_kind(kind, "next_min", Real),
@@ -374,8 +379,8 @@ impl Layer for ServicesLayer<'_> {
         point_rows(range, self.columns.len(), row, |j, v| {
             let s = &self.region.services[j];
             let snap = self.analysis.service_snaps[j];
-            service_values(s, snap.map(|sn| sn.snap_m), v);
-            for kind in ServiceKind::ALL {
+            service_values(&self.region.kinds, s, snap.map(|sn| sn.snap_m), v);
+            for kind in self.region.kinds.iter() {
                 let next = |metric| {
                     self.analysis
                         .next_of(kind, metric)
@@ -404,7 +409,7 @@ impl Layer for ServicesLayer<'_> {
 pub struct CatchmentsLayer<'a> {
     region: &'a Region,
     analysis: &'a Analysis,
-    catchments: Vec<[Option<Catchment>; 5]>,
+    catchments: Vec<Vec<Option<Catchment>>>,
     columns: Vec<Column>,
 }
 
@@ -413,7 +418,7 @@ impl<'a> CatchmentsLayer<'a> {
     pub fn new(region: &'a Region, analysis: &'a Analysis) -> Self {
         let mut names = service_columns();
         names.push(c("status", Text));
-        for kind in ServiceKind::ALL {
+        for kind in region.kinds.iter() {
             names.extend([
                 per_kind(kind, "settlements_km", Integer),
                 per_kind(kind, "population_km", Integer),
@@ -440,7 +445,7 @@ impl Layer for CatchmentsLayer<'_> {
         point_rows(range, self.columns.len(), row, |j, v| {
             let s = &self.region.services[j];
             let snap = self.analysis.service_snaps[j];
-            service_values(s, snap.map(|sn| sn.snap_m), v);
+            service_values(&self.region.kinds, s, snap.map(|sn| sn.snap_m), v);
             let status = if snap.is_some() {
                 "ok"
             } else if self
@@ -551,7 +556,7 @@ impl<'a> RegionsLayer<'a> {
         ];
         let population_groups = &groups.population_groups;
         names.extend(population_groups.iter().map(|g| c(g, Integer)));
-        for kind in ServiceKind::ALL {
+        for kind in groups.kinds.iter() {
             names.extend([
                 per_kind(kind, "gap_settlements", Integer),
                 per_kind(kind, "gap_population", Integer),
@@ -622,6 +627,7 @@ impl Layer for RegionsLayer<'_> {
 /// `gap_new`, `gap_change` (`entered`, `left` or `none`). Rows are ordered by scenario, then
 /// settlement, then kind.
 pub struct DiffLayer<'a> {
+    kinds: &'a Kinds,
     settlements: &'a [Settlement],
     baseline_services: &'a [ServicePoint],
     baseline: &'a Analysis,
@@ -633,8 +639,9 @@ pub struct DiffLayer<'a> {
 
 impl<'a> DiffLayer<'a> {
     /// The changes of each of `outcomes` against `baseline` (an analysis of `settlements` with
-    /// `baseline_services`).
+    /// `baseline_services`, of `kinds`).
     pub fn new(
+        kinds: &'a Kinds,
         settlements: &'a [Settlement],
         baseline_services: &'a [ServicePoint],
         baseline: &'a Analysis,
@@ -649,7 +656,7 @@ impl<'a> DiffLayer<'a> {
                     .flat_map_iter(move |i| {
                         let (old, new) =
                             (&baseline.settlements[i], &outcome.analysis.settlements[i]);
-                        (0..ServiceKind::ALL.len())
+                        (0..kinds.len())
                             .filter(move |&k| old.kinds[k] != new.kinds[k])
                             .map(move |k| (o as u32, i as u32, k as u8))
                     })
@@ -657,6 +664,7 @@ impl<'a> DiffLayer<'a> {
             })
             .collect();
         DiffLayer {
+            kinds,
             settlements,
             baseline_services,
             baseline,
@@ -705,7 +713,7 @@ impl Layer for DiffLayer<'_> {
                 feature_id(&s.id),
                 opt_text(s.name.as_deref()),
                 opt_int(s.population),
-                text(ServiceKind::ALL[k].name()),
+                text(self.kinds[k].name()),
                 km(old.length_dm),
                 km(new.length_dm),
                 minutes(old.time_ds),

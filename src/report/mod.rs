@@ -55,6 +55,8 @@ pub struct RegionGroups<'a> {
     /// The population groups the summaries hold figures of
     /// ([`crate::network::region::Region::groups`]).
     pub population_groups: Vec<String>,
+    /// The region's kinds, in the summaries' order.
+    pub kinds: crate::Kinds,
 }
 
 impl<'a> RegionGroups<'a> {
@@ -86,6 +88,7 @@ impl<'a> RegionGroups<'a> {
             of_settlement,
             summaries,
             population_groups: region.groups.clone(),
+            kinds: region.kinds.clone(),
         }
     }
 

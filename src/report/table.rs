@@ -416,10 +416,15 @@ pub fn scenario_kinds(baseline: &[ServicePoint], outcomes: &[Outcome]) -> Vec<Se
             touched |= o.services[j].kinds;
         }
     }
+    // Every outcome's analysis has the baseline's kinds.
+    let all = outcomes
+        .first()
+        .map(|o| o.analysis.kind_list().collect::<Vec<_>>());
+    let all = all.unwrap_or_else(|| ServiceKind::BUILT_IN.to_vec());
     if touched.is_empty() {
-        ServiceKind::ALL.to_vec()
+        all
     } else {
-        touched.iter().collect()
+        all.into_iter().filter(|k| touched.contains(*k)).collect()
     }
 }
 
@@ -456,7 +461,7 @@ pub fn compare_table(
     heads.extend(outcomes.iter().map(|o| (name_cell(&o.name), Align::Right)));
     let mut any_without = [false; Without::ALL.len()];
     for kind in scenario_kinds(baseline_services, outcomes) {
-        let k = kind as usize;
+        let k = kind.index();
         let t = &baseline.kinds[k].threshold;
         let mut heads = heads.clone();
         heads[0].0 = format!("{kind} (gap > {t})");

@@ -10,10 +10,10 @@ use std::path::PathBuf;
 /// One setting, named by its section and key in the settings file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Setting {
-    /// `[thresholds] KIND`.
-    Threshold(ServiceKind),
-    /// `[support] KIND`: the support screening's limit of one kind.
-    Support(ServiceKind),
+    /// `[thresholds] KIND`, by the kind's name.
+    Threshold(String),
+    /// `[support] KIND`: the support screening's limit of one kind, by its name.
+    Support(String),
     /// `[snapping] max_snap_m`.
     MaxSnapM,
     /// `[snapping] max_service_snap_m`.
@@ -26,8 +26,16 @@ pub enum Setting {
     Speed(String),
     /// `[speeds] maxspeed_factor`.
     MaxspeedFactor,
-    /// `[services] KIND`: the tags of one kind.
-    ServiceTags(ServiceKind),
+    /// `[services] KIND`: the tags of one built-in kind, by its name.
+    ServiceTags(String),
+    /// `[kinds.NAME] KEY`: one setting of a project's own kind (`tags`, `threshold`,
+    /// `label`, `support`), or the kind itself (`KEY` empty).
+    Kind {
+        /// The kind's name as given.
+        name: String,
+        /// The key; empty for the kind as a whole.
+        key: &'static str,
+    },
     /// `[settlements] places`.
     Places,
     /// `[settlements] groups`: the population group columns.
@@ -41,9 +49,18 @@ pub enum Setting {
 }
 
 impl Setting {
-    /// The section of the settings file, without brackets.
-    pub fn section(&self) -> &'static str {
+    /// The section of the settings file, without brackets (`kinds.ev_charging` for a kind's).
+    pub fn section(&self) -> String {
         match self {
+            Setting::Kind { name, .. } => format!("kinds.{name}"),
+            other => other.fixed_section().to_owned(),
+        }
+    }
+
+    /// The section of a setting outside `[kinds.NAME]`.
+    fn fixed_section(&self) -> &'static str {
+        match self {
+            Setting::Kind { .. } => "kinds",
             Setting::Threshold(_) => "thresholds",
             Setting::Support(_) => "support",
             Setting::MaxSnapM
@@ -61,9 +78,8 @@ impl Setting {
     /// The key within its section.
     pub fn key(&self) -> &str {
         match self {
-            Setting::Threshold(kind) | Setting::Support(kind) | Setting::ServiceTags(kind) => {
-                kind.name()
-            }
+            Setting::Threshold(kind) | Setting::Support(kind) | Setting::ServiceTags(kind) => kind,
+            Setting::Kind { key, .. } => key,
             Setting::MaxSnapM => "max_snap_m",
             Setting::MaxServiceSnapM => "max_service_snap_m",
             Setting::MinComponentNodes => "min_component_nodes",
@@ -81,7 +97,10 @@ impl Setting {
 
 impl fmt::Display for Setting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{}] {}", self.section(), self.key())
+        match self.key() {
+            "" => write!(f, "[{}]", self.section()),
+            key => write!(f, "[{}] {key}", self.section()),
+        }
     }
 }
 
@@ -138,6 +157,27 @@ pub enum ConfigProblem {
     /// Not TOML, an unknown section or key, or a value of the wrong type.
     #[error("{0}")]
     Toml(String),
+    /// A key of `[thresholds]`, `[support]` or `[services]` that names no kind.
+    #[error("unknown key `{}`: {}", setting.key(), match closest {
+        Some(k) => format!("did you mean `{k}`?"),
+        None => format!("the kinds are {known}; a project's own kind is defined in [kinds.NAME]"),
+    })]
+    UnknownKind {
+        /// The setting, named by the key as given.
+        setting: Setting,
+        /// The kind closest to the key, if one is close.
+        closest: Option<ServiceKind>,
+        /// The run's kind names, comma-separated.
+        known: String,
+    },
+    /// A key a project's own kind must have.
+    #[error("{setting} is needed, e.g. {example}")]
+    Missing {
+        /// The setting missing.
+        setting: Setting,
+        /// What it might be.
+        example: &'static str,
+    },
     /// A setting with a value it cannot have.
     #[error("{setting}: {error}")]
     Value {
@@ -168,6 +208,15 @@ pub enum SettingsError {
         path: PathBuf,
         /// The operating system's reason.
         source: std::io::Error,
+    },
+    /// A command-line value that names a kind the settings do not have (the flag's kinds are
+    /// known only once the settings file is read).
+    #[error("invalid value for {flag}: {error}")]
+    Flag {
+        /// The flag, e.g. `--threshold`.
+        flag: &'static str,
+        /// What is wrong.
+        error: ThresholdError,
     },
     /// The settings file has a bad section, key or value.
     #[error("{}{}: {}", path.display(), line_suffix(error.line), error.problem)]

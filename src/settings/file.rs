@@ -8,7 +8,7 @@ use super::{Metres, NearestCount};
 use crate::analysis::{AnalysisOptions, Threshold, ThresholdSetting};
 use crate::input::toml::{line_in_section, parse_toml};
 use crate::read::profile::{Profile, ProfileError};
-use crate::ServiceKind;
+use crate::{Kinds, ServiceKind};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -64,6 +64,17 @@ post = ["amenity=post_office", "post_office=post_partner", "post_office=bureau",
 pharmacy = ["amenity=pharmacy", "healthcare=pharmacy"]
 payment = ["amenity=atm", "amenity=bank", "amenity=payment_centre", "cash_withdrawal=yes",
            "atm=yes"]
+
+# A project's own kinds, after the five: each [kinds.NAME] gives the OSM tags that make a
+# point of it (required), its gap threshold (required), and optionally its label on the report
+# and tables and its support screening limit. NAME is its column prefix (NAME_km, NAME_min,
+# ...): lower-case letters, digits and _. Planners' files and scenarios may name it. None by
+# default; for example:
+# [kinds.ev_charging]
+# tags = ["amenity=charging_station"]
+# threshold = "30km"
+# label = "EV charging"
+# support = "off"
 
 [settlements]
 # OSM place values that are settlements (with --settlements FILE, the file's points are used
@@ -127,6 +138,23 @@ pub struct Config {
     /// Capacity-aware access.
     #[serde(default)]
     pub e2sfca: E2sfca,
+    /// A project's own kinds, by name (added after the five built-in ones in name order).
+    #[serde(default)]
+    pub kinds: BTreeMap<String, KindSpec>,
+}
+
+/// `[kinds.NAME]`: a project's own kind.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindSpec {
+    /// The `"key=value"` tags that make an OSM feature a point of the kind (required).
+    pub tags: Option<Vec<String>>,
+    /// Its gap threshold, `"<number>km"` or `"<number>min"` (required).
+    pub threshold: Option<String>,
+    /// Its label on the report and in tables (default: the name, `_` as spaces).
+    pub label: Option<String>,
+    /// Its support screening limit, or `"off"` (the default).
+    pub support: Option<String>,
 }
 
 /// `[nearest]`.
@@ -158,21 +186,11 @@ pub struct Speeds {
     pub classes: BTreeMap<String, toml::Value>,
 }
 
-/// `[services]`: per kind, the `"key=value"` tags that make a service point.
+/// `[services]`: per built-in kind name, the `"key=value"` tags that make a service point (a
+/// project's own kinds give theirs in `[kinds.NAME]`).
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Services {
-    /// Grocery.
-    pub grocery: Option<Vec<String>>,
-    /// Fuel.
-    pub fuel: Option<Vec<String>>,
-    /// Post.
-    pub post: Option<Vec<String>>,
-    /// Pharmacy.
-    pub pharmacy: Option<Vec<String>>,
-    /// Payment.
-    pub payment: Option<Vec<String>>,
-}
+#[serde(transparent)]
+pub struct Services(pub BTreeMap<String, Vec<String>>);
 
 /// `[settlements]`.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -186,35 +204,46 @@ pub struct Settlements {
     pub group_far_km: Option<f64>,
 }
 
-/// `[thresholds]` and `[support]`: per kind, e.g. `grocery = "10min"`.
+/// `[thresholds]` and `[support]`: per kind name, e.g. `grocery = "10min"`.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Thresholds {
-    /// Grocery.
-    pub grocery: Option<String>,
-    /// Fuel.
-    pub fuel: Option<String>,
-    /// Post.
-    pub post: Option<String>,
-    /// Pharmacy.
-    pub pharmacy: Option<String>,
-    /// Payment.
-    pub payment: Option<String>,
-}
+#[serde(transparent)]
+pub struct Thresholds(pub BTreeMap<String, String>);
 
 impl Thresholds {
-    /// The kinds given a value, with it, in [`ServiceKind::ALL`] order.
-    fn named(&self) -> impl Iterator<Item = (ServiceKind, &String)> {
-        [
-            (ServiceKind::Grocery, &self.grocery),
-            (ServiceKind::Fuel, &self.fuel),
-            (ServiceKind::Post, &self.post),
-            (ServiceKind::Pharmacy, &self.pharmacy),
-            (ServiceKind::Payment, &self.payment),
-        ]
-        .into_iter()
-        .filter_map(|(kind, value)| value.as_ref().map(|v| (kind, v)))
+    /// The kinds of `kinds` given a value, with it, in output order.
+    ///
+    /// # Errors
+    /// [`ConfigProblem::UnknownKind`] for a key that names none of `kinds`; `setting` names
+    /// the section.
+    fn named<'a>(
+        &'a self,
+        kinds: &Kinds,
+        setting: fn(String) -> Setting,
+    ) -> Result<Vec<(ServiceKind, &'a String)>, ConfigProblem> {
+        let mut named = self
+            .0
+            .iter()
+            .map(|(key, value)| Ok((kind_of_key(kinds, key, setting)?, value)))
+            .collect::<Result<Vec<_>, ConfigProblem>>()?;
+        named.sort_by_key(|(kind, _)| *kind);
+        Ok(named)
     }
+}
+
+/// The kind of `kinds` a key names (exactly: keys are lower case).
+///
+/// # Errors
+/// [`ConfigProblem::UnknownKind`] with the closest kind or the list of kinds.
+fn kind_of_key(
+    kinds: &Kinds,
+    key: &str,
+    setting: fn(String) -> Setting,
+) -> Result<ServiceKind, ConfigProblem> {
+    kinds.named(key).ok_or_else(|| ConfigProblem::UnknownKind {
+        setting: setting(key.to_owned()),
+        closest: kinds.find(key).err().flatten(),
+        known: kinds.names(),
+    })
 }
 
 /// `[snapping]`.
@@ -277,8 +306,20 @@ impl Config {
         })?;
         let at_key = |problem: ConfigProblem| {
             let line = match &problem {
-                ConfigProblem::Value { setting, .. } => {
-                    line_in_section(text, setting.section(), setting.key())
+                ConfigProblem::Value { setting, .. }
+                | ConfigProblem::UnknownKind { setting, .. }
+                | ConfigProblem::Missing { setting, .. } => {
+                    let header = format!("[{}]", setting.section());
+                    // A key left out is missing from its section, and a problem of the section
+                    // itself is at its header.
+                    if matches!(problem, ConfigProblem::Missing { .. }) || setting.key().is_empty()
+                    {
+                        text.lines()
+                            .position(|l| l.trim() == header)
+                            .map(|i| i as u64 + 1)
+                    } else {
+                        line_in_section(text, &setting.section(), setting.key())
+                    }
                 }
                 ConfigProblem::Toml(_) => None,
             };
@@ -291,32 +332,64 @@ impl Config {
         Ok(config)
     }
 
-    /// The `[thresholds]` settings, in [`ServiceKind::ALL`] order.
-    fn threshold_settings(&self) -> Result<Vec<ThresholdSetting>, ConfigProblem> {
+    /// The `[thresholds]` settings, in output order.
+    fn threshold_settings(
+        &self,
+        kinds: &Kinds,
+    ) -> Result<Vec<(ServiceKind, Threshold)>, ConfigProblem> {
         self.thresholds
-            .named()
+            .named(kinds, Setting::Threshold)?
+            .into_iter()
             .map(|(kind, v)| {
-                format!("{kind}={v}")
-                    .parse::<ThresholdSetting>()
-                    .map_err(|e| refused(Setting::Threshold(kind), e.into()))
+                let setting = || Setting::Threshold(kind.name().to_owned());
+                Ok((kind, threshold_of(kind, v, setting)?))
             })
             .collect()
     }
 
-    /// The `[support]` settings, in [`ServiceKind::ALL`] order: `None` for `"off"`.
-    fn support_settings(&self) -> Result<Vec<(ServiceKind, Option<Threshold>)>, ConfigProblem> {
+    /// The `[support]` settings, in output order: `None` for `"off"`.
+    fn support_settings(
+        &self,
+        kinds: &Kinds,
+    ) -> Result<Vec<(ServiceKind, Option<Threshold>)>, ConfigProblem> {
         self.support
-            .named()
+            .named(kinds, Setting::Support)?
+            .into_iter()
             .map(|(kind, v)| {
-                if v.trim().eq_ignore_ascii_case("off") {
-                    return Ok((kind, None));
-                }
-                format!("{kind}={v}")
-                    .parse::<ThresholdSetting>()
-                    .map(|s| (kind, Some(s.threshold)))
-                    .map_err(|e| refused(Setting::Support(kind), e.into()))
+                let setting = || Setting::Support(kind.name().to_owned());
+                Ok((kind, support_of(kind, v, setting)?))
             })
             .collect()
+    }
+
+    /// The thresholds and support limits of the project's own kinds (`[kinds.NAME]`).
+    fn own_kind_settings(
+        &self,
+        kinds: &Kinds,
+    ) -> Result<Vec<(ServiceKind, Threshold, Option<Threshold>)>, ConfigProblem> {
+        let mut out = Vec::with_capacity(self.kinds.len());
+        for (name, spec) in &self.kinds {
+            let setting = |key| Setting::Kind {
+                name: name.clone(),
+                key,
+            };
+            let Some(kind) = kinds.named(name) else {
+                continue;
+            };
+            let Some(threshold) = &spec.threshold else {
+                return Err(ConfigProblem::Missing {
+                    setting: setting("threshold"),
+                    example: "threshold = \"30km\"",
+                });
+            };
+            let threshold = threshold_of(kind, threshold, || setting("threshold"))?;
+            let support = match &spec.support {
+                Some(v) => support_of(kind, v, || setting("support"))?,
+                None => None,
+            };
+            out.push((kind, threshold, support));
+        }
+        Ok(out)
     }
 
     /// The reading rules: the default [`Profile`] changed by `[speeds]`, `[services]` and
@@ -350,19 +423,37 @@ impl Config {
                 .set_maxspeed_factor(f)
                 .map_err(|e| rule(Setting::MaxspeedFactor, e))?;
         }
-        let s = &self.services;
-        for (kind, tags) in [
-            (ServiceKind::Grocery, &s.grocery),
-            (ServiceKind::Fuel, &s.fuel),
-            (ServiceKind::Post, &s.post),
-            (ServiceKind::Pharmacy, &s.pharmacy),
-            (ServiceKind::Payment, &s.payment),
-        ] {
-            if let Some(tags) = tags {
-                profile
-                    .set_kind_tags(kind, tags)
-                    .map_err(|e| rule(Setting::ServiceTags(kind), e))?;
-            }
+        let built_in = Kinds::default();
+        let mut services = self
+            .services
+            .0
+            .iter()
+            .map(|(key, tags)| Ok((kind_of_key(&built_in, key, Setting::ServiceTags)?, tags)))
+            .collect::<Result<Vec<_>, ConfigProblem>>()?;
+        // In kind order, as the built-in rules are: the same rules make the same profile.
+        services.sort_by_key(|(kind, _)| *kind);
+        for (kind, tags) in services {
+            profile
+                .set_kind_tags(kind, tags)
+                .map_err(|e| rule(Setting::ServiceTags(kind.name().to_owned()), e))?;
+        }
+        for (name, spec) in &self.kinds {
+            let setting = |key| Setting::Kind {
+                name: name.clone(),
+                key,
+            };
+            let Some(tags) = &spec.tags else {
+                return Err(ConfigProblem::Missing {
+                    setting: setting("tags"),
+                    example: "tags = [\"amenity=charging_station\"]",
+                });
+            };
+            profile
+                .add_kind(name, spec.label.as_deref(), tags)
+                .map_err(|e| match e {
+                    ProfileError::Kind(_) => rule(setting(""), e),
+                    other => rule(setting("tags"), other),
+                })?;
         }
         if let Some(places) = &self.settlements.places {
             profile
@@ -378,8 +469,16 @@ impl Config {
     /// # Errors
     /// [`ConfigProblem::Value`] naming the setting of a value out of range.
     pub fn apply(&self, options: &mut AnalysisOptions) -> Result<(), ConfigProblem> {
-        options.set_thresholds(&self.threshold_settings()?);
-        for (kind, limit) in self.support_settings()? {
+        let profile = self.profile()?;
+        let kinds = profile.kinds();
+        for (kind, threshold, support) in self.own_kind_settings(kinds)? {
+            options.set_threshold(kind, threshold);
+            options.set_support(kind, support);
+        }
+        for (kind, threshold) in self.threshold_settings(kinds)? {
+            options.set_threshold(kind, threshold);
+        }
+        for (kind, limit) in self.support_settings(kinds)? {
             options.set_support(kind, limit);
         }
         let s = &self.snapping;
@@ -435,6 +534,30 @@ impl Config {
             None => Ok(crate::analysis::e2sfca::Steps::default()),
         }
     }
+}
+
+/// The threshold `value` of `kind` (e.g. `10km`).
+fn threshold_of(
+    kind: ServiceKind,
+    value: &str,
+    setting: impl Fn() -> Setting,
+) -> Result<Threshold, ConfigProblem> {
+    format!("{kind}={value}")
+        .parse::<ThresholdSetting>()
+        .map(|s| s.threshold)
+        .map_err(|e| refused(setting(), e.into()))
+}
+
+/// The support screening limit `value` of `kind`: `None` for `"off"`.
+fn support_of(
+    kind: ServiceKind,
+    value: &str,
+    setting: impl Fn() -> Setting,
+) -> Result<Option<Threshold>, ConfigProblem> {
+    if value.trim().eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    threshold_of(kind, value, setting).map(Some)
 }
 
 fn refused(setting: Setting, error: ValueError) -> ConfigProblem {
@@ -498,13 +621,13 @@ mod tests {
         let cases = [
             (
                 "[services]\ngrocery = [\"shop=x\"]\n[thresholds]\ngrocery = \"5\"\n",
-                Setting::Threshold(ServiceKind::Grocery),
+                Setting::Threshold("grocery".into()),
                 4,
                 "[thresholds] grocery: `grocery=5`: the value needs a unit, km or min (e.g. 10km)",
             ),
             (
                 "[support]\nfuel = \"15 miles\"\n",
-                Setting::Support(ServiceKind::Fuel),
+                Setting::Support("fuel".into()),
                 2,
                 "[support] fuel: `fuel=15 miles`: `miles` is not a unit of thresholds: use km or min (e.g. 10km)",
             ),
@@ -557,7 +680,7 @@ mod tests {
             assert_eq!(err.to_string(), message, "{text:?}");
             match err.problem {
                 ConfigProblem::Value { setting: got, .. } => assert_eq!(got, setting),
-                ConfigProblem::Toml(m) => panic!("{text:?}: {m}"),
+                other => panic!("{text:?}: {other}"),
             }
         }
     }

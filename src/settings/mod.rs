@@ -264,24 +264,30 @@ pub fn resolve(flags: Flags) -> Result<Settings, SettingsError> {
         Some(path) => Config::read(path)?,
         None => Config::default(),
     };
-    apply_flags(&config, flags).map_err(|(path, problem)| SettingsError::File {
-        path,
+    apply_flags(&config, flags)
+}
+
+/// The settings of a checked `config` with `flags` over it. A problem of the file here (which
+/// [`Config::parse`] has already ruled out) comes with the settings file's path; a flag naming
+/// a kind the settings do not have is [`SettingsError::Flag`].
+fn apply_flags(config: &Config, flags: Flags) -> Result<Settings, SettingsError> {
+    let in_file = |problem| SettingsError::File {
+        path: flags.config.clone().unwrap_or_default(),
         error: Box::new(ConfigError {
             line: None,
             problem,
         }),
-    })
-}
-
-/// The settings of a checked `config` with `flags` over it. A problem here (which
-/// [`Config::parse`] has already ruled out) comes with the settings file's path.
-fn apply_flags(config: &Config, flags: Flags) -> Result<Settings, (PathBuf, ConfigProblem)> {
-    let in_file = |problem| (flags.config.clone().unwrap_or_default(), problem);
+    };
     let profile = config.profile().map_err(in_file)?;
     let mut options = AnalysisOptions::default();
     config.apply(&mut options).map_err(in_file)?;
 
-    options.set_thresholds(&flags.thresholds);
+    options
+        .set_thresholds(profile.kinds(), &flags.thresholds)
+        .map_err(|error| SettingsError::Flag {
+            flag: "--threshold",
+            error,
+        })?;
     if let Some(m) = flags.max_snap_m {
         options.max_snap_m = m.get();
     }
@@ -330,7 +336,7 @@ mod tests {
 
     fn settings(text: &str, flags: Flags) -> Settings {
         let config = Config::parse(text).unwrap_or_else(|e| panic!("{e}"));
-        apply_flags(&config, flags).unwrap_or_else(|(_, e)| panic!("{e}"))
+        apply_flags(&config, flags).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn threshold(text: &str) -> ThresholdSetting {
@@ -346,13 +352,10 @@ mod tests {
         let s = settings(FILE, Flags::default());
         let o = &s.options;
         assert_eq!(
-            o.thresholds[ServiceKind::Grocery as usize].to_string(),
+            o.thresholds[ServiceKind::GROCERY.index()].to_string(),
             "7km"
         );
-        assert_eq!(
-            o.thresholds[ServiceKind::Post as usize].to_string(),
-            "12min"
-        );
+        assert_eq!(o.thresholds[ServiceKind::POST.index()].to_string(), "12min");
         assert_eq!(o.max_snap_m, 800.0);
         assert_eq!(o.max_service_snap_m, 300.0);
         assert_eq!(o.snap.min_component_nodes, 9);
@@ -383,11 +386,8 @@ mod tests {
             value: 4.0,
             unit: crate::analysis::Unit::Km,
         };
-        assert_eq!(o.thresholds[ServiceKind::Grocery as usize], grocery);
-        assert_eq!(
-            o.thresholds[ServiceKind::Post as usize].to_string(),
-            "12min"
-        );
+        assert_eq!(o.thresholds[ServiceKind::GROCERY.index()], grocery);
+        assert_eq!(o.thresholds[ServiceKind::POST.index()].to_string(), "12min");
         assert_eq!(o.max_snap_m, 100.0);
         assert_eq!(o.max_service_snap_m, 50.0);
         assert_eq!(o.snap.min_component_nodes, 2);
@@ -419,10 +419,10 @@ mod tests {
             thresholds: vec![threshold("post=1km")],
             ..Flags::default()
         });
-        assert_eq!(o.thresholds[ServiceKind::Post as usize].to_string(), "1km");
+        assert_eq!(o.thresholds[ServiceKind::POST.index()].to_string(), "1km");
         assert_eq!(
-            o.thresholds[ServiceKind::Grocery as usize],
-            base.thresholds[ServiceKind::Grocery as usize]
+            o.thresholds[ServiceKind::GROCERY.index()],
+            base.thresholds[ServiceKind::GROCERY.index()]
         );
     }
 

@@ -4,7 +4,7 @@
 //! the graph's arrays are stored as they are and only checked ([`Graph`] invariants), so a
 //! loaded region is identical to the one that was saved.
 //!
-//! # Format (version 3)
+//! # Format (version 4)
 //! All integers are little-endian.
 //!
 //! | offset | bytes | field |
@@ -19,7 +19,7 @@
 //! | 40 | 16 per section | section table: 4-byte tag, 4 zero bytes, section length `u64` |
 //!
 //! The sections follow in table order, each padded with zeros to a multiple of 8 bytes (so a
-//! later version could map the arrays in place). Version 3 has these sections, in this order:
+//! later version could map the arrays in place). Version 4 has these sections, in this order:
 //!
 //! - `STAT`: the reader's counts ([`ReadStats`] without its timings), 11 × `u64`.
 //! - Nodes: `NCRD` coordinates as (lon, lat) `i32` pairs in 1e-7 degrees, `NOSM` OSM ids
@@ -32,19 +32,22 @@
 //! - The forward and the reverse CSR adjacency (`F…` and `R…`): `FST` first arc per node `u32`
 //!   (one more than there are nodes), `HED` other end `u32`, `LEN` decimetres `u32`, `TIM`
 //!   deciseconds `u32`, `EDG` edge `u32`.
+//! - `KIND`: the region's kinds ([`Kinds`]), a `u64` count and each name as a string: the five
+//!   built-in kinds, then the project's own.
 //! - `SERV` and `SETL`: a `u64` count, then one record per service point or settlement. Strings
 //!   are a `u32` byte length and UTF-8; an optional value is a `u8` 0 or 1 and, if 1, the value;
 //!   an id is a `u8` (0 node, 1 way, 2 relation, 3 a planner's file) and an `i64` or a string.
-//!   A service point is id, name (optional string), kinds (`u8`, bit `k` for
-//!   [`ServiceKind::ALL`]`[k]`), lon, lat (`i32`), form (optional string), mobile (`u8` 0 or
+//!   A service point is id, name (optional string), kinds (`u32`, bit `k` for the `k`-th kind
+//!   of `KIND`), lon, lat (`i32`), form (optional string), mobile (`u8` 0 or
 //!   1), seasonal (`u8` 0 or 1); a settlement is id,
 //!   name, place (`u8` index into [`Place::ALL`], 255 for none), population (optional `u64`),
 //!   lon, lat.
-//! - `OHUN` (between `SERV` and `SETL`): per kind in [`ServiceKind::ALL`] order, the service
+//! - `OHUN` (between `SERV` and `SETL`): per kind in `KIND` order, the service
 //!   points whose `opening_hours` did not parse, `u64` each (no values when there were none).
 //! - `EXTN`: the area the extract covers ([`Extent`]): a `u8` (0 unknown, 1 the header's box,
 //!   2 the hull of the roads), a `u64` vertex count, then the vertices as lon, lat (`i32`).
-//!   Version 1 had no such section; version 2 had no seasonal flag and no `OHUN`.
+//!   Version 1 had no such section; version 2 had no seasonal flag and no `OHUN`; version 3
+//!   had no `KIND` and one byte of kinds per point.
 //!
 //! The big arrays are written and read whole, by `to_le_bytes`/`from_le_bytes` over exact
 //! chunks, which compiles to little more than a copy; only the records of points need a parse.
@@ -63,7 +66,7 @@ use crate::network::graph::{Csr, Edge, Graph, NodeIdx};
 use crate::network::region::{Extent, ExtentSource, Region};
 use crate::read::osm::ReadStats;
 use crate::read::profile::Profile;
-use crate::{ServiceKind, ServiceKinds};
+use crate::{Kinds, ServiceKinds};
 use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
@@ -74,7 +77,7 @@ pub const MAGIC: [u8; 8] = *b"SGRAPH\0\0";
 /// The version of the format this build writes and reads. Raise it on any change to the
 /// layout or to what a section means; older and newer caches are then refused with a request
 /// to rebuild.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Bytes before the section table.
 const HEADER_LEN: usize = 40;
@@ -88,7 +91,7 @@ const SECTIONS: [[u8; 4]; 25] = [
     *b"FTIM", *b"FEDG", *b"RFST", *b"RHED", *b"RLEN", *b"RTIM", *b"REDG",
 ];
 /// The sections of points, after the graph's, and the covered area last.
-const POINT_SECTIONS: [[u8; 4]; 4] = [*b"SERV", *b"OHUN", *b"SETL", *b"EXTN"];
+const POINT_SECTIONS: [[u8; 4]; 5] = [*b"KIND", *b"SERV", *b"OHUN", *b"SETL", *b"EXTN"];
 
 /// The fingerprint of the settings that shape what `build` stores: a cache is used only by a
 /// servicegap whose settings give the same fingerprint.
@@ -224,12 +227,18 @@ pub fn to_bytes(region: &Region, fingerprint: u64) -> Vec<u8> {
         enc.array(tags[3], &csr.time_ds);
         enc.array(tags[4], &csr.edge);
     }
+    enc.section(*b"KIND", |out| {
+        (region.kinds.len() as u64).put(out);
+        for k in region.kinds.iter() {
+            put_str(out, k.name());
+        }
+    });
     enc.section(*b"SERV", |out| {
         (region.services.len() as u64).put(out);
         for p in &region.services {
             put_id(out, &p.id);
             put_opt_str(out, p.name.as_deref());
-            kind_bits(p.kinds).put(out);
+            p.kinds.bits().put(out);
             put_coord(out, p.coord);
             put_opt_str(out, p.form.as_deref());
             u8::from(p.mobile).put(out);
@@ -284,13 +293,14 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
 
     let graph = read_graph(&mut sections)?;
 
+    let kinds = read_kinds(&mut sections)?;
     let mut c = sections.records(*b"SERV")?;
     let mut services = Vec::new();
     for _ in 0..c.count()? {
         services.push(ServicePoint {
             id: c.id()?,
             name: c.opt_string()?,
-            kinds: kinds_of_bits(c.u8()?)?,
+            kinds: kinds_of_bits(c.u32()?, &kinds)?,
             coord: c.coord()?,
             form: c.opt_string()?,
             mobile: match c.u8()? {
@@ -308,7 +318,7 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
     }
     c.end()?;
     let unparsed: Vec<u64> = sections.array(*b"OHUN")?;
-    if !unparsed.is_empty() && unparsed.len() != ServiceKind::ALL.len() {
+    if !unparsed.is_empty() && unparsed.len() != kinds.len() {
         return Err(corrupt("OHUN has the wrong length"));
     }
     let read_stats = ReadStats {
@@ -343,6 +353,7 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
     Ok(Region {
         graph,
         extent,
+        kinds,
         services,
         settlements,
         groups: Vec::new(),
@@ -582,18 +593,35 @@ fn put_id(out: &mut Vec<u8>, id: &FeatureId) {
     }
 }
 
-fn kind_bits(kinds: ServiceKinds) -> u8 {
-    kinds.iter().fold(0, |bits, k| bits | 1 << k as u8)
-}
-
-fn kinds_of_bits(bits: u8) -> Result<ServiceKinds, CacheProblem> {
-    if bits >> ServiceKind::ALL.len() != 0 {
+fn kinds_of_bits(bits: u32, kinds: &Kinds) -> Result<ServiceKinds, CacheProblem> {
+    let set = ServiceKinds::from_bits(bits);
+    if set.without(kinds.all()) != ServiceKinds::EMPTY || set.is_empty() {
         return Err(corrupt(format!("service kinds {bits:#x}")));
     }
-    Ok(ServiceKind::ALL
-        .iter()
-        .filter(|&&k| bits & 1 << k as u8 != 0)
-        .fold(ServiceKinds::EMPTY, |acc, &k| acc | ServiceKinds::of(k)))
+    Ok(set)
+}
+
+/// The `KIND` section: the five built-in kinds, then the project's own (labelled by their
+/// names; [`crate::open::open`] gives them the settings' labels).
+fn read_kinds(sections: &mut Sections<'_>) -> Result<Kinds, CacheProblem> {
+    let mut c = sections.records(*b"KIND")?;
+    let count = c.count()?;
+    let mut kinds = Kinds::default();
+    for i in 0..count {
+        let name = c.string()?;
+        let fits = match kinds.get(i as usize) {
+            Some(known) => known.name() == name,
+            None => kinds.add(&name, None).is_ok(),
+        };
+        if !fits {
+            return Err(corrupt(format!("kind {i} is `{name}`")));
+        }
+    }
+    c.end()?;
+    if count != kinds.len() as u64 {
+        return Err(corrupt(format!("{count} kinds")));
+    }
+    Ok(kinds)
 }
 
 /// The sections of a checked file, taken in order.
@@ -899,6 +927,7 @@ mod tests {
         Region {
             extent: Extent::road_hull(&graph),
             graph,
+            kinds: Kinds::default(),
             services: vec![
                 ServicePoint {
                     id: OsmId {
@@ -1007,6 +1036,7 @@ mod tests {
             let region = Region {
                 graph,
                 extent: None,
+                kinds: Kinds::default(),
                 services: Vec::new(),
                 settlements: Vec::new(),
                 groups: Vec::new(),

@@ -9,7 +9,6 @@
 
 use crate::analysis::fields::Snapped;
 use crate::analysis::{Analysis, AnalysisOptions};
-use crate::base::feature::ServiceKind;
 use crate::input::regions::Regions;
 use crate::network::region::Region;
 use crate::whatif::screening::{screening, Screening};
@@ -22,9 +21,9 @@ pub const PLAN_SUGGEST_K: usize = 3;
 /// The what-if parts of the plan pages.
 #[derive(Clone, Debug)]
 pub struct Plan {
-    /// Per kind, in [`ServiceKind::ALL`] order, the vulnerability of every point.
+    /// Per kind, by [`ServiceKind::index`], the vulnerability of every point.
     pub vulnerability: Vec<Vulnerability>,
-    /// Per kind, in [`ServiceKind::ALL`] order: the best `k` new sites among the main-network
+    /// Per kind, by [`ServiceKind::index`]: the best `k` new sites among the main-network
     /// nodes, one suggestion per region polygon (its own candidates and settlements), or one
     /// for the whole area without regions.
     pub suggestions: Vec<Vec<Suggestion>>,
@@ -46,13 +45,15 @@ impl Plan {
     ) -> Plan {
         // One snapping and one core graph for every search of the plan.
         let snapped = Snapped::new(region, options);
-        let vulnerability = ServiceKind::ALL
+        let vulnerability = region
+            .kinds
             .iter()
-            .map(|&kind| vulnerability_with(&snapped, region, options, kind, regions))
+            .map(|kind| vulnerability_with(&snapped, region, options, kind, regions))
             .collect();
-        let suggestions = ServiceKind::ALL
+        let suggestions = region
+            .kinds
             .iter()
-            .map(|&kind| match regions {
+            .map(|kind| match regions {
                 Some(regions) => {
                     suggest_in_regions_with(&snapped, region, options, (kind, k), regions)
                 }

@@ -25,7 +25,7 @@ use crate::analysis::fields::{
     Field, Points,
 };
 use crate::analysis::{assemble, outside_flags, Analysis, AnalysisOptions, Inputs};
-use crate::base::feature::{ServiceKind, ServicePoint, Settlement};
+use crate::base::feature::{Kinds, ServicePoint, Settlement};
 use crate::base::progress;
 use crate::network::graph::{Graph, NodeIdx};
 use crate::network::region::{Extent, Region};
@@ -38,6 +38,7 @@ use std::collections::BinaryHeap;
 /// The unchanging part of a scenario analysis: graph and its core, snap index, settlements
 /// and their snaps.
 pub struct Network<'a> {
+    kinds: &'a Kinds,
     graph: &'a Graph,
     core: Core<'a>,
     settlements: &'a [Settlement],
@@ -101,6 +102,7 @@ impl<'a> Network<'a> {
             node_first[n + 1] += node_first[n];
         }
         Network {
+            kinds: &region.kinds,
             graph,
             core,
             settlements: &region.settlements,
@@ -194,18 +196,21 @@ impl State {
             .map(|(s, &o)| (!o).then(|| net.index.snap(s.coord, options.max_service_snap_m))?)
             .collect();
         let anchors = anchors(graph, &service_snaps, options.access_kmh);
-        let by_edge = ServiceKind::ALL
+        let by_edge = net
+            .kinds
             .iter()
-            .map(|&k| services_by_edge(services, &anchors, k))
+            .map(|k| services_by_edge(services, &anchors, k))
             .collect();
         let points = Points {
+            kinds: net.kinds,
             services,
             anchors: &anchors,
         };
-        let searches = Some(Field::ALL.len() as u64);
+        let all_fields = Field::all(net.kinds);
+        let searches = Some(all_fields.len() as u64);
         let routing = progress::phase("routing", searches, progress::Unit::Items);
         let fields: Vec<Vec<Label>> =
-            search_fields(&net.core, points, &Field::ALL, &routing, |_, ws| {
+            search_fields(&net.core, points, &all_fields, &routing, |_, ws| {
                 (0..graph.node_count() as u32)
                     .map(|n| Label::from(ws.label(NodeIdx(n))))
                     .collect()
@@ -223,7 +228,7 @@ impl State {
             settlement_mark: vec![0; net.settlements.len()],
             epoch: 0,
         };
-        state.values = Field::ALL
+        state.values = all_fields
             .into_par_iter()
             .map(|f| {
                 (0..net.settlements.len())
@@ -253,7 +258,7 @@ impl State {
             label,
             a,
             f.metric,
-            &self.by_edge[f.kind as usize],
+            &self.by_edge[f.kind.index()],
             &self.anchors,
         )
     }
@@ -287,8 +292,8 @@ impl State {
         self.service_snaps.push(Some(snap));
         self.service_outside.push(false);
         self.anchors.push(Some(a));
-        for kind in kinds.iter() {
-            let list = &mut self.by_edge[kind as usize];
+        for kind in net.kinds.of(kinds) {
+            let list = &mut self.by_edge[kind.index()];
             let at = list.partition_point(|&e| e < (a.edge, j));
             list.insert(at, (a.edge, j));
             for f in Field::of_kind(kind) {
@@ -311,8 +316,8 @@ impl State {
         let Some(a) = self.anchors[j] else {
             return;
         };
-        for kind in kinds.iter() {
-            let k = kind as usize;
+        for kind in net.kinds.of(kinds) {
+            let k = kind.index();
             self.by_edge[k].retain(|&(_, s)| s != j as u32);
             for f in Field::of_kind(kind) {
                 let changed = self.repair(net, f, j as u32, &a);
@@ -390,7 +395,7 @@ impl State {
             field[v as usize] = best;
         }
         let mut other = Vec::new();
-        for &(_, s) in &self.by_edge[f.kind as usize] {
+        for &(_, s) in &self.by_edge[f.kind.index()] {
             if let Some(sa) = &self.anchors[s as usize] {
                 point_seeds(graph, sa, s, m, &mut other);
             }
@@ -437,6 +442,7 @@ impl State {
     /// [`State::services`].
     pub fn analysis(&self, net: &Network<'_>) -> Analysis {
         let inputs = Inputs {
+            kinds: net.kinds,
             core: &net.core,
             services: &self.services,
             settlements: net.settlements,
@@ -602,7 +608,7 @@ pub struct Outcome {
     pub services: Vec<ServicePoint>,
     /// Its analysis.
     pub analysis: Analysis,
-    /// Per kind, in [`ServiceKind::ALL`] order.
+    /// Per kind, by [`crate::ServiceKind::index`].
     pub changes: Vec<KindChange>,
 }
 
@@ -658,9 +664,10 @@ pub fn evaluate(
             added.push(j);
         }
         let analysis = state.analysis(net);
-        let changes = ServiceKind::ALL
+        let changes = net
+            .kinds
             .iter()
-            .map(|&k| change(net.settlements, &base, &analysis, k as usize))
+            .map(|k| change(net.settlements, &base, &analysis, k.index()))
             .collect();
         outcomes.push(Outcome {
             name: sc.name.clone(),

@@ -510,7 +510,7 @@ fn prepare(
     clock = Instant::now();
 
     // Today's gaps, by the threshold's metric.
-    let threshold = options.thresholds[kind as usize];
+    let threshold = options.thresholds[kind.index()];
     let metric = metric_of(threshold.unit);
     let field = Field { kind, metric };
     let points = anchors.points(region);

@@ -111,7 +111,7 @@ pub fn random_region_with(
     let services = (0..rng.gen_range(1..=max_services))
         .map(|j| {
             let mut kinds = ServiceKinds::EMPTY;
-            for k in ServiceKind::ALL {
+            for k in ServiceKind::BUILT_IN {
                 if rng.gen_bool(kind_p) {
                     kinds |= ServiceKinds::of(k);
                 }
@@ -153,6 +153,7 @@ pub fn random_region_with(
     let region = Region {
         graph,
         extent: None,
+        kinds: servicegap::Kinds::default(),
         services,
         settlements,
         groups: Vec::new(),

@@ -7,7 +7,7 @@ use super::block::{Area, FeatureTags, RoadBlock};
 use super::nodes::{unpack, NodeIndex, NodeLookup, MISSING};
 use super::ReadStats;
 use crate::base::coord::Coord;
-use crate::base::feature::{ElementType, OsmId, ServiceKind, ServicePoint, Settlement};
+use crate::base::feature::{ElementType, OsmId, ServicePoint, Settlement};
 use crate::read::roads::{RoadInput, RoadWay};
 use rayon::prelude::*;
 
@@ -158,9 +158,11 @@ pub(super) fn assemble_features(
     for (id, coord, tags) in all {
         if tags.hours_unparsed {
             let unparsed = &mut stats.opening_hours_unparsed;
-            unparsed.resize(ServiceKind::ALL.len(), 0);
-            for kind in tags.kinds.iter() {
-                unparsed[kind as usize] += 1;
+            for k in tags.kinds.indices() {
+                if unparsed.len() <= k {
+                    unparsed.resize(k + 1, 0);
+                }
+                unparsed[k] += 1;
             }
         }
         if !tags.kinds.is_empty() {

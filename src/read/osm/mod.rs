@@ -103,7 +103,7 @@ pub struct ReadStats {
     /// Areas (closed ways, multipolygons) that are services or settlements but have no usable
     /// node in the file, and so no location.
     pub areas_without_location: u64,
-    /// Per kind (indexed by `kind as usize`, in [`crate::ServiceKind::ALL`] order), the
+    /// Per kind (by [`crate::ServiceKind::index`], one entry per kind of the profile), the
     /// service points whose `opening_hours` value does not parse: they count as year-round
     /// ([`crate::read::seasonal`]). Empty when no point had one, or for a region read
     /// otherwise.
@@ -221,6 +221,11 @@ fn read(path: &Path, profile: &Profile, ignore_sort_order: bool) -> Result<OsmDa
     };
     let (services, settlements) =
         assemble_features(node_features, &areas, &member_refs, &lookup, &mut stats);
+    if !stats.opening_hours_unparsed.is_empty() {
+        stats
+            .opening_hours_unparsed
+            .resize(profile.kinds().len(), 0);
+    }
     drop(areas);
     let road_input = assemble_roads(&roads, needed, coords, &mut stats);
     lap(&mut stats, "assemble");

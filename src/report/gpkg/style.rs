@@ -13,7 +13,7 @@
 //! the same layer.
 
 use crate::analysis::Threshold;
-use crate::base::feature::ServiceKind;
+use crate::base::feature::{Kinds, ServiceKind};
 use crate::report::layer::{GeometryType, Layer};
 use std::fmt::Write as _;
 
@@ -26,7 +26,7 @@ const VIRIDIS_FAR_TO_NEAR: [&str; 5] = [
     "253,231,37",
 ];
 
-/// The Okabe–Ito colours used for the five kinds, in [`ServiceKind::ALL`] order: orange,
+/// The Okabe–Ito colours used for the five built-in kinds, in their order: orange,
 /// sky blue, bluish green, blue, vermillion (yellow is left out: it vanishes on a light map).
 const OKABE_ITO: [&str; 5] = [
     "230,159,0",
@@ -35,6 +35,26 @@ const OKABE_ITO: [&str; 5] = [
     "0,114,178",
     "213,94,0",
 ];
+
+/// The colours of a project's own kinds, in their order (repeating after six): Okabe–Ito's
+/// reddish purple and black, then Paul Tol's wine, olive, indigo and teal, all apart from the
+/// five above.
+const OWN_KINDS: [&str; 6] = [
+    "204,121,167",
+    "0,0,0",
+    "136,34,85",
+    "153,153,51",
+    "51,34,136",
+    "68,170,153",
+];
+
+/// The colour of the `i`-th category of kinds.
+fn kind_colour(i: usize) -> &'static str {
+    OKABE_ITO
+        .get(i)
+        .copied()
+        .unwrap_or_else(|| OWN_KINDS[(i - OKABE_ITO.len()) % OWN_KINDS.len()])
+}
 
 /// Grey, for values that are missing and for plain layers.
 const GREY: &str = "150,150,150";
@@ -78,7 +98,7 @@ impl Styles {
     /// The styles of a run whose first kind is `kind` with gap threshold `threshold`: the
     /// `settlements` layer graduated by `<kind>_km` (or `<kind>_min` for a threshold in
     /// minutes), the `services` layer categorised by the first of its `kinds`.
-    pub fn for_run(kind: ServiceKind, threshold: Threshold) -> Self {
+    pub fn for_run(kinds: &Kinds, kind: ServiceKind, threshold: Threshold) -> Self {
         let unit = threshold.unit.name();
         Styles::new()
             .with(
@@ -93,7 +113,7 @@ impl Styles {
                 "services",
                 Style::Categorised {
                     column: "kinds".into(),
-                    categories: ServiceKind::ALL.iter().map(|k| k.name().into()).collect(),
+                    categories: kinds.iter().map(|k| k.name().into()).collect(),
                 },
             )
     }
@@ -180,7 +200,7 @@ impl Styles {
                         "<category value=\"{v}\" symbol=\"{i}\" label=\"{v}\" render=\"true\"/>",
                         v = escape(category)
                     );
-                    symbol(&mut symbols, i, geometry, OKABE_ITO[i % OKABE_ITO.len()]);
+                    symbol(&mut symbols, i, geometry, kind_colour(i));
                 }
                 let i = categories.len();
                 let _ = write!(

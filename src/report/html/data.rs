@@ -57,21 +57,22 @@ pub fn report_data(input: &ReportInput<'_>) -> Value {
     let analysis = input.analysis;
     let groups = input.groups;
     let summary = crate::report::summary_json(input.file, region, analysis, groups);
-    let kinds: Vec<Value> = ServiceKind::ALL
+    let kinds: Vec<Value> = region
+        .kinds
         .iter()
-        .map(|&kind| {
-            let t = input.options.thresholds[kind as usize];
+        .map(|kind| {
+            let t = input.options.thresholds[kind.index()];
             // Settlements in gap whose population is not known: "0 people" would hide them.
             let untagged = region
                 .settlements
                 .iter()
                 .zip(&analysis.settlements)
-                .filter(|(s, r)| r.kinds[kind as usize].gap && s.population.is_none())
+                .filter(|(s, r)| r.kinds[kind.index()].gap && s.population.is_none())
                 .filter(|(_, r)| r.status != Status::Outside)
                 .count();
             json!({
                 "id": kind.name(),
-                "label": label(kind),
+                "label": region.kinds.label(kind),
                 "threshold": {"value": t.value, "unit": t.unit.name()},
                 "mobile": analysis.mobile_kinds.contains(kind),
                 "seasonal": analysis.seasonal_kinds.contains(kind),
@@ -134,17 +135,6 @@ fn default_title(input: &ReportInput<'_>) -> String {
     }
 }
 
-/// A kind's label on the page.
-fn label(kind: ServiceKind) -> &'static str {
-    match kind {
-        ServiceKind::Grocery => "Grocery",
-        ServiceKind::Fuel => "Fuel",
-        ServiceKind::Post => "Post and parcels",
-        ServiceKind::Pharmacy => "Pharmacy",
-        ServiceKind::Payment => "Cash and payment",
-    }
-}
-
 /// What the page credits: the map data, and the population where it is not OSM's.
 fn attribution(region: &Region) -> Vec<&'static str> {
     let mut lines = vec!["Roads, places and service points © OpenStreetMap contributors (ODbL)"];
@@ -176,8 +166,8 @@ pub(super) fn band(dm: u32) -> usize {
 /// `unreachable`, those without a road `no_road`; outside the extract they are not counted.
 pub(super) fn bands(region: &Region, analysis: &Analysis, members: &[usize]) -> Value {
     let mut by_kind = Map::new();
-    for kind in ServiceKind::ALL {
-        let k = kind as usize;
+    for kind in region.kinds.iter() {
+        let k = kind.index();
         let mut population = [0u64; 6];
         let mut settlements = [0usize; 6];
         let (mut unreachable, mut no_road) = ((0usize, 0u64), (0usize, 0u64));
@@ -216,7 +206,7 @@ pub(super) fn bands(region: &Region, analysis: &Analysis, members: &[usize]) -> 
 /// population analysed. Settlements without a road are counted apart: their distance is not
 /// known.
 pub(super) fn cash(region: &Region, analysis: &Analysis, members: &[usize]) -> Value {
-    let k = ServiceKind::Payment as usize;
+    let k = ServiceKind::PAYMENT.index();
     let (mut population, mut beyond, mut unreachable, mut no_road) = (0u64, 0u64, 0u64, 0u64);
     for &i in members {
         let r = &analysis.settlements[i];
@@ -262,8 +252,8 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
     // Per Without::ALL, per kind that has such points, the km without them.
     let mut without_by = [Map::new(), Map::new()];
     let mut e2sfca_by = Map::new();
-    for kind in ServiceKind::ALL {
-        let k = kind as usize;
+    for kind in region.kinds.iter() {
+        let k = kind.index();
         let name = kind.name().to_owned();
         km_by.insert(
             name.clone(),
@@ -299,7 +289,7 @@ fn settlements(region: &Region, analysis: &Analysis, groups: Option<&RegionGroup
         let mut km_2nd = Map::new();
         let mut min_2nd = Map::new();
         let mut min_mean = Map::new();
-        for (k, kind) in ServiceKind::ALL.iter().enumerate() {
+        for (k, kind) in region.kinds.iter().enumerate() {
             let of = |i: usize| b.of(k, i);
             let name = kind.name().to_owned();
             km_2nd.insert(
@@ -373,7 +363,7 @@ fn services(region: &Region, analysis: &Analysis, point_region: Option<&[Option<
         "lat": p.iter().map(|x| deg(x.coord.lat())).collect::<Vec<_>>(),
         "id": p.iter().map(|x| x.id.to_string()).collect::<Vec<_>>(),
         "name": p.iter().map(|x| x.name.as_deref()).collect::<Vec<_>>(),
-        "kinds": p.iter().map(|x| x.kinds.iter().map(ServiceKind::name).collect::<Vec<_>>()).collect::<Vec<_>>(),
+        "kinds": p.iter().map(|x| region.kinds.of(x.kinds).map(ServiceKind::name).collect::<Vec<_>>()).collect::<Vec<_>>(),
         "mobile": p.iter().map(|x| x.mobile).collect::<Vec<_>>(),
         "seasonal": p.iter().map(|x| x.seasonal).collect::<Vec<_>>(),
         "status": status,
@@ -388,7 +378,7 @@ fn services(region: &Region, analysis: &Analysis, point_region: Option<&[Option<
 /// the kind, did not snap or reaches no other point.
 fn next_columns(analysis: &Analysis, metric: Metric, count: usize) -> Value {
     let mut kinds = Map::new();
-    for kind in ServiceKind::ALL {
+    for kind in analysis.kind_list() {
         let Some(next) = analysis.next_of(kind, metric) else {
             continue;
         };
@@ -413,8 +403,8 @@ fn scenario(file: &str, groups: &[String], base: &Analysis, input: &ScenarioInpu
         .iter()
         .map(|o| {
             let mut kinds = Map::new();
-            for kind in ServiceKind::ALL {
-                let k = kind as usize;
+            for kind in base.kind_list() {
+                let k = kind.index();
                 let (mut entered, mut left) = (Vec::new(), Vec::new());
                 for (i, (b, s)) in base.settlements.iter().zip(&o.analysis.settlements).enumerate() {
                     match (b.kinds[k].gap, s.kinds[k].gap) {
@@ -432,7 +422,7 @@ fn scenario(file: &str, groups: &[String], base: &Analysis, input: &ScenarioInpu
                     "name": p.name,
                     "lon": deg(p.coord.lon()),
                     "lat": deg(p.coord.lat()),
-                    "kinds": input.services.get(*j).unwrap_or(p).kinds.iter().map(ServiceKind::name).collect::<Vec<_>>(),
+                    "kinds": base.kinds_of(input.services.get(*j).unwrap_or(p).kinds).map(ServiceKind::name).collect::<Vec<_>>(),
                 })
             };
             json!({

@@ -226,12 +226,16 @@ impl Sets {
     }
 }
 
-/// The proposed level of a place offering `kinds`.
+/// The proposed level of a place offering `kinds`, by the five built-in kinds it offers (a
+/// project's own kinds are not part of the levels).
 fn level(kinds: crate::base::feature::ServiceKinds) -> &'static str {
-    let n = kinds.iter().count();
-    if n == ServiceKind::ALL.len() {
+    let n = ServiceKind::BUILT_IN
+        .iter()
+        .filter(|k| kinds.contains(**k))
+        .count();
+    if n == ServiceKind::BUILT_IN.len() {
         "serviceort"
-    } else if kinds.contains(ServiceKind::Grocery) && n >= 3 {
+    } else if kinds.contains(ServiceKind::GROCERY) && n >= 3 {
         "servicenod"
     } else {
         "servicepunkt"
@@ -278,7 +282,7 @@ fn places(
         .copied()
         .filter(|&i| region.settlements[i].name.is_some())
         .collect();
-    let mut offered_by = vec![Vec::new(); ServiceKind::ALL.len()];
+    let mut offered_by = vec![Vec::new(); region.kinds.len()];
     let rows: Vec<Value> = groups
         .iter()
         .enumerate()
@@ -287,8 +291,8 @@ fn places(
             for &j in group {
                 kinds |= region.services[j].kinds;
             }
-            for kind in kinds.iter() {
-                offered_by[kind as usize].push(g);
+            for k in kinds.indices() {
+                offered_by[k].push(g);
             }
             let first = region.services[group[0]].coord;
             let place = named
@@ -303,15 +307,16 @@ fn places(
                 "name": name,
                 "settlement": place.map(|(_, i)| i),
                 "points": group,
-                "kinds": kinds.iter().map(ServiceKind::name).collect::<Vec<_>>(),
+                "kinds": region.kinds.of(kinds).map(ServiceKind::name).collect::<Vec<_>>(),
                 "level": level(kinds),
             })
         })
         .collect();
-    let only: Vec<Value> = ServiceKind::ALL
+    let only: Vec<Value> = region
+        .kinds
         .iter()
-        .filter(|k| offered_by[**k as usize].len() == 1)
-        .map(|k| json!({"kind": k.name(), "place": offered_by[*k as usize][0]}))
+        .filter(|k| offered_by[k.index()].len() == 1)
+        .map(|k| json!({"kind": k.name(), "place": offered_by[k.index()][0]}))
         .collect();
     (rows, only)
 }
