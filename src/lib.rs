@@ -7,7 +7,7 @@
 //! ## Code map
 //! One folder per stage, in the order the data flows (nothing imports a later stage):
 //!
-//! - [`base`]: coordinates and ellipsoidal distances, service kinds, service points,
+//! - [`base`]: coordinates and ellipsoidal distances, service kinds (a catalogue: the five built-in kinds and a project's own), service points,
 //!   settlements, OSM ids, the error type, warnings, progress reports
 //!   ([`base::progress`]: the stages name their phases, the binary decides what to show).
 //! - [`read`]: the tag rules ([`read::profile`]), which service points are open in summer
