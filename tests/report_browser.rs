@@ -544,3 +544,44 @@ fn the_scenario_report_shows_the_settlements_that_enter_and_leave_a_gap() {
     let (today, _) = screenshot(&page, "#scenario=0&kind=grocery");
     assert!(today.count(rect, entered_colour, 8) < 10);
 }
+
+#[test]
+fn a_project_s_own_kind_has_its_view_label_and_symbol() {
+    if !chromium("a_project_s_own_kind_has_its_view_label_and_symbol") {
+        return;
+    }
+    let _one = CHROMIUM.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempdir();
+    let config = crate::util::write(
+        dir.path(),
+        "own.toml",
+        "[kinds.ev_charging]\ntags = [\"amenity=charging_station\"]\nthreshold = \"8km\"\n\
+         label = \"EV charging\"\n",
+    );
+    let extract = crate::util::extract("li-liechtenstein-2021");
+    let page = report(
+        dir.path(),
+        "li.html",
+        &[
+            extract.as_os_str(),
+            std::ffi::OsStr::new("--config"),
+            config.as_os_str(),
+        ],
+    );
+    let ev = dump_dom(&page, "#kind=ev_charging");
+    let marker = ready_marker(&ev.stdout);
+    assert_eq!(marker["kind"], "ev_charging", "{marker:?}");
+    assert_clean("ev_charging", &ev.log, &marker);
+    // Its label is the view's button and the legend's service point row.
+    assert!(ev.stdout.matches("EV charging").count() >= 2, "no label");
+    let rect = map_rect(&marker);
+    let (grocery_shot, _) = screenshot(&page, "");
+    let (ev_shot, log) = screenshot(&page, "#kind=ev_charging");
+    assert!(page_problems(&log).is_empty(), "{:#?}", page_problems(&log));
+    // Three charging stations against twenty shops: the distance classes change.
+    let changed = grocery_shot.differing(&ev_shot, rect);
+    assert!(
+        changed > 500,
+        "ev_charging changes {changed} pixels of the map"
+    );
+}
