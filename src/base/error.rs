@@ -206,11 +206,3 @@ fn number_before<'a>(text: &'a str, unit: &str) -> &'a str {
         .unwrap_or(value)
         .trim()
 }
-
-/// `unknown kind `x``, with the closest kind or, with none close, the list of kinds.
-pub fn unknown_kind(kind: &str, closest: Option<crate::ServiceKind>, known: &str) -> String {
-    match closest {
-        Some(k) => format!("unknown kind `{kind}`: did you mean `{k}`?"),
-        None => format!("unknown kind `{kind}` (kinds: {known})"),
-    }
-}

@@ -184,7 +184,10 @@ pub enum KindError {
 /// A name that is none of a catalogue's kinds: the message offers the closest kind, or lists
 /// the kinds when none is close.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}", crate::base::error::unknown_kind(name, *closest, known))]
+#[error("{}", match closest {
+    Some(k) => format!("unknown kind `{name}`: did you mean `{k}`?"),
+    None => format!("unknown kind `{name}` (kinds: {known})"),
+})]
 pub struct UnknownKind {
     /// The name as given.
     pub name: String,
