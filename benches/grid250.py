@@ -163,6 +163,7 @@ def main():
         subprocess.run(["cargo", "build", "--release", "--bin", "servicegap"], cwd=ROOT,
                        check=True)
 
+    load_before = os.getloadavg()[0]
     clock = time.perf_counter()
     n1, n250, people, digest = write_grid250(GRID_1KM, GRID_250)
     print(f"wrote {os.path.relpath(GRID_250, ROOT)} (generated, not real data) in "
@@ -195,7 +196,7 @@ def main():
 
     print(f"\ninput: {os.path.relpath(args.file, ROOT)}; command: servicegap analyze FILE "
           f"--settlements GRID --out-dir DIR -v; runs per figure: {args.runs} (interleaved), "
-          f"cpus: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.2f}\n")
+          f"cpus: {os.cpu_count()}, load average before: {load_before:.2f}, after: {os.getloadavg()[0]:.2f}\n")
     print("| settlements | squares | wall, median (s) | peak, median (MiB) | CPU, median (s) "
           "| wall, runs (s) | peak, runs (MiB) |")
     print("|---|---:|---:|---:|---:|---|---|")
