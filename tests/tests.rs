@@ -11,6 +11,7 @@ mod analysis_oracle;
 mod analyze_cli;
 mod bad_inputs;
 mod cache;
+mod cache_robust;
 mod cli;
 mod cli_ux;
 mod crs;

@@ -125,6 +125,15 @@ pub enum CacheProblem {
         /// The version this build reads.
         supported: u32,
     },
+    /// The header's byte-order mark is not this build's: the file was written in the other
+    /// byte order (the mark byte-swapped), or the mark is damaged.
+    #[error("{}: rebuild with servicegap build", byte_order_text(*found, *expected))]
+    ByteOrder {
+        /// The mark in the file, read in this build's byte order.
+        found: u32,
+        /// The mark this build writes and reads.
+        expected: u32,
+    },
     /// The file is shorter than its header says (or than a header).
     #[error("truncated graph cache ({len} of {expected} bytes): rebuild with servicegap build")]
     Truncated {
@@ -142,6 +151,19 @@ pub enum CacheProblem {
     /// The cache was built with other build settings (see [`crate::store::cache::settings_fingerprint`]).
     #[error("graph cache built with other settings, rebuild with servicegap build")]
     Settings,
+}
+
+/// What [`CacheProblem::ByteOrder`] says before its hint: the other byte order by name when
+/// the mark is byte-swapped, else the mark found and the one expected.
+fn byte_order_text(found: u32, expected: u32) -> String {
+    if found == expected.swap_bytes() {
+        "graph cache written in big-endian byte order, this servicegap reads little-endian"
+            .to_owned()
+    } else {
+        format!(
+            "graph cache with byte-order mark {found:#010x}, this servicegap reads {expected:#010x} (little-endian)"
+        )
+    }
 }
 
 /// Why a `KIND=VALUE{km|min}` threshold setting (e.g. `grocery=10min`) is refused. The text

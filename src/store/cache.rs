@@ -4,8 +4,10 @@
 //! the graph's arrays are stored as they are and only checked ([`Graph`] invariants), so a
 //! loaded region is identical to the one that was saved.
 //!
-//! # Format (version 4)
-//! All integers are little-endian.
+//! # Format (version 5)
+//! All integers are little-endian, and the header says so: its byte-order mark is the `u32`
+//! [`BYTE_ORDER_MARK`] written little-endian (bytes `04 03 02 01`), so that a file written in
+//! another byte order is told apart from a damaged one and refused by name.
 //!
 //! | offset | bytes | field |
 //! |---:|---:|---|
@@ -15,11 +17,11 @@
 //! | 16 | 8 | build settings fingerprint, `u64` (see [`settings_fingerprint`]) |
 //! | 24 | 8 | length of the whole file in bytes, `u64` |
 //! | 32 | 4 | number of sections, `u32` |
-//! | 36 | 4 | zero |
+//! | 36 | 4 | byte-order mark, `u32` [`BYTE_ORDER_MARK`] |
 //! | 40 | 16 per section | section table: 4-byte tag, 4 zero bytes, section length `u64` |
 //!
 //! The sections follow in table order, each padded with zeros to a multiple of 8 bytes (so a
-//! later version could map the arrays in place). Version 4 has these sections, in this order:
+//! later version could map the arrays in place). Version 5 has these sections, in this order:
 //!
 //! - `STAT`: the reader's counts ([`ReadStats`] without its timings), 11 × `u64`.
 //! - Nodes: `NCRD` coordinates as (lon, lat) `i32` pairs in 1e-7 degrees, `NOSM` OSM ids
@@ -46,17 +48,27 @@
 //!   points whose `opening_hours` did not parse, `u64` each (no values when there were none).
 //! - `EXTN`: the area the extract covers ([`Extent`]): a `u8` (0 unknown, 1 the header's box,
 //!   2 the hull of the roads), a `u64` vertex count, then the vertices as lon, lat (`i32`).
-//!   Version 1 had no such section; version 2 had no seasonal flag and no `OHUN`; version 3
-//!   had no `KIND` and one byte of kinds per point.
+//!
+//! # Version history
+//! Every older version is refused with the request to rebuild ([`CacheProblem::Version`]).
+//!
+//! - 5: the byte-order mark at offset 36.
+//! - 4: zeros at offset 36, otherwise as version 5.
+//! - 3: no `KIND` section, and one byte of kinds per service point.
+//! - 2: no seasonal flag and no `OHUN` section.
+//! - 1: no `EXTN` section.
 //!
 //! The big arrays are written and read whole, by `to_le_bytes`/`from_le_bytes` over exact
 //! chunks, which compiles to little more than a copy; only the records of points need a parse.
 //!
 //! # Checks on load
-//! In this order, each with its own [`CacheProblem`]: the magic, the format version, the
-//! length (truncated files), the checksum (any damaged byte after offset 16), the build
-//! settings fingerprint, then the sections and the graph's invariants. No input, however
-//! damaged, makes the loader panic.
+//! In this order, each with its own [`CacheProblem`]: the magic; the byte-order mark when it
+//! is this build's mark byte-swapped (a file written in the other byte order, whose version
+//! and lengths would be misread too); the format version (so that an older file, with zeros
+//! where the mark is, is asked to be rebuilt as such); a header shorter than 40 bytes
+//! (truncated); any other byte-order mark; the length (truncated files); the checksum (any
+//! damaged byte after offset 16); the build settings fingerprint; then the sections and the
+//! graph's invariants. No input, however damaged, makes the loader panic.
 
 use crate::base::coord::Coord;
 use crate::base::error::{CacheProblem, Error, Result};
@@ -77,14 +89,22 @@ pub const MAGIC: [u8; 8] = *b"SGRAPH\0\0";
 /// The version of the format this build writes and reads. Raise it on any change to the
 /// layout or to what a section means; older and newer caches are then refused with a request
 /// to rebuild.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
+
+/// The byte-order mark at offset 36 of the header, written little-endian like every integer
+/// of the file: read back as this value the file's byte order is this build's; read back
+/// byte-swapped the file was written in the other byte order.
+pub const BYTE_ORDER_MARK: u32 = 0x0102_0304;
+
+/// Where the byte-order mark lies in the header.
+const BYTE_ORDER_AT: usize = 36;
 
 /// Bytes before the section table.
 const HEADER_LEN: usize = 40;
 /// Bytes per entry of the section table.
 const TABLE_ENTRY_LEN: usize = 16;
 
-/// The graph's sections of format version 3, in file order.
+/// The graph's sections, in file order.
 const SECTIONS: [[u8; 4]; 25] = [
     *b"STAT", *b"NCRD", *b"NOSM", *b"NCMP", *b"CSIZ", *b"MEAN", *b"EFRM", *b"ETO_", *b"ELEN",
     *b"ETIM", *b"EWAY", *b"ECLS", *b"EONE", *b"GCRD", *b"GFST", *b"FFST", *b"FHED", *b"FLEN",
@@ -540,7 +560,8 @@ impl Encoder {
         fingerprint.put(&mut header);
         len.put(&mut header);
         (self.tags.len() as u32).put(&mut header);
-        0u32.put(&mut header);
+        debug_assert_eq!(header.len(), BYTE_ORDER_AT);
+        BYTE_ORDER_MARK.put(&mut header);
         for (tag, section_len) in &self.tags {
             header.extend_from_slice(tag);
             0u32.put(&mut header);
@@ -650,6 +671,17 @@ impl<'a> Sections<'a> {
         if bytes[..MAGIC.len()] != MAGIC {
             return Err(CacheProblem::NotCache);
         }
+        let mark = bytes
+            .get(BYTE_ORDER_AT..BYTE_ORDER_AT + 4)
+            .map(<u32 as Le>::get);
+        let byte_order = |found: u32| CacheProblem::ByteOrder {
+            found,
+            expected: BYTE_ORDER_MARK,
+        };
+        // Another byte order first: its version and lengths would be misread as well.
+        if mark == Some(BYTE_ORDER_MARK.swap_bytes()) {
+            return Err(byte_order(BYTE_ORDER_MARK.swap_bytes()));
+        }
         let mut header = Cursor::new(bytes);
         header.pos = MAGIC.len();
         let version = header.u32().map_err(|_| truncated(HEADER_LEN))?;
@@ -659,8 +691,10 @@ impl<'a> Sections<'a> {
                 supported: FORMAT_VERSION,
             });
         }
-        if bytes.len() < HEADER_LEN {
-            return Err(truncated(HEADER_LEN));
+        match mark {
+            None => return Err(truncated(HEADER_LEN)),
+            Some(found) if found != BYTE_ORDER_MARK => return Err(byte_order(found)),
+            Some(_) => {}
         }
         let crc = header.u32()?;
         let stored_fingerprint = header.u64()?;
@@ -688,7 +722,7 @@ impl<'a> Sections<'a> {
         if count != expected_tags.clone().count() {
             return Err(corrupt(format!("{count} sections")));
         }
-        header.u32()?;
+        header.u32()?; // the byte-order mark, checked above
         let mut table = Vec::with_capacity(count);
         let mut offset = HEADER_LEN + count * TABLE_ENTRY_LEN;
         for expected in expected_tags {
@@ -1144,6 +1178,62 @@ mod tests {
         }
         .to_string()
         .ends_with("rebuild with servicegap build"));
+    }
+
+    #[test]
+    fn the_byte_order_mark_is_checked_after_the_magic() {
+        let bytes = to_bytes(&sample(), 42);
+        assert_eq!(bytes[36..40], [4, 3, 2, 1]);
+        let with_mark = |mark: u32, version: u32| {
+            let mut b = bytes.clone();
+            b[36..40].copy_from_slice(&mark.to_le_bytes());
+            b[8..12].copy_from_slice(&version.to_le_bytes());
+            reseal(&mut b);
+            from_bytes(&b, 42).err()
+        };
+        let swapped = BYTE_ORDER_MARK.swap_bytes();
+        // Swapped, before the version (which the other byte order misreads too).
+        for version in [FORMAT_VERSION, FORMAT_VERSION.swap_bytes(), 4] {
+            assert_eq!(
+                with_mark(swapped, version),
+                Some(CacheProblem::ByteOrder {
+                    found: swapped,
+                    expected: BYTE_ORDER_MARK
+                })
+            );
+        }
+        // Version 4 had zeros there: the version speaks first.
+        assert_eq!(
+            with_mark(0, 4),
+            Some(CacheProblem::Version {
+                found: 4,
+                supported: FORMAT_VERSION
+            })
+        );
+        assert_eq!(
+            with_mark(0, FORMAT_VERSION),
+            Some(CacheProblem::ByteOrder {
+                found: 0,
+                expected: BYTE_ORDER_MARK
+            })
+        );
+        assert_eq!(with_mark(BYTE_ORDER_MARK, FORMAT_VERSION), None);
+        assert_eq!(
+            CacheProblem::ByteOrder {
+                found: swapped,
+                expected: BYTE_ORDER_MARK
+            }
+            .to_string(),
+            "graph cache written in big-endian byte order, this servicegap reads little-endian: rebuild with servicegap build"
+        );
+        assert_eq!(
+            CacheProblem::ByteOrder {
+                found: 0,
+                expected: BYTE_ORDER_MARK
+            }
+            .to_string(),
+            "graph cache with byte-order mark 0x00000000, this servicegap reads 0x01020304 (little-endian): rebuild with servicegap build"
+        );
     }
 
     #[test]
