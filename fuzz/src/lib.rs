@@ -71,14 +71,17 @@ pub fn pbf(data: &[u8]) {
 }
 
 /// The graph cache loader, twice: on the bytes as they are (header checks), and on a copy
-/// whose length field, checksum and fingerprint are made to agree with the bytes, so that
-/// mutations reach the sections and the graph checks behind the checksum.
+/// whose version, byte-order mark, length field, checksum and fingerprint are made to agree
+/// with this build and the bytes, so that mutations (and inputs kept from older formats with
+/// the same sections) reach the sections and the graph checks behind the checksum.
 pub fn cache(data: &[u8]) {
     let _ = cache::from_bytes(data, cache::settings_fingerprint(&Profile::default()));
     if data.len() < 40 || data[..8] != cache::MAGIC {
         return;
     }
     let mut fixed = data.to_vec();
+    fixed[8..12].copy_from_slice(&cache::FORMAT_VERSION.to_le_bytes());
+    fixed[36..40].copy_from_slice(&cache::BYTE_ORDER_MARK.to_le_bytes());
     let len = fixed.len() as u64;
     fixed[24..32].copy_from_slice(&len.to_le_bytes());
     let crc = crc32fast::hash(&fixed[16..]);
