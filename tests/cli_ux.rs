@@ -58,10 +58,10 @@ fn a_terminal_shows_progress_bars_per_phase() {
     );
     let (shown, code) = on_terminal(&args, &[]);
     assert_eq!(code, Some(0), "{shown}");
-    // The reading bar counts the extract's bytes, routing its 20 searches (ten fields, ten
-    // beyond the nearest).
+    // The reading bar counts the extract's bytes, routing its 10 searches (one per field, the
+    // nearest and beyond it from the same search).
     assert!(shown.contains(" B/694.79 KiB"), "{shown}");
-    assert!(shown.contains("/20 "), "{shown}");
+    assert!(shown.contains("/10 "), "{shown}");
     for phase in ["building", "snapping", "routing", "writing"] {
         assert!(shown.contains(phase), "{phase} not shown: {shown}");
     }

@@ -18,6 +18,7 @@ mod crs;
 mod e2sfca;
 mod e2sfca_measures;
 mod extent;
+mod fields_from_k;
 mod fixtures;
 mod fuzz_corpus;
 mod fuzz_regressions;

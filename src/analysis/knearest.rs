@@ -210,11 +210,28 @@ pub fn nearest_points(
         .collect()
 }
 
-/// The figures beyond the nearest for every settlement and kind, with `n` for the mean (clamped
-/// to `1..=`[`MAX_K_NEAREST`]), and their quantiles over the settlements with `status` other
-/// than outside; besides, per field in [`Field::all`] order, the next point of the kind from
-/// every snapped point of it, from the same searches. Each search done counts one on
-/// `progress`.
+/// What the k-label searches of an analysis give, one search per field.
+pub(crate) struct Searched {
+    /// Per field in [`Field::all`] order, every settlement's nearest point `(cost, service)`,
+    /// `None` without a road or a reachable point: the first of its `k` nearest.
+    pub(crate) nearest: Vec<Vec<Option<(u32, u32)>>>,
+    /// The figures beyond the nearest.
+    pub(crate) beyond: KNearest,
+    /// Per field in [`Field::all`] order, the next point of the kind from every snapped point
+    /// of it.
+    pub(crate) next: Vec<Vec<NextPoint>>,
+}
+
+/// One k-label search per field of the points' kinds: every settlement's nearest point per
+/// field, the figures beyond the nearest for every settlement and kind, with `n` for the mean
+/// (clamped to `1..=`[`MAX_K_NEAREST`]), and their quantiles over the settlements with
+/// `status` other than outside; besides, per field, the next point of the kind from every
+/// snapped point of it, from the same searches. Each search done counts one on `progress`.
+///
+/// The nearest is exactly the analysis's plain field value ([`super::fields::settle`] over
+/// the labels of a multi-source search): a node's best label with distinct sources is its
+/// plain label (both order by `(cost, source)`), and a settlement's first is the least of
+/// the same offers (entry nodes, junction, own edge) plus the same snap leg.
 pub(crate) fn k_nearest(
     core: &Core<'_>,
     points: Points<'_>,
@@ -222,21 +239,28 @@ pub(crate) fn k_nearest(
     status: &[Status],
     n: usize,
     progress: &Phase,
-) -> (KNearest, Vec<Vec<NextPoint>>) {
+) -> Searched {
     let n = n.clamp(1, MAX_K_NEAREST);
-    let (per_field, next): (Vec<Vec<Label>>, Vec<Vec<NextPoint>>) = Field::all(points.kinds)
+    // Labels kept per settlement: two by length (the second nearest), `N` or two by time.
+    let k_of = |field: Field| match field.metric {
+        Metric::Length => 2,
+        Metric::Time => n.max(2),
+    };
+    let fields = Field::all(points.kinds);
+    let (per_field, next): (Vec<Vec<Label>>, Vec<Vec<NextPoint>>) = fields
         .par_iter()
         .map(|&field| {
-            let k = match field.metric {
-                Metric::Length => 2,
-                Metric::Time => n.max(2),
-            };
-            let found = field_k_with_next(core, points, settlements, field, k, true);
+            let found = field_k_with_next(core, points, settlements, field, k_of(field), true);
             progress.advance(1);
             found
         })
         .unzip();
     let time_k = n.max(2);
+    let nearest = fields
+        .iter()
+        .zip(&per_field)
+        .map(|(&field, labels)| labels.chunks(k_of(field)).map(|c| c[0].get()).collect())
+        .collect();
     let per_kind: Vec<Vec<KNearestResult>> = points
         .kinds
         .iter()
@@ -275,10 +299,14 @@ pub(crate) fn k_nearest(
             }
         })
         .collect();
-    let figures = KNearest {
+    let beyond = KNearest {
         n,
         settlements: per_kind,
         kinds,
     };
-    (figures, next)
+    Searched {
+        nearest,
+        beyond,
+        next,
+    }
 }

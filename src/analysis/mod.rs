@@ -12,9 +12,12 @@
 //!   leg. A projection that falls on a junction starts from (or is reached at) the junction by
 //!   any of its roads, not only along the edge that won the snap. Snap legs are timed at [`AnalysisOptions::access_kmh`]. `km` minimises length and
 //!   `min` minimises car time: two separate exact problems, each with its own nearest point.
-//! - **Algorithm**: one multi-source Dijkstra per (kind, metric) over the reverse graph, seeded
+//! - **Algorithm**: one multi-source search per (kind, metric) over the reverse graph, seeded
 //!   with every service point of the kind at its partial-edge costs ([`crate::route`]); the ten
-//!   fields run in parallel, one workspace per thread. Ties go to the service listed first.
+//!   fields run in parallel. Each keeps the `k` best labels with distinct sources per node
+//!   ([`knearest`]), so the one search gives the nearest point (the best label, exactly the
+//!   label of a plain multi-source Dijkstra), the points beyond it and the next point from
+//!   every point ([`next`]). Ties go to the service listed first.
 //! - **Gaps**: a settlement is in gap for a kind when its value is above the kind's threshold,
 //!   when no service of the kind can be reached (`unreachable`: an island without a link), or
 //!   when it has no road (`no_road`); the last two have no value.
@@ -717,11 +720,24 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         services: &region.services,
         anchors: &service_anchors,
     };
-    // Two fields per kind, then as many searches beyond the nearest (`knearest`).
+    // One k-label search per field (two per kind) gives the nearest point, the points beyond
+    // it (`knearest`) and the next point from every point (`next`).
     let fields = Field::all(&region.kinds);
-    let searches = Some(2 * fields.len() as u64);
+    let searches = Some(fields.len() as u64);
     let routing = progress::phase("routing", searches, progress::Unit::Items);
-    let results = settlement_fields(&core, points, &settlement_anchors, &fields, &routing);
+    let status: Vec<Status> = settlement_snaps
+        .iter()
+        .zip(&coverage.settlements_outside)
+        .map(|(snap, &outside)| status_of(snap.is_some(), outside))
+        .collect();
+    let searched = knearest::k_nearest(
+        &core,
+        points,
+        &settlement_anchors,
+        &status,
+        options.k_nearest,
+        &routing,
+    );
     timings.push(("route", clock.elapsed()));
     let inputs = Inputs {
         kinds: &region.kinds,
@@ -736,28 +752,17 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
         service_anchors: &service_anchors,
         service_outside: coverage.services_outside.clone(),
     };
-    let mut analysis = assemble(inputs, &results);
+    let mut analysis = assemble(inputs, &searched.nearest);
+    routing.finish();
     timings.append(&mut analysis.timings);
-    let clock = Instant::now();
-    let status: Vec<Status> = analysis.settlements.iter().map(|s| s.status).collect();
-    let (beyond, next_points) = knearest::k_nearest(
-        &core,
-        points,
-        &settlement_anchors,
-        &status,
-        options.k_nearest,
-        &routing,
-    );
-    analysis.k_nearest = Some(beyond);
+    analysis.k_nearest = Some(searched.beyond);
     // The next point of each kind from every point, read off the same searches.
     let outside = &coverage.services_outside;
     analysis.next = fields
         .iter()
-        .zip(next_points)
+        .zip(searched.next)
         .map(|(&field, found)| next::of_field(points, outside, field, found))
         .collect();
-    routing.finish();
-    timings.push(("k_nearest", clock.elapsed()));
     analysis.timings = timings;
     analysis.warnings = warnings(region, options, &coverage);
     analysis
@@ -994,13 +999,7 @@ fn settlement_results(
         .zip(lines)
         .enumerate()
         .map(|(i, (snap, line))| {
-            let status = if snap.is_some() {
-                Status::Ok
-            } else if inputs.settlement_outside[i] {
-                Status::Outside
-            } else {
-                Status::NoRoad
-            };
+            let status = status_of(snap.is_some(), inputs.settlement_outside[i]);
             let island = snap.as_ref().is_some_and(|s| {
                 let e = &graph.edges()[s.edge as usize];
                 graph.component(e.from) != main_component || graph.component(e.to) != main_component
@@ -1024,6 +1023,18 @@ fn settlement_results(
             }
         })
         .collect()
+}
+
+/// The status of a settlement that `snapped` or not, lying `outside` the extract or not (a
+/// settlement outside is never snapped).
+fn status_of(snapped: bool, outside: bool) -> Status {
+    if snapped {
+        Status::Ok
+    } else if outside {
+        Status::Outside
+    } else {
+        Status::NoRoad
+    }
 }
 
 /// Per kind (by [`ServiceKind::index`]), every settlement's E2SFCA value (see [`e2sfca`]).
