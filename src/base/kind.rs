@@ -286,14 +286,6 @@ impl Kinds {
         Ok(kind)
     }
 
-    /// Sets the label of a kind of this catalogue (a built-in one too); an empty label
-    /// leaves it as it is.
-    pub fn set_label(&mut self, kind: ServiceKind, label: &str) {
-        if let (Some(l), false) = (self.labels.get_mut(kind.index()), label.trim().is_empty()) {
-            label.trim().clone_into(l);
-        }
-    }
-
     /// The kinds, in output order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = ServiceKind> + '_ {
         self.kinds.iter().copied()

@@ -811,11 +811,6 @@ impl Profile {
         Ok(kind)
     }
 
-    /// Sets the label of a kind (see [`Kinds::set_label`]).
-    pub fn set_kind_label(&mut self, kind: ServiceKind, label: &str) {
-        self.kinds.set_label(kind, label);
-    }
-
     /// Replaces the tag rules of one kind by `tags`, each `"key=value"`.
     ///
     /// # Errors
