@@ -60,6 +60,7 @@ pub fn read_pbf(path: &Path, profile: &Profile) -> Result<Region> {
         read_stats: data.stats,
         timings,
         warnings: Vec::new(),
+        prepared: Default::default(),
     })
 }
 

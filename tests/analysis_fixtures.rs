@@ -137,6 +137,7 @@ fn region(graph: Graph, services: Vec<ServicePoint>, settlements: Vec<Settlement
         read_stats: ReadStats::default(),
         timings: Vec::new(),
         warnings: Vec::new(),
+        prepared: Default::default(),
     }
 }
 

@@ -327,6 +327,7 @@ fn junction_snaps_use_every_road_of_the_junction() {
             read_stats: Default::default(),
             timings: Vec::new(),
             warnings: Vec::new(),
+            prepared: Default::default(),
         };
         let mut options = AnalysisOptions::default();
         options.snap.min_component_nodes = 1;

@@ -671,3 +671,47 @@ fn scenario_vulnerable_and_suggest_from_the_cache_equal_the_extract() {
         assert!(twins.same(command, |_| extra.clone()).is_empty());
     }
 }
+
+/// The snapping index and the core graph a cache holds are the ones an analysis would build
+/// from its graph, and a loaded cache's big arrays lie in the mapped file.
+#[test]
+fn the_prepared_tables_of_a_cache_equal_those_built_anew() {
+    use servicegap::network::snap::{SnapIndex, SnapOptions, SnapTree};
+    use servicegap::route::Core;
+    let tmp = tempdir();
+    for name in ["de-north-bayreuth-rural", "li-liechtenstein-2021"] {
+        let path = build(name, tmp.path());
+        let region = servicegap::open::open(&path, &Profile::default()).unwrap();
+        assert!(region.graph.is_mapped(), "{name}: the graph was copied");
+        let options = SnapOptions::default();
+        let stored = region.prepared.snap.as_ref().expect("a snapping index");
+        assert_eq!(stored.options(), options);
+        assert!(
+            *stored == SnapTree::build(&region.graph, options),
+            "{name}: snapping index"
+        );
+        let core = region.prepared.core.as_ref().expect("core tables");
+        assert!(*core == Core::tables(&region.graph), "{name}: core tables");
+        // Other options: the index is built for them, not taken from the cache.
+        let other = SnapOptions {
+            min_component_nodes: 5,
+        };
+        let index = SnapIndex::with_stored(&region.graph, Some(stored), other);
+        assert!(*index.tree() == SnapTree::build(&region.graph, other));
+        assert!(
+            *index.tree() != *stored,
+            "{name}: options without effect on the index"
+        );
+    }
+}
+
+/// Snapping options other than the cache's: the analysis builds its own index and gives what
+/// the extract gives with those options.
+#[test]
+fn analyze_from_the_cache_with_other_snapping_options_equals_the_extract() {
+    let twins = Twins::new("de-north-bayreuth-rural");
+    let names = twins.same("analyze", |out| {
+        analyze_args(out, &strings(&["--min-component-nodes", "5000"]))
+    });
+    assert!(names.iter().any(|n| n == "settlements.csv"), "{names:?}");
+}

@@ -235,11 +235,16 @@ fn verbose_prints_one_line_per_phase_with_time_and_memory() {
         .arg(&cache));
     for out in [&streamed, &build] {
         assert!(out.status.success(), "{}", stderr(out));
-        // The closing line, then the phases: one writing phase either way.
+        // The closing line, then the phases: the snapping index and core graph prepared, one
+        // writing phase either way.
         let err = stderr(out);
         let lines: Vec<&str> = err.lines().filter(|l| l.contains(" s, peak ")).collect();
         let names = phases(&lines.join("\n"));
-        assert_eq!(names, ["reading", "building", "writing"], "{err}");
+        assert_eq!(
+            names,
+            ["reading", "building", "preparing", "writing"],
+            "{err}"
+        );
     }
     assert_eq!(std::fs::read(&cache).unwrap(), streamed.stdout);
     let out = run(bin()

@@ -133,5 +133,6 @@ pub fn grid_region(side: usize, seed: u64) -> Region {
         read_stats: Default::default(),
         timings: Vec::new(),
         warnings: Vec::new(),
+        prepared: Default::default(),
     }
 }

@@ -137,15 +137,15 @@ pub(crate) fn snap_region(
     (services, settlements)
 }
 
-/// Runs `snap` and builds the core graph of `graph` beside it (the core does not depend on the
+/// Runs `snap` and builds the core graph of `region` beside it (or takes the region's own) (the core does not depend on the
 /// snaps, and snapping leaves a thread idle in its sequential parts); with the core's time.
 pub(crate) fn beside_core<'g, R: Send>(
-    graph: &'g Graph,
+    region: &'g Region,
     snap: impl FnOnce() -> R + Send,
 ) -> (R, Core<'g>, Duration) {
     let (r, (core, time)) = rayon::join(snap, || {
         let clock = Instant::now();
-        (Core::new(graph), clock.elapsed())
+        (Core::of_region(region), clock.elapsed())
     });
     (r, core, time)
 }
@@ -165,10 +165,10 @@ pub struct Snapped<'g> {
 impl<'g> Snapped<'g> {
     /// Snaps the points of `region` (the core graph built beside), as the "snapping" phase.
     pub fn new(region: &'g Region, options: &AnalysisOptions) -> Snapped<'g> {
-        let graph = &region.graph;
         let snapping = progress::phase("snapping", None, progress::Unit::Items);
-        let ((index, anchors), core, _) = beside_core(graph, || {
-            let index = SnapIndex::new(graph, options.snap);
+        let ((index, anchors), core, _) = beside_core(region, || {
+            let index =
+                SnapIndex::with_stored(&region.graph, region.prepared.snap.as_ref(), options.snap);
             let anchors = Anchors::new(region, options, &index);
             (index, anchors)
         });

@@ -699,9 +699,10 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let mut timings = Vec::new();
     let coverage = Coverage::new(region, options);
     let snapping = progress::phase("snapping", None, progress::Unit::Items);
-    let ((service_snaps, settlement_snaps), core, core_time) = beside_core(graph, || {
+    let ((service_snaps, settlement_snaps), core, core_time) = beside_core(region, || {
         let clock = Instant::now();
-        let index = SnapIndex::new(graph, options.snap);
+        let index =
+            SnapIndex::with_stored(&region.graph, region.prepared.snap.as_ref(), options.snap);
         timings.push(("snap_index", clock.elapsed()));
         let clock = Instant::now();
         let snaps = snap_region(region, options, &index, &coverage);

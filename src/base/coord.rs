@@ -12,7 +12,20 @@ const WGS84_A: f64 = 6_378_137.0;
 const WGS84_E2: f64 = 6.694_379_990_141_316e-3;
 
 /// A point as (lon, lat) in 1e-7 degrees (OSM's fixed-point precision).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    bytemuck::Pod,
+    bytemuck::Zeroable,
+)]
+#[repr(C)]
 pub struct Coord {
     /// Longitude in 1e-7 degrees.
     pub lon_e7: i32,

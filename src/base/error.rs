@@ -148,6 +148,10 @@ pub enum CacheProblem {
         /// What is wrong.
         reason: String,
     },
+    /// This machine is big-endian; graph caches are little-endian and used in place, so they
+    /// can be neither read nor written here.
+    #[error("graph caches are little-endian and this machine is big-endian: analyse the .osm.pbf instead")]
+    BigEndianMachine,
     /// The cache was built with other build settings (see [`crate::store::cache::settings_fingerprint`]).
     #[error("graph cache built with other settings, rebuild with servicegap build")]
     Settings,

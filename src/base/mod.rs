@@ -2,6 +2,7 @@
 //! (service kinds, service points, settlements, OSM ids), the library's error type, its
 //! warnings and its progress reports, and the "did you mean" of misspelt names.
 
+pub mod array;
 pub mod coord;
 pub mod error;
 pub mod feature;

@@ -553,10 +553,14 @@ fn in_region_error(reason: String) -> CliError {
 
 /// `servicegap build`.
 pub fn build(file: &Path, output: &Path, config: Option<PathBuf>) -> Result {
-    let profile = settings::resolve(config_only(config))?.profile;
+    let settings = settings::resolve(config_only(config))?;
+    let profile = settings.profile;
     let clock = std::time::Instant::now();
-    let region = servicegap::open::open(file, &profile)?;
+    let mut region = servicegap::open::open(file, &profile)?;
     let read = clock.elapsed();
+    let preparing = progress::phase("preparing", None, progress::Unit::Items);
+    servicegap::route::prepare(&mut region, settings.options.snap);
+    preparing.finish();
     let fingerprint = servicegap::store::cache::settings_fingerprint(&profile);
     let streamed = is_stdout(output);
     if streamed {

@@ -14,13 +14,27 @@
 //! A [`Graph`] is built once by [`Graph::build`] and never mutated. Node indices are `u32`, and
 //! arcs of one node are ordered by edge index, so every traversal is deterministic.
 
+use crate::base::array::Array;
 use crate::base::coord::{distance_m, Coord};
 use crate::read::profile::{Direction, RoadAttrs};
 use crate::read::roads::{RoadInput, RoadWay};
 use rayon::prelude::*;
 
 /// Index of a graph node (not an OSM id).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    bytemuck::Pod,
+    bytemuck::Zeroable,
+)]
+#[repr(transparent)]
 pub struct NodeIdx(pub u32);
 
 impl NodeIdx {
@@ -45,8 +59,14 @@ pub struct Arc {
 
 /// A road between two graph nodes, with its geometry. A two-way edge yields two arcs, a oneway
 /// edge one arc from `from` to `to` (oneways against the way's direction are stored reversed).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Laid out as it is stored in the graph cache (32 bytes, no implicit padding), so that a
+/// cache's edges are used in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, bytemuck::NoUninit, bytemuck::CheckedBitPattern)]
+#[repr(C)]
 pub struct Edge {
+    /// The OSM way it comes from.
+    pub way_id: i64,
     /// First node of the geometry.
     pub from: NodeIdx,
     /// Last node of the geometry.
@@ -55,15 +75,37 @@ pub struct Edge {
     pub length_dm: u32,
     /// Car time in deciseconds.
     pub time_ds: u32,
-    /// Whether only `from → to` may be driven.
-    pub oneway: bool,
     /// Road class index (see [`crate::read::profile::HIGHWAY_CLASSES`]) or the ferry class.
     pub class: u8,
-    /// The OSM way it comes from.
-    pub way_id: i64,
+    /// Whether only `from → to` may be driven.
+    pub oneway: bool,
+    /// Zeros, to a multiple of eight bytes.
+    pad: [u8; 6],
 }
 
 impl Edge {
+    /// An edge; `time_ds` is filled in later by the graph builder.
+    pub(crate) fn new(
+        from: NodeIdx,
+        to: NodeIdx,
+        length_dm: u32,
+        time_ds: u32,
+        oneway: bool,
+        class: u8,
+        way_id: i64,
+    ) -> Self {
+        Edge {
+            way_id,
+            from,
+            to,
+            length_dm,
+            time_ds,
+            class,
+            oneway,
+            pad: [0; 6],
+        }
+    }
+
     /// Whether this edge is a car ferry.
     pub fn is_ferry(&self) -> bool {
         self.class == crate::read::profile::FERRY_CLASS
@@ -78,11 +120,11 @@ impl Edge {
 /// without recomputing anything; nothing else may build or change them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Csr {
-    pub(crate) first: Vec<u32>,
-    pub(crate) node: Vec<NodeIdx>,
-    pub(crate) length_dm: Vec<u32>,
-    pub(crate) time_ds: Vec<u32>,
-    pub(crate) edge: Vec<u32>,
+    pub(crate) first: Array<u32>,
+    pub(crate) node: Array<NodeIdx>,
+    pub(crate) length_dm: Array<u32>,
+    pub(crate) time_ds: Array<u32>,
+    pub(crate) edge: Array<u32>,
 }
 
 /// An offset type of a counting sort: `u32` for graph-sized arrays, `usize` for larger ones.
@@ -166,22 +208,50 @@ impl Csr {
         };
         let first: Vec<u32> = counting_offsets(node_count, arcs().map(|a| a.0));
         let count = first[node_count] as usize;
-        let mut csr = Csr {
-            node: vec![NodeIdx(0); count],
-            length_dm: vec![0; count],
-            time_ds: vec![0; count],
-            edge: vec![0; count],
-            first: Vec::new(),
-        };
+        let mut node = vec![NodeIdx(0); count];
+        let mut length_dm = vec![0; count];
+        let mut time_ds = vec![0; count];
+        let mut edge = vec![0; count];
         counting_place(&first, arcs(), |k, (to, i)| {
             let e = &edges[i];
-            csr.node[k] = to;
-            csr.length_dm[k] = e.length_dm;
-            csr.time_ds[k] = e.time_ds;
-            csr.edge[k] = i as u32;
+            node[k] = to;
+            length_dm[k] = e.length_dm;
+            time_ds[k] = e.time_ds;
+            edge[k] = i as u32;
         });
-        csr.first = first;
-        csr
+        Csr {
+            first: first.into(),
+            node: node.into(),
+            length_dm: length_dm.into(),
+            time_ds: time_ds.into(),
+            edge: edge.into(),
+        }
+    }
+
+    /// Checks the invariants of an adjacency of `nodes` nodes loaded from a file (see
+    /// [`Graph::check`]): offsets, equal array lengths, heads in range, and edge numbers below
+    /// `edges` (`None`: no edge numbers at all).
+    pub(crate) fn check(
+        &self,
+        name: &str,
+        nodes: usize,
+        edges: Option<usize>,
+    ) -> Result<(), String> {
+        let arcs = self.node.len();
+        check_offsets(name, &self.first, nodes, arcs)?;
+        let edge_len = if edges.is_some() { arcs } else { 0 };
+        if [self.length_dm.len(), self.time_ds.len(), self.edge.len()] != [arcs, arcs, edge_len] {
+            return Err(format!("{name} arc arrays differ in length"));
+        }
+        if !self.node.par_iter().all(|v| v.index() < nodes) {
+            return Err(format!("{name} arc to a node that does not exist"));
+        }
+        if let Some(edges) = edges {
+            if !self.edge.par_iter().all(|&e| (e as usize) < edges) {
+                return Err(format!("{name} arc along an edge that does not exist"));
+            }
+        }
+        Ok(())
     }
 
     /// Positions of a node's arcs in [`Csr::heads`] and the weight arrays.
@@ -232,15 +302,15 @@ impl Csr {
 /// and checks a loaded graph with `Graph::check`; everything else goes through the methods.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Graph {
-    pub(crate) coords: Vec<Coord>,
-    pub(crate) osm_ids: Vec<i64>,
-    pub(crate) edges: Vec<Edge>,
-    pub(crate) geometry: Vec<Coord>,
-    pub(crate) geometry_first: Vec<u32>,
+    pub(crate) coords: Array<Coord>,
+    pub(crate) osm_ids: Array<i64>,
+    pub(crate) edges: Array<Edge>,
+    pub(crate) geometry: Array<Coord>,
+    pub(crate) geometry_first: Array<u32>,
     pub(crate) forward: Csr,
     pub(crate) reverse: Csr,
-    pub(crate) component: Vec<u32>,
-    pub(crate) component_sizes: Vec<u32>,
+    pub(crate) component: Array<u32>,
+    pub(crate) component_sizes: Array<u32>,
     pub(crate) mean_arc: (u32, u32),
 }
 
@@ -307,15 +377,15 @@ impl Graph {
         };
         let mean_arc = (mean(forward.lengths_dm()), mean(forward.times_ds()));
         Graph {
-            coords,
-            osm_ids,
-            edges,
-            geometry,
-            geometry_first,
+            coords: coords.into(),
+            osm_ids: osm_ids.into(),
+            edges: edges.into(),
+            geometry: geometry.into(),
+            geometry_first: geometry_first.into(),
             forward,
             reverse,
-            component,
-            component_sizes,
+            component: component.into(),
+            component_sizes: component_sizes.into(),
             mean_arc,
         }
     }
@@ -370,6 +440,11 @@ impl Graph {
         &self.component_sizes
     }
 
+    /// Whether the graph's arrays lie in a graph cache mapped into memory (loaded, not built).
+    pub fn is_mapped(&self) -> bool {
+        self.edges.is_mapped()
+    }
+
     /// Mean arc length (dm) and mean arc time (ds): the scale of a search's buckets.
     pub fn mean_arc(&self) -> (u32, u32) {
         self.mean_arc
@@ -415,26 +490,20 @@ impl Graph {
         let in_range = |v: NodeIdx| v.index() < n;
         if let Some(i) = self
             .edges
-            .iter()
-            .position(|e| !in_range(e.from) || !in_range(e.to))
+            .par_iter()
+            .position_first(|e| !in_range(e.from) || !in_range(e.to))
         {
             return Err(format!("edge {i} ends at a node that does not exist"));
         }
         for (name, csr) in [("forward", &self.forward), ("reverse", &self.reverse)] {
-            let arcs = csr.node.len();
-            check_offsets(name, &csr.first, n, arcs)?;
-            if [csr.length_dm.len(), csr.time_ds.len(), csr.edge.len()] != [arcs; 3] {
-                return Err(format!("{name} arc arrays differ in length"));
-            }
-            if !csr.node.iter().all(|&v| in_range(v)) {
-                return Err(format!("{name} arc to a node that does not exist"));
-            }
-            if !csr.edge.iter().all(|&e| (e as usize) < self.edges.len()) {
-                return Err(format!("{name} arc along an edge that does not exist"));
-            }
+            csr.check(name, n, Some(self.edges.len()))?;
         }
         let components = self.component_sizes.len();
-        if !self.component.iter().all(|&c| (c as usize) < components) {
+        if !self
+            .component
+            .par_iter()
+            .all(|&c| (c as usize) < components)
+        {
             return Err("node in a component that does not exist".into());
         }
         let members: u64 = self.component_sizes.iter().map(|&s| u64::from(s)).sum();
@@ -452,7 +521,7 @@ fn check_offsets(what: &str, first: &[u32], count: usize, len: usize) -> Result<
         || first.len() == count + 1
             && first.first() == Some(&0)
             && first.last().is_some_and(|&l| l as usize == len)
-            && first.windows(2).all(|w| w[0] <= w[1]);
+            && first.par_windows(2).all(|w| w[0] <= w[1]);
     if ok {
         Ok(())
     } else {
@@ -543,15 +612,7 @@ fn cut_ways(input: &RoadInput, uses: &[u8], node_of: &[u32]) -> (Vec<Edge>, Vec<
         .collect();
     let edge_total: usize = sizes.iter().map(|s| s.0).sum();
     let geometry_total: usize = sizes.iter().map(|s| s.1).sum();
-    let placeholder = Edge {
-        from: NodeIdx(0),
-        to: NodeIdx(0),
-        length_dm: 0,
-        time_ds: 0,
-        oneway: false,
-        class: 0,
-        way_id: 0,
-    };
+    let placeholder = Edge::new(NodeIdx(0), NodeIdx(0), 0, 0, false, 0, 0);
     let mut edges = vec![placeholder; edge_total];
     let mut geometry = vec![Coord::default(); geometry_total];
     let mut geometry_first = vec![0u32; edge_total + 1];
@@ -660,15 +721,15 @@ impl EdgeWriter<'_> {
             ca = cb;
             self.push_point(cb);
             if uses[b as usize] >= 2 {
-                self.edges[self.edge_count] = Edge {
-                    from: NodeIdx(node_of[start as usize]),
-                    to: NodeIdx(node_of[b as usize]),
-                    length_dm: to_tenths(length_m),
-                    time_ds: 0,
-                    oneway: way.attrs.direction != Direction::Both,
-                    class: way.attrs.class,
-                    way_id: way.osm_id,
-                };
+                self.edges[self.edge_count] = Edge::new(
+                    NodeIdx(node_of[start as usize]),
+                    NodeIdx(node_of[b as usize]),
+                    to_tenths(length_m),
+                    0,
+                    way.attrs.direction != Direction::Both,
+                    way.attrs.class,
+                    way.osm_id,
+                );
                 self.lengths_m.push(length_m);
                 self.edge_count += 1;
                 self.geometry_first[self.edge_count - 1] =

@@ -5,7 +5,9 @@
 use crate::base::coord::{distance_m_f64, Coord};
 use crate::base::feature::{Kinds, ServicePoint, Settlement};
 use crate::base::warning::Warning;
+use crate::network::core_tables::CoreTables;
 use crate::network::graph::Graph;
+use crate::network::snap::SnapTree;
 use crate::read::osm::ReadStats;
 use std::time::Duration;
 
@@ -32,6 +34,19 @@ pub struct Region {
     pub timings: Vec<(&'static str, Duration)>,
     /// What the run carries on past but the planner must hear about, in the order noticed.
     pub warnings: Vec<Warning>,
+    /// What searches on the graph start from, when it is at hand (a graph cache holds it);
+    /// else it is built by each analysis.
+    pub prepared: Prepared,
+}
+
+/// What every analysis of a graph builds before its searches, kept with the region when a
+/// graph cache holds it (see [`crate::route::prepare`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Prepared {
+    /// The snapping index, with the options it was built for.
+    pub snap: Option<SnapTree>,
+    /// The tables of the core graph ([`crate::route::Core`]).
+    pub core: Option<CoreTables>,
 }
 
 /// Where an [`Extent`] comes from.
@@ -91,7 +106,7 @@ impl Extent {
         let mut points: Vec<Coord> = graph
             .coords
             .iter()
-            .chain(&graph.geometry)
+            .chain(graph.geometry.iter())
             .copied()
             .collect();
         let ring = convex_hull(&mut points);

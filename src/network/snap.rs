@@ -54,9 +54,11 @@
 //! roads keeps them; a oneway link from one such component into another takes none either, as
 //! a point on it could only leave one way or be reached one way.
 
+use crate::base::array::Array;
 use crate::base::coord::{distance_m, distance_m_f64, radii_m, Coord};
 use crate::network::graph::{counting_offsets, counting_place, Edge, Graph};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// Segments per tree entry: long rural edges are cut into pieces so that an entry's box stays
 /// tight, while the tree stays much smaller than one entry per segment.
@@ -95,9 +97,9 @@ pub struct Snap {
 }
 
 /// A plane `x = λ·scale`, `y = φ` (degrees): the R-tree's.
-#[derive(Clone, Copy, Debug)]
-struct Plane {
-    scale: f64,
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Plane {
+    pub(crate) scale: f64,
 }
 
 impl Plane {
@@ -252,15 +254,16 @@ const NODE_SIZE: usize = 16;
 
 /// A run of up to [`SEGMENTS_PER_ENTRY`] consecutive segments of one edge: segments
 /// `first_segment..` of `edge`, read from the graph's geometry when the entry is visited.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Entry {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
+pub(crate) struct Entry {
     edge: u32,
     first_segment: u32,
 }
 
 /// A box in the tree's plane, `[min x, min y, max x, max y]`, rounded outwards to `f32` so
 /// that it still contains everything it bounds.
-type Bbox = [f32; 4];
+pub(crate) type Bbox = [f32; 4];
 
 /// `x` rounded to an `f32` not above it.
 fn f32_down(x: f64) -> f32 {
@@ -329,19 +332,104 @@ thread_local! {
 /// of road. A query visits entries and nodes in order of box distance (best first).
 pub struct SnapIndex<'g> {
     graph: &'g Graph,
-    tree_plane: Plane,
+    /// The tree: built here, or the region's (loaded from a graph cache).
+    tree: Cow<'g, SnapTree>,
+}
+
+/// The packed R-tree of a [`SnapIndex`], as plain data (so that a graph cache can hold it),
+/// with the options it was built for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SnapTree {
+    pub(crate) options: SnapOptions,
+    pub(crate) tree_plane: Plane,
     /// The entries, in Hilbert order.
-    entries: Vec<Entry>,
+    pub(crate) entries: Array<Entry>,
     /// Boxes of all levels, the entries' first, then each level of nodes above; the last is the
     /// root's.
-    boxes: Vec<Bbox>,
-    /// Where each level starts in `boxes`, with the end of the last level appended.
-    level_start: Vec<usize>,
+    pub(crate) boxes: Array<Bbox>,
+    /// Where each level starts in `boxes`, with the end of the last level appended (follows
+    /// from the number of entries: see [`SnapTree::level_starts`]).
+    pub(crate) level_start: Vec<usize>,
+}
+
+impl SnapTree {
+    /// The options the tree was built for.
+    pub fn options(&self) -> SnapOptions {
+        self.options
+    }
+
+    /// Where each level of a tree over `entries` entries starts in its boxes, with the end of
+    /// the last level appended: groups of [`NODE_SIZE`] up to a single root.
+    pub(crate) fn level_starts(entries: usize) -> Vec<usize> {
+        let mut level_start = vec![0, entries];
+        let mut below = entries;
+        while below > 1 {
+            let above = below.div_ceil(NODE_SIZE);
+            level_start.push(level_start[level_start.len() - 1] + above);
+            below = above;
+        }
+        level_start
+    }
+
+    /// Checks that a tree loaded from a file fits `graph` well enough to be searched without
+    /// an index out of range: entries on existing segments, one box per entry and node.
+    pub(crate) fn check(&self, graph: &Graph) -> Result<(), String> {
+        let edges = graph.edges();
+        let on_road = |e: &Entry| {
+            edges.get(e.edge as usize).is_some()
+                && (e.first_segment as usize)
+                    < graph.edge_geometry(e.edge as usize).len().saturating_sub(1)
+        };
+        if !self.entries.par_iter().all(on_road) {
+            return Err("snapping index entry on a road that does not exist".into());
+        }
+        if self.level_start != SnapTree::level_starts(self.entries.len())
+            || self.level_start.last() != Some(&self.boxes.len())
+        {
+            return Err("snapping index levels do not match its entries".into());
+        }
+        if !self.tree_plane.scale.is_finite() || self.tree_plane.scale <= 0.0 {
+            return Err("snapping index plane out of range".into());
+        }
+        Ok(())
+    }
 }
 
 impl<'g> SnapIndex<'g> {
+    /// The snapping index of `graph` for `options`: the `stored` tree where it was built
+    /// with those options (a region's, loaded with a graph cache), else one built as by
+    /// [`SnapIndex::new`].
+    pub fn with_stored(
+        graph: &'g Graph,
+        stored: Option<&'g SnapTree>,
+        options: SnapOptions,
+    ) -> Self {
+        match stored {
+            Some(tree) if tree.options == options => SnapIndex {
+                graph,
+                tree: Cow::Borrowed(tree),
+            },
+            _ => SnapIndex::new(graph, options),
+        }
+    }
+
     /// Indexes the eligible edges of `graph`.
     pub fn new(graph: &'g Graph, options: SnapOptions) -> Self {
+        SnapIndex {
+            graph,
+            tree: Cow::Owned(SnapTree::build(graph, options)),
+        }
+    }
+
+    /// The tree (for storing it).
+    pub fn tree(&self) -> &SnapTree {
+        &self.tree
+    }
+}
+
+impl SnapTree {
+    /// Indexes the eligible edges of `graph`.
+    pub fn build(graph: &Graph, options: SnapOptions) -> Self {
         // Every node is an end of an edge's geometry, so the geometry holds every coordinate.
         let max_abs_lat = graph
             .coords
@@ -426,26 +514,29 @@ impl<'g> SnapIndex<'g> {
             }
             level_start.push(boxes.len());
         }
-        SnapIndex {
-            graph,
+        debug_assert_eq!(level_start, SnapTree::level_starts(entries.len()));
+        SnapTree {
+            options,
             tree_plane,
-            entries,
-            boxes,
+            entries: entries.into(),
+            boxes: boxes.into(),
             level_start,
         }
     }
+}
 
+impl<'g> SnapIndex<'g> {
     /// Snaps a point, or `None` if no eligible edge exists or the nearest road is farther than
     /// `max_snap_m`.
     pub fn snap(&self, point: Coord, max_snap_m: f64) -> Option<Snap> {
         use std::cmp::Reverse;
         let local = Local::at(point);
-        let query = self.tree_plane.project(point);
+        let query = self.tree.tree_plane.project(point);
         // Local distances (metres) are at least `to_local` times tree distances (degrees), so
         // with the lower ratio, distance_m is at least `to_local · lower` times them.
-        let to_local = local.y_m.min(local.x_m / self.tree_plane.scale);
-        let levels = self.level_start.len() - 1;
-        let root = *self.boxes.last()?;
+        let to_local = local.y_m.min(local.x_m / self.tree.tree_plane.scale);
+        let levels = self.tree.level_start.len() - 1;
+        let root = *self.tree.boxes.last()?;
         // The smallest distance_m measured so far (at a plane foot): the nearest road is no
         // farther, and every point of a closer road lies within this reach.
         let mut upper = f64::INFINITY;
@@ -469,7 +560,7 @@ impl<'g> SnapIndex<'g> {
                 break;
             }
             if level == 0 {
-                let entry = self.entries[pos];
+                let entry = self.tree.entries[pos];
                 let geom = self.graph.edge_geometry(entry.edge as usize);
                 let first = entry.first_segment as usize;
                 let last = (first + SEGMENTS_PER_ENTRY).min(geom.len() - 1);
@@ -494,11 +585,11 @@ impl<'g> SnapIndex<'g> {
                 }
                 continue;
             }
-            let below = self.level_start[level - 1]..self.level_start[level];
+            let below = self.tree.level_start[level - 1]..self.tree.level_start[level];
             let children =
                 below.start + pos * NODE_SIZE..(below.start + (pos + 1) * NODE_SIZE).min(below.end);
             for child in children {
-                let d2 = box_distance_2(query, &self.boxes[child]);
+                let d2 = box_distance_2(query, &self.tree.boxes[child]);
                 // A box farther than the cutoff would only be popped to end the search.
                 if d2.sqrt() * to_local > cutoff {
                     continue;

@@ -8,63 +8,25 @@ use super::{
     nearest_sources, pack, settle_windows, window_shift, Label, Metric, RadixHeap, Seed, Workspace,
     UNREACHED,
 };
+use crate::base::array::Array;
+use crate::network::core_tables::{
+    Chain, ChainNode, CoreTables, Link, TreeNode, CHAIN, TAGS, TREE,
+};
 use crate::network::graph::{Csr, Graph, NodeIdx};
+use crate::network::region::Region;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// No arc (from [`single_arc`]).
 const NO_ARC: u32 = u32::MAX;
 
-/// An arc set aside with a tree or chain node, by its weights `[length dm, time ds]`, kept
-/// beside the node so that filling in labels reads no other array.
-type Link = Option<[u32; 2]>;
-
 /// The [`Link`] of the arc at `position` in `reverse` ([`NO_ARC`]: none).
 fn link(reverse: &Csr, position: u32) -> Link {
-    (position != NO_ARC).then(|| {
-        let i = position as usize;
-        [reverse.lengths_dm()[i], reverse.times_ds()[i]]
-    })
-}
-
-/// Tags of [`Core::place`]: the rest of the value is a position in [`Core::chain_nodes`] or
-/// [`Core::tree`]; an untagged value is a core index.
-const CHAIN: u32 = 1 << 30;
-const TREE: u32 = 2 << 30;
-const TAGS: u32 = 3 << 30;
-
-/// A node set aside from the core in a dead-end tree: it hangs off `parent` and is linked to
-/// nothing else but its own subtree.
-#[derive(Clone, Copy, Debug)]
-struct TreeNode {
-    node: u32,
-    parent: u32,
-    /// The arc `node → parent`, if any.
-    to_parent: Link,
-    /// The arc `parent → node`, if any.
-    from_parent: Link,
-}
-
-/// A node inside a chain: linked only to the node before it and the node after it.
-#[derive(Clone, Copy, Debug)]
-struct ChainNode {
-    node: u32,
-    /// The arc to the node before, if any.
-    to_prev: Link,
-    /// The arc from the node before, if any.
-    from_prev: Link,
-}
-
-/// A chain of nodes of two neighbours each between two core nodes `ends` (the same node for a
-/// loop): `chain_nodes[first..first + len]`, in order from `ends[0]`.
-#[derive(Clone, Copy, Debug)]
-struct Chain {
-    ends: [u32; 2],
-    first: u32,
-    len: u32,
-    /// The arc from the last node to `ends[1]`, if any.
-    to_end: Link,
-    /// The arc from `ends[1]` to the last node, if any.
-    from_end: Link,
+    if position == NO_ARC {
+        return Link::NONE;
+    }
+    let i = position as usize;
+    Link::new([reverse.lengths_dm()[i], reverse.times_ds()[i]])
 }
 
 /// The graph with its dead-end trees and its chains set aside, for running many nearest-source
@@ -85,18 +47,8 @@ struct Chain {
 #[derive(Clone, Debug)]
 pub struct Core<'g> {
     graph: &'g Graph,
-    /// For each graph node: its core index, or [`CHAIN`] | its position in `chain_nodes`, or
-    /// [`TREE`] | its position in `tree`.
-    place: Vec<u32>,
-    /// The graph node of each core index, increasing.
-    original: Vec<u32>,
-    /// The arcs between core nodes and the chains' shortcuts, as in [`Graph::reverse`], in
-    /// core indices.
-    reverse: Csr,
-    chains: Vec<Chain>,
-    chain_nodes: Vec<ChainNode>,
-    /// The tree nodes in the order they were removed: every node before its parent.
-    tree: Vec<TreeNode>,
+    /// The tables: built here, or the region's (loaded from a graph cache).
+    tables: Cow<'g, CoreTables>,
 }
 
 /// The one arc of `reverse` into `into` from `from`: `Some(NO_ARC)` if there is none, `None` if
@@ -114,7 +66,7 @@ fn single_arc(reverse: &Csr, into: u32, from: u32) -> Option<u32> {
 
 /// The weight by metric `m` (0 length, 1 time) of a set-aside arc.
 fn weight(m: usize, link: Link) -> Option<u32> {
-    link.map(|w| w[m])
+    link.get().map(|w| w[m])
 }
 
 /// `label` carried over one arc of weight `w`, if there is an arc and a label.
@@ -129,18 +81,30 @@ impl<'g> Core<'g> {
     /// Sets aside the dead-end trees and chains of `graph`. A graph of 2^30 nodes or more is
     /// kept whole.
     pub fn new(graph: &'g Graph) -> Self {
+        Core {
+            graph,
+            tables: Cow::Owned(Core::tables(graph)),
+        }
+    }
+
+    /// The core graph of `region`'s graph: its prepared tables where it has them (loaded with
+    /// a graph cache), else built as by [`Core::new`].
+    pub fn of_region(region: &'g Region) -> Self {
+        match &region.prepared.core {
+            Some(tables) => Core {
+                graph: &region.graph,
+                tables: Cow::Borrowed(tables),
+            },
+            None => Core::new(&region.graph),
+        }
+    }
+
+    /// The tables of the core graph of `graph` (see [`Core`]), as [`Core::new`] builds them.
+    pub fn tables(graph: &Graph) -> CoreTables {
         let n = graph.node_count();
         if n >= CHAIN as usize {
             // Core indices would collide with the tags: search the whole graph instead.
-            return Core {
-                graph,
-                place: Vec::new(),
-                original: Vec::new(),
-                reverse: Csr::default(),
-                chains: Vec::new(),
-                chain_nodes: Vec::new(),
-                tree: Vec::new(),
-            };
+            return CoreTables::default();
         }
         let reverse = graph.reverse();
         let mut neighbours: Vec<u32> = (0..n as u32)
@@ -160,14 +124,13 @@ impl<'g> Core<'g> {
         drop(in_chain);
         let shortcuts = shortcuts(&chains, &chain_nodes, &place);
         let core = core_arcs(reverse, &place, &original, &shortcuts);
-        Core {
-            graph,
-            place,
-            original,
+        CoreTables {
+            place: place.into(),
+            original: original.into(),
             reverse: core,
-            chains,
-            chain_nodes,
-            tree,
+            chains: chains.into(),
+            chain_nodes: chain_nodes.into(),
+            tree: tree.into(),
         }
     }
 
@@ -178,27 +141,27 @@ impl<'g> Core<'g> {
 
     /// Number of nodes the search proper runs on.
     pub fn core_nodes(&self) -> usize {
-        if self.place.is_empty() {
+        if self.tables.place.is_empty() {
             self.graph.node_count()
         } else {
-            self.original.len()
+            self.tables.original.len()
         }
     }
 
     /// Number of nodes set aside inside chains.
     pub fn chain_nodes(&self) -> usize {
-        self.chain_nodes.len()
+        self.tables.chain_nodes.len()
     }
 
     /// Number of nodes set aside in dead-end trees.
     pub fn tree_nodes(&self) -> usize {
-        self.tree.len()
+        self.tables.tree.len()
     }
 
     /// The label slot of graph node `v`: in the core's labels for a core node, else in the
     /// graph's.
     fn slot<'w>(&self, ws: &'w mut Workspace, v: u32) -> &'w mut u64 {
-        let place = self.place[v as usize];
+        let place = self.tables.place[v as usize];
         if place & TAGS == 0 {
             &mut ws.core_label[place as usize]
         } else {
@@ -209,12 +172,12 @@ impl<'g> Core<'g> {
     /// The same labels as [`nearest_sources`] on the whole graph (see [`Core`]).
     pub fn nearest_sources(&self, metric: Metric, seeds: &[Seed], ws: &mut Workspace) {
         let graph = self.graph;
-        if self.place.is_empty() {
+        if self.tables.place.is_empty() {
             return nearest_sources(graph, metric, seeds, ws);
         }
         ws.reset(graph.node_count());
         ws.core_label.clear();
-        ws.core_label.resize(self.original.len(), UNREACHED);
+        ws.core_label.resize(self.tables.original.len(), UNREACHED);
         ws.chains.clear();
         let shift = window_shift(graph, metric);
         let m = metric.index();
@@ -228,14 +191,14 @@ impl<'g> Core<'g> {
                     break;
                 }
                 *slot = label;
-                let place = self.place[v as usize];
+                let place = self.tables.place[v as usize];
                 if place & TAGS == CHAIN {
                     ws.chains.push(place & !TAGS);
                 }
                 if place & TAGS != TREE {
                     break;
                 }
-                let t = self.tree[(place & !TAGS) as usize];
+                let t = self.tables.tree[(place & !TAGS) as usize];
                 label = extend(label, weight(m, t.from_parent));
                 v = t.parent;
             }
@@ -246,17 +209,17 @@ impl<'g> Core<'g> {
         touched.dedup();
         let mut last = None;
         for &position in &touched {
-            let c = self.chains.partition_point(|c| c.first <= position) - 1;
+            let c = self.tables.chains.partition_point(|c| c.first <= position) - 1;
             if last == Some(c) {
                 continue;
             }
             last = Some(c);
-            let chain = &self.chains[c];
+            let chain = &self.tables.chains[c];
             let nodes = self.nodes_of(chain);
             // Into the first end: from it to the first node, then along the chain.
             let mut best = UNREACHED;
             for (i, x) in nodes.iter().enumerate().rev() {
-                let to_next = nodes.get(i + 1).and_then(|next| next.from_prev);
+                let to_next = nodes.get(i + 1).map_or(Link::NONE, |next| next.from_prev);
                 best = extend(best, weight(m, to_next)).min(ws.label[x.node as usize]);
             }
             let into_first = extend(best, weight(m, nodes[0].from_prev));
@@ -280,24 +243,24 @@ impl<'g> Core<'g> {
             }
         }
         let core_weights = match metric {
-            Metric::Length => self.reverse.lengths_dm(),
-            Metric::Time => self.reverse.times_ds(),
+            Metric::Length => self.tables.reverse.lengths_dm(),
+            Metric::Time => self.tables.reverse.times_ds(),
         };
         settle_windows(
-            &self.reverse,
+            &self.tables.reverse,
             core_weights,
             shift,
             &mut ws.core_label,
             &mut ws.heap,
             &mut ws.batch,
         );
-        for (&v, &label) in self.original.iter().zip(&ws.core_label) {
+        for (&v, &label) in self.tables.original.iter().zip(&ws.core_label) {
             ws.label[v as usize] = label;
         }
 
         // Chains: every node leaves by the first end or by the last (or finds its source
         // inside): one pass each way.
-        for chain in &self.chains {
+        for chain in &self.tables.chains {
             let nodes = self.nodes_of(chain);
             let mut best = ws.label[chain.ends[0] as usize];
             for x in nodes {
@@ -315,7 +278,7 @@ impl<'g> Core<'g> {
             }
         }
         // Trees, parents before children: every tree node may leave through its parent.
-        for t in self.tree.iter().rev() {
+        for t in self.tables.tree.iter().rev() {
             let through_parent = extend(ws.label[t.parent as usize], weight(m, t.to_parent));
             let slot = &mut ws.label[t.node as usize];
             *slot = (*slot).min(through_parent);
@@ -328,7 +291,7 @@ impl<'g> Core<'g> {
     /// two best of the two best by each way.
     pub fn two_nearest(&self, metric: Metric, seeds: &[Seed]) -> Vec<TwoLabels> {
         let graph = self.graph;
-        if self.place.is_empty() {
+        if self.tables.place.is_empty() {
             return two::two_nearest(graph, metric, seeds);
         }
         let m = metric.index();
@@ -339,25 +302,25 @@ impl<'g> Core<'g> {
         self.two_chain_sources(m, &mut touched, &mut labels);
 
         // The search proper, on the core.
-        let mut core_labels = vec![[Label::NONE; 2]; self.original.len()];
-        let offers = self.original.iter().enumerate().flat_map(|(c, &v)| {
+        let mut core_labels = vec![[Label::NONE; 2]; self.tables.original.len()];
+        let offers = self.tables.original.iter().enumerate().flat_map(|(c, &v)| {
             labels[v as usize]
                 .into_iter()
                 .filter(|&l| l != Label::NONE)
                 .map(move |l| (c as u32, l))
         });
         let weights = match metric {
-            Metric::Length => self.reverse.lengths_dm(),
-            Metric::Time => self.reverse.times_ds(),
+            Metric::Length => self.tables.reverse.lengths_dm(),
+            Metric::Time => self.tables.reverse.times_ds(),
         };
-        two::search(&self.reverse, weights, &mut core_labels, offers);
-        for (&v, &l) in self.original.iter().zip(&core_labels) {
+        two::search(&self.tables.reverse, weights, &mut core_labels, offers);
+        for (&v, &l) in self.tables.original.iter().zip(&core_labels) {
             labels[v as usize] = l;
         }
         drop(core_labels);
 
         // Chains, one pass each way; then trees, parents before children.
-        for chain in &self.chains {
+        for chain in &self.tables.chains {
             let nodes = self.nodes_of(chain);
             let mut best = labels[chain.ends[0] as usize];
             for x in nodes {
@@ -374,7 +337,7 @@ impl<'g> Core<'g> {
                 to_next = x.from_prev;
             }
         }
-        for t in self.tree.iter().rev() {
+        for t in self.tables.tree.iter().rev() {
             let through_parent = two::extend(labels[t.parent as usize], weight(m, t.to_parent));
             let slot = &mut labels[t.node as usize];
             *slot = two::merge(*slot, through_parent);
@@ -389,16 +352,16 @@ impl<'g> Core<'g> {
         touched.dedup();
         let mut last = None;
         for &position in touched.iter() {
-            let c = self.chains.partition_point(|c| c.first <= position) - 1;
+            let c = self.tables.chains.partition_point(|c| c.first <= position) - 1;
             if last == Some(c) {
                 continue;
             }
             last = Some(c);
-            let chain = &self.chains[c];
+            let chain = &self.tables.chains[c];
             let nodes = self.nodes_of(chain);
             let mut best = [Label::NONE; 2];
             for (i, x) in nodes.iter().enumerate().rev() {
-                let to_next = nodes.get(i + 1).and_then(|next| next.from_prev);
+                let to_next = nodes.get(i + 1).map_or(Link::NONE, |next| next.from_prev);
                 best = two::merge(
                     two::extend(best, weight(m, to_next)),
                     labels[x.node as usize],
@@ -434,14 +397,14 @@ impl<'g> Core<'g> {
             let mut label = Label::new(s.cost, s.source);
             let mut v = s.node.0;
             while offer(v as usize, label) {
-                let place = self.place[v as usize];
+                let place = self.tables.place[v as usize];
                 if place & TAGS == CHAIN {
                     touched.push(place & !TAGS);
                 }
                 if place & TAGS != TREE {
                     break;
                 }
-                let t = self.tree[(place & !TAGS) as usize];
+                let t = self.tables.tree[(place & !TAGS) as usize];
                 let Some(w) = weight(m, t.from_parent) else {
                     break;
                 };
@@ -458,7 +421,7 @@ impl<'g> Core<'g> {
     /// best of the `k` best by each way.
     pub fn k_nearest(&self, metric: Metric, seeds: &[Seed], k: usize) -> KLabels {
         let graph = self.graph;
-        if self.place.is_empty() {
+        if self.tables.place.is_empty() {
             return kbest::k_nearest(graph, metric, seeds, k);
         }
         let m = metric.index();
@@ -471,25 +434,31 @@ impl<'g> Core<'g> {
         self.k_chain_sources(m, &mut touched, &mut labels);
 
         // The search proper, on the core.
-        let mut core_labels = KLabels::new(self.original.len(), k);
-        for (c, &v) in self.original.iter().enumerate() {
+        let mut core_labels = KLabels::new(self.tables.original.len(), k);
+        for (c, &v) in self.tables.original.iter().enumerate() {
             core_labels.at_mut(c).copy_from_slice(labels.at(v as usize));
         }
         let shift = window_shift(graph, metric);
         let mut heap = RadixHeap::default();
         kbest::queue_all(&core_labels, shift, &mut heap);
         let weights = match metric {
-            Metric::Length => self.reverse.lengths_dm(),
-            Metric::Time => self.reverse.times_ds(),
+            Metric::Length => self.tables.reverse.lengths_dm(),
+            Metric::Time => self.tables.reverse.times_ds(),
         };
-        kbest::settle_windows(&self.reverse, weights, shift, &mut core_labels, &mut heap);
-        for (c, &v) in self.original.iter().enumerate() {
+        kbest::settle_windows(
+            &self.tables.reverse,
+            weights,
+            shift,
+            &mut core_labels,
+            &mut heap,
+        );
+        for (c, &v) in self.tables.original.iter().enumerate() {
             labels.at_mut(v as usize).copy_from_slice(core_labels.at(c));
         }
         drop(core_labels);
 
         // Chains, one pass each way; then trees, parents before children.
-        for chain in &self.chains {
+        for chain in &self.tables.chains {
             let nodes = self.nodes_of(chain);
             let mut best = labels.copy(chain.ends[0] as usize);
             for x in nodes {
@@ -508,7 +477,7 @@ impl<'g> Core<'g> {
                 to_next = x.from_prev;
             }
         }
-        for t in self.tree.iter().rev() {
+        for t in self.tables.tree.iter().rev() {
             let mut best = labels.copy(t.parent as usize);
             kbest::extend(&mut best[..k], weight(m, t.to_parent));
             kbest::merge(labels.at_mut(t.node as usize), &best[..k]);
@@ -524,16 +493,16 @@ impl<'g> Core<'g> {
         touched.dedup();
         let mut last = None;
         for &position in touched.iter() {
-            let c = self.chains.partition_point(|c| c.first <= position) - 1;
+            let c = self.tables.chains.partition_point(|c| c.first <= position) - 1;
             if last == Some(c) {
                 continue;
             }
             last = Some(c);
-            let chain = &self.chains[c];
+            let chain = &self.tables.chains[c];
             let nodes = self.nodes_of(chain);
             let mut best = [Label::NONE; MAX_K];
             for (i, x) in nodes.iter().enumerate().rev() {
-                let to_next = nodes.get(i + 1).and_then(|next| next.from_prev);
+                let to_next = nodes.get(i + 1).map_or(Link::NONE, |next| next.from_prev);
                 kbest::extend(&mut best[..k], weight(m, to_next));
                 kbest::merge(&mut best[..k], labels.at(x.node as usize));
             }
@@ -551,7 +520,7 @@ impl<'g> Core<'g> {
 
     /// The nodes inside `chain`, from its first end to its last.
     fn nodes_of(&self, chain: &Chain) -> &[ChainNode] {
-        &self.chain_nodes[chain.first as usize..(chain.first + chain.len) as usize]
+        &self.tables.chain_nodes[chain.first as usize..(chain.first + chain.len) as usize]
     }
 }
 
@@ -782,33 +751,36 @@ fn core_arcs(
         })
         .sum::<usize>()
         + shortcuts.len();
-    let mut core = Csr {
-        first: Vec::with_capacity(original.len() + 1),
-        node: Vec::with_capacity(arcs),
-        length_dm: Vec::with_capacity(arcs),
-        time_ds: Vec::with_capacity(arcs),
-        edge: Vec::new(),
-    };
-    core.first.push(0);
+    let mut first = Vec::with_capacity(original.len() + 1);
+    let mut node = Vec::with_capacity(arcs);
+    let mut length_dm = Vec::with_capacity(arcs);
+    let mut time_ds = Vec::with_capacity(arcs);
+    first.push(0);
     let mut next_shortcut = shortcuts.iter().peekable();
     for (c, &v) in original.iter().enumerate() {
         for i in reverse.range(NodeIdx(v)) {
             if let Some(head) = core_head(i) {
-                core.node.push(NodeIdx(head));
-                core.length_dm.push(reverse.lengths_dm()[i]);
-                core.time_ds.push(reverse.times_ds()[i]);
+                node.push(NodeIdx(head));
+                length_dm.push(reverse.lengths_dm()[i]);
+                time_ds.push(reverse.times_ds()[i]);
             }
         }
         while let Some(&&(into, from, l, t)) = next_shortcut.peek() {
             if into != c as u32 {
                 break;
             }
-            core.node.push(NodeIdx(from));
-            core.length_dm.push(l);
-            core.time_ds.push(t);
+            node.push(NodeIdx(from));
+            length_dm.push(l);
+            time_ds.push(t);
             next_shortcut.next();
         }
-        core.first.push(core.node.len() as u32);
+        first.push(node.len() as u32);
     }
-    core
+    Csr {
+        first: first.into(),
+        node: node.into(),
+        length_dm: length_dm.into(),
+        time_ds: time_ds.into(),
+        edge: Array::default(),
+    }
 }

@@ -18,12 +18,28 @@ mod label;
 mod two;
 
 pub use core_graph::Core;
+
+/// Builds what every analysis of `region` starts from, the snapping index (for `snap`) and
+/// the core graph's tables, into `region.prepared`: `servicegap build` stores them in the
+/// graph cache, and analyses of the region then use them instead of building their own
+/// ([`crate::network::snap::SnapIndex::with_stored`], [`Core::of_region`]).
+pub fn prepare(region: &mut Region, snap: SnapOptions) {
+    let graph = &region.graph;
+    let (tree, core) = rayon::join(|| SnapTree::build(graph, snap), || Core::tables(graph));
+    region.prepared = Prepared {
+        snap: Some(tree),
+        core: Some(core),
+    };
+}
+
 pub(crate) use kbest::offer;
 pub use kbest::{k_nearest, KLabels, MAX_K};
 pub use label::Label;
 pub use two::{two_nearest, TwoLabels};
 
 use crate::network::graph::{Csr, Graph, NodeIdx};
+use crate::network::region::{Prepared, Region};
+use crate::network::snap::{SnapOptions, SnapTree};
 
 /// Which edge weight a search minimises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,13 +1,16 @@
 //! The graph cache: a whole [`Region`] (road graph with its edge geometry, service points,
-//! settlements and the reader's counts) saved by `servicegap build` and loaded back in a small
-//! fraction of the time it takes to read the `.osm.pbf` again. Nothing is recomputed on load:
-//! the graph's arrays are stored as they are and only checked ([`Graph`] invariants), so a
-//! loaded region is identical to the one that was saved.
+//! settlements and the reader's counts), with what every analysis of it would otherwise build
+//! first (the snapping index and the core graph, [`Prepared`]), saved by `servicegap build`.
+//! Loading it decodes nothing big: the file is mapped into memory ([`Mapping`]) and every
+//! array is used where it lies ([`Array`]); only the checksum pass, the invariant checks and
+//! the small records of points read it. A loaded region is identical to the one saved.
 //!
-//! # Format (version 5)
+//! # Format (version 6)
 //! All integers are little-endian, and the header says so: its byte-order mark is the `u32`
 //! [`BYTE_ORDER_MARK`] written little-endian (bytes `04 03 02 01`), so that a file written in
-//! another byte order is told apart from a damaged one and refused by name.
+//! another byte order is told apart from a damaged one and refused by name. Arrays are stored
+//! as they lie in the memory of a little-endian machine; a big-endian machine neither reads
+//! nor writes caches ([`CacheProblem::BigEndianMachine`]).
 //!
 //! | offset | bytes | field |
 //! |---:|---:|---|
@@ -20,20 +23,30 @@
 //! | 36 | 4 | byte-order mark, `u32` [`BYTE_ORDER_MARK`] |
 //! | 40 | 16 per section | section table: 4-byte tag, 4 zero bytes, section length `u64` |
 //!
-//! The sections follow in table order, each padded with zeros to a multiple of 8 bytes (so a
-//! later version could map the arrays in place). Version 5 has these sections, in this order:
+//! The sections follow in table order, each padded with zeros to a multiple of 8 bytes, so
+//! that every array starts aligned in the mapped file. Version 6 has these sections, in this
+//! order:
 //!
 //! - `STAT`: the reader's counts ([`ReadStats`] without its timings), 11 × `u64`.
 //! - Nodes: `NCRD` coordinates as (lon, lat) `i32` pairs in 1e-7 degrees, `NOSM` OSM ids
 //!   `i64`, `NCMP` strongly connected component `u32`; `CSIZ` component sizes `u32`; `MEAN` the
 //!   mean arc length and time, 2 × `u32`.
-//! - Edges, one array per field: `EFRM`, `ETO_` end nodes `u32`, `ELEN` decimetres `u32`,
-//!   `ETIM` deciseconds `u32`, `EWAY` OSM way id `i64`, `ECLS` road class `u8`, `EONE` oneway
-//!   `u8` (0 or 1); `GCRD` all edge geometry as coordinate pairs, `GFST` each edge's first
-//!   geometry point `u32` (one more than there are edges).
+//! - `EDGE`: the edges, 32 bytes each ([`crate::network::graph::Edge`]): OSM way id `i64`,
+//!   end nodes `u32` × 2, decimetres `u32`, deciseconds `u32`, road class `u8`, oneway `u8`
+//!   (0 or 1), 6 zero bytes; `GCRD` all edge geometry as coordinate pairs, `GFST` each edge's
+//!   first geometry point `u32` (one more than there are edges).
 //! - The forward and the reverse CSR adjacency (`F…` and `R…`): `FST` first arc per node `u32`
 //!   (one more than there are nodes), `HED` other end `u32`, `LEN` decimetres `u32`, `TIM`
 //!   deciseconds `u32`, `EDG` edge `u32`.
+//! - The snapping index ([`SnapTree`]): `SNAP` a `u8` 0 (none stored: the sections after are
+//!   empty) or 1, then the options it was built for (`min_component_nodes`, `u32`) and the
+//!   scale of its plane (`f64` bits, `u64`); `SENT` its entries (edge, first segment: `u32`
+//!   × 2), `SBOX` the boxes of all its levels (`f32` × 4).
+//! - The core graph ([`CoreTables`]): `CORE` a `u8` 0 (none stored) or 1; `CPLC` each node's
+//!   place `u32`, `CORG` each core node's graph node `u32`, `CFST`, `CHED`, `CLEN`, `CTIM` the
+//!   core's reverse adjacency as above (no edge numbers), `CCHN` the chains (40 bytes each),
+//!   `CNOD` the chains' nodes (28 bytes), `CTRE` the tree nodes (32 bytes); a set-aside arc
+//!   in these is a `u32` 0 or 1 and its two weights.
 //! - `KIND`: the region's kinds ([`Kinds`]), a `u64` count and each name as a string: the five
 //!   built-in kinds, then the project's own.
 //! - `SERV` and `SETL`: a `u64` count, then one record per service point or settlement. Strings
@@ -52,14 +65,17 @@
 //! # Version history
 //! Every older version is refused with the request to rebuild ([`CacheProblem::Version`]).
 //!
+//! - 6: the snapping index and the core graph; edges as 32-byte records (`EDGE`) instead of
+//!   one array per field (`EFRM`, `ETO_`, `ELEN`, `ETIM`, `EWAY`, `ECLS`, `EONE`).
 //! - 5: the byte-order mark at offset 36.
 //! - 4: zeros at offset 36, otherwise as version 5.
 //! - 3: no `KIND` section, and one byte of kinds per service point.
 //! - 2: no seasonal flag and no `OHUN` section.
 //! - 1: no `EXTN` section.
 //!
-//! The big arrays are written and read whole, by `to_le_bytes`/`from_le_bytes` over exact
-//! chunks, which compiles to little more than a copy; only the records of points need a parse.
+//! The big arrays are written from where they lie in memory, the sections streamed to the
+//! file after the header (whose checksum is computed first, section by section in parallel),
+//! so writing holds no second copy of the region.
 //!
 //! # Checks on load
 //! In this order, each with its own [`CacheProblem`]: the magic; the byte-order mark when it
@@ -67,20 +83,30 @@
 //! and lengths would be misread too); the format version (so that an older file, with zeros
 //! where the mark is, is asked to be rebuilt as such); a header shorter than 40 bytes
 //! (truncated); any other byte-order mark; the length (truncated files); the checksum (any
-//! damaged byte after offset 16); the build settings fingerprint; then the sections and the
-//! graph's invariants. No input, however damaged, makes the loader panic.
+//! damaged byte after offset 16; the pass runs in parallel pieces and each piece leaves the
+//! resident set once hashed); the build settings fingerprint; then the sections (aligned,
+//! whole numbers of values, flags 0 or 1), the graph's invariants and those of the snapping
+//! index and the core graph (every node, edge and position in range). No input, however
+//! damaged, makes the loader panic.
 
+use super::records::{corrupt, put_coord, put_id, put_opt_str, put_str, Cursor, Le};
+use crate::base::array::{Array, ArrayProblem, Mapping};
 use crate::base::coord::Coord;
 use crate::base::error::{CacheProblem, Error, Result};
-use crate::base::feature::{ElementType, FeatureId, OsmId, Place, ServicePoint, Settlement};
+use crate::base::feature::{Place, ServicePoint, Settlement};
 use crate::base::progress;
-use crate::network::graph::{Csr, Edge, Graph, NodeIdx};
-use crate::network::region::{Extent, ExtentSource, Region};
+use crate::network::core_tables::CoreTables;
+use crate::network::graph::{Csr, Graph};
+use crate::network::region::{Extent, ExtentSource, Prepared, Region};
+use crate::network::snap::{Bbox, Entry, Plane, SnapOptions, SnapTree};
 use crate::read::osm::ReadStats;
 use crate::read::profile::Profile;
 use crate::{Kinds, ServiceKinds};
+use bytemuck::{CheckedBitPattern, NoUninit};
+use rayon::prelude::*;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The first eight bytes of every graph cache.
@@ -89,7 +115,7 @@ pub const MAGIC: [u8; 8] = *b"SGRAPH\0\0";
 /// The version of the format this build writes and reads. Raise it on any change to the
 /// layout or to what a section means; older and newer caches are then refused with a request
 /// to rebuild.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// The byte-order mark at offset 36 of the header, written little-endian like every integer
 /// of the file: read back as this value the file's byte order is this build's; read back
@@ -105,13 +131,31 @@ const HEADER_LEN: usize = 40;
 const TABLE_ENTRY_LEN: usize = 16;
 
 /// The graph's sections, in file order.
-const SECTIONS: [[u8; 4]; 25] = [
-    *b"STAT", *b"NCRD", *b"NOSM", *b"NCMP", *b"CSIZ", *b"MEAN", *b"EFRM", *b"ETO_", *b"ELEN",
-    *b"ETIM", *b"EWAY", *b"ECLS", *b"EONE", *b"GCRD", *b"GFST", *b"FFST", *b"FHED", *b"FLEN",
-    *b"FTIM", *b"FEDG", *b"RFST", *b"RHED", *b"RLEN", *b"RTIM", *b"REDG",
+const SECTIONS: [[u8; 4]; 19] = [
+    *b"STAT", *b"NCRD", *b"NOSM", *b"NCMP", *b"CSIZ", *b"MEAN", *b"EDGE", *b"GCRD", *b"GFST",
+    *b"FFST", *b"FHED", *b"FLEN", *b"FTIM", *b"FEDG", *b"RFST", *b"RHED", *b"RLEN", *b"RTIM",
+    *b"REDG",
 ];
-/// The sections of points, after the graph's, and the covered area last.
+/// The sections of what searches start from (the snapping index, the core graph), after the
+/// graph's.
+const PREPARED_SECTIONS: [[u8; 4]; 13] = [
+    *b"SNAP", *b"SENT", *b"SBOX", *b"CORE", *b"CPLC", *b"CORG", *b"CFST", *b"CHED", *b"CLEN",
+    *b"CTIM", *b"CCHN", *b"CNOD", *b"CTRE",
+];
+/// The sections of points, after those, and the covered area last.
 const POINT_SECTIONS: [[u8; 4]; 5] = [*b"KIND", *b"SERV", *b"OHUN", *b"SETL", *b"EXTN"];
+
+/// Every section, in file order.
+fn all_sections() -> impl Iterator<Item = &'static [u8; 4]> + Clone {
+    SECTIONS
+        .iter()
+        .chain(&PREPARED_SECTIONS)
+        .chain(&POINT_SECTIONS)
+}
+
+/// Bytes per piece of the checksum pass (each piece is hashed on its own, in parallel, and the
+/// checksums combined).
+const CHECKSUM_PIECE: usize = 1 << 24;
 
 /// The fingerprint of the settings that shape what `build` stores: a cache is used only by a
 /// servicegap whose settings give the same fingerprint.
@@ -132,12 +176,6 @@ fn fnv1a_64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
-}
-
-fn corrupt(reason: impl Into<String>) -> CacheProblem {
-    CacheProblem::Corrupt {
-        reason: reason.into(),
-    }
 }
 
 /// Whether `head`, the first bytes of a file, are those of a graph cache: it starts with
@@ -165,9 +203,15 @@ pub fn is_cache(path: &Path) -> Result<bool> {
 /// # Errors
 /// [`Error::Write`] naming `path`.
 pub fn write(path: &Path, region: &Region, fingerprint: u64) -> Result<()> {
-    let bytes = to_bytes(region, fingerprint);
+    if cfg!(target_endian = "big") {
+        return Err(Error::Cache {
+            path: path.to_path_buf(),
+            problem: CacheProblem::BigEndianMachine,
+        });
+    }
+    let enc = encode(region);
     let mut out = crate::store::output::OutputSet::new();
-    out.write(path, |w| std::io::Write::write_all(w, &bytes))?;
+    out.write(path, |w| enc.write_to(fingerprint, w))?;
     out.commit()
 }
 
@@ -180,28 +224,41 @@ pub fn write(path: &Path, region: &Region, fingerprint: u64) -> Result<()> {
 /// `fingerprint` than the one expected.
 pub fn read(path: &Path, fingerprint: u64) -> Result<Region> {
     let clock = Instant::now();
-    let size = std::fs::metadata(path).ok().map(|m| m.len());
-    let reading = progress::phase("reading", size, progress::Unit::Bytes);
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    reading.advance(bytes.len() as u64);
-    let mut region = from_bytes(&bytes, fingerprint).map_err(|problem| Error::Cache {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let reading = progress::phase("reading", Some(size), progress::Unit::Bytes);
+    let mapping = if size == 0 {
+        // Nothing to map (and some systems refuse to map nothing).
+        Mapping::copy_of(&[])
+    } else {
+        Mapping::of(&file).map_err(|e| Error::io(path, e))?
+    };
+    let mut region = from_mapping(&mapping, fingerprint).map_err(|problem| Error::Cache {
         path: path.to_path_buf(),
         problem,
     })?;
+    reading.advance(size);
     region.timings.push(("load", clock.elapsed()));
     Ok(region)
 }
 
 /// The bytes of a graph cache of `region` (see the module docs for the layout).
 pub fn to_bytes(region: &Region, fingerprint: u64) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    encode(region)
+        .write_to(fingerprint, &mut bytes)
+        .unwrap_or_else(|_| unreachable!("writing to memory does not fail"));
+    bytes
+}
+
+/// The sections of a graph cache of `region`.
+fn encode(region: &Region) -> Encoder<'_> {
     let g = &region.graph;
-    let table_len = TABLE_ENTRY_LEN * (SECTIONS.len() + POINT_SECTIONS.len());
     let mut enc = Encoder {
-        out: vec![0; HEADER_LEN + table_len],
-        tags: Vec::new(),
+        sections: Vec::new(),
     };
     let s = &region.read_stats;
-    enc.array(
+    enc.small_array(
         *b"STAT",
         &[
             s.blocks as u64,
@@ -217,19 +274,13 @@ pub fn to_bytes(region: &Region, fingerprint: u64) -> Vec<u8> {
             s.areas_without_location,
         ],
     );
-    enc.coords(*b"NCRD", &g.coords);
+    enc.array(*b"NCRD", &g.coords);
     enc.array(*b"NOSM", &g.osm_ids);
     enc.array(*b"NCMP", &g.component);
     enc.array(*b"CSIZ", &g.component_sizes);
-    enc.array(*b"MEAN", &[g.mean_arc.0, g.mean_arc.1]);
-    enc.column(*b"EFRM", &g.edges, |e| e.from.0);
-    enc.column(*b"ETO_", &g.edges, |e| e.to.0);
-    enc.column(*b"ELEN", &g.edges, |e| e.length_dm);
-    enc.column(*b"ETIM", &g.edges, |e| e.time_ds);
-    enc.column(*b"EWAY", &g.edges, |e| e.way_id);
-    enc.column(*b"ECLS", &g.edges, |e| e.class);
-    enc.column(*b"EONE", &g.edges, |e| u8::from(e.oneway));
-    enc.coords(*b"GCRD", &g.geometry);
+    enc.small_array(*b"MEAN", &[g.mean_arc.0, g.mean_arc.1]);
+    enc.array(*b"EDGE", &g.edges);
+    enc.array(*b"GCRD", &g.geometry);
     enc.array(*b"GFST", &g.geometry_first);
     for (tags, csr) in [
         (
@@ -241,12 +292,30 @@ pub fn to_bytes(region: &Region, fingerprint: u64) -> Vec<u8> {
             &g.reverse,
         ),
     ] {
-        enc.array(tags[0], &csr.first);
-        enc.column(tags[1], &csr.node, |v| v.0);
-        enc.array(tags[2], &csr.length_dm);
-        enc.array(tags[3], &csr.time_ds);
-        enc.array(tags[4], &csr.edge);
+        enc.csr(tags, csr);
     }
+    let snap = region.prepared.snap.as_ref();
+    enc.section(*b"SNAP", |out| match snap {
+        None => 0u8.put(out),
+        Some(tree) => {
+            1u8.put(out);
+            tree.options.min_component_nodes.put(out);
+            tree.tree_plane.scale.to_bits().put(out);
+        }
+    });
+    enc.array(*b"SENT", snap.map_or(&[][..], |t| &t.entries));
+    enc.array(*b"SBOX", snap.map_or(&[][..], |t| &t.boxes));
+    let core = region.prepared.core.as_ref();
+    enc.section(*b"CORE", |out| u8::from(core.is_some()).put(out));
+    enc.array(*b"CPLC", core.map_or(&[][..], |t| &t.place));
+    enc.array(*b"CORG", core.map_or(&[][..], |t| &t.original));
+    enc.array(*b"CFST", core.map_or(&[][..], |t| &t.reverse.first));
+    enc.array(*b"CHED", core.map_or(&[][..], |t| &t.reverse.node));
+    enc.array(*b"CLEN", core.map_or(&[][..], |t| &t.reverse.length_dm));
+    enc.array(*b"CTIM", core.map_or(&[][..], |t| &t.reverse.time_ds));
+    enc.array(*b"CCHN", core.map_or(&[][..], |t| &t.chains));
+    enc.array(*b"CNOD", core.map_or(&[][..], |t| &t.chain_nodes));
+    enc.array(*b"CTRE", core.map_or(&[][..], |t| &t.tree));
     enc.section(*b"KIND", |out| {
         (region.kinds.len() as u64).put(out);
         for k in region.kinds.iter() {
@@ -299,7 +368,7 @@ pub fn to_bytes(region: &Region, fingerprint: u64) -> Vec<u8> {
             put_coord(out, c);
         }
     });
-    enc.finish(fingerprint)
+    enc
 }
 
 /// Reads a region from the bytes of a graph cache, expecting `fingerprint` (normally
@@ -308,10 +377,20 @@ pub fn to_bytes(region: &Region, fingerprint: u64) -> Vec<u8> {
 /// # Errors
 /// A [`CacheProblem`]; the checks are made in the order given in the module docs.
 pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem> {
-    let mut sections = Sections::open(bytes, fingerprint)?;
+    from_mapping(&Mapping::copy_of(bytes), fingerprint)
+}
+
+/// Reads a region from a graph cache mapped into memory (see [`from_bytes`]): its big arrays
+/// are used where they lie in the mapping.
+///
+/// # Errors
+/// A [`CacheProblem`]; the checks are made in the order given in the module docs.
+pub fn from_mapping(mapping: &Arc<Mapping>, fingerprint: u64) -> Result<Region, CacheProblem> {
+    let mut sections = Sections::open(mapping, fingerprint)?;
     let read_stats = read_stats(&mut sections)?;
 
     let graph = read_graph(&mut sections)?;
+    let prepared = read_prepared(&mut sections, &graph)?;
 
     let kinds = read_kinds(&mut sections)?;
     let mut c = sections.records(*b"SERV")?;
@@ -337,7 +416,7 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
         });
     }
     c.end()?;
-    let unparsed: Vec<u64> = sections.array(*b"OHUN")?;
+    let unparsed: Vec<u64> = sections.array::<u64>(*b"OHUN")?.to_vec();
     if !unparsed.is_empty() && unparsed.len() != kinds.len() {
         return Err(corrupt("OHUN has the wrong length"));
     }
@@ -380,45 +459,21 @@ pub fn from_bytes(bytes: &[u8], fingerprint: u64) -> Result<Region, CacheProblem
         read_stats,
         timings: Vec::new(),
         warnings: Vec::new(),
+        prepared,
     })
 }
 
 /// The graph's sections, checked.
 fn read_graph(sections: &mut Sections<'_>) -> Result<Graph, CacheProblem> {
-    let coords = sections.coords(*b"NCRD")?;
+    let coords = sections.array(*b"NCRD")?;
     let osm_ids = sections.array(*b"NOSM")?;
     let component = sections.array(*b"NCMP")?;
     let component_sizes = sections.array(*b"CSIZ")?;
-    let [mean_length, mean_time] = <[u32; 2]>::try_from(sections.array::<u32>(*b"MEAN")?)
-        .map_err(|_| corrupt("MEAN has the wrong length"))?;
-    let from: Vec<u32> = sections.array(*b"EFRM")?;
-    let to: Vec<u32> = sections.array(*b"ETO_")?;
-    let length_dm: Vec<u32> = sections.array(*b"ELEN")?;
-    let time_ds: Vec<u32> = sections.array(*b"ETIM")?;
-    let way_id: Vec<i64> = sections.array(*b"EWAY")?;
-    let class: Vec<u8> = sections.array(*b"ECLS")?;
-    let oneway: Vec<u8> = sections.array(*b"EONE")?;
-    let n_edges = from.len();
-    if [to.len(), length_dm.len(), time_ds.len(), way_id.len()] != [n_edges; 4]
-        || [class.len(), oneway.len()] != [n_edges; 2]
-    {
-        return Err(corrupt("edge arrays differ in length"));
-    }
-    if oneway.iter().any(|&o| o > 1) {
-        return Err(corrupt("oneway flag other than 0 or 1"));
-    }
-    let edges: Vec<Edge> = (0..n_edges)
-        .map(|i| Edge {
-            from: NodeIdx(from[i]),
-            to: NodeIdx(to[i]),
-            length_dm: length_dm[i],
-            time_ds: time_ds[i],
-            oneway: oneway[i] == 1,
-            class: class[i],
-            way_id: way_id[i],
-        })
-        .collect();
-    let geometry = sections.coords(*b"GCRD")?;
+    let mean: Array<u32> = sections.array(*b"MEAN")?;
+    let [mean_length, mean_time] =
+        <[u32; 2]>::try_from(&mean[..]).map_err(|_| corrupt("MEAN has the wrong length"))?;
+    let edges = sections.array(*b"EDGE")?;
+    let geometry = sections.array(*b"GCRD")?;
     let geometry_first = sections.array(*b"GFST")?;
     let forward = sections.csr()?;
     let reverse = sections.csr()?;
@@ -438,11 +493,71 @@ fn read_graph(sections: &mut Sections<'_>) -> Result<Graph, CacheProblem> {
     Ok(graph)
 }
 
+/// The snapping index's and the core graph's sections, checked against `graph`.
+fn read_prepared(sections: &mut Sections<'_>, graph: &Graph) -> Result<Prepared, CacheProblem> {
+    let mut c = sections.records(*b"SNAP")?;
+    let snap_head = match c.u8()? {
+        0 => None,
+        1 => Some((c.u32()?, f64::from_bits(c.u64()?))),
+        f => return Err(corrupt(format!("snapping index flag {f}"))),
+    };
+    c.end()?;
+    let entries: Array<Entry> = sections.array(*b"SENT")?;
+    let boxes: Array<Bbox> = sections.array(*b"SBOX")?;
+    let snap = match snap_head {
+        None if entries.is_empty() && boxes.is_empty() => None,
+        None => return Err(corrupt("snapping index entries without the index")),
+        Some((min_component_nodes, scale)) => {
+            let tree = SnapTree {
+                options: SnapOptions {
+                    min_component_nodes,
+                },
+                tree_plane: Plane { scale },
+                level_start: SnapTree::level_starts(entries.len()),
+                entries,
+                boxes,
+            };
+            tree.check(graph).map_err(corrupt)?;
+            Some(tree)
+        }
+    };
+    let mut c = sections.records(*b"CORE")?;
+    let has_core = match c.u8()? {
+        0 => false,
+        1 => true,
+        f => return Err(corrupt(format!("core graph flag {f}"))),
+    };
+    c.end()?;
+    let tables = CoreTables {
+        place: sections.array(*b"CPLC")?,
+        original: sections.array(*b"CORG")?,
+        reverse: Csr {
+            first: sections.array(*b"CFST")?,
+            node: sections.array(*b"CHED")?,
+            length_dm: sections.array(*b"CLEN")?,
+            time_ds: sections.array(*b"CTIM")?,
+            edge: Array::default(),
+        },
+        chains: sections.array(*b"CCHN")?,
+        chain_nodes: sections.array(*b"CNOD")?,
+        tree: sections.array(*b"CTRE")?,
+    };
+    let core = if has_core {
+        tables.check(graph).map_err(corrupt)?;
+        Some(tables)
+    } else if tables == CoreTables::default() {
+        None
+    } else {
+        return Err(corrupt("core graph tables without the core graph"));
+    };
+    Ok(Prepared { snap, core })
+}
+
 /// The `STAT` section: the reader's counts (without its timings).
 fn read_stats(sections: &mut Sections<'_>) -> Result<ReadStats, CacheProblem> {
-    let stats: Vec<u64> = sections.array(*b"STAT")?;
+    let stats: Array<u64> = sections.array(*b"STAT")?;
     let [blocks, sorted, nodes, ways, relations, road_ways, ferry_ways, missing_node_refs, ways_with_missing_nodes, road_pieces_dropped, areas_without_location] =
-        <[u64; 11]>::try_from(stats).map_err(|_| corrupt("STAT has the wrong length"))?;
+        <[u64; 11]>::try_from(&stats[..]).map_err(|_| corrupt("STAT has the wrong length"))?;
     Ok(ReadStats {
         blocks: usize::try_from(blocks).map_err(|_| corrupt("block count out of range"))?,
         sorted: sorted != 0,
@@ -482,135 +597,100 @@ fn read_extent(sections: &mut Sections<'_>) -> Result<Option<Extent>, CacheProbl
     }
 }
 
-/// A fixed-width little-endian value.
-trait Le: Copy {
-    /// Bytes per value.
-    const SIZE: usize;
-    /// Appends the value's bytes.
-    fn put(self, out: &mut Vec<u8>);
-    /// The value from exactly `SIZE` bytes.
-    fn get(bytes: &[u8]) -> Self;
+/// The sections of a cache, each the bytes of an array where it lies (borrowed) or a record
+/// section encoded here; written out after the header and table by [`Encoder::write_to`].
+struct Encoder<'a> {
+    sections: Vec<([u8; 4], std::borrow::Cow<'a, [u8]>)>,
 }
 
-macro_rules! impl_le {
-    ($($t:ty),*) => {$(
-        impl Le for $t {
-            const SIZE: usize = std::mem::size_of::<$t>();
-            fn put(self, out: &mut Vec<u8>) {
-                out.extend_from_slice(&self.to_le_bytes());
-            }
-            fn get(bytes: &[u8]) -> Self {
-                let mut b = [0u8; std::mem::size_of::<$t>()];
-                b.copy_from_slice(bytes);
-                <$t>::from_le_bytes(b)
-            }
-        }
-    )*};
-}
-impl_le!(u8, u32, i32, u64, i64);
-
-/// Writes sections after a zeroed header and table, then fills both in.
-struct Encoder {
-    out: Vec<u8>,
-    tags: Vec<([u8; 4], u64)>,
-}
-
-impl Encoder {
+impl<'a> Encoder<'a> {
     fn section(&mut self, tag: [u8; 4], write: impl FnOnce(&mut Vec<u8>)) {
-        let start = self.out.len();
-        write(&mut self.out);
-        self.tags.push((tag, (self.out.len() - start) as u64));
-        self.out.resize(self.out.len().next_multiple_of(8), 0);
+        let mut out = Vec::new();
+        write(&mut out);
+        self.sections.push((tag, out.into()));
     }
 
-    fn array<T: Le>(&mut self, tag: [u8; 4], values: &[T]) {
-        self.column(tag, values, |&v| v);
+    /// An array as its items lie in memory (little-endian: see [`write()`]).
+    fn array<T: NoUninit>(&mut self, tag: [u8; 4], values: &'a [T]) {
+        self.sections
+            .push((tag, bytemuck::cast_slice(values).into()));
     }
 
-    /// One field of each item, as an array.
-    fn column<I, T: Le>(&mut self, tag: [u8; 4], items: &[I], field: impl Fn(&I) -> T) {
-        self.section(tag, |out| {
-            out.reserve(items.len() * T::SIZE);
-            for item in items {
-                field(item).put(out);
-            }
-        });
+    /// A small array made for the file.
+    fn small_array<T: NoUninit>(&mut self, tag: [u8; 4], values: &[T]) {
+        self.sections
+            .push((tag, bytemuck::cast_slice(values).to_vec().into()));
     }
 
-    fn coords(&mut self, tag: [u8; 4], coords: &[Coord]) {
-        self.section(tag, |out| {
-            out.reserve(coords.len() * 8);
-            for &c in coords {
-                put_coord(out, c);
-            }
-        });
+    /// The five arrays of an adjacency.
+    fn csr(&mut self, tags: [[u8; 4]; 5], csr: &'a Csr) {
+        self.array(tags[0], &csr.first);
+        self.array(tags[1], &csr.node);
+        self.array(tags[2], &csr.length_dm);
+        self.array(tags[3], &csr.time_ds);
+        self.array(tags[4], &csr.edge);
     }
 
-    fn finish(mut self, fingerprint: u64) -> Vec<u8> {
-        debug_assert!(self
-            .tags
-            .iter()
-            .map(|(t, _)| t)
-            .eq(SECTIONS.iter().chain(&POINT_SECTIONS)));
-        let len = self.out.len() as u64;
-        let mut header = Vec::with_capacity(HEADER_LEN + self.tags.len() * TABLE_ENTRY_LEN);
+    /// The zeros after a section of `len` bytes, to a multiple of 8.
+    fn padding(len: usize) -> &'static [u8] {
+        &[0u8; 8][..len.next_multiple_of(8) - len]
+    }
+
+    /// The header and section table, with the file's length and checksum.
+    fn header(&self, fingerprint: u64) -> Vec<u8> {
+        debug_assert!(self.sections.iter().map(|(t, _)| t).eq(all_sections()));
+        let table_len = self.sections.len() * TABLE_ENTRY_LEN;
+        let len = (HEADER_LEN + table_len) as u64
+            + self
+                .sections
+                .iter()
+                .map(|(_, b)| b.len().next_multiple_of(8) as u64)
+                .sum::<u64>();
+        let mut header = Vec::with_capacity(HEADER_LEN + table_len);
         header.extend_from_slice(&MAGIC);
         FORMAT_VERSION.put(&mut header);
         0u32.put(&mut header); // the checksum, below
         fingerprint.put(&mut header);
         len.put(&mut header);
-        (self.tags.len() as u32).put(&mut header);
+        (self.sections.len() as u32).put(&mut header);
         debug_assert_eq!(header.len(), BYTE_ORDER_AT);
         BYTE_ORDER_MARK.put(&mut header);
-        for (tag, section_len) in &self.tags {
+        for (tag, bytes) in &self.sections {
             header.extend_from_slice(tag);
             0u32.put(&mut header);
-            section_len.put(&mut header);
+            (bytes.len() as u64).put(&mut header);
         }
-        self.out[..header.len()].copy_from_slice(&header);
-        let crc = crc32fast::hash(&self.out[16..]);
-        self.out[12..16].copy_from_slice(&crc.to_le_bytes());
-        self.out
+        // The checksum of the header's rest, then of every section, each hashed on its own
+        // (in parallel) and combined in file order.
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&header[16..]);
+        let pieces: Vec<crc32fast::Hasher> = self
+            .sections
+            .par_iter()
+            .map(|(_, bytes)| {
+                let mut h = crc32fast::Hasher::new();
+                for piece in bytes.chunks(CHECKSUM_PIECE) {
+                    h.update(piece);
+                }
+                h.update(Encoder::padding(bytes.len()));
+                h
+            })
+            .collect();
+        for piece in &pieces {
+            crc.combine(piece);
+        }
+        header[12..16].copy_from_slice(&crc.finalize().to_le_bytes());
+        header
     }
-}
 
-fn put_coord(out: &mut Vec<u8>, c: Coord) {
-    c.lon_e7.put(out);
-    c.lat_e7.put(out);
-}
-
-fn put_str(out: &mut Vec<u8>, s: &str) {
-    // Names and forms are far below 4 GiB; a longer one would be cut to keep the file readable.
-    let len = s.len().min(u32::MAX as usize);
-    (len as u32).put(out);
-    out.extend_from_slice(&s.as_bytes()[..len]);
-}
-
-fn put_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
-    match s {
-        Some(s) => {
-            1u8.put(out);
-            put_str(out, s);
+    /// Writes the whole file: header, table, sections.
+    fn write_to(&self, fingerprint: u64, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        w.write_all(&self.header(fingerprint))?;
+        for (_, bytes) in &self.sections {
+            w.write_all(bytes)?;
+            w.write_all(Encoder::padding(bytes.len()))?;
         }
-        None => 0u8.put(out),
-    }
-}
-
-fn put_id(out: &mut Vec<u8>, id: &FeatureId) {
-    match id {
-        FeatureId::Osm(OsmId { kind, id }) => {
-            let tag = match kind {
-                ElementType::Node => 0u8,
-                ElementType::Way => 1,
-                ElementType::Relation => 2,
-            };
-            tag.put(out);
-            id.put(out);
-        }
-        FeatureId::File(s) => {
-            3u8.put(out);
-            put_str(out, s);
-        }
+        Ok(())
     }
 }
 
@@ -645,8 +725,32 @@ fn read_kinds(sections: &mut Sections<'_>) -> Result<Kinds, CacheProblem> {
     Ok(kinds)
 }
 
+/// The CRC-32 of every byte of `mapping` from offset 16 on, in pieces hashed in parallel and
+/// combined; each piece leaves the resident set once hashed ([`Mapping::release`]), so that
+/// the pass holds no more of the file in memory than the run then uses.
+fn checksum(mapping: &Mapping) -> u32 {
+    let body = mapping.bytes().get(16..).unwrap_or_default();
+    let pieces: Vec<crc32fast::Hasher> = body
+        .par_chunks(CHECKSUM_PIECE)
+        .enumerate()
+        .map(|(i, piece)| {
+            let mut hasher = crc32fast::Hasher::new();
+            hasher.update(piece);
+            let start = 16 + i * CHECKSUM_PIECE;
+            mapping.release(start..start + piece.len());
+            hasher
+        })
+        .collect();
+    let mut all = crc32fast::Hasher::new();
+    for piece in &pieces {
+        all.combine(piece);
+    }
+    all.finalize()
+}
+
 /// The sections of a checked file, taken in order.
 struct Sections<'a> {
+    mapping: &'a Arc<Mapping>,
     bytes: &'a [u8],
     /// Tag and byte range of every section.
     table: Vec<([u8; 4], std::ops::Range<usize>)>,
@@ -655,7 +759,8 @@ struct Sections<'a> {
 
 impl<'a> Sections<'a> {
     /// Checks the header (magic, version, length, checksum, fingerprint) and the table.
-    fn open(bytes: &'a [u8], fingerprint: u64) -> Result<Self, CacheProblem> {
+    fn open(mapping: &'a Arc<Mapping>, fingerprint: u64) -> Result<Self, CacheProblem> {
+        let bytes = mapping.bytes();
         let len = bytes.len() as u64;
         let truncated = |expected: usize| CacheProblem::Truncated {
             len,
@@ -696,6 +801,9 @@ impl<'a> Sections<'a> {
             Some(found) if found != BYTE_ORDER_MARK => return Err(byte_order(found)),
             Some(_) => {}
         }
+        if cfg!(target_endian = "big") {
+            return Err(CacheProblem::BigEndianMachine);
+        }
         let crc = header.u32()?;
         let stored_fingerprint = header.u64()?;
         let stored_len = header.u64()?;
@@ -711,14 +819,14 @@ impl<'a> Sections<'a> {
                 len - stored_len
             )));
         }
-        if crc32fast::hash(&bytes[16..]) != crc {
+        if checksum(mapping) != crc {
             return Err(corrupt("checksum mismatch"));
         }
         if stored_fingerprint != fingerprint {
             return Err(CacheProblem::Settings);
         }
         let count = header.u32()? as usize;
-        let expected_tags = SECTIONS.iter().chain(&POINT_SECTIONS);
+        let expected_tags = all_sections();
         if count != expected_tags.clone().count() {
             return Err(corrupt(format!("{count} sections")));
         }
@@ -748,6 +856,7 @@ impl<'a> Sections<'a> {
             return Err(corrupt("sections do not fill the file"));
         }
         Ok(Sections {
+            mapping,
             bytes,
             table,
             next: 0,
@@ -767,32 +876,27 @@ impl<'a> Sections<'a> {
             .ok_or_else(|| corrupt("section beyond the end of the file"))
     }
 
-    fn array<T: Le>(&mut self, tag: [u8; 4]) -> Result<Vec<T>, CacheProblem> {
-        let bytes = self.take(tag)?;
-        if bytes.len() % T::SIZE != 0 {
-            return Err(corrupt(format!(
-                "section {} is not a whole number of values",
-                String::from_utf8_lossy(&tag)
-            )));
-        }
-        Ok(bytes.chunks_exact(T::SIZE).map(T::get).collect())
-    }
-
-    fn coords(&mut self, tag: [u8; 4]) -> Result<Vec<Coord>, CacheProblem> {
-        let bytes = self.take(tag)?;
-        if bytes.len() % 8 != 0 {
-            return Err(corrupt(format!(
-                "section {} is not a whole number of coordinates",
-                String::from_utf8_lossy(&tag)
-            )));
-        }
-        Ok(bytes
-            .chunks_exact(8)
-            .map(|c| Coord {
-                lon_e7: i32::get(&c[..4]),
-                lat_e7: i32::get(&c[4..]),
+    /// The next section, which must be `tag`, as an array in place.
+    fn array<T: CheckedBitPattern + NoUninit>(
+        &mut self,
+        tag: [u8; 4],
+    ) -> Result<Array<T>, CacheProblem> {
+        let (found, range) = self
+            .table
+            .get(self.next)
+            .cloned()
+            .ok_or_else(|| corrupt("missing sections"))?;
+        debug_assert_eq!(found, tag, "sections read out of order");
+        self.next += 1;
+        let name = String::from_utf8_lossy(&tag);
+        Array::in_mapping(self.mapping, range).map_err(|problem| {
+            corrupt(match problem {
+                ArrayProblem::OutOfFile => "section beyond the end of the file".to_owned(),
+                ArrayProblem::Misaligned => format!("section {name} is misaligned"),
+                ArrayProblem::Length => format!("section {name} is not a whole number of values"),
+                ArrayProblem::Invalid => format!("section {name} holds a value out of range"),
             })
-            .collect())
+        })
     }
 
     /// The next five sections as a CSR adjacency (its invariants are checked with the graph).
@@ -801,11 +905,7 @@ impl<'a> Sections<'a> {
         let tag = |i: usize| SECTIONS.get(base + i).copied().unwrap_or_default();
         Ok(Csr {
             first: self.array(tag(0))?,
-            node: self
-                .array::<u32>(tag(1))?
-                .into_iter()
-                .map(NodeIdx)
-                .collect(),
+            node: self.array(tag(1))?,
             length_dm: self.array(tag(2))?,
             time_ds: self.array(tag(3))?,
             edge: self.array(tag(4))?,
@@ -817,103 +917,10 @@ impl<'a> Sections<'a> {
     }
 }
 
-/// Reads values one after another from a section of records.
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Cursor { bytes, pos: 0 }
-    }
-
-    fn take(&mut self, n: usize) -> Result<&'a [u8], CacheProblem> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
-            .ok_or_else(|| corrupt("a record runs past the end of its section"))?;
-        let taken = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(taken)
-    }
-
-    fn value<T: Le>(&mut self) -> Result<T, CacheProblem> {
-        Ok(T::get(self.take(T::SIZE)?))
-    }
-
-    fn u8(&mut self) -> Result<u8, CacheProblem> {
-        self.value()
-    }
-
-    fn u32(&mut self) -> Result<u32, CacheProblem> {
-        self.value()
-    }
-
-    fn u64(&mut self) -> Result<u64, CacheProblem> {
-        self.value()
-    }
-
-    /// A record count; no more records than bytes left can follow.
-    fn count(&mut self) -> Result<u64, CacheProblem> {
-        let n = self.u64()?;
-        if n > (self.bytes.len() - self.pos) as u64 {
-            return Err(corrupt(format!(
-                "{n} records in a section too short for them"
-            )));
-        }
-        Ok(n)
-    }
-
-    fn coord(&mut self) -> Result<Coord, CacheProblem> {
-        Ok(Coord {
-            lon_e7: self.value()?,
-            lat_e7: self.value()?,
-        })
-    }
-
-    fn string(&mut self) -> Result<String, CacheProblem> {
-        let len = self.u32()? as usize;
-        let bytes = self.take(len)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| corrupt("a name is not UTF-8"))
-    }
-
-    fn opt_string(&mut self) -> Result<Option<String>, CacheProblem> {
-        match self.u8()? {
-            0 => Ok(None),
-            1 => self.string().map(Some),
-            f => Err(corrupt(format!("string flag {f}"))),
-        }
-    }
-
-    fn id(&mut self) -> Result<FeatureId, CacheProblem> {
-        let kind = match self.u8()? {
-            0 => ElementType::Node,
-            1 => ElementType::Way,
-            2 => ElementType::Relation,
-            3 => return self.string().map(FeatureId::File),
-            t => return Err(corrupt(format!("id type {t}"))),
-        };
-        Ok(FeatureId::Osm(OsmId {
-            kind,
-            id: self.value()?,
-        }))
-    }
-
-    /// Checks that the section held nothing more.
-    fn end(&self) -> Result<(), CacheProblem> {
-        if self.pos == self.bytes.len() {
-            Ok(())
-        } else {
-            Err(corrupt("unread bytes after the records"))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::feature::{ElementType, FeatureId, OsmId};
     use crate::read::profile::{Direction, RoadAttrs};
     use crate::read::roads::{RoadInput, RoadWay};
 
@@ -958,7 +965,7 @@ mod tests {
             ],
         };
         let graph = Graph::build(&input);
-        Region {
+        let mut region = Region {
             extent: Extent::road_hull(&graph),
             graph,
             kinds: Kinds::default(),
@@ -1028,11 +1035,15 @@ mod tests {
             },
             timings: Vec::new(),
             warnings: Vec::new(),
-        }
+            prepared: Prepared::default(),
+        };
+        crate::route::prepare(&mut region, SnapOptions::default());
+        region
     }
 
     fn assert_same(a: &Region, b: &Region) {
         assert_eq!(a.graph, b.graph);
+        assert_eq!(a.prepared, b.prepared);
         assert_eq!(a.services, b.services);
         assert_eq!(a.settlements, b.settlements);
         assert_eq!(a.read_stats, b.read_stats);
@@ -1077,6 +1088,7 @@ mod tests {
                 read_stats: ReadStats::default(),
                 timings: Vec::new(),
                 warnings: Vec::new(),
+                prepared: Prepared::default(),
             };
             let loaded = from_bytes(&to_bytes(&region, 1), 1).unwrap_or_else(|e| panic!("{e}"));
             assert_same(&region, &loaded);

@@ -66,8 +66,9 @@ impl<'a> Network<'a> {
         let settlement_outside =
             outside_flags(extent, options.max_snap_m, &region.settlements, |s| s.coord);
         let snapping = progress::phase("snapping", None, progress::Unit::Items);
-        let ((index, settlement_snaps), core, _) = beside_core(graph, || {
-            let index = SnapIndex::new(graph, options.snap);
+        let ((index, settlement_snaps), core, _) = beside_core(region, || {
+            let index =
+                SnapIndex::with_stored(&region.graph, region.prepared.snap.as_ref(), options.snap);
             let settlement_snaps: Vec<Option<Snap>> = region
                 .settlements
                 .par_iter()

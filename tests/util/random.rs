@@ -160,6 +160,7 @@ pub fn random_region_with(
         read_stats: Default::default(),
         timings: Vec::new(),
         warnings: Vec::new(),
+        prepared: Default::default(),
     };
     (region, options)
 }
