@@ -7,7 +7,7 @@
 //! ## Code map
 //! One folder per stage, in the order the data flows (nothing imports a later stage):
 //!
-//! - [`base`]: coordinates and ellipsoidal distances, service kinds (a catalogue: the five built-in kinds and a project's own), service points,
+//! - [`base`]: arrays owned or in a mapped file ([`base::array`]), coordinates and ellipsoidal distances, service kinds (a catalogue: the five built-in kinds and a project's own), service points,
 //!   settlements, OSM ids, the error type, warnings, progress reports
 //!   ([`base::progress`]: the stages name their phases, the binary decides what to show).
 //! - [`read`]: the tag rules ([`read::profile`]), which service points are open in summer
@@ -49,6 +49,8 @@
 //!   [`store::output::OutputSet`]: all outputs or none, temporary files removed on failure or
 //!   interruption, devices and FIFOs written through.
 //! - Labels compare as (cost, source), so no output depends on the number of threads.
+//! - `unsafe` code lives in [`base::array`] only (the graph cache mapped into memory and
+//!   checked parts of it seen as slices); the lints deny it everywhere else.
 //!
 //! ## Conventions
 //! - Coordinates are **(lon, lat)** everywhere, as in GeoJSON, stored in 1e-7 degrees.
