@@ -36,28 +36,14 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from national import timed  # noqa: E402  (whole process: wall seconds, peak MiB)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "servicegap")
 EXAMPLES = os.path.join(ROOT, "target", "release", "examples")
 DEFAULT_FILE = os.path.join(ROOT, "out", "sweden-synthetic.osm.pbf")
-
-
-def timed(cmd):
-    """Runs cmd with its output discarded; returns (wall seconds, peak RSS in MiB)."""
-    start = time.perf_counter()
-    proc = subprocess.run(
-        ["/usr/bin/time", "-f", "%M"] + cmd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{proc.stderr}")
-    return wall, int(proc.stderr.strip().splitlines()[-1]) / 1024.0
 
 
 def verdict(ok):

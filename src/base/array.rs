@@ -275,7 +275,10 @@ mod tests {
         m.release(0..4096);
         assert_eq!(a, owned, "released pages come back unchanged");
         let copy = Mapping::copy_of(owned.bytes());
-        assert_eq!(Array::<u32>::in_mapping(&copy, 0..20000).expect("an array"), owned);
+        assert_eq!(
+            Array::<u32>::in_mapping(&copy, 0..20000).expect("an array"),
+            owned
+        );
         assert_eq!(a.clone()[4999], values[4999]);
         let tail = Array::<u32>::in_mapping(&m, 19996..20000).expect("an array");
         assert_eq!(&tail[..], &[values[4999]]);
@@ -304,6 +307,8 @@ mod tests {
             Array::<bool>::in_mapping(&m, 0..5).expect_err("refused"),
             ArrayProblem::Invalid
         );
-        assert!(Array::<u8>::in_mapping(&m, 12..12).expect("an array").is_empty());
+        assert!(Array::<u8>::in_mapping(&m, 12..12)
+            .expect("an array")
+            .is_empty());
     }
 }
