@@ -11,7 +11,7 @@ use crate::base::feature::{Kinds, ServiceKind, ServicePoint};
 use crate::base::progress::{self, Phase};
 use crate::network::graph::{Edge, Graph, NodeIdx};
 use crate::network::region::Region;
-use crate::network::snap::{Snap, SnapIndex};
+use crate::network::snap::{Snap, SnapIndex, SnapOptions};
 use crate::route::{Core, Metric, Seed, Workspace, WorkspacePool};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -137,8 +137,9 @@ pub(crate) fn snap_region(
     (services, settlements)
 }
 
-/// Runs `snap` and builds the core graph of `region` beside it (or takes the region's own) (the core does not depend on the
-/// snaps, and snapping leaves a thread idle in its sequential parts); with the core's time.
+/// Runs `snap` and, beside it, builds the core graph of `region` or takes the region's own
+/// (the core does not depend on the snaps, and snapping leaves a thread idle in its sequential
+/// parts); with the core's time.
 pub(crate) fn beside_core<'g, R: Send>(
     region: &'g Region,
     snap: impl FnOnce() -> R + Send,
@@ -148,6 +149,12 @@ pub(crate) fn beside_core<'g, R: Send>(
         (Core::of_region(region), clock.elapsed())
     });
     (r, core, time)
+}
+
+/// The snapping index of `region` for `options`: the region's own when it has one built with
+/// them (loaded with a graph cache), else a new one.
+pub(crate) fn snap_index(region: &Region, options: SnapOptions) -> SnapIndex<'_> {
+    SnapIndex::with_stored(&region.graph, region.prepared.snap.as_ref(), options)
 }
 
 /// What every what-if search of one region starts from, made once for several of them: the
@@ -167,8 +174,7 @@ impl<'g> Snapped<'g> {
     pub fn new(region: &'g Region, options: &AnalysisOptions) -> Snapped<'g> {
         let snapping = progress::phase("snapping", None, progress::Unit::Items);
         let ((index, anchors), core, _) = beside_core(region, || {
-            let index =
-                SnapIndex::with_stored(&region.graph, region.prepared.snap.as_ref(), options.snap);
+            let index = snap_index(region, options.snap);
             let anchors = Anchors::new(region, options, &index);
             (index, anchors)
         });

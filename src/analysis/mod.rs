@@ -73,10 +73,10 @@ use crate::base::progress::{self, Phase};
 use crate::base::warning::Warning;
 use crate::network::graph::Graph;
 use crate::network::region::{Extent, Region};
-use crate::network::snap::{Snap, SnapIndex, SnapOptions};
+use crate::network::snap::{Snap, SnapOptions};
 use crate::network::straight_line::StraightLineIndex;
 use crate::route::Core;
-use fields::{anchors, beside_core, settlement_fields, snap_region, Anchor, Points};
+use fields::{anchors, beside_core, settlement_fields, snap_index, snap_region, Anchor, Points};
 use next::NextPoints;
 use rayon::prelude::*;
 use std::fmt;
@@ -701,8 +701,7 @@ pub fn analyze(region: &Region, options: &AnalysisOptions) -> Analysis {
     let snapping = progress::phase("snapping", None, progress::Unit::Items);
     let ((service_snaps, settlement_snaps), core, core_time) = beside_core(region, || {
         let clock = Instant::now();
-        let index =
-            SnapIndex::with_stored(&region.graph, region.prepared.snap.as_ref(), options.snap);
+        let index = snap_index(region, options.snap);
         timings.push(("snap_index", clock.elapsed()));
         let clock = Instant::now();
         let snaps = snap_region(region, options, &index, &coverage);

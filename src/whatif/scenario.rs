@@ -21,8 +21,8 @@
 //! a closed point stays in the list with no kinds, so ties resolve as in the baseline.
 
 use crate::analysis::fields::{
-    anchor, anchors, beside_core, point_seeds, search_fields, services_by_edge, settle, Anchor,
-    Field, Points,
+    anchor, anchors, beside_core, point_seeds, search_fields, services_by_edge, settle, snap_index,
+    Anchor, Field, Points,
 };
 use crate::analysis::{assemble, outside_flags, Analysis, AnalysisOptions, Inputs};
 use crate::base::feature::{Kinds, ServicePoint, Settlement};
@@ -67,8 +67,7 @@ impl<'a> Network<'a> {
             outside_flags(extent, options.max_snap_m, &region.settlements, |s| s.coord);
         let snapping = progress::phase("snapping", None, progress::Unit::Items);
         let ((index, settlement_snaps), core, _) = beside_core(region, || {
-            let index =
-                SnapIndex::with_stored(&region.graph, region.prepared.snap.as_ref(), options.snap);
+            let index = snap_index(region, options.snap);
             let settlement_snaps: Vec<Option<Snap>> = region
                 .settlements
                 .par_iter()
