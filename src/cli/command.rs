@@ -564,9 +564,10 @@ pub fn build(file: &Path, output: &Path, config: Option<PathBuf>) -> Result {
     let fingerprint = servicegap::store::cache::settings_fingerprint(&profile);
     let streamed = is_stdout(output);
     if streamed {
-        let bytes = servicegap::store::cache::to_bytes(&region, fingerprint);
         let mut outputs = Outputs::default();
-        outputs.write(output, |w| w.write_all(&bytes))?;
+        outputs.write(output, |w| {
+            servicegap::store::cache::write_to(&region, fingerprint, w)
+        })?;
         outputs.finish()?;
     } else {
         // Streamed, the bytes go through the outputs' own writing phase.

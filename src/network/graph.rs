@@ -84,12 +84,11 @@ pub struct Edge {
 }
 
 impl Edge {
-    /// An edge; `time_ds` is filled in later by the graph builder.
+    /// An edge without its time, which the graph builder fills in afterwards.
     pub(crate) fn new(
         from: NodeIdx,
         to: NodeIdx,
         length_dm: u32,
-        time_ds: u32,
         oneway: bool,
         class: u8,
         way_id: i64,
@@ -99,7 +98,7 @@ impl Edge {
             from,
             to,
             length_dm,
-            time_ds,
+            time_ds: 0,
             class,
             oneway,
             pad: [0; 6],
@@ -612,7 +611,7 @@ fn cut_ways(input: &RoadInput, uses: &[u8], node_of: &[u32]) -> (Vec<Edge>, Vec<
         .collect();
     let edge_total: usize = sizes.iter().map(|s| s.0).sum();
     let geometry_total: usize = sizes.iter().map(|s| s.1).sum();
-    let placeholder = Edge::new(NodeIdx(0), NodeIdx(0), 0, 0, false, 0, 0);
+    let placeholder = Edge::new(NodeIdx(0), NodeIdx(0), 0, false, 0, 0);
     let mut edges = vec![placeholder; edge_total];
     let mut geometry = vec![Coord::default(); geometry_total];
     let mut geometry_first = vec![0u32; edge_total + 1];
@@ -725,7 +724,6 @@ impl EdgeWriter<'_> {
                     NodeIdx(node_of[start as usize]),
                     NodeIdx(node_of[b as usize]),
                     to_tenths(length_m),
-                    0,
                     way.attrs.direction != Direction::Both,
                     way.attrs.class,
                     way.osm_id,

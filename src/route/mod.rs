@@ -18,6 +18,14 @@ mod label;
 mod two;
 
 pub use core_graph::Core;
+pub(crate) use kbest::offer;
+pub use kbest::{k_nearest, KLabels, MAX_K};
+pub use label::Label;
+pub use two::{two_nearest, TwoLabels};
+
+use crate::network::graph::{Csr, Graph, NodeIdx};
+use crate::network::region::{Prepared, Region};
+use crate::network::snap::{SnapOptions, SnapTree};
 
 /// Builds what every analysis of `region` starts from, the snapping index (for `snap`) and
 /// the core graph's tables, into `region.prepared`: `servicegap build` stores them in the
@@ -31,15 +39,6 @@ pub fn prepare(region: &mut Region, snap: SnapOptions) {
         core: Some(core),
     };
 }
-
-pub(crate) use kbest::offer;
-pub use kbest::{k_nearest, KLabels, MAX_K};
-pub use label::Label;
-pub use two::{two_nearest, TwoLabels};
-
-use crate::network::graph::{Csr, Graph, NodeIdx};
-use crate::network::region::{Prepared, Region};
-use crate::network::snap::{SnapOptions, SnapTree};
 
 /// Which edge weight a search minimises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

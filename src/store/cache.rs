@@ -209,9 +209,8 @@ pub fn write(path: &Path, region: &Region, fingerprint: u64) -> Result<()> {
             problem: CacheProblem::BigEndianMachine,
         });
     }
-    let enc = encode(region);
     let mut out = crate::store::output::OutputSet::new();
-    out.write(path, |w| enc.write_to(fingerprint, w))?;
+    out.write(path, |w| write_to(region, fingerprint, w))?;
     out.commit()
 }
 
@@ -245,10 +244,26 @@ pub fn read(path: &Path, fingerprint: u64) -> Result<Region> {
 /// The bytes of a graph cache of `region` (see the module docs for the layout).
 pub fn to_bytes(region: &Region, fingerprint: u64) -> Vec<u8> {
     let mut bytes = Vec::new();
-    encode(region)
-        .write_to(fingerprint, &mut bytes)
-        .unwrap_or_else(|_| unreachable!("writing to memory does not fail"));
+    write_to(region, fingerprint, &mut bytes)
+        .unwrap_or_else(|e| unreachable!("writing to memory does not fail: {e}"));
     bytes
+}
+
+/// Writes a graph cache of `region` to `w` (see [`write()`] for a file), streaming the arrays
+/// from where they lie.
+///
+/// # Errors
+/// Any error of `w`; [`CacheProblem::BigEndianMachine`] (as an [`std::io::Error`]) on a
+/// big-endian machine.
+pub fn write_to(
+    region: &Region,
+    fingerprint: u64,
+    w: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    if cfg!(target_endian = "big") {
+        return Err(std::io::Error::other(CacheProblem::BigEndianMachine));
+    }
+    encode(region).write_to(fingerprint, w)
 }
 
 /// The sections of a graph cache of `region`.
@@ -662,24 +677,16 @@ impl<'a> Encoder<'a> {
         }
         // The checksum of the header's rest, then of every section, each hashed on its own
         // (in parallel) and combined in file order.
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(&header[16..]);
-        let pieces: Vec<crc32fast::Hasher> = self
-            .sections
-            .par_iter()
-            .map(|(_, bytes)| {
-                let mut h = crc32fast::Hasher::new();
-                for piece in bytes.chunks(CHECKSUM_PIECE) {
-                    h.update(piece);
-                }
-                h.update(Encoder::padding(bytes.len()));
-                h
-            })
-            .collect();
-        for piece in &pieces {
-            crc.combine(piece);
-        }
-        header[12..16].copy_from_slice(&crc.finalize().to_le_bytes());
+        let mut head = crc32fast::Hasher::new();
+        head.update(&header[16..]);
+        let sections = self.sections.par_iter().map(|(_, bytes)| {
+            let mut h = crc32fast::Hasher::new();
+            h.update(bytes);
+            h.update(Encoder::padding(bytes.len()));
+            h
+        });
+        let pieces: Vec<crc32fast::Hasher> = rayon::iter::once(head).chain(sections).collect();
+        header[12..16].copy_from_slice(&combined(&pieces).to_le_bytes());
         header
     }
 
@@ -741,8 +748,13 @@ fn checksum(mapping: &Mapping) -> u32 {
             hasher
         })
         .collect();
+    combined(&pieces)
+}
+
+/// The CRC-32 of consecutive pieces, each hashed on its own, in order.
+fn combined(pieces: &[crc32fast::Hasher]) -> u32 {
     let mut all = crc32fast::Hasher::new();
-    for piece in &pieces {
+    for piece in pieces {
         all.combine(piece);
     }
     all.finalize()
