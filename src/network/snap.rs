@@ -383,10 +383,9 @@ impl SnapTree {
         if !self.entries.par_iter().all(on_road) {
             return Err("snapping index entry on a road that does not exist".into());
         }
-        if self.level_start != SnapTree::level_starts(self.entries.len())
-            || self.level_start.last() != Some(&self.boxes.len())
-        {
-            return Err("snapping index levels do not match its entries".into());
+        // The levels follow from the entries (see `level_starts`); the boxes must fill them.
+        if self.level_start.last() != Some(&self.boxes.len()) {
+            return Err("snapping index boxes do not match its entries".into());
         }
         if !self.tree_plane.scale.is_finite() || self.tree_plane.scale <= 0.0 {
             return Err("snapping index plane out of range".into());
@@ -504,17 +503,19 @@ impl SnapTree {
                 ]
             })
             .collect_into_vec(&mut boxes);
-        let mut level_start = vec![0, boxes.len()];
-        while boxes.len() - level_start[level_start.len() - 2] > 1 {
-            let below = level_start[level_start.len() - 2]..boxes.len();
-            for first in below.clone().step_by(NODE_SIZE) {
-                let group = &boxes[first..(first + NODE_SIZE).min(below.end)];
+        // Each level's boxes bound groups of `NODE_SIZE` of the level below.
+        let level_start = SnapTree::level_starts(entries.len());
+        for below in level_start
+            .windows(2)
+            .take(level_start.len().saturating_sub(2))
+        {
+            for first in (below[0]..below[1]).step_by(NODE_SIZE) {
+                let group = &boxes[first..(first + NODE_SIZE).min(below[1])];
                 let bbox = group[1..].iter().fold(group[0], |a, b| union(a, *b));
                 boxes.push(bbox);
             }
-            level_start.push(boxes.len());
         }
-        debug_assert_eq!(level_start, SnapTree::level_starts(entries.len()));
+        debug_assert_eq!(level_start.last(), Some(&boxes.len()));
         SnapTree {
             options,
             tree_plane,
